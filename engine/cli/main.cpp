@@ -1,0 +1,170 @@
+// valinta: the command line. Thin by design: it parses arguments and calls the library.
+//   valinta run [SCENARIO] [-o FILE] [--seed N] [--threads N] [--set KEY=VALUE]... [--overwrite]
+//   valinta validate FILE...
+//   valinta show FILE
+// Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/output/h5_file.hpp"
+#include "valinta/output/results.hpp"
+#include "valinta/scenario/loader.hpp"
+#include "valinta/version.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  std::vector<std::string> sets;
+  bool overwrite = false;
+  bool quiet = false;
+};
+
+std::string command_line(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+// results/<scenario>-<UTC time>.h5, numbered if that exists already.
+fs::path default_output(const std::string& name) {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  fs::path path = fs::path("results") / fmt::format("{}-{}.h5", name, stamp);
+  for (int k = 2; fs::exists(path); ++k) path = fs::path("results") / fmt::format("{}-{}-{}.h5", name, stamp, k);
+  return path;
+}
+
+int run(const RunArgs& args, const std::string& cmdline) {
+  const fs::path scenario_path = args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
+  valinta::Scenario scenario;
+  try {
+    scenario = valinta::load_scenario(scenario_path, args.sets);
+  } catch (const valinta::ScenarioError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitBadInput;
+  }
+  const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
+  fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
+  if (args.output.empty()) {
+    std::error_code ec;
+    fs::create_directories(out.parent_path(), ec);
+  }
+  try {
+    // Open the output first: an unwritable path or an existing file fails before the run.
+    valinta::output::H5File file(out, args.overwrite);
+    const auto start = std::chrono::steady_clock::now();
+    valinta::Simulation sim(scenario, {seed, 0, args.threads});
+    if (!args.quiet)
+      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads\n",
+                 valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(),
+                 scenario.time.steps, scenario.time.step_days, seed, sim.threads());
+    const bool tty = isatty(fileno(stderr)) && !args.quiet;
+    sim.run([&](int step, int steps) {
+      if (tty) fmt::print(stderr, "\r  step {}/{}", step, steps);
+    });
+    if (tty) fmt::print(stderr, "\r\033[K");
+    const valinta::Summary summary = valinta::summarise(sim);
+    valinta::write_results(file, sim, {cmdline, seed, sim.threads()}, summary);
+    file.commit();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!args.quiet) {
+      fmt::print("{}", valinta::format_summary(summary));
+      fmt::print("finished in {:.2f} s\n", seconds);
+    }
+    fmt::print("results: {}\n", out.string());
+    return 0;
+  } catch (const valinta::ScenarioError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitFailure;
+  }
+}
+
+int validate(const std::vector<std::string>& files) {
+  int status = 0;
+  for (const auto& f : files) {
+    try {
+      valinta::load_scenario(f);
+      fmt::print("{}: ok\n", f);
+    } catch (const valinta::ScenarioError& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      status = kExitBadInput;
+    }
+  }
+  return status;
+}
+
+int show(const std::string& file, const std::vector<std::string>& sets) {
+  try {
+    fmt::print("{}", valinta::resolved_yaml(valinta::load_scenario(file, sets)));
+    return 0;
+  } catch (const valinta::ScenarioError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitBadInput;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Valinta: agent-based simulation of freedom-of-choice pilots in social and health care.\n"
+               "Residents choose among public, private and third-sector producers under pilot rules;\n"
+               "the engine simulates switching, waiting, visits, referrals and costs, and writes one\n"
+               "HDF5 results file."};
+  app.set_version_flag("--version", fmt::format("valinta {} ({})", valinta::kVersion, valinta::kGitCommit));
+  app.require_subcommand(1);
+
+  RunArgs args;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its results file");
+  run_cmd->add_option("scenario", args.scenario,
+                      "Scenario YAML file (default: the built-in Keski-Suomi pilot, scenarios/keski-suomi.yaml)");
+  run_cmd->add_option("-o,--output", args.output,
+                      "Results file to write (HDF5; default: results/<scenario>-<time>.h5)");
+  run_cmd->add_option("--seed", args.seed, "Random seed (default: the scenario's `seed`)")->check(CLI::Range(0.0, 4294967295.0));
+  run_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--set", args.sets, "Override a scenario parameter, e.g. --set rules.min_listing_months=12 (repeatable)");
+  run_cmd->add_flag("--overwrite", args.overwrite, "Replace the results file if it exists");
+  run_cmd->add_flag("-q,--quiet", args.quiet, "Print only the path of the results file");
+
+  std::vector<std::string> validate_files;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
+  validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
+
+  std::string show_file;
+  std::vector<std::string> show_sets;
+  CLI::App* show_cmd = app.add_subcommand("show", "Print the fully resolved scenario with every default");
+  show_cmd->add_option("file", show_file, "Scenario YAML file")->required();
+  show_cmd->add_option("--set", show_sets, "Override a scenario parameter (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  if (*run_cmd) return run(args, command_line(argc, argv));
+  if (*validate_cmd) return validate(validate_files);
+  if (*show_cmd) return show(show_file, show_sets);
+  return kExitBadInput;
+}

@@ -1,0 +1,188 @@
+#include "valinta/model/population.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/phases/choice.hpp"
+#include "valinta/phases/needs.hpp"
+
+namespace valinta {
+
+void declare_population_params(ParamRegistry& r, PopulationParams& p) {
+  r.text("population.zones_file", p.zones_file, "",
+         {"CSV of zones (region,municipality,population_2020_12_31,lat,lon), relative to the "
+          "scenario file", "", "shared data: Statistics Finland populations 31.12.2020"});
+  r.text("population.region", p.region, "", {"keep only the CSV rows of this region", "", ""});
+  r.real("population.scale", p.scale, 1.0, Range{0.0, 10.0, true},
+         {"fraction of every zone's population to simulate (smaller for quick tests)", "", ""});
+  // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland, FACTS.md); the
+  // split into the model's eight bands within those broad groups is approximate.
+  r.real_list("population.age_band_shares", p.age_band_shares,
+              {0.070, 0.120, 0.078, 0.245, 0.264, 0.130, 0.069, 0.024}, kAgeBands, probability(),
+              {"share of residents in each age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, "
+               "75-84, 85+", "share", "Statistics Finland 2019 broad age groups (FACTS.md)"});
+  r.real("population.female_share", p.female_share, 0.507, probability(),
+         {"share of women", "share", "Statistics Finland 2020 (approximate)"});
+  r.real_list("population.employment_rate", p.employment_rate,
+              {0.0, 0.0, 0.45, 0.78, 0.74, 0.08, 0.01, 0.0}, kAgeBands, probability(),
+              {"share employed, by age band", "share",
+               "approximate Finnish employment rates (Statistics Finland labour force survey)"});
+  r.real("population.ohc_share_of_employed", p.ohc_share_of_employed, 0.85, probability(),
+         {"share of the employed covered by occupational health care", "share",
+          "approximate; most Finnish employees are covered"});
+  r.real("population.spread_km_min", p.spread_km_min, 2, above(0),
+         {"smallest radius of a zone's settlement", "km", "assumption"});
+  r.real("population.spread_km_per_sqrt_thousand", p.spread_km_per_sqrt_thousand, 1.0,
+         at_least(0), {"zone radius grows with the square root of its population", "km", "assumption"});
+  r.real("population.literacy_age_slope", p.literacy_age_slope, 0.012, at_least(0),
+         {"fall of digital literacy per year of age above 30", "per year",
+          "assumption: digital literacy falls with age (MODEL.md section 2)"});
+  r.real("population.literacy_sd", p.literacy_sd, 0.15, at_least(0),
+         {"spread of digital literacy at a given age", "", "assumption"});
+  r.real("population.employed_income_shift", p.employed_income_shift, 1.0, at_least(0),
+         {"how much higher the latent income of the employed is", "SD", "assumption"});
+}
+
+void Residents::resize(std::size_t n) {
+  zone.resize(n);
+  lat.resize(n);
+  lon.resize(n);
+  age.resize(n);
+  flags.resize(n);
+  income_decile.resize(n);
+  literacy.resize(n);
+  need.resize(n);
+  unmet_steps.resize(n);
+  listed.resize(n);
+  home.resize(n);
+  listed_since.resize(n);
+  switches.resize(n);
+  switches_this_year.resize(n);
+  open_producer.resize(n);
+  open_since.resize(n);
+  experience.resize(n);
+}
+
+std::size_t Residents::bytes_per_resident() const {
+  return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 +
+         sizeof(std::uint8_t) * 9 + sizeof(std::int8_t);
+}
+
+namespace {
+
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+// Cut points of latent income (a mixture of the employed, shifted, and the rest) into deciles.
+std::vector<double> income_cut_points(double employed_share, double shift) {
+  std::vector<double> cuts;
+  for (int k = 1; k < kIncomeDeciles; ++k) {
+    double lo = -10, hi = 10 + shift;
+    for (int it = 0; it < 80; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      const double F = (1 - employed_share) * normal_cdf(mid) + employed_share * normal_cdf(mid - shift);
+      (F < k / 10.0 ? lo : hi) = mid;
+    }
+    cuts.push_back(0.5 * (lo + hi));
+  }
+  return cuts;
+}
+
+double box_muller(double u1, double u2) {
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+}  // namespace
+
+void build_population(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  const PopulationParams& p = s.population;
+  std::uint32_t n = 0;
+  for (auto& zone : sim.zones) {
+    zone.first_resident = n;
+    zone.n_residents = static_cast<std::uint32_t>(
+        std::llround(static_cast<double>(zone.spec.population) * p.scale));
+    n += zone.n_residents;
+  }
+  Residents& r = sim.residents;
+  r.resize(n);
+
+  double employed_share = 0;
+  for (int b = 0; b < kAgeBands; ++b) employed_share += p.age_band_shares[b] * p.employment_rate[b];
+  const std::vector<double> cuts = income_cut_points(employed_share, p.employed_income_shift);
+  std::vector<double> cumulative(kAgeBands);
+  std::partial_sum(p.age_band_shares.begin(), p.age_band_shares.end(), cumulative.begin());
+  std::vector<std::vector<double>> need_start(kAgeBands);
+  for (int b = 0; b < kAgeBands; ++b)
+    need_start[b] = stationary_need_distribution(s.needs, b, s.step_weeks());
+
+  for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+    const Zone& zone = sim.zones[z];
+    const double km_per_deg_lat = 111.32;
+    const double km_per_deg_lon = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
+    const std::int64_t first = zone.first_resident, last = first + zone.n_residents;
+#pragma omp parallel for schedule(static) num_threads(sim.threads())
+    for (std::int64_t i = first; i < last; ++i) {
+      const auto a = sim.rng.uniforms(Stream::population, i, 0, 0);
+      const auto b = sim.rng.uniforms(Stream::population, i, 0, 1);
+      const auto c = sim.rng.uniforms(Stream::population, i, 0, 2);
+      int band = 0;
+      while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
+      const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
+      const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
+      const bool employed = a[3] < p.employment_rate[band];
+      std::uint8_t flags = 0;
+      if (a[2] < p.female_share) flags |= Residents::kFemale;
+      if (employed) flags |= Residents::kEmployed;
+      if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
+      const double income = box_muller(b[1], b[2]) + (employed ? p.employed_income_shift : 0.0);
+      int decile = 1;
+      while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
+      const double literacy = std::clamp(
+          1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * box_muller(b[3], c[0]),
+          0.0, 1.0);
+      // Residents live around the zone centre: normal offsets with SD of half the radius.
+      const double sd_km = zone.spread_km / 2;
+      const double dx = sd_km * box_muller(c[1], c[2]);
+      const double dy = sd_km * box_muller(c[1], std::fmod(c[2] + 0.25, 1.0));
+      int level = 0;
+      double acc = need_start[band][0];
+      while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
+
+      r.zone[i] = static_cast<std::uint16_t>(z);
+      r.lat[i] = static_cast<float>(zone.spec.lat + dy / km_per_deg_lat);
+      r.lon[i] = static_cast<float>(zone.spec.lon + dx / km_per_deg_lon);
+      r.age[i] = static_cast<std::uint8_t>(age);
+      r.flags[i] = flags;
+      r.income_decile[i] = static_cast<std::uint8_t>(decile);
+      r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
+      r.need[i] = static_cast<std::uint8_t>(level);
+      r.unmet_steps[i] = 0;
+      r.listed_since[i] = -1000;
+      r.switches[i] = 0;
+      r.switches_this_year[i] = 0;
+      r.open_producer[i] = 0;
+      r.open_since[i] = -1;
+      r.experience[i] = 0;
+      if (zone.in_pilot && age >= s.pilot.min_age) r.flags[i] |= Residents::kEligible;
+
+      // Home station: the nearest public station of the resident's own zone.
+      double best = 1e300;
+      std::uint16_t home = 0;
+      for (const std::uint16_t j : zone.candidates) {
+        const Producer& pr = sim.producers[j];
+        if (pr.sector != Sector::public_sector || pr.zone != z) continue;
+        const double minutes = travel_minutes(s.choice, r.lat[i], r.lon[i], pr.lat, pr.lon);
+        if (minutes < best) {
+          best = minutes;
+          home = j;
+        }
+      }
+      r.home[i] = home;
+      r.listed[i] = home;
+    }
+  }
+}
+
+}  // namespace valinta

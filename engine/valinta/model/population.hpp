@@ -1,0 +1,72 @@
+#pragma once
+// Zones and residents: the population built from real municipal data.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct ZoneSpec {
+  std::string name;
+  std::int64_t population = 0;
+  double lat = 0;
+  double lon = 0;
+  double spread_km = std::numeric_limits<double>::quiet_NaN();  // NaN: from the population
+};
+
+struct PopulationParams {
+  std::string zones_file;  // CSV: region,municipality,population_2020_12_31,lat,lon
+  std::string region;      // keep only this region's rows ("" keeps all)
+  double scale = 1.0;      // simulate this fraction of every zone's population
+  std::vector<double> age_band_shares;
+  double female_share = 0.507;
+  std::vector<double> employment_rate;  // by age band
+  double ohc_share_of_employed = 0.85;
+  double spread_km_min = 2;
+  double spread_km_per_sqrt_thousand = 1.0;
+  double literacy_age_slope = 0.012;  // per year of age above 30
+  double literacy_sd = 0.15;
+  double employed_income_shift = 1.0;  // SD units of latent income
+};
+
+void declare_population_params(ParamRegistry& registry, PopulationParams& p);
+
+// Residents as structure-of-arrays, smallest types that fit (DESIGN.md).
+struct Residents {
+  // flags bits
+  static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8;
+
+  std::vector<std::uint16_t> zone;
+  std::vector<float> lat, lon;
+  std::vector<std::uint8_t> age;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint8_t> income_decile;  // 1..10
+  std::vector<std::uint8_t> literacy;       // digital literacy x 255
+  std::vector<std::uint8_t> need;           // 0..3
+  std::vector<std::uint8_t> unmet_steps;    // steps of raised escalation left after unmet need
+  std::vector<std::uint16_t> listed;        // producer index
+  std::vector<std::uint16_t> home;          // home public station
+  std::vector<std::int16_t> listed_since;   // step
+  std::vector<std::uint8_t> switches;       // switches so far
+  std::vector<std::uint8_t> switches_this_year;
+  std::vector<std::uint16_t> open_producer; // where the oldest waiting contact queues
+  std::vector<std::int16_t> open_since;     // its arrival step (-1: none waiting)
+  std::vector<std::int8_t> experience;      // EWMA of visit experience, SD x 20
+
+  std::size_t size() const { return zone.size(); }
+  void resize(std::size_t n);
+  std::size_t bytes_per_resident() const;
+};
+
+}  // namespace valinta
+
+namespace valinta {
+class Simulation;
+// Builds zones' resident blocks and every resident's attributes, initial need level and home
+// station (the nearest public station of their own zone). Producers must exist already.
+void build_population(Simulation& sim);
+}  // namespace valinta

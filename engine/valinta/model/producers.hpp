@@ -1,0 +1,75 @@
+#pragma once
+// Producers: public stations, private firms and third-sector organisations.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct ProducerSpec {
+  std::string name;
+  std::string sector = "public";
+  std::string owner;  // chain or organisation ("" = its own name)
+  std::string zone;
+  double lat = std::numeric_limits<double>::quiet_NaN();  // NaN: the zone centre
+  double lon = std::numeric_limits<double>::quiet_NaN();
+  double capacity_per_week = -1;  // visits per week; < 0: from the expected demand of its list
+  std::int64_t listing_cap = 0;   // 0: no cap
+  double quality = 0;             // latent true quality, SD units
+  double digital = 0;             // digital services level 0..1
+  bool digital_first = false;     // considered by every resident regardless of distance
+  double doctor_share = -1;       // < 0: the sector default
+  double cost_per_visit_eur = -1; // < 0: the sector default
+  double fixed_cost_eur_per_capacity_week = -1;  // < 0: the default
+  double referral_propensity = 1.0;
+  int line = 0, column = 0;  // where it was declared (for messages)
+};
+
+struct ProducerDefaults {
+  std::vector<double> cost_per_visit_eur;  // by sector
+  double fixed_cost_eur_per_capacity_week = 25;
+  bool public_station_per_zone = true;  // add a public station to every zone lacking one
+};
+
+void declare_producer_params(ParamRegistry& registry, ProducerDefaults& p);
+// The fields of one producer entry, declared like parameters ("producers[].<field>").
+void declare_producer_fields(ParamRegistry& registry, ProducerSpec& p);
+
+struct Producer {
+  ProducerSpec spec;
+  Sector sector = Sector::public_sector;
+  std::uint16_t zone = 0;
+  double lat = 0, lon = 0;
+  double capacity_per_week = 0;
+  double doctor_share = 0;
+  double cost_per_visit = 0;
+  double fixed_cost_per_capacity_week = 0;
+  double capacity_carry = 0;  // fractional capacity carried to the next step
+
+  // Queue: ring of arrival cohorts x need level (counts).
+  std::vector<std::int64_t> queue;
+  std::int64_t n_listed = 0;
+
+  // What residents see (MODEL.md M5 information regimes).
+  double expected_wait_weeks = 0;   // smoothed backlog / capacity (Little's law)
+  double published_wait_weeks = 0;
+  double published_quality = 0;
+  double word_of_mouth_bias = 0;    // fixed noise of word-of-mouth information (SD units)
+  double wait_at_last_publication = 0;
+};
+
+}  // namespace valinta
+
+namespace valinta {
+class Simulation;
+// Producers from the scenario (plus a public station at the centre of every zone that lacks
+// one, if the rules say so), and each zone's candidate producers within reach.
+void build_producers(Simulation& sim);
+// Capacity of producers declared `auto`: the expected weekly demand of their initial list.
+void size_auto_capacity(Simulation& sim);
+}  // namespace valinta

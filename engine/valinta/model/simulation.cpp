@@ -1,0 +1,92 @@
+#include "valinta/model/simulation.hpp"
+
+#include <omp.h>
+
+#include <cmath>
+#include <set>
+
+#include "valinta/phases/events.hpp"
+#include "valinta/phases/record.hpp"
+
+namespace valinta {
+
+void StepFlows::reset(std::size_t producers, std::size_t zones, std::size_t queue_steps) {
+  need_flows = {};
+  auto zero = [](auto& v, std::size_t n) { v.assign(n, 0); };
+  zero(arrivals, producers * kNeedLevels);
+  zero(served, producers * kNeedLevels);
+  zero(served_doctor, producers);
+  zero(served_within_guarantee, producers);
+  zero(diverted, producers);
+  zero(referrals, producers);
+  zero(wait_histogram, producers * queue_steps);
+  zero(cohort_before, producers * queue_steps);
+  zero(cohort_served, producers * queue_steps);
+  zero(cohort_diverted, producers * queue_steps);
+  zero(switches_in, producers);
+  zero(switches_out, producers);
+  switches_by_reason = {};
+  switches_by_age_band = {};
+  switches_by_income_decile = {};
+  zero(switches_by_zone, zones);
+  zero(payments, producers * kPaymentKinds);
+  zero(producer_cost, producers);
+  zero(n_heavy_listed, producers);
+  zero(risk_weight_sum, producers);
+  organiser_side = {};
+  n_heavy = 0;
+  reviews = 0;
+}
+
+Simulation::Simulation(const Scenario& s, RunOptions opts)
+    : scenario(s), options(opts), rng(opts.seed, opts.replication) {
+  queue_steps = std::max(2, static_cast<int>(std::ceil(s.service.queue_max_weeks * 7.0 /
+                                                       static_cast<double>(s.time.step_days))) + 1);
+  const std::set<std::string> pilot(s.pilot.zones.begin(), s.pilot.zones.end());
+  for (const auto& spec : s.zones) {
+    Zone z;
+    z.spec = spec;
+    z.in_pilot = pilot.count(spec.name) > 0;
+    const double scaled = static_cast<double>(spec.population) * s.population.scale;
+    z.spread_km = std::isnan(spec.spread_km)
+                      ? s.population.spread_km_min +
+                            s.population.spread_km_per_sqrt_thousand * std::sqrt(scaled / 1000.0)
+                      : spec.spread_km;
+    zones.push_back(std::move(z));
+  }
+  build_producers(*this);
+  build_population(*this);
+  size_auto_capacity(*this);
+  for (std::size_t i = 0; i < residents.size(); ++i) ++producers[residents.listed[i]].n_listed;
+  initialise_payments(*this);
+  flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
+  recorder.start(*this);
+}
+
+int Simulation::threads() const {
+  return options.threads > 0 ? options.threads : omp_get_max_threads();
+}
+
+void Simulation::step() {
+  flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
+  run_events(*this);    // 1. scheduled events, the pilot's timeline, publication of indicators
+  run_needs(*this);     // 2. M1 need-level transitions
+  run_demand(*this);    // 3. M2 care contacts join their producer's queue
+  run_service(*this);   // 4. M3 FIFO service within capacity, waits, emergency diversion
+  run_referral(*this);  // 5. M4 referrals to specialised care
+  run_choice(*this);    // 6. M5 review and switching
+  run_payment(*this);   // 7. M6 payments and producer finances
+  // 8. M7 market dynamics (entry, exit, capacity) joins the loop here.
+  run_record(*this);    // 9. M9 indicators of this step
+  ++t;
+}
+
+void Simulation::run(const std::function<void(int, int)>& on_step) {
+  const int steps = static_cast<int>(scenario.time.steps);
+  while (t < steps) {
+    step();
+    if (on_step) on_step(t, steps);
+  }
+}
+
+}  // namespace valinta

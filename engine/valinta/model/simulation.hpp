@@ -1,0 +1,90 @@
+#pragma once
+// The simulation: state, the step loop (MODEL.md section 3) and the per-step indicators.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "valinta/model/population.hpp"
+#include "valinta/model/producers.hpp"
+#include "valinta/model/types.hpp"
+#include "valinta/output/recorder.hpp"
+#include "valinta/scenario/scenario.hpp"
+#include "valinta/util/rng.hpp"
+
+namespace valinta {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  std::uint32_t replication = 0;
+  int threads = 0;  // 0: OpenMP's default
+};
+
+struct Zone {
+  ZoneSpec spec;
+  bool in_pilot = false;
+  double spread_km = 0;
+  std::uint32_t first_resident = 0;
+  std::uint32_t n_residents = 0;
+  std::vector<std::uint16_t> candidates;  // producers that can be within reach of its residents
+};
+
+// Flows of one step, by producer where that makes sense; filled by the phases, read by record.
+struct StepFlows {
+  std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> need_flows{};
+  std::vector<std::int64_t> arrivals;              // [producer * kNeedLevels + level]
+  std::vector<std::int64_t> served;                // [producer * kNeedLevels + level]
+  std::vector<std::int64_t> served_doctor;         // [producer]
+  std::vector<std::int64_t> served_within_guarantee;
+  std::vector<std::int64_t> diverted;
+  std::vector<std::int64_t> referrals;
+  std::vector<std::int64_t> wait_histogram;        // [producer * queue_steps + age in steps]
+  std::vector<std::int64_t> cohort_before;         // [producer * queue_steps + age]
+  std::vector<std::int64_t> cohort_served;
+  std::vector<std::int64_t> cohort_diverted;
+  std::vector<std::int64_t> switches_in;           // [producer]
+  std::vector<std::int64_t> switches_out;
+  std::array<std::int64_t, kSwitchReasons> switches_by_reason{};
+  std::array<std::int64_t, kAgeBands> switches_by_age_band{};
+  std::array<std::int64_t, kIncomeDeciles> switches_by_income_decile{};
+  std::vector<std::int64_t> switches_by_zone;      // [zone]
+  std::vector<double> payments;                    // [producer * kPaymentKinds + kind]
+  std::vector<double> producer_cost;               // [producer]
+  std::vector<std::int64_t> n_heavy_listed;        // [producer]
+  std::vector<double> risk_weight_sum;             // [producer]
+  std::array<double, kPaymentKinds> organiser_side{};  // the organiser's and residents' books
+  std::int64_t n_heavy = 0;
+  std::int64_t reviews = 0;
+
+  void reset(std::size_t producers, std::size_t zones, std::size_t queue_steps);
+};
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, RunOptions options);
+
+  // Runs every remaining step; `on_step` is called after each (progress reporting).
+  void run(const std::function<void(int step, int steps)>& on_step = {});
+  // One step: the phases of MODEL.md section 3 in order.
+  void step();
+
+  const Scenario& scenario;
+  RunOptions options;
+  CounterRng rng;
+  int t = 0;             // the current step
+  int queue_steps = 0;   // length of the cohort ring
+  double risk_normaliser = 1.0;
+
+  std::vector<Zone> zones;
+  std::vector<Producer> producers;
+  Residents residents;
+  StepFlows flows;
+  Recorder recorder;
+
+  bool pilot_active() const {
+    return t >= scenario.pilot_start_step && t < scenario.pilot_end_step;
+  }
+  int threads() const;
+};
+
+}  // namespace valinta

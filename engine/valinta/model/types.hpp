@@ -1,0 +1,57 @@
+#pragma once
+// Small shared vocabulary of the model: sectors, age bands, need levels, switch reasons.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace valinta {
+
+inline constexpr int kNeedLevels = 4;  // 0 well, 1 light, 2 basic, 3 heavy (MODEL.md M1)
+inline constexpr int kAgeBands = 8;    // 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+
+inline constexpr int kIncomeDeciles = 10;
+inline constexpr std::array<int, kAgeBands + 1> kAgeBandStart = {0, 7, 18, 25, 45, 65, 75, 85, 100};
+inline constexpr std::array<std::string_view, kAgeBands> kAgeBandNames = {
+    "0-6", "7-17", "18-24", "25-44", "45-64", "65-74", "75-84", "85+"};
+inline constexpr std::array<std::string_view, kNeedLevels> kNeedLevelNames = {"well", "light",
+                                                                              "basic", "heavy"};
+
+inline int age_band_of(int age) {
+  int band = 0;
+  while (band + 1 < kAgeBands && age >= kAgeBandStart[band + 1]) ++band;
+  return band;
+}
+
+enum class Sector : std::uint8_t { public_sector = 0, private_sector = 1, third_sector = 2 };
+inline constexpr int kSectors = 3;
+inline constexpr std::array<std::string_view, kSectors> kSectorNames = {"public", "private",
+                                                                        "third_sector"};
+
+// Why a resident switched producer (MODEL.md M5: every switch records its reason).
+enum class SwitchReason : std::uint8_t {
+  review = 0,           // routine review or the awareness wave at pilot start
+  dissatisfaction = 1,  // review triggered by poor experience
+  closure = 2,          // the listed producer closed
+  entry_nudge = 3,      // a new producer opened nearby
+  campaign = 4,         // an information campaign
+  assignment = 5,       // default assignment to the nearest producer (opt-out rules)
+};
+inline constexpr int kSwitchReasons = 6;
+inline constexpr std::array<std::string_view, kSwitchReasons> kSwitchReasonNames = {
+    "review", "dissatisfaction", "closure", "entry_nudge", "campaign", "assignment"};
+
+// Kinds of money flow in the books (MODEL.md M6).
+enum class PaymentKind : std::uint8_t {
+  capitation = 0,         // organiser -> producer
+  fee_for_service = 1,    // organiser -> producer
+  client_fee = 2,         // resident -> producer
+  referral_organiser = 3, // organiser -> specialised care
+  referral_producer = 4,  // producer -> specialised care (referral-cost sharing)
+  emergency = 5,          // organiser -> emergency care
+  heavy_service = 6,      // organiser -> heavy (social and health) services
+};
+inline constexpr int kPaymentKinds = 7;
+inline constexpr std::array<std::string_view, kPaymentKinds> kPaymentKindNames = {
+    "capitation", "fee_for_service", "client_fee", "referral_organiser",
+    "referral_producer", "emergency", "heavy_service"};
+
+}  // namespace valinta

@@ -1,0 +1,403 @@
+// HDF5 (C API + high-level dimension scales) implementation of valinta::output::H5File.
+// See h5_file.hpp for the contract. Every failed HDF5 call becomes a std::runtime_error naming
+// the target file, the object path and (when HDF5 recorded one) the most specific HDF5 reason.
+#include "valinta/output/h5_file.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace valinta::output {
+
+namespace {
+
+static_assert(sizeof(hid_t) == sizeof(std::int64_t), "H5File stores hid_t as std::int64_t");
+
+constexpr std::size_t kCompressAbove = 4096;  // variables with more elements are chunked
+constexpr hsize_t kMaxChunkElements = 65536;  // at most 512 KiB of doubles per chunk
+
+// The most specific message on HDF5's error stack (then cleared), or "" if there is none.
+std::string hdf5_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_UPWARD,
+      [](unsigned n, const H5E_error2_t* e, void* out) -> herr_t {
+        if (n == 0 && e->desc != nullptr) *static_cast<std::string*>(out) = e->desc;
+        return 0;
+      },
+      &reason);
+  H5Eclear2(H5E_DEFAULT);
+  return reason;
+}
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  std::string message = where + ": " + what;
+  if (const std::string reason = hdf5_reason(); !reason.empty())
+    message += " (HDF5: " + reason + ")";
+  throw std::runtime_error(message);
+}
+
+// Checks an HDF5 return value: identifiers (hid_t) and status/boolean codes (herr_t/htri_t).
+hid_t ok(hid_t id, const std::string& where, const std::string& what) {
+  if (id < 0) fail(where, what);
+  return id;
+}
+int ok(int status, const std::string& where, const std::string& what) {
+  if (status < 0) fail(where, what);
+  return status;
+}
+
+// Owns one HDF5 identifier and releases it with the matching H5?close function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  operator hid_t() const { return id_; }  // NOLINT: used directly in HDF5 calls
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+Handle plist(hid_t cls, const std::string& where) {
+  return Handle(ok(H5Pcreate(cls), where, "cannot create property list"), H5Pclose);
+}
+
+// Variable-length UTF-8 string type, used for every string we store.
+Handle utf8_type(const std::string& where) {
+  Handle type(ok(H5Tcopy(H5T_C_S1), where, "cannot copy string type"), H5Tclose);
+  ok(H5Tset_size(type, H5T_VARIABLE), where, "cannot make string type variable-length");
+  ok(H5Tset_cset(type, H5T_CSET_UTF8), where, "cannot set UTF-8 character set");
+  return type;
+}
+
+// Writes (or replaces) a scalar attribute on an open object.
+void put_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type,
+                   const void* value, const std::string& where) {
+  const std::string what = "attribute '" + name + "'";
+  if (ok(H5Aexists(obj, name.c_str()), where, "cannot query attribute") > 0)
+    ok(H5Adelete(obj, name.c_str()), where, "cannot replace " + what);
+  Handle space(ok(H5Screate(H5S_SCALAR), where, "cannot create dataspace"), H5Sclose);
+  Handle attr(ok(H5Acreate2(obj, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), where,
+                 "cannot create " + what),
+              H5Aclose);
+  ok(H5Awrite(attr, mem_type, value), where, "cannot write " + what);
+}
+
+void put_string_attribute(hid_t obj, const std::string& name, std::string_view value,
+                          const std::string& where) {
+  const std::string text(value);
+  const char* ptr = text.c_str();
+  Handle type = utf8_type(where);
+  put_attribute(obj, name, type, type, &ptr, where);
+}
+
+// "a/b/c" or "/a/b/c" -> "/a/b/c"; creates the missing groups "/a" and "/a/b".
+std::string make_parents(hid_t file, const std::string& path, const std::string& where) {
+  std::string absolute;
+  std::size_t begin = path.starts_with('/') ? 1 : 0;
+  while (true) {
+    const std::size_t end = std::min(path.find('/', begin), path.size());
+    if (end == begin) fail(where, "invalid object path '" + path + "' (empty component)");
+    absolute += "/" + path.substr(begin, end - begin);
+    if (end == path.size()) return absolute;
+    if (ok(H5Lexists(file, absolute.c_str(), H5P_DEFAULT), where, "cannot look up group") > 0) {
+      Handle group(ok(H5Gopen2(file, absolute.c_str(), H5P_DEFAULT), where,
+                      absolute + " exists and is not a group"),
+                   H5Gclose);
+    } else {
+      Handle gcpl = plist(H5P_GROUP_CREATE, where);
+      ok(H5Pset_obj_track_times(gcpl, 0), where, "cannot disable time tracking");
+      ok(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where,
+         "cannot track creation order");
+      Handle group(ok(H5Gcreate2(file, absolute.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT),
+                      where, "cannot create group " + absolute),
+                   H5Gclose);
+    }
+    begin = end + 1;
+  }
+}
+
+// Shape from dimension names; throws unless it holds exactly `size` elements.
+std::vector<hsize_t> shape_of(const std::vector<std::pair<std::string, std::size_t>>& known,
+                              const std::vector<std::string>& dims, std::size_t size,
+                              const std::string& where) {
+  std::vector<hsize_t> shape;
+  std::size_t expected = 1;
+  for (const std::string& dim : dims) {
+    auto it = std::find_if(known.begin(), known.end(), [&](auto& d) { return d.first == dim; });
+    if (it == known.end()) fail(where, "unknown dimension '" + dim + "'");
+    shape.push_back(it->second);
+    expected *= it->second;
+  }
+  if (size != expected)
+    fail(where, "data has " + std::to_string(size) + " elements but its dimensions hold " +
+                    std::to_string(expected));
+  return shape;
+}
+
+// Chunk shape for a compressed variable: halve the outermost axes until small enough.
+std::vector<hsize_t> chunk_shape(std::vector<hsize_t> chunk) {
+  hsize_t n = 1;
+  for (hsize_t c : chunk) n *= c;
+  for (std::size_t axis = 0; axis < chunk.size() && n > kMaxChunkElements;) {
+    if (chunk[axis] == 1) { ++axis; continue; }
+    n = n / chunk[axis] * ((chunk[axis] + 1) / 2);
+    chunk[axis] = (chunk[axis] + 1) / 2;
+  }
+  return chunk;
+}
+
+// Creates a dataset (scalar if `shape` is empty) with deterministic creation properties and,
+// when `compress`, chunking + shuffle + deflate level 4. Writes `data` unless it is empty.
+Handle create_dataset(hid_t file, const std::string& path, hid_t file_type, hid_t mem_type,
+                      const std::vector<hsize_t>& shape, bool compress, const void* data,
+                      const std::string& where) {
+  Handle space(ok(shape.empty() ? H5Screate(H5S_SCALAR)
+                                : H5Screate_simple(static_cast<int>(shape.size()), shape.data(),
+                                                   nullptr),
+                  where, "cannot create dataspace"),
+               H5Sclose);
+  Handle dcpl = plist(H5P_DATASET_CREATE, where);
+  ok(H5Pset_obj_track_times(dcpl, 0), where, "cannot disable time tracking");
+  if (compress && !shape.empty()) {
+    const std::vector<hsize_t> chunk = chunk_shape(shape);
+    ok(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), where, "cannot chunk");
+    ok(H5Pset_shuffle(dcpl), where, "cannot enable shuffle filter");
+    ok(H5Pset_deflate(dcpl, 4), where, "cannot enable deflate filter");
+  }
+  Handle ds(ok(H5Dcreate2(file, path.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+               where, "cannot create dataset"),
+            H5Dclose);
+  // HDF5 rejects a null buffer even for zero elements, so empty data is simply not written.
+  if (data != nullptr && H5Sget_simple_extent_npoints(space) > 0)
+    ok(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), where, "cannot write data");
+  return ds;
+}
+
+// Attaches the root-level dimension scales `dims` to the axes of `ds`, in order.
+void attach_scales(hid_t file, hid_t ds, const std::vector<std::string>& dims,
+                   const std::string& where) {
+  for (std::size_t axis = 0; axis < dims.size(); ++axis) {
+    const std::string scale_path = "/" + dims[axis];
+    Handle scale(ok(H5Dopen2(file, scale_path.c_str(), H5P_DEFAULT), where,
+                    "cannot open dimension " + dims[axis]),
+                 H5Dclose);
+    ok(H5DSattach_scale(ds, scale, static_cast<unsigned>(axis)), where,
+       "cannot attach dimension " + dims[axis]);
+  }
+}
+
+// "<target>: <object>" for messages; throws if the file was already committed. Also silences
+// HDF5's error printing, which is per thread in thread-safe builds such as Debian's.
+std::string context(const std::filesystem::path& target, const std::string& object, hid_t file) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const std::string where = target.string() + ": " + object;
+  if (file < 0) fail(where, "file is already committed");
+  return where;
+}
+
+// Opens an existing object ("/" for the root group) for attribute writing.
+Handle open_object(hid_t file, const std::string& object, const std::string& where) {
+  return Handle(ok(H5Oopen(file, object.c_str(), H5P_DEFAULT), where, "cannot open object"),
+                H5Oclose);
+}
+
+// Shared body of the numeric variable() overloads.
+template <typename T>
+void numeric_variable(hid_t file, const std::vector<std::pair<std::string, std::size_t>>& known,
+                      const std::string& path, std::span<const T> data,
+                      const std::vector<std::string>& dims, hid_t file_type, hid_t mem_type,
+                      std::string_view units, std::string_view long_name,
+                      const std::string& where) {
+  const std::vector<hsize_t> shape = shape_of(known, dims, data.size(), where);
+  Handle ds = create_dataset(file, make_parents(file, path, where), file_type, mem_type, shape,
+                             data.size() > kCompressAbove, data.data(), where);
+  attach_scales(file, ds, dims, where);
+  put_string_attribute(ds, "units", units, where);
+  put_string_attribute(ds, "long_name", long_name, where);
+}
+
+// A 1-D root dataset of `size` elements made a dimension scale named after itself.
+Handle create_scale(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
+                    std::size_t size, const void* data, std::string_view long_name,
+                    const std::string& where) {
+  if (name.empty() || name.find('/') != std::string::npos) fail(where, "invalid dimension name");
+  Handle ds = create_dataset(file, "/" + name, file_type, mem_type, {size}, false, data, where);
+  ok(H5DSset_scale(ds, name.c_str()), where, "cannot make dimension scale");
+  put_string_attribute(ds, "long_name", long_name, where);
+  return ds;
+}
+
+// A dataset of variable-length UTF-8 strings (scalar if `shape` is empty) with a long_name.
+Handle string_dataset(hid_t file, const std::string& path, const std::vector<hsize_t>& shape,
+                      const char* const* strings, std::string_view long_name,
+                      const std::string& where) {
+  Handle type = utf8_type(where);
+  Handle ds = create_dataset(file, make_parents(file, path, where), type, type, shape, false,
+                             strings, where);
+  put_string_attribute(ds, "long_name", long_name, where);
+  return ds;
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  out.reserve(strings.size());
+  for (const std::string& s : strings) out.push_back(s.c_str());
+  return out;
+}
+
+}  // namespace
+
+H5File::H5File(std::filesystem::path target, bool overwrite) : target_(std::move(target)) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
+  const std::string name = target_.filename().string();
+  if (name.empty() || name == "." || name == "..")
+    throw std::runtime_error(target_.string() + ": not a file name");
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(target_, ec)) && !overwrite)
+    throw std::runtime_error(target_.string() + ": exists; pass --overwrite to replace it");
+
+  const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
+  struct stat st {};
+  int err = 0;
+  if (::stat(dir.c_str(), &st) != 0)
+    err = errno;
+  else if (!S_ISDIR(st.st_mode))
+    err = ENOTDIR;
+  else if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    err = errno;
+  if (err != 0)
+    throw std::runtime_error(target_.string() + ": cannot write in directory '" + dir.string() +
+                             "': " + std::strerror(err));
+
+  temporary_ = target_.parent_path() / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  const std::string where = temporary_.string();
+  Handle fcpl = plist(H5P_FILE_CREATE, where);
+  ok(H5Pset_obj_track_times(fcpl, 0), where, "cannot disable time tracking");
+  ok(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where,
+     "cannot track creation order");
+  Handle fapl = plist(H5P_FILE_ACCESS, where);
+  ok(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), where, "cannot set close degree");
+  file_ = ok(H5Fcreate(where.c_str(), H5F_ACC_EXCL, fcpl, fapl), where,
+             "cannot create temporary file");
+}
+
+H5File::~H5File() {
+  if (file_ < 0) return;  // committed, or commit() already cleaned up after a failure
+  H5Fclose(file_);
+  ::unlink(temporary_.c_str());
+}
+
+void H5File::attribute(const std::string& object, const std::string& name,
+                       std::string_view value) {
+  const std::string where = context(target_, object, file_);
+  put_string_attribute(open_object(file_, object, where), name, value, where);
+}
+
+void H5File::attribute(const std::string& object, const std::string& name, std::int64_t value) {
+  const std::string where = context(target_, object, file_);
+  put_attribute(open_object(file_, object, where), name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value,
+                where);
+}
+
+void H5File::attribute(const std::string& object, const std::string& name, double value) {
+  const std::string where = context(target_, object, file_);
+  put_attribute(open_object(file_, object, where), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value,
+                where);
+}
+
+void H5File::dimension(const std::string& name, std::span<const std::int64_t> values,
+                       std::string_view units, std::string_view long_name) {
+  const std::string where = context(target_, "/" + name, file_);
+  Handle ds = create_scale(file_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(),
+                           values.data(), long_name, where);
+  put_string_attribute(ds, "units", units, where);
+  dims_.emplace_back(name, values.size());
+}
+
+void H5File::dimension(const std::string& name, const std::vector<std::string>& labels,
+                       std::string_view long_name) {
+  const std::string where = context(target_, "/" + name, file_);
+  Handle type = utf8_type(where);
+  create_scale(file_, name, type, type, labels.size(), c_strings(labels).data(), long_name, where);
+  dims_.emplace_back(name, labels.size());
+}
+
+void H5File::variable(const std::string& path, std::span<const double> data,
+                      const std::vector<std::string>& dims, std::string_view units,
+                      std::string_view long_name) {
+  numeric_variable(file_, dims_, path, data, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, units,
+                   long_name, context(target_, path, file_));
+}
+
+void H5File::variable(const std::string& path, std::span<const std::int64_t> data,
+                      const std::vector<std::string>& dims, std::string_view units,
+                      std::string_view long_name) {
+  numeric_variable(file_, dims_, path, data, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, units,
+                   long_name, context(target_, path, file_));
+}
+
+void H5File::variable(const std::string& path, const std::vector<std::string>& data,
+                      const std::string& dim, std::string_view long_name) {
+  const std::string where = context(target_, path, file_);
+  const std::vector<hsize_t> shape = shape_of(dims_, {dim}, data.size(), where);
+  Handle ds = string_dataset(file_, path, shape, c_strings(data).data(), long_name, where);
+  attach_scales(file_, ds, {dim}, where);
+}
+
+void H5File::text(const std::string& path, std::string_view value, std::string_view long_name) {
+  const std::string where = context(target_, path, file_);
+  const std::string text(value);
+  const char* ptr = text.c_str();
+  string_dataset(file_, path, {}, &ptr, long_name, where);
+}
+
+void H5File::commit() {
+  const std::string where = target_.string();
+  if (file_ < 0) throw std::runtime_error(where + ": commit() called more than once");
+  const hid_t file = std::exchange(file_, -1);  // from here on the destructor does nothing
+  if (H5Fclose(file) < 0) {
+    ::unlink(temporary_.c_str());
+    fail(where, "cannot close temporary file " + temporary_.string());
+  }
+  // Removes the temporary file and reports a POSIX failure (errno is read before anything else).
+  auto abandon = [&](const char* what, int err) {
+    ::unlink(temporary_.c_str());
+    throw std::runtime_error(where + ": cannot " + what + " " + temporary_.string() + ": " +
+                             std::strerror(err));
+  };
+  const int fd = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) abandon("open", errno);
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    abandon("sync", err);
+  }
+  ::close(fd);
+  if (::rename(temporary_.c_str(), target_.c_str()) != 0) abandon("rename", errno);
+  committed_ = true;
+
+  // Make the rename itself durable. The file is already in place, so a failure here is
+  // reported but nothing is removed.
+  const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int err = dfd < 0 ? errno : (::fsync(dfd) != 0 ? errno : 0);
+  if (dfd >= 0) ::close(dfd);
+  if (err != 0)
+    throw std::runtime_error(where + ": written, but cannot sync directory '" + dir.string() +
+                             "': " + std::strerror(err));
+}
+
+}  // namespace valinta::output

@@ -1,0 +1,70 @@
+#pragma once
+// A small, safe writer for one HDF5 results file (HDF5 C API).
+//
+// The file is created under a temporary name beside the target and renamed onto the target
+// only by commit(); a writer destroyed without commit() removes its temporary file, so an
+// interrupted or failed run never leaves a file that looks complete at the target path.
+//
+// Layout conventions (so that h5py, xarray + h5netcdf and h5dump all see named axes):
+//  - dimensions are 1-D datasets made HDF5 dimension scales (H5DSset_scale) in the root group;
+//  - every data variable is attached to its dimension scales (H5DSattach_scale) in order;
+//  - `units` and `long_name` are string attributes on every variable.
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace valinta::output {
+
+class H5File {
+ public:
+  // Throws std::runtime_error with a clear message (path and reason) if the target exists and
+  // overwrite is false, or the directory cannot be written.
+  H5File(std::filesystem::path target, bool overwrite);
+  ~H5File();
+  H5File(const H5File&) = delete;
+  H5File& operator=(const H5File&) = delete;
+
+  // Attributes on the root group ("/") or on an existing object path.
+  void attribute(const std::string& object, const std::string& name, std::string_view value);
+  void attribute(const std::string& object, const std::string& name, std::int64_t value);
+  void attribute(const std::string& object, const std::string& name, double value);
+
+  // A dimension scale in the root group: numeric coordinates or string labels.
+  void dimension(const std::string& name, std::span<const std::int64_t> values,
+                 std::string_view units, std::string_view long_name);
+  void dimension(const std::string& name, const std::vector<std::string>& labels,
+                 std::string_view long_name);
+
+  // An N-D row-major variable; dims name existing dimensions, shape follows their lengths.
+  // Intermediate groups in `path` are created.
+  void variable(const std::string& path, std::span<const double> data,
+                const std::vector<std::string>& dims, std::string_view units,
+                std::string_view long_name);
+  void variable(const std::string& path, std::span<const std::int64_t> data,
+                const std::vector<std::string>& dims, std::string_view units,
+                std::string_view long_name);
+  // A 1-D variable of strings along one dimension.
+  void variable(const std::string& path, const std::vector<std::string>& data,
+                const std::string& dim, std::string_view long_name);
+  // A scalar string dataset (e.g. the resolved scenario as YAML text).
+  void text(const std::string& path, std::string_view value, std::string_view long_name);
+
+  // Flush, close, fsync and atomically rename onto the target. Throws on failure (the
+  // temporary file is removed and the target is left as it was).
+  void commit();
+
+  const std::filesystem::path& target() const { return target_; }
+  const std::filesystem::path& temporary() const { return temporary_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temporary_;
+  std::int64_t file_ = -1;  // hid_t
+  bool committed_ = false;
+  std::vector<std::pair<std::string, std::size_t>> dims_;  // name, length
+};
+
+}  // namespace valinta::output

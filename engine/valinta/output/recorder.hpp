@@ -1,0 +1,53 @@
+#pragma once
+// The indicator series of a run (M9), one row per step, kept in memory until the run ends.
+// Names follow MODEL.md: n_ stocks, new_ flows per step, cum_ cumulative totals.
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace valinta {
+
+class Simulation;
+
+class Recorder {
+ public:
+  struct Series {
+    std::string name;
+    std::vector<std::string> dims;  // after the leading "step" dimension
+    std::string units;
+    std::string long_name;
+    bool integer = false;
+    std::vector<double> real;
+    std::vector<std::int64_t> count;
+    std::size_t row_length = 0;
+  };
+
+  void start(const Simulation& sim);
+  // Appends this step's row of a series (created on first use, in that order).
+  void append(const std::string& name, std::span<const std::int64_t> row,
+              const std::vector<std::string>& dims, const std::string& units,
+              const std::string& long_name);
+  void append(const std::string& name, std::span<const double> row,
+              const std::vector<std::string>& dims, const std::string& units,
+              const std::string& long_name);
+  void append(const std::string& name, std::int64_t value, const std::string& units,
+              const std::string& long_name);
+  void append(const std::string& name, double value, const std::string& units,
+              const std::string& long_name);
+
+  const std::vector<Series>& series() const { return series_; }
+  const Series* find(const std::string& name) const;
+  std::size_t steps() const { return steps_; }
+  void end_step() { ++steps_; }
+
+ private:
+  Series& get(const std::string& name, const std::vector<std::string>& dims, const std::string& units,
+              const std::string& long_name, bool integer, std::size_t row_length);
+  std::vector<Series> series_;
+  std::map<std::string, std::size_t> index_;
+  std::size_t steps_ = 0;
+};
+
+}  // namespace valinta

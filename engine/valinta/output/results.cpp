@@ -1,0 +1,224 @@
+#include "valinta/output/results.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/scenario/loader.hpp"
+#include "valinta/version.hpp"
+
+namespace valinta {
+
+std::vector<std::pair<std::string, double>> Summary::items() const {
+  return {{"residents", static_cast<double>(residents)},
+          {"eligible", static_cast<double>(eligible)},
+          {"switched_share_public", switched_share_by_sector[0]},
+          {"switched_share_private", switched_share_by_sector[1]},
+          {"switched_share_third_sector", switched_share_by_sector[2]},
+          {"ever_switched_share", ever_switched_share},
+          {"mean_wait_days", mean_wait_days},
+          {"share_within_guarantee", share_within_guarantee},
+          {"visits_per_resident_year", visits_per_resident_year},
+          {"doctor_visits_per_resident_year", doctor_visits_per_resident_year},
+          {"er_diversions_per_1000_year", er_diversions_per_1000_year},
+          {"referrals_per_1000_year", referrals_per_1000_year},
+          {"organiser_cost_per_resident_year", organiser_cost_per_resident_year},
+          {"client_fees_per_resident_year", client_fees_per_resident_year}};
+}
+
+namespace {
+double total(const Recorder& rec, const std::string& name) {
+  const Recorder::Series* s = rec.find(name);
+  if (s == nullptr) return 0;
+  double sum = 0;
+  for (const auto v : s->count) sum += static_cast<double>(v);
+  for (const auto v : s->real) sum += v;
+  return sum;
+}
+}  // namespace
+
+Summary summarise(const Simulation& sim) {
+  const Residents& r = sim.residents;
+  const Recorder& rec = sim.recorder;
+  const int L = sim.queue_steps;
+  Summary s;
+  s.residents = static_cast<std::int64_t>(r.size());
+  std::int64_t ever = 0;
+  std::array<std::int64_t, kSectors> away{};
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (!(r.flags[i] & Residents::kEligible)) continue;
+    ++s.eligible;
+    if (r.switches[i] > 0) ++ever;
+    if (r.listed[i] != r.home[i]) ++away[static_cast<int>(sim.producers[r.listed[i]].sector)];
+  }
+  const double eligible = static_cast<double>(std::max<std::int64_t>(1, s.eligible));
+  for (int k = 0; k < kSectors; ++k) s.switched_share_by_sector[k] = static_cast<double>(away[k]) / eligible;
+  s.ever_switched_share = static_cast<double>(ever) / eligible;
+
+  const double years = static_cast<double>(rec.steps() * sim.scenario.time.step_days) / 365.25;
+  const double resident_years = static_cast<double>(s.residents) * years;
+  const Recorder::Series* doctor = rec.find("new_visits_doctor");
+  const Recorder::Series* nurse = rec.find("new_visits_nurse");
+  const Recorder::Series* within = rec.find("new_served_within_guarantee");
+  double visits = 0, doctors = 0, wait_sum = 0, within_sum = 0;
+  if (doctor && nurse) {
+    for (std::size_t k = 0; k < doctor->count.size(); ++k) {
+      doctors += static_cast<double>(doctor->count[k]);
+      visits += static_cast<double>(doctor->count[k] + nurse->count[k]);
+    }
+  }
+  if (within) within_sum = total(rec, "new_served_within_guarantee");
+  (void)L;
+  // Mean wait over the whole run: visits x mean wait per producer-step.
+  const Recorder::Series* mean = rec.find("wait_mean_days");
+  if (mean && doctor && nurse)
+    for (std::size_t k = 0; k < mean->real.size(); ++k) {
+      const double served = static_cast<double>(doctor->count[k] + nurse->count[k]);
+      if (served > 0) wait_sum += served * mean->real[k];
+    }
+  s.mean_wait_days = visits > 0 ? wait_sum / visits : 0;
+  s.share_within_guarantee = visits > 0 ? within_sum / visits : 0;
+  s.visits_per_resident_year = resident_years > 0 ? visits / resident_years : 0;
+  s.doctor_visits_per_resident_year = resident_years > 0 ? doctors / resident_years : 0;
+  s.er_diversions_per_1000_year = resident_years > 0 ? 1000 * total(rec, "new_er_diversions_all") / resident_years : 0;
+  s.referrals_per_1000_year = resident_years > 0 ? 1000 * total(rec, "new_referrals_all") / resident_years : 0;
+  const Recorder::Series* books = rec.find("organiser_books_eur");
+  double organiser = 0, fees = 0;
+  if (books)
+    for (std::size_t k = 0; k < books->real.size(); ++k) {
+      const auto kind = static_cast<PaymentKind>(k % kPaymentKinds);
+      if (kind == PaymentKind::client_fee) fees += books->real[k];
+      else if (kind != PaymentKind::referral_producer) organiser += books->real[k];
+    }
+  s.organiser_cost_per_resident_year = resident_years > 0 ? organiser / resident_years : 0;
+  s.client_fees_per_resident_year = resident_years > 0 ? fees / resident_years : 0;
+  return s;
+}
+
+std::string format_summary(const Summary& s) {
+  std::string out;
+  out += fmt::format("  residents                        {:>12}\n", s.residents);
+  out += fmt::format("  eligible to choose               {:>12}\n", s.eligible);
+  out += fmt::format("  listed away from home station    public {:.2f}%, private {:.2f}%, third sector {:.2f}%\n",
+                     100 * s.switched_share_by_sector[0], 100 * s.switched_share_by_sector[1],
+                     100 * s.switched_share_by_sector[2]);
+  out += fmt::format("  switched at least once           {:>11.2f}%\n", 100 * s.ever_switched_share);
+  out += fmt::format("  mean wait                        {:>9.1f} days\n", s.mean_wait_days);
+  out += fmt::format("  within the care guarantee        {:>11.1f}%\n", 100 * s.share_within_guarantee);
+  out += fmt::format("  visits per resident-year         {:>12.2f}  (doctor {:.2f})\n", s.visits_per_resident_year,
+                     s.doctor_visits_per_resident_year);
+  out += fmt::format("  emergency diversions per 1000/yr {:>12.1f}\n", s.er_diversions_per_1000_year);
+  out += fmt::format("  referrals per 1000 per year      {:>12.1f}\n", s.referrals_per_1000_year);
+  out += fmt::format("  organiser cost per resident-year {:>9.0f} EUR  (client fees {:.0f} EUR)\n",
+                     s.organiser_cost_per_resident_year, s.client_fees_per_resident_year);
+  return out;
+}
+
+void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary) {
+  const Scenario& sc = sim.scenario;
+  const Recorder& rec = sim.recorder;
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+
+  file.attribute("/", "title", "Valinta simulation results");
+  file.attribute("/", "engine", "valinta");
+  file.attribute("/", "engine_version", kVersion);
+  file.attribute("/", "git_commit", kGitCommit);
+  file.attribute("/", "scenario_name", sc.name);
+  file.attribute("/", "scenario_file", sc.source.string());
+  file.attribute("/", "seed", static_cast<std::int64_t>(info.seed));
+  file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));
+  file.attribute("/", "threads", static_cast<std::int64_t>(info.threads));
+  file.attribute("/", "command_line", info.command_line);
+  file.attribute("/", "created", std::string(created));
+  file.attribute("/", "step_days", static_cast<std::int64_t>(sc.time.step_days));
+  file.attribute("/", "start_date", sc.time.start_date);
+  file.attribute("/", "Conventions", "Valinta-1; n_ stocks, new_ flows per step, cum_ totals");
+
+  // Dimensions.
+  const std::size_t T = rec.steps();
+  std::vector<std::int64_t> steps(T);
+  std::vector<std::string> dates(T);
+  for (std::size_t k = 0; k < T; ++k) {
+    steps[k] = static_cast<std::int64_t>(k);
+    dates[k] = format_iso_date(sc.start_day + static_cast<std::int64_t>(k) * sc.time.step_days);
+  }
+  file.dimension("step", steps, "1", "simulation step (its first day is in `date`)");
+  std::vector<std::string> producers, sectors, zones, reasons, bands, levels, kinds;
+  for (const auto& p : sim.producers) producers.push_back(p.spec.name);
+  for (const auto v : kSectorNames) sectors.emplace_back(v);
+  for (const auto& z : sim.zones) zones.push_back(z.spec.name);
+  for (const auto v : kSwitchReasonNames) reasons.emplace_back(v);
+  for (const auto v : kAgeBandNames) bands.emplace_back(v);
+  for (const auto v : kNeedLevelNames) levels.emplace_back(v);
+  for (const auto v : kPaymentKindNames) kinds.emplace_back(v);
+  std::vector<std::int64_t> deciles(kIncomeDeciles);
+  for (int d = 0; d < kIncomeDeciles; ++d) deciles[d] = d + 1;
+  file.dimension("producer", producers, "producer name");
+  file.dimension("sector", sectors, "producer sector");
+  file.dimension("zone", zones, "zone (municipality)");
+  file.dimension("switch_reason", reasons, "reason for a switch");
+  file.dimension("age_band", bands, "age band (years)");
+  file.dimension("income_decile", deciles, "1", "income decile (1 lowest)");
+  file.dimension("need_from", levels, "need level before the step");
+  file.dimension("need_to", levels, "need level after the step");
+  file.dimension("payment_kind", kinds, "kind of money flow");
+  file.dimension("visit_kind", std::vector<std::string>{"doctor", "nurse"}, "kind of visit");
+
+  file.variable("date", dates, "step", "ISO date of the first day of the step");
+
+  // Producers and zones as set up.
+  std::vector<std::string> producer_sector, producer_zone, producer_owner;
+  std::vector<double> lat, lon, quality, doctor_share;
+  for (const auto& p : sim.producers) {
+    producer_sector.emplace_back(kSectorNames[static_cast<int>(p.sector)]);
+    producer_zone.push_back(sim.zones[p.zone].spec.name);
+    producer_owner.push_back(p.spec.owner);
+    lat.push_back(p.lat);
+    lon.push_back(p.lon);
+    quality.push_back(p.spec.quality);
+    doctor_share.push_back(p.doctor_share);
+  }
+  file.variable("producer_sector", producer_sector, "producer", "sector of the producer");
+  file.variable("producer_zone", producer_zone, "producer", "zone of the producer");
+  file.variable("producer_owner", producer_owner, "producer", "owner or chain");
+  file.variable("producer_lat", lat, {"producer"}, "degrees_north", "producer latitude");
+  file.variable("producer_lon", lon, {"producer"}, "degrees_east", "producer longitude");
+  file.variable("producer_quality", quality, {"producer"}, "SD", "latent true quality");
+  file.variable("producer_doctor_share", doctor_share, {"producer"}, "1", "doctor share of visits");
+  std::vector<std::int64_t> zone_residents, zone_eligible, zone_pilot;
+  std::vector<double> zone_lat, zone_lon;
+  for (const auto& z : sim.zones) {
+    zone_residents.push_back(z.n_residents);
+    zone_pilot.push_back(z.in_pilot ? 1 : 0);
+    zone_lat.push_back(z.spec.lat);
+    zone_lon.push_back(z.spec.lon);
+    std::int64_t e = 0;
+    for (std::size_t i = z.first_resident; i < z.first_resident + z.n_residents; ++i)
+      if (sim.residents.flags[i] & Residents::kEligible) ++e;
+    zone_eligible.push_back(e);
+  }
+  file.variable("zone_residents", zone_residents, {"zone"}, "residents", "residents simulated");
+  file.variable("zone_eligible", zone_eligible, {"zone"}, "residents", "residents eligible to choose");
+  file.variable("zone_in_pilot", zone_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
+  file.variable("zone_lat", zone_lat, {"zone"}, "degrees_north", "zone centre latitude");
+  file.variable("zone_lon", zone_lon, {"zone"}, "degrees_east", "zone centre longitude");
+
+  // Indicator series.
+  for (const auto& s : rec.series()) {
+    std::vector<std::string> dims = {"step"};
+    dims.insert(dims.end(), s.dims.begin(), s.dims.end());
+    if (s.integer) file.variable(s.name, s.count, dims, s.units, s.long_name);
+    else file.variable(s.name, s.real, dims, s.units, s.long_name);
+  }
+
+  // The scenario as given and fully resolved, so the run can be reproduced from the file.
+  file.text("scenario/resolved", resolved_yaml(sc), "the scenario with every default written out (YAML)");
+  file.text("scenario/source", sc.source_text, "the scenario file as given (YAML)");
+  file.text("summary/text", format_summary(summary), "the summary printed at the end of the run");
+  for (const auto& [name, value] : summary.items()) file.attribute("summary/text", name, value);
+}
+
+}  // namespace valinta

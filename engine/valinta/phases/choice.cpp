@@ -1,0 +1,199 @@
+// Phase 6: M5 choice and switching.
+//
+// Each step an eligible resident reviews their producer with hazard
+//   h = base + awareness x exp(-weeks since pilot start / awareness_weeks)
+//       + dissatisfaction x max(0, -experience)                            (per year)
+// unless still locked in (rules.min_listing_months) or out of switches for the pilot year
+// (rules.max_switches_per_year). On review they pick from a consideration set (producers within
+// max_travel_min, every digital-first unit, and the current one) by multinomial logit:
+//   U = b_travel travel + b_wait wait_seen + b_quality quality_seen + b_fee fee
+//     + b_digital digital literacy + sector constant + inertia [current] + Gumbel noise.
+// What residents see depends on the information regime (transparent, word_of_mouth, none).
+// Producers at their listing cap accept applicants in a random priority order and the others
+// take their next choice; requests are collected first and applied after, so the result does
+// not depend on the order residents are processed in.
+#include "valinta/phases/choice.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/phases/switching.hpp"
+
+namespace valinta {
+
+void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
+  r.choice("rules.default_assignment", p.default_assignment, "opt_in", {"opt_in", "nearest"},
+           {"opt_in: residents who never choose stay at their home station (Finnish pilots); "
+            "nearest: at pilot start everyone eligible is listed at the nearest producer (Swedish opt-out)",
+            "", "FACTS.md; MODEL.md M5"});
+  r.real("rules.min_listing_months", p.min_listing_months, 6, at_least(0),
+         {"lock-in: months a resident stays listed before they may switch again", "months",
+          "pilot rules (Keski-Uusimaa), HE 16/2018: 6; current law: 12 (FACTS.md)"});
+  r.integer("rules.max_switches_per_year", p.max_switches_per_year, 2, between(0, 52),
+            {"most switches a resident may make per pilot year", "switches/year",
+             "with a six-month lock-in, two a year"});
+  r.choice("rules.information", p.information, "transparent", {"transparent", "word_of_mouth", "none"},
+           {"what residents see of producers' waits and quality (the service packages)", "",
+            "MODEL.md M5"});
+  r.real("choice.word_of_mouth_noise_sd", p.word_of_mouth_noise_sd, 0.5, at_least(0),
+         {"noise of word-of-mouth information about quality and waits", "SD", "assumption"});
+  r.real("choice.publication_interval_days", p.publication_interval_days, 30, above(0),
+         {"how often producers' waits and quality are published", "days", "MODEL.md M5: monthly"});
+  r.real("choice.base_review_per_year", p.base_review_per_year, 0.03, at_least(0),
+         {"baseline hazard of reviewing one's producer", "per year", "MODEL.md M5"});
+  r.real("choice.awareness_per_year", p.awareness_per_year, 0.25, at_least(0),
+         {"extra review hazard at pilot start (the awareness wave)", "per year", "MODEL.md M5"});
+  r.real("choice.awareness_weeks", p.awareness_weeks, 13, above(0),
+         {"decay time of the awareness wave", "weeks",
+          "MODEL.md M5; switching was heaviest in the first months (STM 2018)"});
+  r.real("choice.dissatisfaction_per_year", p.dissatisfaction_per_year, 0.2, at_least(0),
+         {"extra review hazard per SD of negative experience", "per year per SD", "assumption"});
+  r.real("choice.max_travel_min", p.max_travel_min, 60, at_least(0),
+         {"producers farther than this are not considered (unless digital-first or current)",
+          "minutes", "MODEL.md M5"});
+  r.real("choice.travel_base_min", p.travel_base_min, 2, at_least(0),
+         {"fixed part of every trip", "minutes", "MODEL.md M5"});
+  r.real("choice.detour_factor", p.detour_factor, 1.3, at_least(1),
+         {"road distance relative to the straight line", "", "MODEL.md M5"});
+  r.real("choice.speed_kmh", p.speed_kmh, 50, above(0), {"travel speed", "km/h", "MODEL.md M5"});
+  r.real("choice.b_travel", p.b_travel, -0.15, at_most_zero(),
+         {"utility per minute of travel", "per minute",
+          "MODEL.md M5; Haynes et al. 2003: 29 % less likely per extra minute"});
+  r.real("choice.b_wait", p.b_wait, -0.5, at_most_zero(),
+         {"utility per week of published wait", "per week", "MODEL.md M5"});
+  r.real("choice.b_quality", p.b_quality, 0.3, at_least(0),
+         {"utility per SD of published quality", "per SD",
+          "MODEL.md M5; Santos, Gravelle, Propper 2017: +1 SD quality, +15-17 % list size"});
+  r.real("choice.b_fee", p.b_fee, -0.05, at_most_zero(),
+         {"utility per euro of expected client fee per visit", "per EUR", "MODEL.md M5"});
+  r.real("choice.b_digital", p.b_digital, 1.0, at_least(0),
+         {"utility of digital services for a fully digitally literate resident", "", "MODEL.md M5"});
+  r.real("choice.inertia", p.inertia, 3.0, at_least(0),
+         {"utility of staying with the current producer", "", "MODEL.md M5"});
+  r.real("choice.private_75plus", p.private_75plus, -1.0, between(-10, 10),
+         {"constant for private producers, residents aged 75+", "", "MODEL.md M5; STM 2018: 75+ switched least"});
+  r.real("choice.private_employed", p.private_employed, 0.3, between(-10, 10),
+         {"constant for private producers, employed residents of working age", "",
+          "MODEL.md M5; STM 2018: switchers mostly employed"});
+  r.real("choice.private_income_per_decile", p.private_income_per_decile, 0.05, between(-1, 1),
+         {"constant for private producers per income decile above the middle", "per decile",
+          "Sweden: highest income quintile 4.9 points more often listed privately (FACTS.md)"});
+}
+
+double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRad = 3.141592653589793 / 180.0;
+  const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double km = 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, a)));
+  return p.travel_base_min + km * p.detour_factor / p.speed_kmh * 60.0;
+}
+
+namespace {
+
+// The sector constant of producer sector `sector` for resident i.
+double sector_constant(const ChoiceParams& c, Sector sector, int age, std::uint8_t flags, int decile) {
+  if (sector != Sector::private_sector) return 0.0;
+  double v = c.private_income_per_decile * (decile - 5.5);
+  if (age >= 75) v += c.private_75plus;
+  if ((flags & Residents::kEmployed) && age >= 18 && age < 65) v += c.private_employed;
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia) {
+  const Residents& r = sim.residents;
+  const Scenario& s = sim.scenario;
+  const ChoiceParams& c = s.choice;
+  const Zone& zone = sim.zones[r.zone[i]];
+  const std::uint16_t current = r.listed[i];
+  const bool informed = c.information != "none";
+  const double literacy = r.literacy[i] / 255.0;
+  const auto t = static_cast<std::uint32_t>(sim.t);
+  std::vector<std::pair<double, std::uint16_t>> scored;
+  std::array<double, 4> noise{};
+  for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
+    if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, i, t, static_cast<std::uint32_t>(m / 4));
+    const std::uint16_t j = zone.candidates[m];
+    const Producer& p = sim.producers[j];
+    const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
+    const bool is_current = j == current;
+    if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
+    const double fee = p.doctor_share * s.payment.client_fee_doctor_eur +
+                       (1 - p.doctor_share) * s.payment.client_fee_nurse_eur;
+    double u = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
+               sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]) +
+               gumbel_from_uniform(noise[m % 4]);
+    if (informed) u += c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality;
+    if (is_current) {
+      if (with_inertia) u += c.inertia;
+      if (!informed) u += c.b_quality * r.experience[i] / 20.0;
+    }
+    scored.emplace_back(u, j);
+  }
+  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::uint16_t> ranking;
+  for (const auto& [u, j] : scored) ranking.push_back(j);
+  return ranking;
+}
+
+void run_choice(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  const ChoiceParams& c = s.choice;
+  if (!sim.pilot_active()) return;
+  Residents& r = sim.residents;
+  const std::int64_t since_start = sim.t - s.pilot_start_step;
+  const auto steps_per_year = std::max<std::int64_t>(1, std::llround(365.25 / static_cast<double>(s.time.step_days)));
+  if (since_start % steps_per_year == 0) std::fill(r.switches_this_year.begin(), r.switches_this_year.end(), 0);
+  if (since_start == 0 && c.default_assignment == "nearest") assign_nearest(sim);
+
+  const double step_years = static_cast<double>(s.time.step_days) / 365.25;
+  const double wave = c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
+  const double base = c.base_review_per_year + wave;
+  const auto lock_in_steps = static_cast<int>(std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const auto t = static_cast<std::uint32_t>(sim.t);
+
+  std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
+  std::int64_t reviews = 0;
+#pragma omp parallel num_threads(sim.threads()) reduction(+ : reviews)
+  {
+    std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (!(r.flags[i] & Residents::kEligible)) continue;
+      if (sim.t - r.listed_since[i] < lock_in_steps) continue;
+      if (r.switches_this_year[i] >= c.max_switches_per_year) continue;
+      const double dissatisfaction = c.dissatisfaction_per_year * std::max(0.0, -r.experience[i] / 20.0);
+      const double hazard = base + dissatisfaction;
+      const double p_review = 1.0 - std::exp(-hazard * step_years);
+      const double u = sim.rng.uniforms(Stream::review, i, t)[0];
+      if (u >= p_review) continue;
+      ++reviews;
+      const SwitchReason reason = u < p_review * (dissatisfaction / hazard) ? SwitchReason::dissatisfaction
+                                                                             : SwitchReason::review;
+      std::vector<std::uint16_t> ranking = rank_producers(sim, static_cast<std::size_t>(i), true);
+      if (ranking.empty() || ranking.front() == r.listed[i]) continue;
+      SwitchRequest request{static_cast<std::uint32_t>(i), reason, {}};
+      for (const std::uint16_t j : ranking) {
+        if (j == r.listed[i] || request.options.size() == SwitchRequest::kMaxOptions) break;
+        request.options.push_back(j);
+      }
+      mine.push_back(std::move(request));
+    }
+  }
+  sim.flows.reviews += reviews;
+  std::vector<SwitchRequest> requests;
+  for (auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
+  apply_switches(sim, requests);
+}
+
+}  // namespace valinta

@@ -1,0 +1,69 @@
+// Phase 3: M2 demand. Contacts per step ~ Poisson(visit_rate[level] x age factor x
+// (1 - ohc_offload if covered by occupational health care)). Contacts join the queue of the
+// listed producer, in this step's arrival cohort, counted by need level. A resident remembers
+// where their oldest waiting contact queues, so M3 can tell them how it was resolved.
+#include "valinta/phases/demand.hpp"
+
+#include <array>
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_demand_params(ParamRegistry& r, DemandParams& p) {
+  r.real_list("demand.visit_rate", p.visit_rate, {0.010, 0.05, 0.20, 0.60}, kNeedLevels, at_least(0),
+              {"primary-care contacts per week by need level well, light, basic, heavy",
+               "contacts/week", "MODEL.md M2"});
+  // Calibrated so that the default population makes about 4.5 health-centre visits per
+  // resident-year (Statistics Finland 2018, FACTS.md) with the age shape of GP visits by age
+  // (SSB Norway 2023, FACTS.md): the need ladder alone gives about 1.5.
+  r.real_list("demand.age_factor", p.age_factor, {3.2, 2.2, 2.9, 3.0, 2.9, 2.6, 2.5, 1.8},
+              kAgeBands, at_least(0),
+              {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
+               "", "calibrated to 4.5 visits/resident-year (FACTS.md)"});
+  r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
+         {"share of primary-care use that occupational health care takes over", "share",
+          "Oulu: EUR 62 vs 127 per resident (FACTS.md)"});
+}
+
+double demand_rate(const DemandParams& p, int level, int age_band, bool ohc) {
+  return p.visit_rate[level] * p.age_factor[age_band] * (ohc ? 1.0 - p.ohc_offload : 1.0);
+}
+
+void run_demand(Simulation& sim) {
+  Residents& r = sim.residents;
+  const Scenario& s = sim.scenario;
+  const double step_weeks = s.step_weeks();
+  std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc)
+        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks;
+
+  const std::size_t P = sim.producers.size();
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const auto t = static_cast<std::uint32_t>(sim.t);
+  std::vector<std::int64_t>& arrivals = sim.flows.arrivals;
+#pragma omp parallel num_threads(sim.threads())
+  {
+    std::vector<std::int64_t> local(P * kNeedLevels, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const int level = r.need[i];
+      const double lambda = rate[level][age_band_of(r.age[i])][(r.flags[i] & Residents::kOhc) ? 1 : 0];
+      const int contacts = poisson_from_uniform(lambda, sim.rng.uniforms(Stream::demand, i, t)[0]);
+      if (contacts == 0) continue;
+      const std::uint16_t j = r.listed[i];
+      local[j * kNeedLevels + level] += contacts;
+      if (r.open_since[i] < 0) {
+        r.open_since[i] = static_cast<std::int16_t>(sim.t);
+        r.open_producer[i] = j;
+      }
+    }
+#pragma omp critical(demand_arrivals)
+    for (std::size_t k = 0; k < local.size(); ++k) arrivals[k] += local[k];
+  }
+}
+
+}  // namespace valinta

@@ -1,0 +1,104 @@
+// Phase 2: M1 need dynamics, the service ladder well (0) -> light (1) -> basic (2) -> heavy (3).
+//
+// Each step a resident moves at most one level: up with the up-rate of their level times the
+// multiplier of their age band (and times unmet_multiplier for unmet_weeks after a contact that
+// waited past the care guarantee or was sent to emergency), down with the down-rate.
+// Indicator: the 4x4 flows between levels and the number of heavy users.
+#include "valinta/phases/needs.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_need_params(ParamRegistry& r, NeedParams& p) {
+  r.real_list("needs.up_rate", p.up_rate, {0.004, 0.003, 0.002}, 3, probability(),
+              {"weekly probability of moving up: well->light, light->basic, basic->heavy",
+               "per week", "MODEL.md M1"});
+  r.real_list("needs.down_rate", p.down_rate, {0.03, 0.01, 0.008}, 3, probability(),
+              {"weekly probability of moving down: light->well, basic->light, heavy->basic",
+               "per week", "MODEL.md M1"});
+  r.real_list("needs.age_multiplier", p.age_multiplier, {1.2, 0.6, 0.6, 0.8, 1.2, 1.8, 2.6, 3.5},
+              kAgeBands, at_least(0),
+              {"multiplier on up-rates by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
+               "", "MODEL.md M1"});
+  r.real("needs.unmet_multiplier", p.unmet_multiplier, 1.5, at_least(0),
+         {"multiplier on up-rates after unmet need", "", "MODEL.md M1"});
+  r.real("needs.unmet_weeks", p.unmet_weeks, 8, at_least(0),
+         {"how long unmet need raises the up-rates", "weeks", "MODEL.md M1"});
+}
+
+namespace {
+// A weekly probability turned into a per-step probability for steps of `step_weeks` weeks.
+double per_step(double weekly, double step_weeks) {
+  if (step_weeks == 1.0) return weekly;
+  return 1.0 - std::pow(1.0 - std::min(weekly, 1.0), step_weeks);
+}
+}  // namespace
+
+NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, double step_weeks) {
+  NeedRates rates;
+  if (level < kNeedLevels - 1) {
+    const double up = p.up_rate[level] * p.age_multiplier[age_band] * (unmet ? p.unmet_multiplier : 1.0);
+    rates.up = per_step(std::min(up, 1.0), step_weeks);
+  }
+  if (level > 0) rates.down = per_step(p.down_rate[level - 1], step_weeks);
+  // Both moves come from one uniform, so together they cannot exceed certainty.
+  if (rates.up + rates.down > 1.0) rates.down = 1.0 - rates.up;
+  return rates;
+}
+
+std::vector<double> stationary_need_distribution(const NeedParams& p, int age_band, double step_weeks) {
+  // Birth-death chain: pi[k+1] / pi[k] = up[k] / down[k+1].
+  std::vector<double> pi(kNeedLevels, 1.0);
+  for (int k = 0; k + 1 < kNeedLevels; ++k) {
+    const double up = need_rates(p, k, age_band, false, step_weeks).up;
+    const double down = need_rates(p, k + 1, age_band, false, step_weeks).down;
+    pi[k + 1] = down > 0 ? pi[k] * up / down : (up > 0 ? 1e12 : 0.0);
+  }
+  double sum = 0;
+  for (double v : pi) sum += v;
+  for (double& v : pi) v /= sum;
+  return pi;
+}
+
+void run_needs(Simulation& sim) {
+  Residents& r = sim.residents;
+  const NeedParams& p = sim.scenario.needs;
+  const double step_weeks = sim.scenario.step_weeks();
+  // Rates depend only on (level, age band, unmet): tabulate once per step.
+  std::array<std::array<std::array<NeedRates, 2>, kAgeBands>, kNeedLevels> table{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int unmet = 0; unmet < 2; ++unmet)
+        table[level][band][unmet] = need_rates(p, level, band, unmet == 1, step_weeks);
+
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const auto t = static_cast<std::uint32_t>(sim.t);
+  std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
+#pragma omp parallel num_threads(sim.threads())
+  {
+    std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> local{};
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const int level = r.need[i];
+      const bool unmet = r.unmet_steps[i] > 0;
+      const NeedRates& rate = table[level][age_band_of(r.age[i])][unmet ? 1 : 0];
+      const double u = sim.rng.uniforms(Stream::needs, i, t)[0];
+      int next = level;
+      if (u < rate.up) next = level + 1;
+      else if (u > 1.0 - rate.down) next = level - 1;
+      r.need[i] = static_cast<std::uint8_t>(next);
+      if (unmet) --r.unmet_steps[i];
+      ++local[level][next];
+    }
+#pragma omp critical(needs_flows)
+    for (int a = 0; a < kNeedLevels; ++a)
+      for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += local[a][b];
+  }
+  sim.flows.need_flows = flows;
+}
+
+}  // namespace valinta

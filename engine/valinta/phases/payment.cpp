@@ -1,0 +1,182 @@
+// Phase 7: M6 payments and producer finances.
+//
+// Per step the organiser pays each producer capitation (capitation_eur_per_year for each listed
+// resident, times the resident's risk weight when risk adjustment is on; weights from age band x
+// sex x need level x low income, normalised to mean 1 over the pilot population at the start)
+// and a fee per served visit; residents pay client fees per visit; the organiser pays
+// specialised care for referrals (less the producers' share), emergency care for diversions and
+// heavy services for heavy users. A producer's cost is its visits x cost per visit + fixed cost x
+// capacity + its share of referral costs. The organiser's books are summed from population-wide
+// counts, the producers' from their own lists, so the two can be checked against each other.
+#include "valinta/phases/payment.hpp"
+
+#include <omp.h>
+
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_payment_params(ParamRegistry& r, PaymentParams& p) {
+  r.real("rules.capitation_eur_per_year", p.capitation_eur_per_year, 230, at_least(0),
+         {"capitation per listed resident (of mean risk) per year", "EUR/year",
+          "THL 2018 illustrative capitation EUR 101-194/year (FACTS.md), raised to cover the "
+          "visit and fixed costs of the default producers"});
+  r.boolean("rules.risk_adjustment", p.risk_adjustment, true,
+            {"weight capitation by each resident's risk (age, sex, need, socio-economic)", "",
+             "HE 16/2018 need factors (FACTS.md)"});
+  r.real("rules.fee_for_service_eur", p.fee_for_service_eur, 0, at_least(0),
+         {"organiser's payment per served visit", "EUR/visit", "pilots: capitation-based pay"});
+  r.real("rules.client_fee_doctor_eur", p.client_fee_doctor_eur, 20.90, at_least(0),
+         {"client fee of a doctor visit, paid by the resident", "EUR", "2017-2019 (FACTS.md)"});
+  r.real("rules.client_fee_nurse_eur", p.client_fee_nurse_eur, 11.40, at_least(0),
+         {"client fee of a nurse visit, paid by the resident", "EUR", "until 6/2021 (FACTS.md)"});
+  r.real_list("payment.risk_weight_age", p.risk_weight_age, {1.0, 0.6, 0.6, 0.7, 1.0, 1.5, 2.2, 3.0},
+              kAgeBands, at_least(0),
+              {"capitation risk weight by age band", "",
+               "illustrative; THL 2018 examples: EUR 101 (38-year-old) vs 194 (68-year-old) (FACTS.md)"});
+  r.real_list("payment.risk_weight_sex", p.risk_weight_sex, {1.0, 1.05}, 2, at_least(0),
+              {"capitation risk weight for men, women", "", "illustrative (HE 16/2018 need factor sex)"});
+  r.real_list("payment.risk_weight_need", p.risk_weight_need, {0.7, 1.0, 1.8, 3.5}, kNeedLevels,
+              at_least(0),
+              {"capitation risk weight by need level (morbidity)", "", "illustrative (HE 16/2018 morbidity)"});
+  r.real("payment.risk_weight_low_income", p.risk_weight_low_income, 1.1, at_least(0),
+         {"capitation risk weight for income deciles 1-3 (socio-economic factor)", "",
+          "illustrative (HE 16/2018 socio-economic factors)"});
+  r.real("payment.heavy_service_eur_per_week", p.heavy_service_eur_per_week, 250, at_least(0),
+         {"organiser's cost of heavy social and health services per heavy-level resident", "EUR/week",
+          "illustrative; the top 10 % of residents account for 68-81 % of costs (FACTS.md)"});
+}
+
+double raw_risk_weight(const PaymentParams& p, int age_band, bool female, int need, int income_decile) {
+  if (!p.risk_adjustment) return 1.0;
+  return p.risk_weight_age[age_band] * p.risk_weight_sex[female ? 1 : 0] * p.risk_weight_need[need] *
+         (income_decile <= 3 ? p.risk_weight_low_income : 1.0);
+}
+
+namespace {
+
+constexpr int kCells = kAgeBands * 2 * kNeedLevels * 2;  // age band x sex x need x low income
+int cell_of(int age_band, bool female, int need, bool low_income) {
+  return ((age_band * 2 + (female ? 1 : 0)) * kNeedLevels + need) * 2 + (low_income ? 1 : 0);
+}
+double cell_weight(const PaymentParams& p, int cell) {
+  const bool low = cell % 2;
+  const int need = (cell / 2) % kNeedLevels;
+  const bool female = (cell / (2 * kNeedLevels)) % 2;
+  const int band = cell / (4 * kNeedLevels);
+  return raw_risk_weight(p, band, female, need, low ? 1 : 10);
+}
+
+// Residents counted by producer and risk cell (integers, so any thread count gives the same).
+std::vector<std::int64_t> count_cells(const Simulation& sim, bool eligible_only) {
+  const Residents& r = sim.residents;
+  const std::size_t P = sim.producers.size();
+  std::vector<std::int64_t> counts(P * kCells, 0);
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+#pragma omp parallel num_threads(sim.threads())
+  {
+    std::vector<std::int64_t> local(P * kCells, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (eligible_only && !(r.flags[i] & Residents::kEligible)) continue;
+      local[r.listed[i] * kCells + cell_of(age_band_of(r.age[i]), r.flags[i] & Residents::kFemale,
+                                           r.need[i], r.income_decile[i] <= 3)] += 1;
+    }
+#pragma omp critical(payment_cells)
+    for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += local[k];
+  }
+  return counts;
+}
+
+}  // namespace
+
+void initialise_payments(Simulation& sim) {
+  const PaymentParams& p = sim.scenario.payment;
+  bool any_eligible = false;
+  for (const auto& z : sim.zones) any_eligible = any_eligible || (z.in_pilot && z.n_residents > 0);
+  const std::vector<std::int64_t> counts = count_cells(sim, any_eligible);
+  double weight = 0, people = 0;
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    weight += static_cast<double>(counts[k]) * cell_weight(p, static_cast<int>(k % kCells));
+    people += static_cast<double>(counts[k]);
+  }
+  sim.risk_normaliser = people > 0 && weight > 0 ? weight / people : 1.0;
+}
+
+void run_payment(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  const PaymentParams& p = s.payment;
+  const double step_weeks = s.step_weeks();
+  const double step_years = static_cast<double>(s.time.step_days) / 365.25;
+  StepFlows& f = sim.flows;
+  const std::size_t P = sim.producers.size();
+  const std::vector<std::int64_t> counts = count_cells(sim, false);
+  std::vector<double> weights(kCells);
+  for (int k = 0; k < kCells; ++k) weights[k] = cell_weight(p, k) / sim.risk_normaliser;
+  const double capitation_per_weight = p.capitation_eur_per_year * step_years;
+  const double referral_share = s.referral.cost_share;
+
+  // Organiser-side totals from population-wide counts.
+  std::vector<std::int64_t> cell_totals(kCells, 0);
+  std::int64_t served_all = 0, doctor_all = 0, referrals_all = 0, diverted_all = 0, heavy_all = 0;
+  for (std::size_t j = 0; j < P; ++j) {
+    for (int k = 0; k < kCells; ++k) cell_totals[k] += counts[j * kCells + k];
+    for (int l = 0; l < kNeedLevels; ++l) served_all += f.served[j * kNeedLevels + l];
+    doctor_all += f.served_doctor[j];
+    referrals_all += f.referrals[j];
+    diverted_all += f.diverted[j];
+  }
+  double weight_all = 0;
+  for (int k = 0; k < kCells; ++k) {
+    weight_all += static_cast<double>(cell_totals[k]) * weights[k];
+    if ((k / 2) % kNeedLevels == kNeedLevels - 1) heavy_all += cell_totals[k];
+  }
+  auto& books = f.organiser_side;
+  books[static_cast<int>(PaymentKind::capitation)] = capitation_per_weight * weight_all;
+  books[static_cast<int>(PaymentKind::fee_for_service)] = p.fee_for_service_eur * static_cast<double>(served_all);
+  books[static_cast<int>(PaymentKind::client_fee)] =
+      p.client_fee_doctor_eur * static_cast<double>(doctor_all) +
+      p.client_fee_nurse_eur * static_cast<double>(served_all - doctor_all);
+  books[static_cast<int>(PaymentKind::referral_organiser)] =
+      (1 - referral_share) * s.referral.cost_eur * static_cast<double>(referrals_all);
+  books[static_cast<int>(PaymentKind::referral_producer)] =
+      referral_share * s.referral.cost_eur * static_cast<double>(referrals_all);
+  books[static_cast<int>(PaymentKind::emergency)] = s.service.er_cost_eur * static_cast<double>(diverted_all);
+  books[static_cast<int>(PaymentKind::heavy_service)] =
+      p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy_all);
+  f.n_heavy = heavy_all;
+
+  // Producer-side books from each producer's own list and visits.
+  for (std::size_t j = 0; j < P; ++j) {
+    const Producer& pr = sim.producers[j];
+    double weight = 0;
+    std::int64_t heavy = 0;
+    for (int k = 0; k < kCells; ++k) {
+      weight += static_cast<double>(counts[j * kCells + k]) * weights[k];
+      if ((k / 2) % kNeedLevels == kNeedLevels - 1) heavy += counts[j * kCells + k];
+    }
+    std::int64_t served = 0;
+    for (int l = 0; l < kNeedLevels; ++l) served += f.served[j * kNeedLevels + l];
+    const double doctor = static_cast<double>(f.served_doctor[j]);
+    const double nurse = static_cast<double>(served) - doctor;
+    double* pay = &f.payments[j * kPaymentKinds];
+    pay[static_cast<int>(PaymentKind::capitation)] = capitation_per_weight * weight;
+    pay[static_cast<int>(PaymentKind::fee_for_service)] = p.fee_for_service_eur * static_cast<double>(served);
+    pay[static_cast<int>(PaymentKind::client_fee)] = p.client_fee_doctor_eur * doctor + p.client_fee_nurse_eur * nurse;
+    pay[static_cast<int>(PaymentKind::referral_organiser)] =
+        (1 - referral_share) * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
+    pay[static_cast<int>(PaymentKind::referral_producer)] =
+        referral_share * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
+    pay[static_cast<int>(PaymentKind::emergency)] = s.service.er_cost_eur * static_cast<double>(f.diverted[j]);
+    pay[static_cast<int>(PaymentKind::heavy_service)] = p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy);
+    f.n_heavy_listed[j] = heavy;
+    f.risk_weight_sum[j] = weight;
+    f.producer_cost[j] = static_cast<double>(served) * pr.cost_per_visit +
+                         pr.fixed_cost_per_capacity_week * pr.capacity_per_week * step_weeks +
+                         pay[static_cast<int>(PaymentKind::referral_producer)];
+  }
+}
+
+}  // namespace valinta

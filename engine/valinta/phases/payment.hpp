@@ -1,0 +1,33 @@
+#pragma once
+// M6 payments and producer finances.
+#include <vector>
+
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+class Simulation;
+
+struct PaymentParams {
+  double capitation_eur_per_year = 200;
+  bool risk_adjustment = true;
+  double fee_for_service_eur = 0;
+  double client_fee_doctor_eur = 20.90;
+  double client_fee_nurse_eur = 11.40;
+  std::vector<double> risk_weight_age;   // by age band
+  std::vector<double> risk_weight_sex;   // male, female
+  std::vector<double> risk_weight_need;  // by need level
+  double risk_weight_low_income = 1.1;   // income deciles 1-3
+  double heavy_service_eur_per_week = 250;
+};
+
+void declare_payment_params(ParamRegistry& registry, PaymentParams& p);
+
+// Risk-weight normalisation (mean 1 over the pilot population at the start).
+void initialise_payments(Simulation& sim);
+// The risk weight of one resident before normalisation.
+double raw_risk_weight(const PaymentParams& p, int age_band, bool female, int need, int income_decile);
+
+void run_payment(Simulation& sim);
+
+}  // namespace valinta

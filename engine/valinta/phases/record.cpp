@@ -1,0 +1,202 @@
+// Phase 9: record. The step's indicators (MODEL.md M9) by producer, by sector, by zone and for
+// the whole region: listings, switches by reason / age band / income decile, visits, queues,
+// exact wait percentiles from the served-wait histograms, the share within the care guarantee,
+// emergency diversions, referrals, need-level flows and heavy users, payments by kind and
+// producers' revenue, cost and profit, and risk selection (mean risk weight of each list).
+#include "valinta/phases/record.hpp"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct WaitStats {
+  double p50 = kNaN, p90 = kNaN, mean = kNaN;
+};
+
+// Exact percentiles of waits (in days) from a histogram of served visits by wait in steps.
+WaitStats wait_stats(const std::int64_t* histogram, int length, double step_days) {
+  std::int64_t total = 0;
+  double sum = 0;
+  for (int a = 0; a < length; ++a) {
+    total += histogram[a];
+    sum += static_cast<double>(histogram[a]) * a * step_days;
+  }
+  WaitStats w;
+  if (total == 0) return w;
+  w.mean = sum / static_cast<double>(total);
+  std::int64_t cumulative = 0;
+  for (int a = 0; a < length; ++a) {
+    cumulative += histogram[a];
+    if (std::isnan(w.p50) && 2 * cumulative >= total) w.p50 = a * step_days;
+    if (std::isnan(w.p90) && 10 * cumulative >= 9 * total) w.p90 = a * step_days;
+  }
+  return w;
+}
+
+double ratio(std::int64_t a, std::int64_t b) {
+  return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : kNaN;
+}
+
+}  // namespace
+
+void run_record(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  const StepFlows& f = sim.flows;
+  Recorder& rec = sim.recorder;
+  const std::size_t P = sim.producers.size(), Z = sim.zones.size();
+  const int L = sim.queue_steps;
+  const double step_days = static_cast<double>(s.time.step_days);
+  const std::vector<std::string> by_p = {"producer"}, by_s = {"sector"};
+
+  // --- by producer
+  std::vector<std::int64_t> n_listed(P), arrivals(P), doctor(P), nurse(P), queue(P), served(P);
+  std::vector<double> p50(P), p90(P), mean(P), within(P), revenue(P), cost(P), profit(P), risk(P),
+      published_wait(P), capacity(P);
+  for (std::size_t j = 0; j < P; ++j) {
+    const Producer& p = sim.producers[j];
+    n_listed[j] = p.n_listed;
+    for (int l = 0; l < kNeedLevels; ++l) {
+      arrivals[j] += f.arrivals[j * kNeedLevels + l];
+      served[j] += f.served[j * kNeedLevels + l];
+    }
+    doctor[j] = f.served_doctor[j];
+    nurse[j] = served[j] - doctor[j];
+    for (const std::int64_t c : p.queue) queue[j] += c;
+    const WaitStats w = wait_stats(&f.wait_histogram[j * L], L, step_days);
+    p50[j] = w.p50;
+    p90[j] = w.p90;
+    mean[j] = w.mean;
+    within[j] = ratio(f.served_within_guarantee[j], served[j]);
+    const double* pay = &f.payments[j * kPaymentKinds];
+    revenue[j] = pay[static_cast<int>(PaymentKind::capitation)] +
+                 pay[static_cast<int>(PaymentKind::fee_for_service)] +
+                 pay[static_cast<int>(PaymentKind::client_fee)];
+    cost[j] = f.producer_cost[j];
+    profit[j] = revenue[j] - cost[j];
+    risk[j] = p.n_listed > 0 ? f.risk_weight_sum[j] / static_cast<double>(p.n_listed) : kNaN;
+    published_wait[j] = p.published_wait_weeks;
+    capacity[j] = p.capacity_per_week;
+  }
+  rec.append("n_listed", n_listed, by_p, "residents", "residents listed at the producer");
+  rec.append("new_arrivals", arrivals, by_p, "contacts", "contacts joining the producer's queue");
+  rec.append("new_visits_doctor", doctor, by_p, "visits", "doctor visits served");
+  rec.append("new_visits_nurse", nurse, by_p, "visits", "nurse visits served");
+  rec.append("n_queue", queue, by_p, "contacts", "contacts waiting at the end of the step");
+  rec.append("wait_p50_days", p50, by_p, "days", "median wait of visits served (NaN: none served)");
+  rec.append("wait_p90_days", p90, by_p, "days", "90th percentile wait of visits served");
+  rec.append("wait_mean_days", mean, by_p, "days", "mean wait of visits served");
+  rec.append("share_within_guarantee", within, by_p, "1", "share of served visits within the care guarantee");
+  rec.append("new_served_within_guarantee", f.served_within_guarantee, by_p, "visits", "visits served within the care guarantee");
+  rec.append("new_er_diversions", f.diverted, by_p, "contacts", "contacts diverted to emergency care");
+  rec.append("new_referrals", f.referrals, by_p, "referrals", "referrals to specialised care");
+  rec.append("new_switches_in", f.switches_in, by_p, "residents", "residents switching to the producer");
+  rec.append("new_switches_out", f.switches_out, by_p, "residents", "residents switching away");
+  rec.append("n_heavy_listed", f.n_heavy_listed, by_p, "residents", "heavy-need residents listed");
+  rec.append("mean_risk_weight", risk, by_p, "1", "mean capitation risk weight of the list (risk selection)");
+  rec.append("payments_eur", f.payments, {"producer", "payment_kind"}, "EUR", "money flows attributed to the producer, by kind");
+  rec.append("revenue_eur", revenue, by_p, "EUR", "capitation + fees for service + client fees");
+  rec.append("cost_eur", cost, by_p, "EUR", "visits x cost per visit + fixed cost + referral-cost share");
+  rec.append("profit_eur", profit, by_p, "EUR", "revenue - cost");
+  rec.append("published_wait_weeks", published_wait, by_p, "weeks", "wait residents see (information regime)");
+  rec.append("capacity_per_week", capacity, by_p, "visits/week", "producer capacity");
+
+  // --- by sector
+  std::vector<std::int64_t> s_listed(kSectors), s_visits(kSectors), s_doctor(kSectors), s_queue(kSectors),
+      s_within(kSectors), s_diverted(kSectors), s_referrals(kSectors);
+  std::vector<double> s_revenue(kSectors), s_cost(kSectors), s_p50(kSectors), s_p90(kSectors), s_share(kSectors);
+  std::vector<std::int64_t> s_hist(static_cast<std::size_t>(kSectors * L), 0), all_hist(static_cast<std::size_t>(L), 0);
+  for (std::size_t j = 0; j < P; ++j) {
+    const int k = static_cast<int>(sim.producers[j].sector);
+    s_listed[k] += n_listed[j];
+    s_visits[k] += served[j];
+    s_doctor[k] += doctor[j];
+    s_queue[k] += queue[j];
+    s_within[k] += f.served_within_guarantee[j];
+    s_diverted[k] += f.diverted[j];
+    s_referrals[k] += f.referrals[j];
+    s_revenue[k] += revenue[j];
+    s_cost[k] += cost[j];
+    for (int a = 0; a < L; ++a) {
+      s_hist[k * L + a] += f.wait_histogram[j * L + a];
+      all_hist[a] += f.wait_histogram[j * L + a];
+    }
+  }
+  for (int k = 0; k < kSectors; ++k) {
+    const WaitStats w = wait_stats(&s_hist[k * L], L, step_days);
+    s_p50[k] = w.p50;
+    s_p90[k] = w.p90;
+    s_share[k] = ratio(s_within[k], s_visits[k]);
+  }
+  rec.append("n_listed_by_sector", s_listed, by_s, "residents", "residents listed, by sector");
+  rec.append("new_visits_by_sector", s_visits, by_s, "visits", "visits served, by sector");
+  rec.append("new_visits_doctor_by_sector", s_doctor, by_s, "visits", "doctor visits served, by sector");
+  rec.append("n_queue_by_sector", s_queue, by_s, "contacts", "contacts waiting, by sector");
+  rec.append("wait_p50_days_by_sector", s_p50, by_s, "days", "median wait, by sector");
+  rec.append("wait_p90_days_by_sector", s_p90, by_s, "days", "90th percentile wait, by sector");
+  rec.append("share_within_guarantee_by_sector", s_share, by_s, "1", "share served within the care guarantee, by sector");
+  rec.append("new_er_diversions_by_sector", s_diverted, by_s, "contacts", "emergency diversions, by sector");
+  rec.append("new_referrals_by_sector", s_referrals, by_s, "referrals", "referrals, by sector");
+  rec.append("revenue_eur_by_sector", s_revenue, by_s, "EUR", "producer revenue, by sector");
+  rec.append("cost_eur_by_sector", s_cost, by_s, "EUR", "producer cost, by sector");
+
+  // --- by zone: where residents of each zone are listed, away from their home station
+  const Residents& r = sim.residents;
+  std::vector<std::int64_t> away(Z * kSectors, 0);
+  for (std::size_t z = 0; z < Z; ++z) {
+    if (!sim.zones[z].in_pilot) continue;  // only pilot residents can be away from home
+    const std::size_t first = sim.zones[z].first_resident, last = first + sim.zones[z].n_residents;
+    for (std::size_t i = first; i < last; ++i)
+      if (r.listed[i] != r.home[i]) ++away[z * kSectors + static_cast<int>(sim.producers[r.listed[i]].sector)];
+  }
+  std::vector<std::int64_t> away_by_sector(kSectors, 0);
+  for (std::size_t z = 0; z < Z; ++z)
+    for (int k = 0; k < kSectors; ++k) away_by_sector[k] += away[z * kSectors + k];
+  rec.append("n_away_from_home_by_zone", away, {"zone", "sector"}, "residents",
+             "residents listed somewhere other than their home station, by zone and that producer's sector");
+  rec.append("new_switches_by_zone", f.switches_by_zone, {"zone"}, "residents", "switches by residents of the zone");
+
+  // --- region
+  std::int64_t visits_doctor = 0, visits_all = 0, within_all = 0, diverted_all = 0, referrals_all = 0;
+  for (std::size_t j = 0; j < P; ++j) {
+    visits_doctor += doctor[j];
+    visits_all += served[j];
+    within_all += f.served_within_guarantee[j];
+    diverted_all += f.diverted[j];
+    referrals_all += f.referrals[j];
+  }
+  const WaitStats w = wait_stats(all_hist.data(), L, step_days);
+  std::vector<std::int64_t> flows(kNeedLevels * kNeedLevels);
+  for (int a = 0; a < kNeedLevels; ++a)
+    for (int b = 0; b < kNeedLevels; ++b) flows[a * kNeedLevels + b] = f.need_flows[a][b];
+  std::int64_t switches = 0;
+  for (const std::int64_t v : f.switches_by_reason) switches += v;
+  const std::vector<std::int64_t> visit_kinds = {visits_doctor, visits_all - visits_doctor};
+  rec.append("new_visits", visit_kinds, {"visit_kind"}, "visits", "visits served in the region, by kind");
+  rec.append("wait_p50_days_all", w.p50, "days", "median wait of all visits served");
+  rec.append("wait_p90_days_all", w.p90, "days", "90th percentile wait of all visits served");
+  rec.append("wait_mean_days_all", w.mean, "days", "mean wait of all visits served");
+  rec.append("share_within_guarantee_all", ratio(within_all, visits_all), "1", "share of all visits within the care guarantee");
+  rec.append("new_er_diversions_all", diverted_all, "contacts", "emergency diversions in the region");
+  rec.append("new_referrals_all", referrals_all, "referrals", "referrals in the region");
+  rec.append("new_need_flows", flows, {"need_from", "need_to"}, "residents", "residents moving between need levels (diagonal: staying)");
+  rec.append("n_heavy", f.n_heavy, "residents", "heavy-need residents (the integration guidance's indicator)");
+  rec.append("new_reviews", f.reviews, "residents", "residents who reviewed their producer");
+  rec.append("new_switches", switches, "residents", "switches of producer");
+  rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason), {"switch_reason"}, "residents", "switches by reason");
+  rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band), {"age_band"}, "residents", "switches by age band");
+  rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile), {"income_decile"}, "residents", "switches by income decile");
+  rec.append("n_away_from_home_by_sector", away_by_sector, by_s, "residents", "pilot residents listed away from their home station, by sector");
+  rec.append("organiser_books_eur", std::span<const double>(f.organiser_side), {"payment_kind"}, "EUR",
+             "money flows by kind from the payers' books (organiser; residents for client fees)");
+  rec.end_step();
+}
+
+}  // namespace valinta

@@ -1,0 +1,54 @@
+// Phase 5: M4 referral to specialised care. A served visit is referred with probability
+// probability[level] x the producer's referral propensity x the payment response; the
+// organiser pays cost_eur per referral, except the share cost_share that the rules make the
+// referring producer pay. The payment response lowers referrals as that share rises:
+// factor = 1 - response x cost_share (response 0: no reaction; 1: proportional).
+#include "valinta/phases/referral.hpp"
+
+#include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_referral_params(ParamRegistry& r, ReferralParams& p) {
+  r.real_list("referral.probability", p.probability, {0.01, 0.02, 0.06, 0.12}, kNeedLevels,
+              probability(),
+              {"probability that a served visit is referred, by need level", "per visit", "MODEL.md M4"});
+  r.real("referral.cost_eur", p.cost_eur, 600, at_least(0),
+         {"cost of one referral to specialised care", "EUR", "MODEL.md M4"});
+  r.real("rules.referral_cost_share", p.cost_share, 0.0, probability(),
+         {"share of the referral cost paid by the referring producer", "share",
+          "pilots: referrals 'as before', paid by the organiser (FACTS.md)"});
+  r.real("referral.response", p.response, 0.5, probability(),
+         {"how strongly producers cut referrals when they pay a share of their cost", "",
+          "MODEL.md M4"});
+}
+
+double referral_payment_response(const ReferralParams& p) {
+  return std::max(0.0, 1.0 - p.response * p.cost_share);
+}
+
+void run_referral(Simulation& sim) {
+  const ReferralParams& rp = sim.scenario.referral;
+  const double response = referral_payment_response(rp);
+  StepFlows& f = sim.flows;
+  const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
+#pragma omp parallel for schedule(static) num_threads(sim.threads())
+  for (std::int64_t j = 0; j < P; ++j) {
+    const Producer& p = sim.producers[j];
+    KeyedEngine engine(sim.rng, Stream::referral, static_cast<std::uint64_t>(j),
+                       static_cast<std::uint32_t>(sim.t));
+    std::int64_t referred = 0;
+    for (int l = 0; l < kNeedLevels; ++l) {
+      const std::int64_t served = f.served[j * kNeedLevels + l];
+      const double prob = std::min(1.0, rp.probability[l] * p.spec.referral_propensity * response);
+      if (served > 0 && prob > 0)
+        referred += boost::random::binomial_distribution<std::int64_t>(served, prob)(engine);
+    }
+    f.referrals[j] = referred;
+  }
+}
+
+}  // namespace valinta

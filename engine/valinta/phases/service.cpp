@@ -1,0 +1,206 @@
+// Phase 4: M3 service, waiting and the care guarantee.
+//
+// Each producer keeps its queue as a ring of arrival cohorts (counts by need level) and serves
+// it first-in first-out up to its capacity for the step, so every served visit has an exact wait
+// in steps and the share served within the care guarantee is exact. Contacts still waiting after
+// er_threshold_weeks go to emergency with probability er_prob_per_week per week; those still
+// waiting at queue_max_weeks all do. Then each resident with a waiting contact learns its fate
+// with the probabilities of their cohort at their producer (served on time, served late,
+// diverted, still waiting); late and diverted contacts are unmet need (M1) and every resolved
+// contact updates the resident's experience score (M5).
+#include "valinta/phases/service.hpp"
+
+#include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+#include <cmath>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_service_params(ParamRegistry& r, ServiceParams& p) {
+  r.real("service.capacity_ratio", p.capacity_ratio, 1.0, at_least(0),
+         {"capacity of `auto` producers relative to the expected demand of their initial list", "",
+          "assumption: stations sized to their population"});
+  r.real("service.queue_max_weeks", p.queue_max_weeks, 26, Range{0, 520, true},
+         {"contacts still waiting at this age go to emergency", "weeks", "assumption"});
+  r.real("service.er_threshold_weeks", p.er_threshold_weeks, 2, at_least(0),
+         {"waiting longer than this, a contact may go to emergency", "weeks", "MODEL.md M3"});
+  r.real("service.er_prob_per_week", p.er_prob_per_week, 0.15, probability(),
+         {"weekly probability that a contact past the threshold goes to emergency", "per week",
+          "MODEL.md M3"});
+  r.real("service.er_cost_eur", p.er_cost_eur, 250, at_least(0),
+         {"organiser's cost of one emergency diversion", "EUR", "MODEL.md M3"});
+  r.real("service.doctor_share_public", p.doctor_share_public, 0.3, probability(),
+         {"doctor share of visits at public producers", "share", "MODEL.md M2; STM interim report 2018"});
+  r.real("service.doctor_share_private", p.doctor_share_private, 0.6, probability(),
+         {"doctor share of visits at private producers", "share", "MODEL.md M2; STM interim report 2018"});
+  r.real("service.doctor_share_third_sector", p.doctor_share_third_sector, 0.4, probability(),
+         {"doctor share of visits at third-sector producers", "share", "assumption"});
+  r.real("service.wait_smoothing", p.wait_smoothing, 0.2, Range{0, 1, true},
+         {"weight of the newest backlog/capacity in the expected wait", "", "assumption"});
+  r.real("rules.care_guarantee_days", p.care_guarantee_days, 90, at_least(0),
+         {"care guarantee for non-urgent primary care: longest acceptable wait", "days",
+          "3 months until 8/2023; 14 days from 1.9.2023 (FACTS.md)"});
+  r.real("service.experience_weight", p.experience_weight, 0.3, Range{0, 1, true},
+         {"weight of the newest resolved contact in a resident's experience score", "", "assumption"});
+  r.real("service.experience_wait_per_week", p.experience_wait_per_week, 0.25, at_least(0),
+         {"experience lost per week waited", "SD/week", "assumption"});
+  r.real("service.experience_diverted", p.experience_diverted, -2.0, between(-6, 0),
+         {"experience score of a contact sent to emergency", "SD", "assumption"});
+}
+
+namespace {
+
+// Splits `take` of a cohort's counts by level in proportion (largest remainder; ties to the
+// lower level), so integer counts are conserved exactly and the split is deterministic.
+void split_by_level(const std::int64_t* counts, std::int64_t total, std::int64_t take,
+                    std::int64_t* out) {
+  if (take >= total) {
+    for (int l = 0; l < kNeedLevels; ++l) out[l] = counts[l];
+    return;
+  }
+  std::int64_t given = 0;
+  double remainder[kNeedLevels];
+  for (int l = 0; l < kNeedLevels; ++l) {
+    const double exact = static_cast<double>(counts[l]) * static_cast<double>(take) / static_cast<double>(total);
+    out[l] = static_cast<std::int64_t>(std::floor(exact));
+    remainder[l] = exact - static_cast<double>(out[l]);
+    given += out[l];
+  }
+  while (given < take) {
+    int best = -1;
+    for (int l = 0; l < kNeedLevels; ++l)
+      if (out[l] < counts[l] && (best < 0 || remainder[l] > remainder[best])) best = l;
+    ++out[best];
+    remainder[best] = -1;
+    ++given;
+  }
+}
+
+void serve_producer(Simulation& sim, std::size_t j) {
+  const Scenario& s = sim.scenario;
+  const ServiceParams& sp = s.service;
+  Producer& p = sim.producers[j];
+  StepFlows& f = sim.flows;
+  const int L = sim.queue_steps;
+  const double step_weeks = s.step_weeks();
+  auto cohort = [&](int age) { return p.queue.data() + static_cast<std::size_t>(((sim.t - age) % L + L) % L) * kNeedLevels; };
+  std::int64_t* const before = &f.cohort_before[j * L];
+  std::int64_t* const served_by_age = &f.cohort_served[j * L];
+  std::int64_t* const diverted_by_age = &f.cohort_diverted[j * L];
+
+  // This step's arrivals open a new cohort (the slot of age L, emptied last step).
+  for (int l = 0; l < kNeedLevels; ++l) cohort(0)[l] = f.arrivals[j * kNeedLevels + l];
+  for (int a = 0; a < L; ++a) {
+    const std::int64_t* c = cohort(a);
+    before[a] = c[0] + c[1] + c[2] + c[3];
+  }
+
+  // Serve oldest first within this step's capacity (fractions carry to the next step).
+  const double capacity = p.capacity_per_week * step_weeks + p.capacity_carry;
+  std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
+  p.capacity_carry = capacity - std::floor(capacity);
+  const int guarantee_steps = static_cast<int>(std::floor(sp.care_guarantee_days / static_cast<double>(s.time.step_days) + 1e-9));
+  for (int a = L - 1; a >= 0 && remaining > 0; --a) {
+    if (before[a] == 0) continue;
+    std::int64_t* c = cohort(a);
+    const std::int64_t take = std::min(before[a], remaining);
+    std::int64_t by_level[kNeedLevels];
+    split_by_level(c, before[a], take, by_level);
+    for (int l = 0; l < kNeedLevels; ++l) {
+      c[l] -= by_level[l];
+      f.served[j * kNeedLevels + l] += by_level[l];
+    }
+    served_by_age[a] = take;
+    f.wait_histogram[j * L + a] += take;
+    if (a <= guarantee_steps) f.served_within_guarantee[j] += take;
+    remaining -= take;
+  }
+
+  // Emergency diversion of contacts still waiting past the threshold.
+  KeyedEngine engine(sim.rng, Stream::service, j, static_cast<std::uint32_t>(sim.t));
+  const double p_divert = 1.0 - std::pow(1.0 - sp.er_prob_per_week, step_weeks);
+  for (int a = 1; a < L; ++a) {
+    std::int64_t* c = cohort(a);
+    const bool past_threshold = a * step_weeks > sp.er_threshold_weeks + 1e-9;
+    if (!past_threshold && a < L - 1) continue;
+    for (int l = 0; l < kNeedLevels; ++l) {
+      if (c[l] == 0) continue;
+      std::int64_t d = c[l];  // the oldest cohort leaves the ring entirely
+      if (a < L - 1) d = boost::random::binomial_distribution<std::int64_t>(c[l], p_divert)(engine);
+      c[l] -= d;
+      diverted_by_age[a] += d;
+      f.diverted[j] += d;
+    }
+  }
+
+  std::int64_t served_total = 0;
+  for (int l = 0; l < kNeedLevels; ++l) served_total += f.served[j * kNeedLevels + l];
+  f.served_doctor[j] =
+      served_total > 0 ? boost::random::binomial_distribution<std::int64_t>(served_total, p.doctor_share)(engine) : 0;
+
+  // Expected wait for choice and publication: backlog / capacity (Little's law), smoothed.
+  std::int64_t backlog = 0;
+  for (int a = 0; a < L; ++a) {
+    const std::int64_t* c = cohort(a);
+    backlog += c[0] + c[1] + c[2] + c[3];
+  }
+  const double wait_now = p.capacity_per_week > 0 ? static_cast<double>(backlog) / p.capacity_per_week
+                                                  : (backlog > 0 ? sp.queue_max_weeks : 0.0);
+  p.expected_wait_weeks = (1 - sp.wait_smoothing) * p.expected_wait_weeks + sp.wait_smoothing * wait_now;
+}
+
+// Each resident with a waiting contact: resolved with their cohort's probabilities.
+void resolve_residents(Simulation& sim) {
+  Residents& r = sim.residents;
+  const Scenario& s = sim.scenario;
+  const ServiceParams& sp = s.service;
+  const StepFlows& f = sim.flows;
+  const int L = sim.queue_steps;
+  const double step_weeks = s.step_weeks();
+  const auto unmet_steps = static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const auto t = static_cast<std::uint32_t>(sim.t);
+#pragma omp parallel for schedule(static) num_threads(sim.threads())
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (r.open_since[i] < 0) continue;
+    const int a = sim.t - r.open_since[i];
+    const std::size_t j = r.open_producer[i];
+    const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
+    const std::int64_t before = f.cohort_before[k];
+    double score = 0;
+    bool resolved = true, unmet = false;
+    if (before > 0) {
+      const double u = sim.rng.uniforms(Stream::service_outcome, i, t)[0] * static_cast<double>(before);
+      const double diverted = static_cast<double>(f.cohort_diverted[k]);
+      const double served = static_cast<double>(f.cohort_served[k]);
+      if (u < served) {
+        const double wait_weeks = a * step_weeks;
+        unmet = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
+        score = sim.producers[j].spec.quality - sp.experience_wait_per_week * wait_weeks;
+      } else if (u < served + diverted) {
+        unmet = true;
+        score = sp.experience_diverted;
+      } else {
+        resolved = false;
+      }
+    }
+    if (!resolved) continue;
+    r.open_since[i] = -1;
+    if (unmet) r.unmet_steps[i] = unmet_steps;
+    const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
+    r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));
+  }
+}
+
+}  // namespace
+
+void run_service(Simulation& sim) {
+  const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
+  for (std::int64_t j = 0; j < P; ++j) serve_producer(sim, static_cast<std::size_t>(j));
+  resolve_residents(sim);
+}
+
+}  // namespace valinta

@@ -1,0 +1,19 @@
+#pragma once
+// Structured parts of a scenario: the zone list (inline or CSV) and the producer list.
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+#include "valinta/scenario/scenario.hpp"
+#include "valinta/scenario/yaml_values.hpp"
+
+namespace valinta {
+
+// `zones:` inline: a list of {name, population, lat, lon, spread_km?}.
+void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
+// The municipal CSV (region,municipality,population_2020_12_31,lat,lon); errors name file:line.
+void read_zones_csv(const std::filesystem::path& path, Scenario& scenario, Diagnostics& diagnostics);
+// `producers:` a list of producer entries (fields declared in model/producers.cpp).
+void read_producer_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
+
+}  // namespace valinta

@@ -1,0 +1,271 @@
+#include "valinta/scenario/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "valinta/scenario/data_files.hpp"
+#include "valinta/scenario/validate.hpp"
+#include "valinta/scenario/yaml_values.hpp"
+
+namespace valinta {
+
+namespace {
+
+using detail::describe;
+using detail::Where;
+
+// Keys that hold structured lists rather than declared parameters.
+const std::set<std::string> kStructuredKeys = {"zones", "producers"};
+
+std::vector<std::string> child_names(const ParamRegistry& registry, const std::string& prefix) {
+  std::set<std::string> names;
+  for (const auto& p : registry.params()) {
+    if (p.key.rfind(prefix, 0) != 0) continue;
+    const std::string rest = p.key.substr(prefix.size());
+    names.insert(rest.substr(0, rest.find('.')));
+  }
+  if (prefix.empty()) names.insert(kStructuredKeys.begin(), kStructuredKeys.end());
+  return {names.begin(), names.end()};
+}
+
+bool is_prefix_of_param(const ParamRegistry& registry, const std::string& key) {
+  for (const auto& p : registry.params())
+    if (p.key.rfind(key + ".", 0) == 0) return true;
+  return false;
+}
+
+void unknown_key(const YAML::Node& key_node, const std::string& key, const std::string& prefix,
+                 const ParamRegistry& registry, const Where& where) {
+  const std::string leaf = key.substr(prefix.size());
+  const auto names = child_names(registry, prefix);
+  std::string message = "unknown key";
+  const std::string guess = did_you_mean(leaf, names);
+  if (!guess.empty()) {
+    message += "; did you mean '" + prefix + guess + "'?";
+  } else {
+    std::string allowed;
+    for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
+    message += " (allowed here: " + allowed + ")";
+  }
+  where.error(key_node, key, message);
+}
+
+// Walks one mapping level, assigning declared parameters and reporting everything else.
+void walk(const YAML::Node& map, const std::string& prefix, const ParamRegistry& registry,
+          const Where& where, std::set<std::string>& seen) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node& key_node = it->first;
+    const YAML::Node& value = it->second;
+    if (!key_node.IsScalar()) {
+      where.error(key_node, prefix, "keys must be plain names (got " + describe(key_node) + ")");
+      continue;
+    }
+    const std::string key = prefix + key_node.Scalar();
+    if (!seen.insert(key).second) {
+      where.error(key_node, key, "duplicate key (each key may appear once)");
+      continue;
+    }
+    if (prefix.empty() && kStructuredKeys.count(key)) continue;
+    if (const Param* param = registry.find(key)) {
+      detail::assign_param(*param, value, key, where);
+    } else if (is_prefix_of_param(registry, key)) {
+      if (value.IsMap()) {
+        walk(value, key + ".", registry, where, seen);
+      } else if (!value.IsNull()) {
+        where.error(value, key, "must be a mapping of settings (got " + describe(value) + ")");
+      }
+    } else {
+      unknown_key(key_node, key, prefix, registry, where);
+    }
+  }
+}
+
+// Applies "dotted.key=value" overrides, parsed as YAML scalars or flow lists.
+void apply_overrides(const std::vector<std::string>& overrides, const ParamRegistry& registry,
+                     Diagnostics& diagnostics) {
+  const std::string origin = "--set";
+  Where where{origin, diagnostics};
+  for (const auto& text : overrides) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      diagnostics.error(origin, 0, 0, text, "must be KEY=VALUE");
+      continue;
+    }
+    const std::string key = text.substr(0, eq);
+    const Param* param = registry.find(key);
+    if (param == nullptr) {
+      std::vector<std::string> keys;
+      for (const auto& p : registry.params()) keys.push_back(p.key);
+      const std::string guess = did_you_mean(key, keys);
+      diagnostics.error(origin, 0, 0, key,
+                        "unknown key" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+      continue;
+    }
+    YAML::Node value;
+    try {
+      value = YAML::Load(text.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      diagnostics.error(origin, 0, 0, key, "cannot read the value: " + e.msg);
+      continue;
+    }
+    detail::assign_param(*param, value, key, where);
+  }
+}
+
+std::string read_file(const std::filesystem::path& file, Diagnostics& diagnostics) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    diagnostics.error(file.string(), 0, 0, "",
+                      std::filesystem::exists(file, ec) ? "is not a regular file"
+                                                        : "no such scenario file");
+    return {};
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (!in && !in.eof()) diagnostics.error(file.string(), 0, 0, "", "cannot be read");
+  return buffer.str();
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides) {
+  Diagnostics diagnostics;
+  std::string text = read_file(file, diagnostics);
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+  return load_scenario_text(text, file, overrides);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file_name,
+                            const std::vector<std::string>& overrides) {
+  Diagnostics diagnostics;
+  const std::string file = file_name.string();
+  Where where{file, diagnostics};
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diagnostics.error(file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
+    throw ScenarioError(std::move(diagnostics));
+  }
+  if (!root.IsMap()) {
+    diagnostics.error(file, 1, 1, "",
+                      "a scenario must be a mapping of settings (got " + describe(root) + ")");
+    throw ScenarioError(std::move(diagnostics));
+  }
+
+  Scenario scenario;
+  ParamRegistry registry;
+  declare_scenario_params(registry, scenario);
+  scenario.source = file_name;
+  scenario.source_text = text;
+
+  std::set<std::string> seen;
+  walk(root, "", registry, where, seen);
+  apply_overrides(overrides, registry, diagnostics);
+
+  const std::filesystem::path base = file_name.parent_path();
+  if (const YAML::Node zones = root["zones"]) read_zone_list(zones, scenario, where);
+  if (!scenario.population.zones_file.empty())
+    read_zones_csv(base / scenario.population.zones_file, scenario, diagnostics);
+  if (const YAML::Node producers = root["producers"]) read_producer_list(producers, scenario, where);
+
+  validate_scenario(scenario, root, where);
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+  return scenario;
+}
+
+std::string resolved_yaml(const Scenario& scenario) {
+  Scenario bound;
+  ParamRegistry registry;
+  declare_scenario_params(registry, bound);
+  bound = scenario;  // the registry's pointers now read the scenario's values
+  // The zones are written out below, so the resolved text does not read the data file again.
+  bound.population.zones_file.clear();
+  bound.population.region.clear();
+
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  // Group dotted keys into nested mappings, in declaration order.
+  std::vector<std::string> open;
+  auto close_to = [&](std::size_t depth) {
+    while (open.size() > depth) {
+      out << YAML::EndMap;
+      open.pop_back();
+    }
+  };
+  for (const auto& p : registry.params()) {
+    std::vector<std::string> parts;
+    std::stringstream ss(p.key);
+    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+    std::size_t common = 0;
+    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common])
+      ++common;
+    close_to(common);
+    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
+      out << YAML::Key << parts[i] << YAML::Value << YAML::BeginMap;
+      open.push_back(parts[i]);
+    }
+    out << YAML::Key << parts.back() << YAML::Value;
+    if (p.kind == ParamKind::real_list || p.kind == ParamKind::text_list)
+      out << YAML::Flow << YAML::Load(p.value_text());
+    else if (p.kind == ParamKind::text)
+      out << YAML::DoubleQuoted << *p.text;
+    else
+      out << p.value_text();
+  }
+  close_to(0);
+  out << YAML::Key << "zones" << YAML::Value << YAML::BeginSeq;
+  for (const auto& z : scenario.zones) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << z.name
+        << YAML::Key << "population" << YAML::Value << z.population << YAML::Key << "lat"
+        << YAML::Value << z.lat << YAML::Key << "lon" << YAML::Value << z.lon;
+    if (!std::isnan(z.spread_km)) out << YAML::Key << "spread_km" << YAML::Value << z.spread_km;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "producers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& spec : scenario.producers) {
+    ProducerSpec fields;
+    ParamRegistry producer_registry;
+    declare_producer_fields(producer_registry, fields);
+    fields = spec;
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& p : producer_registry.params()) {
+      if (p.kind == ParamKind::real && std::isnan(*p.real)) continue;  // at the zone centre
+      out << YAML::Key << p.key << YAML::Value;
+      if (p.kind == ParamKind::text) {
+        out << YAML::DoubleQuoted << *p.text;
+      } else {
+        out << p.value_text();
+      }
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::filesystem::path default_scenario_path() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("VALINTA_SCENARIOS")) return fs::path(env) / "keski-suomi.yaml";
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& dir : {exe.parent_path().parent_path() / "scenarios",
+                                exe.parent_path().parent_path() / "share/valinta/scenarios"}) {
+      if (fs::exists(dir / "keski-suomi.yaml", ec)) return dir / "keski-suomi.yaml";
+    }
+  }
+  return fs::path(VALINTA_SOURCE_DIR) / "scenarios" / "keski-suomi.yaml";
+}
+
+}  // namespace valinta

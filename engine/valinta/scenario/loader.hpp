@@ -1,0 +1,27 @@
+#pragma once
+// Reading a scenario: YAML -> a validated Scenario, or a ScenarioError listing every problem.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "valinta/scenario/diagnostics.hpp"
+#include "valinta/scenario/scenario.hpp"
+
+namespace valinta {
+
+// Loads and validates a scenario file. `overrides` are "dotted.key=value" settings applied on
+// top of the file (as from `--set`). Throws ScenarioError with every problem found.
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides = {});
+
+// The same from YAML text (`file_name` is used in messages and to resolve relative data paths).
+Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file_name,
+                            const std::vector<std::string>& overrides = {});
+
+// The fully resolved scenario as YAML, every default written out.
+std::string resolved_yaml(const Scenario& scenario);
+
+// The built-in default scenario file (scenarios/keski-suomi.yaml).
+std::filesystem::path default_scenario_path();
+
+}  // namespace valinta

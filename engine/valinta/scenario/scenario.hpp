@@ -1,0 +1,66 @@
+#pragma once
+// A validated, immutable scenario: everything a run needs, with every default filled in.
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "valinta/model/population.hpp"
+#include "valinta/model/producers.hpp"
+#include "valinta/phases/choice.hpp"
+#include "valinta/phases/demand.hpp"
+#include "valinta/phases/needs.hpp"
+#include "valinta/phases/payment.hpp"
+#include "valinta/phases/referral.hpp"
+#include "valinta/phases/service.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct TimeParams {
+  std::string start_date = "2017-02-01";
+  std::int64_t steps = 104;
+  std::int64_t step_days = 7;
+};
+
+struct PilotParams {
+  std::vector<std::string> zones;  // empty: no pilot (nobody is eligible)
+  std::string start_date;          // empty: the scenario's start
+  std::string end_date;            // empty: runs to the end of the horizon
+  std::int64_t min_age = 0;
+};
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::string description;
+  std::int64_t seed = 1;
+  std::filesystem::path source;  // the scenario file ("" for a scenario built in code)
+  std::string source_text;       // the scenario as given (YAML)
+
+  TimeParams time;
+  PilotParams pilot;
+  PopulationParams population;
+  NeedParams needs;
+  DemandParams demand;
+  ServiceParams service;
+  ReferralParams referral;
+  ChoiceParams choice;
+  PaymentParams payment;
+  ProducerDefaults producer_defaults;
+
+  std::vector<ZoneSpec> zones;
+  std::vector<ProducerSpec> producers;
+
+  // Derived on load.
+  std::int64_t start_day = 0;  // days since 1970-01-01
+  std::int64_t pilot_start_step = 0;
+  std::int64_t pilot_end_step = std::numeric_limits<std::int32_t>::max();
+  double step_weeks() const { return static_cast<double>(time.step_days) / 7.0; }
+};
+
+// Declares every scalar parameter of the scenario on `registry`, bound to `s`.
+void declare_scenario_params(ParamRegistry& registry, Scenario& s);
+
+}  // namespace valinta

@@ -1,0 +1,190 @@
+#include "valinta/scenario/yaml_values.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace valinta::detail {
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar: {
+      std::string s = node.Scalar();
+      if (s.size() > 40) s = s.substr(0, 37) + "...";
+      for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+      return "'" + s + "'";
+    }
+    default: return "an undefined value";
+  }
+}
+
+namespace {
+
+std::string range_text(const Range& r) {
+  const bool has_min = std::isfinite(r.min);
+  const bool has_max = std::isfinite(r.max);
+  if (has_min && has_max) return fmt::format("between {} and {}", r.min, r.max);
+  if (has_min) return fmt::format("{} {}", r.min_open ? ">" : ">=", r.min);
+  if (has_max) return fmt::format("<= {}", r.max);
+  return "any finite number";
+}
+
+bool in_range(const Range& r, double v) {
+  if (r.min_open ? !(v > r.min) : !(v >= r.min)) return false;
+  return v <= r.max;
+}
+
+// A finite double from a scalar; false with a reason otherwise.
+bool parse_real(const YAML::Node& node, double& out, std::string& why) {
+  if (!node.IsScalar()) {
+    why = "must be a number (got " + describe(node) + ")";
+    return false;
+  }
+  const std::string& s = node.Scalar();
+  if (s == ".nan" || s == ".NaN" || s == ".NAN" || s == "nan" || s == "NaN") {
+    why = "must be a finite number (got NaN)";
+    return false;
+  }
+  if (s.find("inf") != std::string::npos || s.find("Inf") != std::string::npos ||
+      s.find("INF") != std::string::npos) {
+    why = "must be a finite number (got " + describe(node) + ")";
+    return false;
+  }
+  const char* begin = s.data();
+  const char* end = s.data() + s.size();
+  if (begin != end && *begin == '+') ++begin;
+  auto result = std::from_chars(begin, end, out);
+  if (result.ec == std::errc::result_out_of_range) {
+    why = "is out of the range of numbers (got " + describe(node) + ")";
+    return false;
+  }
+  if (result.ec != std::errc() || result.ptr != end || s.empty()) {
+    why = "must be a number (got " + describe(node) + ")";
+    return false;
+  }
+  if (!std::isfinite(out)) {
+    why = "must be a finite number (got " + describe(node) + ")";
+    return false;
+  }
+  return true;
+}
+
+void check_range(const Param& param, const YAML::Node& node, const std::string& key, double v,
+                 const Where& where) {
+  if (!in_range(param.range, v))
+    where.error(node, key,
+                fmt::format("must be {}{} (got {})", range_text(param.range),
+                            param.auto_allowed ? " or auto" : "", describe(node)));
+}
+
+}  // namespace
+
+void assign_param(const Param& param, const YAML::Node& node, const std::string& key,
+                  const Where& where) {
+  std::string why;
+  switch (param.kind) {
+    case ParamKind::real: {
+      if (param.auto_allowed && node.IsScalar() && node.Scalar() == "auto") {
+        *param.real = -1;  // computed by the model
+        return;
+      }
+      double v = 0;
+      if (!parse_real(node, v, why)) return where.error(node, key, why);
+      check_range(param, node, key, v, where);
+      *param.real = v;
+      return;
+    }
+    case ParamKind::integer: {
+      if (!node.IsScalar()) return where.error(node, key, "must be a whole number (got " + describe(node) + ")");
+      const std::string& s = node.Scalar();
+      std::int64_t v = 0;
+      auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (r.ec == std::errc::result_out_of_range)
+        return where.error(node, key, "is too large (got " + describe(node) + ")");
+      if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty())
+        return where.error(node, key, "must be a whole number (got " + describe(node) + ")");
+      check_range(param, node, key, static_cast<double>(v), where);
+      *param.integer = v;
+      return;
+    }
+    case ParamKind::boolean: {
+      const std::string s = node.IsScalar() ? node.Scalar() : "";
+      if (s == "true" || s == "yes") *param.boolean = true;
+      else if (s == "false" || s == "no") *param.boolean = false;
+      else where.error(node, key, "must be true or false (got " + describe(node) + ")");
+      return;
+    }
+    case ParamKind::choice: {
+      const std::string s = node.IsScalar() ? node.Scalar() : "";
+      for (const auto& c : param.choices)
+        if (c == s) {
+          *param.text = s;
+          return;
+        }
+      std::string allowed;
+      for (const auto& c : param.choices) allowed += (allowed.empty() ? "" : ", ") + c;
+      std::string msg = "must be one of " + allowed + " (got " + describe(node) + ")";
+      const std::string guess = did_you_mean(s, param.choices);
+      if (!guess.empty()) msg += "; did you mean '" + guess + "'?";
+      where.error(node, key, msg);
+      return;
+    }
+    case ParamKind::date: {
+      std::int64_t days = 0;
+      const std::string s = node.IsScalar() ? node.Scalar() : "";
+      if (!parse_iso_date(s, days))
+        return where.error(node, key, "must be a date YYYY-MM-DD (got " + describe(node) + ")");
+      *param.text = s;
+      return;
+    }
+    case ParamKind::text: {
+      if (!node.IsScalar()) return where.error(node, key, "must be text (got " + describe(node) + ")");
+      *param.text = node.Scalar();
+      return;
+    }
+    case ParamKind::real_list: {
+      if (!node.IsSequence())
+        return where.error(node, key, fmt::format("must be a list of {} numbers (got {})",
+                                                  param.list_length, describe(node)));
+      if (param.list_length != 0 && node.size() != param.list_length)
+        return where.error(node, key, fmt::format("must have {} values (got {})",
+                                                  param.list_length, node.size()));
+      std::vector<double> values;
+      bool ok = true;
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        double v = 0;
+        const std::string item_key = fmt::format("{}[{}]", key, i);
+        if (!parse_real(node[i], v, why)) {
+          where.error(node[i], item_key, why);
+          ok = false;
+        } else if (!in_range(param.range, v)) {
+          check_range(param, node[i], item_key, v, where);
+          ok = false;
+        }
+        values.push_back(v);
+      }
+      if (ok) *param.real_list = std::move(values);
+      return;
+    }
+    case ParamKind::text_list: {
+      if (!node.IsSequence())
+        return where.error(node, key, "must be a list of names (got " + describe(node) + ")");
+      std::vector<std::string> values;
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        if (!node[i].IsScalar()) {
+          where.error(node[i], fmt::format("{}[{}]", key, i), "must be a name (got " + describe(node[i]) + ")");
+          continue;
+        }
+        values.push_back(node[i].Scalar());
+      }
+      *param.text_list = std::move(values);
+      return;
+    }
+  }
+}
+
+}  // namespace valinta::detail

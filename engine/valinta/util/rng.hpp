@@ -1,0 +1,111 @@
+#pragma once
+// Counter-based random numbers (Random123 Philox4x32-10).
+//
+// Every draw in Valinta is a pure function of (seed, replication, stream, entity, step, slot):
+// no generator carries state from one resident, producer or step to the next. A resident's
+// draws are therefore the same whichever thread or MPI rank processes it and in whatever
+// order, and two scenarios that do the same thing draw the same numbers (common random
+// numbers for paired comparisons).
+#include <Random123/philox.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace valinta {
+
+// One named stream per process of the model; the value is part of the key, so streams never
+// overlap. Append new streams at the end: renumbering would change every result.
+enum class Stream : std::uint32_t {
+  population = 1,    // building residents
+  needs = 2,         // M1 transitions
+  demand = 3,        // M2 contacts
+  service = 4,       // M3 diversions and visit kinds (producer-level)
+  service_outcome = 5,  // M3 resident-level resolution of waiting contacts
+  referral = 6,      // M4
+  review = 7,        // M5 review hazard
+  choice_noise = 8,  // M5 Gumbel noise
+  producers = 9,     // producer set-up
+  listing_cap = 10,  // M5 priority when a listing cap binds
+};
+
+class CounterRng {
+ public:
+  using Philox = r123::Philox4x32;
+
+  CounterRng(std::uint64_t seed, std::uint32_t replication)
+      : seed_lo_(static_cast<std::uint32_t>(seed)),
+        seed_hi_(static_cast<std::uint32_t>(seed >> 32) ^ (replication * 0x9E3779B9u)) {}
+
+  // Four independent 32-bit words for (stream, entity, step, slot).
+  std::array<std::uint32_t, 4> bits(Stream stream, std::uint64_t entity, std::uint32_t step,
+                                    std::uint32_t slot = 0) const {
+    Philox::key_type key = {{seed_lo_, seed_hi_ ^ (static_cast<std::uint32_t>(stream) << 20)}};
+    Philox::ctr_type ctr = {{static_cast<std::uint32_t>(entity),
+                             static_cast<std::uint32_t>(entity >> 32) ^ (slot << 16), step,
+                             static_cast<std::uint32_t>(stream)}};
+    const auto r = Philox()(ctr, key);
+    return {r[0], r[1], r[2], r[3]};
+  }
+
+  // Four uniforms in the open interval (0, 1).
+  std::array<double, 4> uniforms(Stream stream, std::uint64_t entity, std::uint32_t step,
+                                 std::uint32_t slot = 0) const {
+    const auto b = bits(stream, entity, step, slot);
+    return {to_unit(b[0]), to_unit(b[1]), to_unit(b[2]), to_unit(b[3])};
+  }
+
+  static double to_unit(std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1p-32; }
+
+ private:
+  std::uint32_t seed_lo_;
+  std::uint32_t seed_hi_;
+};
+
+// A standard-conforming uniform random bit generator over one (stream, entity, step) key, for
+// Boost.Random distributions that need a sequence of draws (binomial, normal). It walks the
+// slot counter, so it is as reproducible as the single draws above.
+class KeyedEngine {
+ public:
+  using result_type = std::uint32_t;
+  KeyedEngine(const CounterRng& rng, Stream stream, std::uint64_t entity, std::uint32_t step)
+      : rng_(rng), stream_(stream), entity_(entity), step_(step) {}
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+  result_type operator()() {
+    if (index_ == 4) {
+      buffer_ = rng_.bits(stream_, entity_, step_, slot_++);
+      index_ = 0;
+    }
+    return buffer_[index_++];
+  }
+  double uniform() { return CounterRng::to_unit((*this)()); }
+
+ private:
+  const CounterRng& rng_;
+  Stream stream_;
+  std::uint64_t entity_;
+  std::uint32_t step_;
+  std::uint32_t slot_ = 0;
+  std::array<std::uint32_t, 4> buffer_{};
+  int index_ = 4;
+};
+
+// Poisson by inversion from one uniform: exact for the small weekly rates of M2.
+inline int poisson_from_uniform(double lambda, double u) {
+  double p = std::exp(-lambda);
+  double cdf = p;
+  int k = 0;
+  while (u > cdf && k < 64) {
+    ++k;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
+
+// Standard Gumbel from one uniform.
+inline double gumbel_from_uniform(double u) { return -std::log(-std::log(u)); }
+
+}  // namespace valinta
