@@ -60,9 +60,9 @@ void validate_scenario(Scenario& s, const YAML::Node& root, const detail::Where&
   if (s.choice.min_listing_months * 30.44 > static_cast<double>(horizon_days) &&
       !s.pilot.zones.empty())
     where.error(node_at(root, "rules.min_listing_months"), "rules.min_listing_months",
-                fmt::format("a lock-in of {} months is longer than the horizon of {} days, so "
-                            "nobody could ever switch",
-                            s.choice.min_listing_months, horizon_days));
+                fmt::format("must not be longer than the whole run ({} days; got {} months): no "
+                            "resident could switch a second time; shorten it or add time.steps",
+                            horizon_days, s.choice.min_listing_months));
 
   // Shares and tables.
   check_shares(s.population.age_band_shares, "population.age_band_shares", root, where);
