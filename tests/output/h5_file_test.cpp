@@ -77,6 +77,7 @@ std::vector<std::string> read_strings(hid_t file, const char* path) {
   std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
   hid_t mtype = H5Tcopy(H5T_C_S1);
   H5Tset_size(mtype, H5T_VARIABLE);
+  H5Tset_cset(mtype, H5T_CSET_UTF8);  // no conversion path between character sets
   EXPECT_GE(H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), 0) << path;
   std::vector<std::string> out(raw.begin(), raw.end());
   H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, raw.data());
