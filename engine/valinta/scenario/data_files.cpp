@@ -28,6 +28,7 @@ void read_record(const YAML::Node& item, const std::string& key, const ParamRegi
       where.error(it->first, full, "duplicate key (each key may appear once)");
       continue;
     }
+    where.note(full, it->second);
     const Param* param = fields.find(name);
     if (param == nullptr) {
       const std::string guess = did_you_mean(name, names);
@@ -66,6 +67,7 @@ void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Wh
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string key = fmt::format("zones[{}]", i);
+    where.note(key, list[i]);
     if (!list[i].IsMap()) {
       where.error(list[i], key, "must be a mapping {name, population, lat, lon} (got " + describe(list[i]) + ")");
       continue;
@@ -160,6 +162,7 @@ void read_producer_list(const YAML::Node& list, Scenario& scenario, const detail
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string key = fmt::format("producers[{}]", i);
+    where.note(key, list[i]);
     if (!list[i].IsMap()) {
       where.error(list[i], key, "must be a mapping of producer fields (got " + describe(list[i]) + ")");
       continue;

@@ -18,8 +18,10 @@ void Diagnostics::error(std::string file, int line, int column, std::string key,
 }
 
 std::string Diagnostics::format() const {
+  constexpr std::size_t kShown = 100;  // a hostile file could produce thousands
   std::string out;
-  for (const auto& d : list_) out += d.format() + "\n";
+  for (std::size_t k = 0; k < list_.size() && k < kShown; ++k) out += list_[k].format() + "\n";
+  if (list_.size() > kShown) out += fmt::format("... and {} more\n", list_.size() - kShown);
   out += fmt::format("{} error{}", list_.size(), list_.size() == 1 ? "" : "s");
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -20,7 +21,7 @@ using detail::describe;
 using detail::Where;
 
 // Keys that hold structured lists rather than declared parameters.
-const std::set<std::string> kStructuredKeys = {"zones", "producers"};
+const std::set<std::string> kStructuredKeys = {"extends", "zones", "producers"};
 
 std::vector<std::string> child_names(const ParamRegistry& registry, const std::string& prefix) {
   std::set<std::string> names;
@@ -87,9 +88,9 @@ void walk(const YAML::Node& map, const std::string& prefix, const ParamRegistry&
 
 // Applies "dotted.key=value" overrides, parsed as YAML scalars or flow lists.
 void apply_overrides(const std::vector<std::string>& overrides, const ParamRegistry& registry,
-                     Diagnostics& diagnostics) {
+                     Diagnostics& diagnostics, detail::Origins& origins) {
   const std::string origin = "--set";
-  Where where{origin, diagnostics};
+  Where where{origin, diagnostics, &origins};
   for (const auto& text : overrides) {
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -142,42 +143,122 @@ Scenario load_scenario(const std::filesystem::path& file,
   return load_scenario_text(text, file, overrides);
 }
 
+namespace {
+
+// One file of an `extends:` chain, parsed.
+struct Layer {
+  std::filesystem::path file;
+  std::string text;
+  YAML::Node root;
+};
+
+// Parses one scenario text; false (with errors reported) if it cannot be used at all.
+bool parse_layer(Layer& layer, Diagnostics& diagnostics) {
+  const std::string file = layer.file.string();
+  if (!detail::screen_text(layer.text, file, diagnostics)) return false;
+  try {
+    layer.root = YAML::Load(layer.text);
+  } catch (const YAML::ParserException& e) {
+    diagnostics.error(file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
+    return false;
+  } catch (const YAML::Exception& e) {
+    diagnostics.error(file, 0, 0, "", "cannot read the YAML: " + e.msg);
+    return false;
+  }
+  if (!layer.root.IsMap()) {
+    diagnostics.error(file, 1, 1, "",
+                      "a scenario must be a mapping of settings (got " + describe(layer.root) +
+                          (layer.root.IsNull() ? ", the file is empty" : "") + ")");
+    return false;
+  }
+  return true;
+}
+
+// The chain of files from `child` through `extends:` to the base scenario, child first.
+std::vector<Layer> read_chain(Layer child, Diagnostics& diagnostics) {
+  std::vector<Layer> chain;
+  std::set<std::string> visited;
+  if (!parse_layer(child, diagnostics)) return chain;
+  chain.push_back(std::move(child));
+  for (int depth = 0; depth < 32; ++depth) {
+    const Layer& current = chain.back();
+    const YAML::Node extends = current.root["extends"];
+    if (!extends) break;
+    const std::string file = current.file.string();
+    const YAML::Mark m = extends.Mark();
+    if (!extends.IsScalar() || extends.Scalar().empty()) {
+      diagnostics.error(file, m.line + 1, m.column + 1, "extends",
+                        "must be the path of a scenario file (got " + describe(extends) + ")");
+      break;
+    }
+    std::error_code ec;
+    visited.insert(std::filesystem::weakly_canonical(current.file, ec).string());
+    Layer parent;
+    parent.file = current.file.parent_path() / extends.Scalar();
+    const std::string canonical = std::filesystem::weakly_canonical(parent.file, ec).string();
+    if (visited.count(canonical)) {
+      diagnostics.error(file, m.line + 1, m.column + 1, "extends",
+                        "'" + extends.Scalar() + "' extends this file again (a cycle)");
+      break;
+    }
+    Diagnostics missing;
+    parent.text = read_file(parent.file, missing);
+    if (!missing.empty()) {
+      diagnostics.error(file, m.line + 1, m.column + 1, "extends",
+                        "cannot read '" + parent.file.string() + "': " + missing.list().front().message);
+      break;
+    }
+    if (!parse_layer(parent, diagnostics)) break;
+    chain.push_back(std::move(parent));
+  }
+  if (chain.size() == 33) diagnostics.error(chain.front().file.string(), 0, 0, "extends", "more than 32 levels of extends");
+  // (Not reversed here: assigning one YAML::Node to another copies content instead of rebinding.)
+  return chain;
+}
+
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file_name,
                             const std::vector<std::string>& overrides) {
   Diagnostics diagnostics;
-  const std::string file = file_name.string();
-  Where where{file, diagnostics};
-
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error(file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
-    throw ScenarioError(std::move(diagnostics));
-  }
-  if (!root.IsMap()) {
-    diagnostics.error(file, 1, 1, "",
-                      "a scenario must be a mapping of settings (got " + describe(root) + ")");
-    throw ScenarioError(std::move(diagnostics));
-  }
+  const std::vector<Layer> chain = read_chain({file_name, text, {}}, diagnostics);
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
 
   Scenario scenario;
   ParamRegistry registry;
   declare_scenario_params(registry, scenario);
   scenario.source = file_name;
   scenario.source_text = text;
+  detail::Origins origins;
 
-  std::set<std::string> seen;
-  walk(root, "", registry, where, seen);
-  apply_overrides(overrides, registry, diagnostics);
+  // Each file of the chain in turn, base first: later files override earlier ones key by key;
+  // a zones or producers list replaces the inherited list as a whole.
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const Layer& layer = *it;
+    const std::string file = layer.file.string();
+    Where where{file, diagnostics, &origins};
+    std::set<std::string> seen;
+    walk(layer.root, "", registry, where, seen);
+    if (const YAML::Node zones = layer.root["zones"]) {
+      scenario.zones.clear();
+      read_zone_list(zones, scenario, where);
+    }
+    if (const YAML::Node producers = layer.root["producers"]) {
+      scenario.producers.clear();
+      read_producer_list(producers, scenario, where);
+    }
+  }
+  apply_overrides(overrides, registry, diagnostics, origins);
 
-  const std::filesystem::path base = file_name.parent_path();
-  if (const YAML::Node zones = root["zones"]) read_zone_list(zones, scenario, where);
-  if (!scenario.population.zones_file.empty())
+  // A data file is relative to the scenario file that names it (to the working directory for --set).
+  if (!scenario.population.zones_file.empty()) {
+    const detail::Origin* origin = origins.find("population.zones_file");
+    const std::filesystem::path base =
+        origin && origin->file != "--set" ? std::filesystem::path(origin->file).parent_path() : "";
     read_zones_csv(base / scenario.population.zones_file, scenario, diagnostics);
-  if (const YAML::Node producers = root["producers"]) read_producer_list(producers, scenario, where);
+  }
 
-  validate_scenario(scenario, root, where);
+  validate_scenario(scenario, origins, file_name.string(), diagnostics);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   return scenario;
 }

@@ -6,6 +6,94 @@
 
 namespace valinta::detail {
 
+void Origins::set(const std::string& key, const std::string& file, const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  if (file == "--set") {  // a command-line override has no line to point at
+    origins_[key] = {file, 0, 0};
+    return;
+  }
+  origins_[key] = {file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1};
+}
+
+const Origin* Origins::find(const std::string& key) const {
+  std::string k = key;
+  while (!k.empty()) {
+    if (auto it = origins_.find(k); it != origins_.end()) return &it->second;
+    const auto cut = k.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    k.resize(cut);
+  }
+  return nullptr;
+}
+
+void Origins::error(Diagnostics& diagnostics, const std::string& fallback_file, const std::string& key,
+                    const std::string& message) const {
+  if (const Origin* o = find(key)) diagnostics.error(o->file, o->line, o->column, key, message);
+  else diagnostics.error(fallback_file, 0, 0, key, message);
+}
+
+bool screen_text(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
+  constexpr std::size_t kMaxBytes = 8u << 20;  // scenarios are a few kilobytes
+  constexpr int kMaxFlowDepth = 64;
+  constexpr int kMaxIndent = 256;
+  const std::size_t before = diagnostics.size();
+  if (text.size() > kMaxBytes) {
+    diagnostics.error(file, 0, 0, "", fmt::format("the file is {:.1f} MiB; a scenario may be at most 8 MiB",
+                                                  static_cast<double>(text.size()) / (1u << 20)));
+    return false;
+  }
+  int line = 1, column = 1, flow_depth = 0, indent = 0, tab_lines = 0;
+  bool at_line_start = true, reported_depth = false, reported_indent = false;
+  char quote = 0;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const unsigned char c = static_cast<unsigned char>(text[k]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      at_line_start = true;
+      indent = 0;
+      if (quote == '\'') quote = 0;
+      continue;
+    }
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+      diagnostics.error(file, line, column, "",
+                        fmt::format("the file is not text (control byte 0x{:02x}); a scenario is YAML text", c));
+      return false;
+    }
+    if (at_line_start) {
+      if (c == ' ' || c == '-') {
+        indent += (c == ' ') ? 1 : 2;
+      } else if (c == '\t') {
+        if (tab_lines++ < 5)
+          diagnostics.error(file, line, column, "", "tab used for indentation; YAML allows only spaces");
+      } else {
+        at_line_start = false;
+      }
+      if (indent > kMaxIndent && !reported_indent) {
+        diagnostics.error(file, line, column, "", fmt::format("nested deeper than {} columns", kMaxIndent));
+        reported_indent = true;
+      }
+    }
+    if (quote) {
+      if (c == static_cast<unsigned char>(quote)) quote = 0;
+      else if (quote == '"' && c == '\\') ++k, ++column;
+    } else if (c == '"' || (c == '\'' && k > 0 && std::string_view(" [{,:").find(text[k - 1]) != std::string_view::npos)) {
+      quote = static_cast<char>(c);
+    } else if (c == '#' && (k == 0 || text[k - 1] == ' ' || text[k - 1] == '\t')) {
+      while (k + 1 < text.size() && text[k + 1] != '\n') ++k;
+    } else if (c == '[' || c == '{') {
+      if (++flow_depth > kMaxFlowDepth && !reported_depth) {
+        diagnostics.error(file, line, column, "", fmt::format("brackets nested deeper than {} levels", kMaxFlowDepth));
+        reported_depth = true;
+      }
+    } else if ((c == ']' || c == '}') && flow_depth > 0) {
+      --flow_depth;
+    }
+    ++column;
+  }
+  return diagnostics.size() == before;
+}
+
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null: return "nothing";
@@ -85,6 +173,7 @@ void check_range(const Param& param, const YAML::Node& node, const std::string& 
 
 void assign_param(const Param& param, const YAML::Node& node, const std::string& key,
                   const Where& where) {
+  where.note(key, node);
   std::string why;
   switch (param.kind) {
     case ParamKind::real: {
@@ -158,6 +247,7 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
       for (std::size_t i = 0; i < node.size(); ++i) {
         double v = 0;
         const std::string item_key = fmt::format("{}[{}]", key, i);
+        where.note(item_key, node[i]);
         if (!parse_real(node[i], v, why)) {
           where.error(node[i], item_key, why);
           ok = false;
@@ -175,6 +265,7 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
         return where.error(node, key, "must be a list of names (got " + describe(node) + ")");
       std::vector<std::string> values;
       for (std::size_t i = 0; i < node.size(); ++i) {
+        where.note(fmt::format("{}[{}]", key, i), node[i]);
         if (!node[i].IsScalar()) {
           where.error(node[i], fmt::format("{}[{}]", key, i), "must be a name (got " + describe(node[i]) + ")");
           continue;
