@@ -2,6 +2,7 @@
 //   valinta run [SCENARIO] [-o FILE] [--seed N] [--threads N] [--set KEY=VALUE]... [--overwrite]
 //   valinta validate FILE...
 //   valinta show FILE
+//   valinta schema | valinta reference
 // Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "valinta/output/h5_file.hpp"
 #include "valinta/output/results.hpp"
 #include "valinta/scenario/loader.hpp"
+#include "valinta/scenario/reference.hpp"
 #include "valinta/version.hpp"
 
 namespace fs = std::filesystem;
@@ -157,6 +159,11 @@ int main(int argc, char** argv) {
   show_cmd->add_option("file", show_file, "Scenario YAML file")->required();
   show_cmd->add_option("--set", show_sets, "Override a scenario parameter (repeatable)");
 
+  CLI::App* schema_cmd = app.add_subcommand(
+      "schema", "Print the JSON Schema of the scenario format (for editors' YAML support)");
+  CLI::App* reference_cmd = app.add_subcommand(
+      "reference", "Print the scenario reference in Markdown (docs/scenario-reference.md)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,5 +173,13 @@ int main(int argc, char** argv) {
   if (*run_cmd) return run(args, command_line(argc, argv));
   if (*validate_cmd) return validate(validate_files);
   if (*show_cmd) return show(show_file, show_sets);
+  if (*schema_cmd) {
+    fmt::print("{}", valinta::scenario_json_schema());
+    return 0;
+  }
+  if (*reference_cmd) {
+    fmt::print("{}", valinta::scenario_reference_markdown());
+    return 0;
+  }
   return kExitBadInput;
 }

@@ -15,7 +15,7 @@ struct ZoneSpec {
   std::int64_t population = 0;
   double lat = 0;
   double lon = 0;
-  double spread_km = std::numeric_limits<double>::quiet_NaN();  // NaN: from the population
+  double spread_km = -1;  // < 0 (`auto`): from the population
 };
 
 struct PopulationParams {

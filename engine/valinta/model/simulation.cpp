@@ -48,7 +48,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
     z.spec = spec;
     z.in_pilot = pilot.count(spec.name) > 0;
     const double scaled = static_cast<double>(spec.population) * s.population.scale;
-    z.spread_km = std::isnan(spec.spread_km)
+    z.spread_km = spec.spread_km < 0
                       ? s.population.spread_km_min +
                             s.population.spread_km_per_sqrt_thousand * std::sqrt(scaled / 1000.0)
                       : spec.spread_km;

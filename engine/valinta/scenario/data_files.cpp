@@ -46,19 +46,20 @@ void read_record(const YAML::Node& item, const std::string& key, const ParamRegi
 struct ZoneFields {
   ZoneSpec zone;
   ParamRegistry registry;
-  ZoneFields() {
-    // Temporaries bound through the registry; population is whole residents.
-    registry.text("name", zone.name, "", {"zone name (a municipality or grid cell)", "", ""});
-    registry.integer("population", zone.population, 0, between(0, 2e9),
-                     {"residents", "persons", ""});
-    registry.real("lat", zone.lat, 0, between(-90, 90), {"centre latitude", "degrees", "WGS84"});
-    registry.real("lon", zone.lon, 0, between(-180, 180), {"centre longitude", "degrees", "WGS84"});
-    registry.real("spread_km", zone.spread_km, std::nan(""), above(0),
-                  {"radius around the centre where residents live", "km", ""});
-  }
+  ZoneFields() { declare_zone_fields(registry, zone); }
 };
 
 }  // namespace
+
+void declare_zone_fields(ParamRegistry& r, ZoneSpec& z) {
+  r.text("name", z.name, "", {"zone name (a municipality or grid cell)", "", ""});
+  r.integer("population", z.population, 0, between(0, 2e9), {"residents", "persons", ""});
+  r.real("lat", z.lat, 0, between(-90, 90), {"centre latitude", "degrees", "WGS84"});
+  r.real("lon", z.lon, 0, between(-180, 180), {"centre longitude", "degrees", "WGS84"});
+  r.real_or_auto("spread_km", z.spread_km, above(0),
+                 {"radius around the centre where residents live (auto: grows with the population, "
+                  "see population.spread_km_*)", "km", ""});
+}
 
 void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where) {
   if (!list.IsSequence()) {

@@ -9,6 +9,8 @@
 
 namespace valinta {
 
+// The fields of one inline zone entry, declared like parameters.
+void declare_zone_fields(ParamRegistry& registry, ZoneSpec& zone);
 // `zones:` inline: a list of {name, population, lat, lon, spread_km?}.
 void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
 // The municipal CSV (region,municipality,population_2020_12_31,lat,lon); errors name file:line.

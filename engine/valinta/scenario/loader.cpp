@@ -308,7 +308,7 @@ std::string resolved_yaml(const Scenario& scenario) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << z.name
         << YAML::Key << "population" << YAML::Value << z.population << YAML::Key << "lat"
         << YAML::Value << z.lat << YAML::Key << "lon" << YAML::Value << z.lon;
-    if (!std::isnan(z.spread_km)) out << YAML::Key << "spread_km" << YAML::Value << z.spread_km;
+    if (z.spread_km >= 0) out << YAML::Key << "spread_km" << YAML::Value << z.spread_km;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
