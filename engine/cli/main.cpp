@@ -8,12 +8,16 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <optional>
 
+#include "valinta/model/checkpoint.hpp"
+#include "valinta/model/memory_plan.hpp"
 #include "valinta/model/simulation.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/output/results.hpp"
@@ -36,7 +40,14 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool overwrite = false;
   bool quiet = false;
+  std::string checkpoint;
+  int checkpoint_every = 10;
+  std::string resume;
 };
+
+// SIGINT and SIGTERM ask the run to stop after the current step.
+std::atomic<int> g_signal{0};
+extern "C" void on_signal(int sig) { g_signal.store(sig); }
 
 std::string command_line(int argc, char** argv) {
   std::string s;
@@ -55,15 +66,40 @@ fs::path default_output(const std::string& name) {
 }
 
 int run(const RunArgs& args, const std::string& cmdline) {
-  const fs::path scenario_path = args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
+  // The scenario: from a file, or as it was when a checkpointed run started.
   valinta::Scenario scenario;
+  std::optional<valinta::CheckpointHeader> resume;
   try {
-    scenario = valinta::load_scenario(scenario_path, args.sets);
+    if (!args.resume.empty()) {
+      if (!args.scenario.empty() || !args.sets.empty() || args.seed) {
+        fmt::print(stderr, "error: --resume continues a run as it was started; do not give a scenario, --set or --seed\n");
+        return kExitBadInput;
+      }
+      resume = valinta::read_checkpoint_header(args.resume);
+      scenario = valinta::checkpoint_scenario(*resume);
+    } else {
+      const fs::path path = args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
+      scenario = valinta::load_scenario(path, args.sets);
+    }
   } catch (const valinta::ScenarioError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return kExitBadInput;
+  } catch (const std::runtime_error& e) {
+    fmt::print(stderr, "error: cannot resume: {}\n", e.what());
+    return kExitBadInput;
   }
-  const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
+  const std::uint64_t seed = resume ? resume->seed : args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
+
+  // Refuse a run that cannot fit in memory before allocating anything.
+  const valinta::MemoryPlan plan = valinta::plan_memory(scenario, args.threads > 0 ? args.threads : 2);
+  const std::int64_t available = valinta::available_memory_bytes();
+  if (available > 0 && plan.total() > available) {
+    fmt::print(stderr, "error: this run needs about {}, but only {:.0f} MiB of memory is available; "
+               "simulate fewer residents (population.scale) or use a larger machine\n",
+               plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0));
+    return kExitBadInput;
+  }
+
   fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
   if (args.output.empty()) {
     std::error_code ec;
@@ -74,15 +110,34 @@ int run(const RunArgs& args, const std::string& cmdline) {
     valinta::output::H5File file(out, args.overwrite);
     const auto start = std::chrono::steady_clock::now();
     valinta::Simulation sim(scenario, {seed, 0, args.threads});
+    if (resume) valinta::restore_checkpoint(sim, args.resume);
+    const int steps = static_cast<int>(scenario.time.steps);
     if (!args.quiet)
-      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads\n",
-                 valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(),
-                 scenario.time.steps, scenario.time.step_days, seed, sim.threads());
+      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}\n",
+                 valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(), steps,
+                 scenario.time.step_days, seed, sim.threads(),
+                 resume ? fmt::format(", resuming after step {}", sim.t) : "");
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     const bool tty = isatty(fileno(stderr)) && !args.quiet;
-    sim.run([&](int step, int steps) {
-      if (tty) fmt::print(stderr, "\r  step {}/{}", step, steps);
-    });
+    while (sim.t < steps) {
+      sim.step();
+      if (tty) fmt::print(stderr, "\r  step {}/{}", sim.t, steps);
+      const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
+      if (due && sim.t < steps) valinta::write_checkpoint(sim, args.checkpoint);
+      if (const int sig = g_signal.load(); sig != 0 && sim.t < steps) {
+        if (tty) fmt::print(stderr, "\r\033[K");
+        fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
+                   sig == SIGINT ? "SIGINT" : "SIGTERM", sim.t, steps,
+                   args.checkpoint.empty() ? ""
+                                           : fmt::format(" (continue with: valinta run --resume {} -o {})",
+                                                         args.checkpoint, out.string()));
+        return 128 + sig;  // the temporary file is removed as `file` goes out of scope
+      }
+    }
     if (tty) fmt::print(stderr, "\r\033[K");
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     const valinta::Summary summary = valinta::summarise(sim);
     valinta::write_results(file, sim, {cmdline, seed, sim.threads()}, summary);
     file.commit();
@@ -148,6 +203,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", args.sets, "Override a scenario parameter, e.g. --set rules.min_listing_months=12 (repeatable)");
   run_cmd->add_flag("--overwrite", args.overwrite, "Replace the results file if it exists");
   run_cmd->add_flag("-q,--quiet", args.quiet, "Print only the path of the results file");
+  run_cmd->add_option("--checkpoint", args.checkpoint,
+                      "Write the run's state to this file every --checkpoint-every steps (atomically), and "
+                      "when stopped by SIGINT/SIGTERM");
+  run_cmd->add_option("--checkpoint-every", args.checkpoint_every, "Steps between checkpoints (default 10)")
+      ->check(CLI::Range(1, 1000000));
+  run_cmd->add_option("--resume", args.resume,
+                      "Continue a run from its checkpoint; the results equal those of an uninterrupted run");
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");

@@ -16,7 +16,8 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
           "scenario file", "", "shared data: Statistics Finland populations 31.12.2020"});
   r.text("population.region", p.region, "", {"keep only the CSV rows of this region", "", ""});
   r.real("population.scale", p.scale, 1.0, Range{0.0, 10.0, true},
-         {"fraction of every zone's population to simulate (smaller for quick tests)", "", ""});
+         {"fraction of every zone's population to simulate; producers' given capacities and listing "
+          "caps scale with it (smaller for quick tests)", "", ""});
   // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland, FACTS.md); the
   // split into the model's eight bands within those broad groups is approximate.
   r.real_list("population.age_band_shares", p.age_band_shares,
@@ -67,7 +68,7 @@ void Residents::resize(std::size_t n) {
 
 std::size_t Residents::bytes_per_resident() const {
   return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 +
-         sizeof(std::uint8_t) * 9 + sizeof(std::int8_t);
+         sizeof(std::uint8_t) * 8 + sizeof(std::int8_t);
 }
 
 namespace {

@@ -21,7 +21,7 @@ struct ZoneSpec {
 struct PopulationParams {
   std::string zones_file;  // CSV: region,municipality,population_2020_12_31,lat,lon
   std::string region;      // keep only this region's rows ("" keeps all)
-  double scale = 1.0;      // simulate this fraction of every zone's population
+  double scale = 1.0;      // simulate this fraction of every zone's population (capacities scale too)
   std::vector<double> age_band_shares;
   double female_share = 0.507;
   std::vector<double> employment_rate;  // by age band

@@ -111,7 +111,10 @@ void build_producers(Simulation& sim) {
     p.fixed_cost_per_capacity_week = spec.fixed_cost_eur_per_capacity_week >= 0
                                          ? spec.fixed_cost_eur_per_capacity_week
                                          : s.producer_defaults.fixed_cost_eur_per_capacity_week;
-    p.capacity_per_week = std::max(0.0, spec.capacity_per_week);
+    // Given capacities and listing caps are for the whole population; a scaled run scales them.
+    p.capacity_per_week = std::max(0.0, spec.capacity_per_week) * s.population.scale;
+    if (p.spec.listing_cap > 0)
+      p.spec.listing_cap = std::max<std::int64_t>(1, std::llround(static_cast<double>(p.spec.listing_cap) * s.population.scale));
     p.queue.assign(static_cast<std::size_t>(sim.queue_steps) * kNeedLevels, 0);
     p.published_quality = spec.quality;
     sim.producers.push_back(std::move(p));

@@ -32,7 +32,7 @@ struct ProducerSpec {
 
 struct ProducerDefaults {
   std::vector<double> cost_per_visit_eur;  // by sector
-  double fixed_cost_eur_per_capacity_week = 25;
+  double fixed_cost_eur_per_capacity_week = 20;
   bool public_station_per_zone = true;  // add a public station to every zone lacking one
 };
 
@@ -59,7 +59,8 @@ struct Producer {
   double expected_wait_weeks = 0;   // smoothed backlog / capacity (Little's law)
   double published_wait_weeks = 0;
   double published_quality = 0;
-  double word_of_mouth_bias = 0;    // fixed noise of word-of-mouth information (SD units)
+  double word_of_mouth_bias = 0;       // fixed error of word-of-mouth quality (SD units)
+  double word_of_mouth_wait_bias = 0;  // fixed error of word-of-mouth waits (weeks)
   double wait_at_last_publication = 0;
 };
 

@@ -47,10 +47,10 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
     Zone z;
     z.spec = spec;
     z.in_pilot = pilot.count(spec.name) > 0;
-    const double scaled = static_cast<double>(spec.population) * s.population.scale;
+    // Settlement size follows the real population, whatever fraction of it is simulated.
     z.spread_km = spec.spread_km < 0
-                      ? s.population.spread_km_min +
-                            s.population.spread_km_per_sqrt_thousand * std::sqrt(scaled / 1000.0)
+                      ? s.population.spread_km_min + s.population.spread_km_per_sqrt_thousand *
+                                                         std::sqrt(static_cast<double>(spec.population) / 1000.0)
                       : spec.spread_km;
     zones.push_back(std::move(z));
   }

@@ -56,6 +56,13 @@ void Recorder::append(const std::string& name, double value, const std::string& 
   append(name, std::span<const double>(&value, 1), {}, units, long_name);
 }
 
+void Recorder::restore(std::vector<Series> series, std::size_t steps) {
+  series_ = std::move(series);
+  index_.clear();
+  for (std::size_t k = 0; k < series_.size(); ++k) index_[series_[k].name] = k;
+  steps_ = steps;
+}
+
 const Recorder::Series* Recorder::find(const std::string& name) const {
   auto it = index_.find(name);
   return it == index_.end() ? nullptr : &series_[it->second];

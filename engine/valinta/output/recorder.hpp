@@ -41,6 +41,8 @@ class Recorder {
   const Series* find(const std::string& name) const;
   std::size_t steps() const { return steps_; }
   void end_step() { ++steps_; }
+  // Replaces everything recorded (resuming from a checkpoint).
+  void restore(std::vector<Series> series, std::size_t steps);
 
  private:
   Series& get(const std::string& name, const std::vector<std::string>& dims, const std::string& units,

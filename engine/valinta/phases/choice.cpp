@@ -41,7 +41,8 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
            {"what residents see of producers' waits and quality (the service packages)", "",
             "MODEL.md M5"});
   r.real("choice.word_of_mouth_noise_sd", p.word_of_mouth_noise_sd, 0.5, at_least(0),
-         {"noise of word-of-mouth information about quality and waits", "SD", "assumption"});
+         {"error of word-of-mouth information: SD of quality seen (SD units) and of waits seen (weeks)",
+          "SD / weeks", "assumption"});
   r.real("choice.publication_interval_days", p.publication_interval_days, 30, above(0),
          {"how often producers' waits and quality are published", "days", "MODEL.md M5: monthly"});
   r.real("choice.base_review_per_year", p.base_review_per_year, 0.03, at_least(0),
@@ -63,7 +64,8 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.real("choice.speed_kmh", p.speed_kmh, 50, above(0), {"travel speed", "km/h", "MODEL.md M5"});
   r.real("choice.b_travel", p.b_travel, -0.15, at_most_zero(),
          {"utility per minute of travel", "per minute",
-          "MODEL.md M5; Haynes et al. 2003: 29 % less likely per extra minute"});
+          "MODEL.md M5 (about 14 % less likely per minute; Haynes et al. 2003 found 29 % for "
+          "registration in England, i.e. about -0.34)"});
   r.real("choice.b_wait", p.b_wait, -0.5, at_most_zero(),
          {"utility per week of published wait", "per week", "MODEL.md M5"});
   r.real("choice.b_quality", p.b_quality, 0.3, at_least(0),

@@ -15,10 +15,12 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
   r.real_list("demand.visit_rate", p.visit_rate, {0.010, 0.05, 0.20, 0.60}, kNeedLevels, at_least(0),
               {"primary-care contacts per week by need level well, light, basic, heavy",
                "contacts/week", "MODEL.md M2"});
-  // Calibrated so that the default population makes about 4.5 health-centre visits per
-  // resident-year (Statistics Finland 2018, FACTS.md) with the age shape of GP visits by age
-  // (SSB Norway 2023, FACTS.md): the need ladder alone gives about 1.5.
-  r.real_list("demand.age_factor", p.age_factor, {3.2, 2.2, 2.9, 3.0, 2.9, 2.6, 2.5, 1.8},
+  // Calibrated so that need-driven use follows the age shape of GP visits (SSB Norway 2023:
+  // 1.9, 1.6, 2.5, 3.05, 3.4, 3.8, 4.35, 4.4 visits a year in these bands, FACTS.md) and the
+  // default population, after occupational health care takes its share, makes 4.5 health-centre
+  // contacts per resident-year (Statistics Finland 2018, FACTS.md). With factors of 1 the need
+  // ladder's stationary distribution gives about 2.0 contacts a year.
+  r.real_list("demand.age_factor", p.age_factor, {2.05, 3.32, 5.25, 5.14, 3.70, 2.29, 1.45, 0.94},
               kAgeBands, at_least(0),
               {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
                "", "calibrated to 4.5 visits/resident-year (FACTS.md)"});

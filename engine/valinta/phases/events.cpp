@@ -3,7 +3,8 @@
 // choice.publication_interval_days the organiser publishes each producer's expected wait and
 // quality (service packages). What residents then see depends on rules.information:
 //   transparent   - the current values;
-//   word_of_mouth - the values of the previous publication, with a fixed per-producer error;
+//   word_of_mouth - the values of the previous publication, with fixed per-producer errors
+//                   (independent for quality, in SD, and for the wait, in weeks);
 //   none          - nothing (the choice phase ignores published values).
 #include "valinta/phases/events.hpp"
 
@@ -20,7 +21,7 @@ void publish(Simulation& sim) {
   const bool word_of_mouth = c.information == "word_of_mouth";
   for (Producer& p : sim.producers) {
     if (word_of_mouth) {
-      p.published_wait_weeks = std::max(0.0, p.wait_at_last_publication + p.word_of_mouth_bias);
+      p.published_wait_weeks = std::max(0.0, p.wait_at_last_publication + p.word_of_mouth_wait_bias);
       p.published_quality = p.spec.quality + p.word_of_mouth_bias;
     } else {
       p.published_wait_weeks = p.expected_wait_weeks;
@@ -37,8 +38,10 @@ void run_events(Simulation& sim) {
   if (sim.t == 0) {
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       const auto u = sim.rng.uniforms(Stream::producers, j, 0);
-      const double normal = std::sqrt(-2.0 * std::log(u[0])) * std::cos(6.283185307179586 * u[1]);
-      sim.producers[j].word_of_mouth_bias = s.choice.word_of_mouth_noise_sd * normal;
+      const double radius = std::sqrt(-2.0 * std::log(u[0]));
+      const double angle = 6.283185307179586 * u[1];
+      sim.producers[j].word_of_mouth_bias = s.choice.word_of_mouth_noise_sd * radius * std::cos(angle);
+      sim.producers[j].word_of_mouth_wait_bias = s.choice.word_of_mouth_noise_sd * radius * std::sin(angle);
     }
   }
   const auto interval = std::max<std::int64_t>(

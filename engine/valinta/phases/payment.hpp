@@ -9,7 +9,7 @@ namespace valinta {
 class Simulation;
 
 struct PaymentParams {
-  double capitation_eur_per_year = 200;
+  double capitation_eur_per_year = 230;
   bool risk_adjustment = true;
   double fee_for_service_eur = 0;
   double client_fee_doctor_eur = 20.90;

@@ -9,7 +9,7 @@ class Simulation;
 
 struct ServiceParams {
   double capacity_ratio = 1.0;  // auto capacity = expected demand of the initial list x ratio
-  double queue_max_weeks = 52;  // contacts still waiting at this age go to emergency
+  double queue_max_weeks = 26;  // contacts still waiting at this age go to emergency
   double er_threshold_weeks = 2;
   double er_prob_per_week = 0.15;
   double er_cost_eur = 250;

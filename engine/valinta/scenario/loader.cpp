@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
+#include <memory>
 #include <fstream>
 #include <map>
 #include <set>
@@ -272,37 +274,62 @@ std::string resolved_yaml(const Scenario& scenario) {
   bound.population.zones_file.clear();
   bound.population.region.clear();
 
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  // Group dotted keys into nested mappings, in declaration order.
-  std::vector<std::string> open;
-  auto close_to = [&](std::size_t depth) {
-    while (open.size() > depth) {
-      out << YAML::EndMap;
-      open.pop_back();
+  // Dotted keys as a tree, groups in order of first appearance, so each mapping is written once.
+  struct Group {
+    const Param* param = nullptr;
+    std::vector<std::pair<std::string, std::unique_ptr<Group>>> children;
+    Group* child(const std::string& name) {
+      for (auto& [n, c] : children)
+        if (n == name) return c.get();
+      children.emplace_back(name, std::make_unique<Group>());
+      return children.back().second.get();
     }
   };
+  Group tree;
   for (const auto& p : registry.params()) {
-    std::vector<std::string> parts;
+    Group* g = &tree;
     std::stringstream ss(p.key);
-    for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
-    std::size_t common = 0;
-    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common])
-      ++common;
-    close_to(common);
-    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
-      out << YAML::Key << parts[i] << YAML::Value << YAML::BeginMap;
-      open.push_back(parts[i]);
-    }
-    out << YAML::Key << parts.back() << YAML::Value;
-    if (p.kind == ParamKind::real_list || p.kind == ParamKind::text_list)
-      out << YAML::Flow << YAML::Load(p.value_text());
-    else if (p.kind == ParamKind::text)
-      out << YAML::DoubleQuoted << *p.text;
-    else
-      out << p.value_text();
+    for (std::string part; std::getline(ss, part, '.');) g = g->child(part);
+    g->param = &p;
   }
-  close_to(0);
+  YAML::Emitter out;
+  std::function<void(const Group&)> emit = [&](const Group& g) {
+    out << YAML::BeginMap;
+    for (const auto& [name, c] : g.children) {
+      out << YAML::Key << name << YAML::Value;
+      if (!c->param) {
+        emit(*c);
+        out << YAML::EndMap;
+        continue;
+      }
+      const Param& p = *c->param;
+      if (p.kind == ParamKind::real_list || p.kind == ParamKind::text_list) {
+        out << YAML::Flow << YAML::BeginSeq;
+        if (p.kind == ParamKind::real_list)
+          for (const double v : *p.real_list) out << fmt::format("{}", v);
+        else
+          for (const auto& v : *p.text_list) out << v;
+        out << YAML::EndSeq;
+      } else if (p.kind == ParamKind::text) {
+        out << YAML::DoubleQuoted << *p.text;
+      } else {
+        out << p.value_text();
+      }
+    }
+  };  // (the caller closes the mapping)
+  // The top level stays open for zones and producers below.
+  out << YAML::BeginMap;
+  for (const auto& [name, c] : tree.children) {
+    out << YAML::Key << name << YAML::Value;
+    if (c->param) {
+      const Param& p = *c->param;
+      if (p.kind == ParamKind::text) out << YAML::DoubleQuoted << *p.text;
+      else out << p.value_text();
+    } else {
+      emit(*c);
+      out << YAML::EndMap;
+    }
+  }
   out << YAML::Key << "zones" << YAML::Value << YAML::BeginSeq;
   for (const auto& z : scenario.zones) {
     out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << z.name

@@ -1,5 +1,6 @@
 #include "valinta/scenario/reference.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -184,7 +185,6 @@ std::string scenario_reference_markdown() {
       "(relative to this one): keys given here override it, and a `zones` or `producers` list replaces\n"
       "the inherited list. `valinta show FILE` prints a scenario with every default filled in, and\n"
       "`valinta schema` prints a JSON Schema for editors.\n";
-  std::string section;
   auto row = [](const Param& p) {
     std::string range;
     if (p.kind == ParamKind::choice) {
@@ -209,14 +209,17 @@ std::string scenario_reference_markdown() {
                        cell(p.default_text), cell(range), cell(p.doc.source));
   };
   const std::string header = "| key | meaning | unit | default | allowed | source |\n|---|---|---|---|---|---|\n";
-  for (const auto& p : registry.params()) {
-    const std::string top = p.key.substr(0, p.key.find('.'));
-    const std::string group = p.key.find('.') == std::string::npos ? "general" : top;
-    if (group != section) {
-      section = group;
-      out += "\n## " + section + "\n\n" + header;
-    }
-    out += row(p);
+  // One section per top-level key, in order of first appearance.
+  std::vector<std::string> groups;
+  auto group_of = [](const Param& p) {
+    return p.key.find('.') == std::string::npos ? std::string("general") : p.key.substr(0, p.key.find('.'));
+  };
+  for (const auto& p : registry.params())
+    if (std::find(groups.begin(), groups.end(), group_of(p)) == groups.end()) groups.push_back(group_of(p));
+  for (const auto& group : groups) {
+    out += "\n## " + group + "\n\n" + header;
+    for (const auto& p : registry.params())
+      if (group_of(p) == group) out += row(p);
   }
   ProducerSpec producer;
   ParamRegistry producer_fields;

@@ -1,0 +1,32 @@
+#pragma once
+// Checkpoints: the complete state of a run at the end of a step, written atomically, from
+// which `valinta run --resume` continues to a results file identical to an uninterrupted run.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/scenario/scenario.hpp"
+
+namespace valinta {
+
+// What is needed to rebuild the run before its state is restored.
+struct CheckpointHeader {
+  std::string resolved_scenario;  // YAML with every default (reloaded on resume)
+  std::string source_text;        // the scenario file as given (kept for the results file)
+  std::string source_path;
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+  std::int64_t step = 0;          // steps completed
+};
+
+// Writes to a temporary file beside `path`, syncs it and renames it onto `path`.
+void write_checkpoint(const Simulation& sim, const std::filesystem::path& path);
+// Reads and verifies (format, version, checksum) a checkpoint; throws std::runtime_error.
+CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
+// The scenario stored in a checkpoint, as it was when the run started.
+Scenario checkpoint_scenario(const CheckpointHeader& header);
+// Restores the state of `sim` (built from checkpoint_scenario with the same seed).
+void restore_checkpoint(Simulation& sim, const std::filesystem::path& path);
+
+}  // namespace valinta
