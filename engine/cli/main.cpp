@@ -119,6 +119,7 @@ int run(const RunArgs& args, const std::string& cmdline) {
                  resume ? fmt::format(", resuming after step {}", sim.t) : "");
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    std::signal(SIGXFSZ, SIG_IGN);  // over a file-size limit, writes fail with an error we report
     const bool tty = isatty(fileno(stderr)) && !args.quiet;
     while (sim.t < steps) {
       sim.step();

@@ -19,6 +19,13 @@ namespace valinta::output {
 
 namespace {
 
+// Every file is closed or removed explicitly. HDF5's own clean-up at process exit crashes when a
+// close has failed (e.g. on a full disk), so it is turned off before the library starts.
+const bool kNoCleanupAtExit = [] {
+  H5dont_atexit();
+  return true;
+}();
+
 static_assert(sizeof(hid_t) == sizeof(std::int64_t), "H5File stores hid_t as std::int64_t");
 
 constexpr std::size_t kCompressAbove = 4096;  // variables with more elements are chunked
@@ -260,6 +267,20 @@ std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
 
 }  // namespace
 
+// Temporary files of this target left by runs that were killed (their process is gone).
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind(prefix, 0) != 0) continue;
+    const std::string pid = file.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::filesystem::exists("/proc/" + pid, ec)) continue;  // still being written
+    std::filesystem::remove(entry.path(), ec);
+  }
+}
+
 H5File::H5File(std::filesystem::path target, bool overwrite) : target_(std::move(target)) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
   const std::string name = target_.filename().string();
@@ -282,6 +303,7 @@ H5File::H5File(std::filesystem::path target, bool overwrite) : target_(std::move
     throw std::runtime_error(target_.string() + ": cannot write in directory '" + dir.string() +
                              "': " + std::strerror(err));
 
+  remove_stale_temporaries(dir, name);
   temporary_ = target_.parent_path() / ("." + name + ".tmp-" + std::to_string(::getpid()));
   const std::string where = temporary_.string();
   Handle fcpl = plist(H5P_FILE_CREATE, where);
