@@ -166,14 +166,14 @@ void build_population(Simulation& sim) {
       r.open_producer[i] = 0;
       r.open_since[i] = -1;
       r.experience[i] = 0;
-      if (zone.in_pilot && age >= s.pilot.min_age) r.flags[i] |= Residents::kEligible;
+      if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age) r.flags[i] |= Residents::kEligible;
 
       // Home station: the nearest public station of the resident's own zone.
       double best = 1e300;
       std::uint16_t home = 0;
       for (const std::uint16_t j : zone.candidates) {
         const Producer& pr = sim.producers[j];
-        if (pr.sector != Sector::public_sector || pr.zone != z) continue;
+        if (pr.sector != Sector::public_sector || pr.zone != z || !pr.active) continue;
         const double minutes = travel_minutes(s.choice, r.lat[i], r.lon[i], pr.lat, pr.lon);
         if (minutes < best) {
           best = minutes;

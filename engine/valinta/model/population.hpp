@@ -38,7 +38,7 @@ void declare_population_params(ParamRegistry& registry, PopulationParams& p);
 // Residents as structure-of-arrays, smallest types that fit (DESIGN.md).
 struct Residents {
   // flags bits
-  static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8;
+  static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8, kPlan = 16;
 
   std::vector<std::uint16_t> zone;
   std::vector<float> lat, lon;

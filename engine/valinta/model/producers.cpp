@@ -54,6 +54,9 @@ void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
                  at_least(0), {"fixed weekly cost per visit of weekly capacity (auto: default)", "EUR", ""});
   r.real("referral_propensity", p.referral_propensity, 1.0, at_least(0),
          {"multiplier on the referral probability", "", "MODEL.md M4"});
+  r.date("opens", p.opens, "", {"date the unit opens (omit: open from the start)", "date", ""});
+  r.date("closes", p.closes, "", {"date the unit closes; its listed residents choose again (omit: stays open)",
+                                   "date", ""});
 }
 
 namespace {
@@ -73,7 +76,7 @@ void build_producers(Simulation& sim) {
   std::vector<ProducerSpec> specs = s.producers;
   std::vector<bool> has_public(sim.zones.size(), false);
   for (const auto& spec : specs)
-    if (spec.sector == "public") has_public[zone_index.at(spec.zone)] = true;
+    if (spec.sector == "public" && spec.opens.empty()) has_public[zone_index.at(spec.zone)] = true;
   Diagnostics missing;
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     if (has_public[z]) continue;
@@ -117,6 +120,10 @@ void build_producers(Simulation& sim) {
       p.spec.listing_cap = std::max<std::int64_t>(1, std::llround(static_cast<double>(p.spec.listing_cap) * s.population.scale));
     p.queue.assign(static_cast<std::size_t>(sim.queue_steps) * kNeedLevels, 0);
     p.published_quality = spec.quality;
+    std::int64_t day = 0;
+    if (!spec.opens.empty() && parse_iso_date(spec.opens, day)) p.open_step = static_cast<int>(step_of_day(s, day));
+    if (!spec.closes.empty() && parse_iso_date(spec.closes, day)) p.close_step = static_cast<int>(step_of_day(s, day));
+    p.active = p.open_step <= 0;
     sim.producers.push_back(std::move(p));
   }
 

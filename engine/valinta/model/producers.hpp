@@ -27,6 +27,8 @@ struct ProducerSpec {
   double cost_per_visit_eur = -1; // < 0: the sector default
   double fixed_cost_eur_per_capacity_week = -1;  // < 0: the default
   double referral_propensity = 1.0;
+  std::string opens;   // date it opens ("": open from the start)
+  std::string closes;  // date it closes ("": stays open)
   int line = 0, column = 0;  // where it was declared (for messages)
 };
 
@@ -50,10 +52,20 @@ struct Producer {
   double cost_per_visit = 0;
   double fixed_cost_per_capacity_week = 0;
   double capacity_carry = 0;  // fractional capacity carried to the next step
+  int open_step = 0;                // first step it is open (scheduled openings)
+  int close_step = 1 << 30;         // step it closes (scheduled closings)
 
   // Queue: ring of arrival cohorts x need level (counts).
   std::vector<std::int64_t> queue;
   std::int64_t n_listed = 0;
+
+  // Life cycle (MODEL.md M7): scheduled openings and closings, market entry and exit.
+  bool active = true;
+  int chain = -1;                 // entrant slot of this chain (index into Scenario::chains), or -1
+  int losing_quarters = 0;
+  double profit_this_quarter = 0;
+  std::int64_t arrivals_this_quarter = 0;
+  double staff_fte = 0;           // workforce employed (M7)
 
   // What residents see (MODEL.md M5 information regimes).
   double expected_wait_weeks = 0;   // smoothed backlog / capacity (Little's law)

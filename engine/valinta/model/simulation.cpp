@@ -6,6 +6,8 @@
 #include <set>
 
 #include "valinta/phases/events.hpp"
+#include "valinta/phases/market.hpp"
+#include "valinta/phases/plans.hpp"
 #include "valinta/phases/record.hpp"
 
 namespace valinta {
@@ -34,6 +36,16 @@ void StepFlows::reset(std::size_t producers, std::size_t zones, std::size_t queu
   zero(n_heavy_listed, producers);
   zero(risk_weight_sum, producers);
   organiser_side = {};
+  zero(transferred_out, producers);
+  zero(transferred_in, producers);
+  zero(referrals_refused, producers);
+  zero(served_within_promise, producers);
+  zero(n_heavy_plan_listed, producers);
+  zero(unmet_by_zone, zones);
+  producer_event.assign(producers, 0);
+  plan_contacts = 0;
+  plan_contacts_continuous = 0;
+  n_plans = 0;
   n_heavy = 0;
   reviews = 0;
 }
@@ -55,9 +67,13 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
     zones.push_back(std::move(z));
   }
   build_producers(*this);
+  add_entrant_slots(*this);
   build_population(*this);
   size_auto_capacity(*this);
+  initialise_workforce(*this);
   for (std::size_t i = 0; i < residents.size(); ++i) ++producers[residents.listed[i]].n_listed;
+  for (const Producer& p : producers)
+    if (!p.active && p.n_listed > 0) throw std::logic_error("residents listed at a producer that is not open");
   initialise_payments(*this);
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   recorder.start(*this);
@@ -71,12 +87,13 @@ void Simulation::step() {
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   run_events(*this);    // 1. scheduled events, the pilot's timeline, publication of indicators
   run_needs(*this);     // 2. M1 need-level transitions
+  run_plans(*this);     //    M8 customer plans for heavy users
   run_demand(*this);    // 3. M2 care contacts join their producer's queue
   run_service(*this);   // 4. M3 FIFO service within capacity, waits, emergency diversion
   run_referral(*this);  // 5. M4 referrals to specialised care
   run_choice(*this);    // 6. M5 review and switching
   run_payment(*this);   // 7. M6 payments and producer finances
-  // 8. M7 market dynamics (entry, exit, capacity) joins the loop here.
+  run_market(*this);    // 8. M7 market entry, exit, capacity and workforce
   run_record(*this);    // 9. M9 indicators of this step
   ++t;
 }

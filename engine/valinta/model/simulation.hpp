@@ -27,6 +27,11 @@ struct Zone {
   std::uint32_t first_resident = 0;
   std::uint32_t n_residents = 0;
   std::vector<std::uint16_t> candidates;  // producers that can be within reach of its residents
+  // Set by events for one step (information campaign, a new producer nearby) or a while (demand).
+  double extra_review = 0;
+  SwitchReason extra_reason = SwitchReason::campaign;
+  double demand_factor = 1.0;
+  int demand_factor_until = 1 << 30;
 };
 
 // Flows of one step, by producer where that makes sense; filled by the phases, read by record.
@@ -52,6 +57,16 @@ struct StepFlows {
   std::vector<double> producer_cost;               // [producer]
   std::vector<std::int64_t> n_heavy_listed;        // [producer]
   std::vector<double> risk_weight_sum;             // [producer]
+  std::vector<std::int64_t> transferred_out;       // [producer] queue moved away when it closed
+  std::vector<std::int64_t> transferred_in;        // [producer] queue taken over
+  std::vector<std::int64_t> referrals_refused;     // [producer] by a non-neutral business unit
+  std::vector<std::int64_t> served_within_promise; // [producer]
+  std::vector<std::int64_t> n_heavy_plan_listed;   // [producer] heavy users with a customer plan
+  std::vector<std::int64_t> unmet_by_zone;         // [zone] contacts late or diverted (residents' view)
+  std::vector<std::uint8_t> producer_event;        // [producer] ProducerEvent of this step
+  std::int64_t plan_contacts = 0;                  // plan holders' resolved contacts
+  std::int64_t plan_contacts_continuous = 0;       // ... served where they are listed
+  std::int64_t n_plans = 0;                        // residents with a customer plan
   std::array<double, kPaymentKinds> organiser_side{};  // the organiser's and residents' books
   std::int64_t n_heavy = 0;
   std::int64_t reviews = 0;
@@ -68,12 +83,14 @@ class Simulation {
   // One step: the phases of MODEL.md section 3 in order.
   void step();
 
-  const Scenario& scenario;
+  Scenario scenario;  // a copy: scheduled rule changes modify it during the run
   RunOptions options;
   CounterRng rng;
   int t = 0;             // the current step
   int queue_steps = 0;   // length of the cohort ring
   double risk_normaliser = 1.0;
+  double workforce_free_fte = 0;  // staff in the region not employed by any producer (M7)
+  std::vector<std::string> event_log;  // dated, readable record of scheduled and market events
 
   std::vector<Zone> zones;
   std::vector<Producer> producers;

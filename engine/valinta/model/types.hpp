@@ -48,10 +48,17 @@ enum class PaymentKind : std::uint8_t {
   referral_producer = 4,  // producer -> specialised care (referral-cost sharing)
   emergency = 5,          // organiser -> emergency care
   heavy_service = 6,      // organiser -> heavy (social and health) services
+  performance = 7,        // organiser -> producer, performance pay by indicator
+  voucher = 8,            // organiser -> producer, service vouchers
 };
-inline constexpr int kPaymentKinds = 7;
+inline constexpr int kPaymentKinds = 9;
 inline constexpr std::array<std::string_view, kPaymentKinds> kPaymentKindNames = {
     "capitation", "fee_for_service", "client_fee", "referral_organiser",
-    "referral_producer", "emergency", "heavy_service"};
+    "referral_producer", "emergency", "heavy_service", "performance", "voucher"};
+
+// Producer life-cycle events recorded per step (MODEL.md M7).
+enum class ProducerEvent : std::uint8_t { none = 0, opened = 1, entered = 2, closed = 3, exited = 4 };
+inline constexpr std::array<std::string_view, 5> kProducerEventNames = {"none", "opened", "entered", "closed",
+                                                                       "exited"};
 
 }  // namespace valinta

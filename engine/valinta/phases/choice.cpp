@@ -82,6 +82,9 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.real("choice.private_employed", p.private_employed, 0.3, between(-10, 10),
          {"constant for private producers, employed residents of working age", "",
           "MODEL.md M5; STM 2018: switchers mostly employed"});
+  r.real("choice.entry_nudge_share", p.entry_nudge_share, 0.05, probability(),
+         {"one-time extra share of nearby eligible residents who review when a producer opens", "share",
+          "MODEL.md M5 (a new producer within the catchment: one-time nudge); assumption"});
   r.real("choice.private_income_per_decile", p.private_income_per_decile, 0.05, between(-1, 1),
          {"constant for private producers per income decile above the middle", "per decile",
           "Sweden: highest income quintile 4.9 points more often listed privately (FACTS.md)"});
@@ -109,6 +112,15 @@ double sector_constant(const ChoiceParams& c, Sector sector, int age, std::uint8
 
 }  // namespace
 
+double expected_fee(const Simulation& sim, std::size_t j) {
+  const Producer& p = sim.producers[j];
+  const PaymentParams& pay = sim.scenario.payment;
+  const int k = static_cast<int>(p.sector);
+  const double doctor = pay.fees_by_sector ? pay.client_fee_doctor_eur_by_sector[k] : pay.client_fee_doctor_eur;
+  const double nurse = pay.fees_by_sector ? pay.client_fee_nurse_eur_by_sector[k] : pay.client_fee_nurse_eur;
+  return p.doctor_share * doctor + (1 - p.doctor_share) * nurse;
+}
+
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia) {
   const Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
@@ -124,17 +136,18 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, i, t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
     const Producer& p = sim.producers[j];
+    if (!p.active) continue;
     const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
     const bool is_current = j == current;
     if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
-    const double fee = p.doctor_share * s.payment.client_fee_doctor_eur +
-                       (1 - p.doctor_share) * s.payment.client_fee_nurse_eur;
+    const double fee = expected_fee(sim, j);
     double u = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
                sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]) +
                gumbel_from_uniform(noise[m % 4]);
     if (informed) u += c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality;
     if (is_current) {
       if (with_inertia) u += c.inertia;
+      if (with_inertia && (r.flags[i] & Residents::kPlan)) u += s.plans.continuity_inertia;  // M8
       if (!informed) u += c.b_quality * r.experience[i] / 20.0;
     }
     scored.emplace_back(u, j);
@@ -150,6 +163,13 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
 void run_choice(Simulation& sim) {
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
+  // Campaigns and nudges last one choice phase (set by events this step or the market last step).
+  struct ClearNudges {
+    Simulation& sim;
+    ~ClearNudges() {
+      for (Zone& z : sim.zones) z.extra_review = 0;
+    }
+  } clear_nudges{sim};
   if (!sim.pilot_active()) return;
   Residents& r = sim.residents;
   const std::int64_t since_start = sim.t - s.pilot_start_step;
@@ -176,12 +196,15 @@ void run_choice(Simulation& sim) {
       if (r.switches_this_year[i] >= c.max_switches_per_year) continue;
       const double dissatisfaction = c.dissatisfaction_per_year * std::max(0.0, -r.experience[i] / 20.0);
       const double hazard = base + dissatisfaction;
-      const double p_review = 1.0 - std::exp(-hazard * step_years);
+      const double p_hazard = 1.0 - std::exp(-hazard * step_years);
+      const Zone& zone = sim.zones[r.zone[i]];
+      const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
       const double u = sim.rng.uniforms(Stream::review, i, t)[0];
       if (u >= p_review) continue;
       ++reviews;
-      const SwitchReason reason = u < p_review * (dissatisfaction / hazard) ? SwitchReason::dissatisfaction
-                                                                             : SwitchReason::review;
+      SwitchReason reason = SwitchReason::review;
+      if (u >= p_hazard) reason = zone.extra_reason;
+      else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
       std::vector<std::uint16_t> ranking = rank_producers(sim, static_cast<std::size_t>(i), true);
       if (ranking.empty() || ranking.front() == r.listed[i]) continue;
       SwitchRequest request{static_cast<std::uint32_t>(i), reason, {}};

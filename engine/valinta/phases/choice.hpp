@@ -38,6 +38,7 @@ struct ChoiceParams {
   double private_75plus = -1.0;
   double private_employed = 0.3;
   double private_income_per_decile = 0.05;
+  double entry_nudge_share = 0.05;  // one-time extra review share when a producer opens nearby
 };
 
 void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);
@@ -48,6 +49,9 @@ double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double la
 // Resident i's candidate producers, best first, from one draw of the logit utilities of this
 // step (inertia on or off). Producers outside the consideration set are left out.
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia);
+
+// The expected client fee of one visit at producer j (fees may differ by sector).
+double expected_fee(const Simulation& sim, std::size_t j);
 
 void run_choice(Simulation& sim);
 

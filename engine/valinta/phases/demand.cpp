@@ -53,7 +53,8 @@ void run_demand(Simulation& sim) {
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const int level = r.need[i];
-      const double lambda = rate[level][age_band_of(r.age[i])][(r.flags[i] & Residents::kOhc) ? 1 : 0];
+      const double lambda = rate[level][age_band_of(r.age[i])][(r.flags[i] & Residents::kOhc) ? 1 : 0] *
+                            sim.zones[r.zone[i]].demand_factor;
       const int contacts = poisson_from_uniform(lambda, sim.rng.uniforms(Stream::demand, i, t)[0]);
       if (contacts == 0) continue;
       const std::uint16_t j = r.listed[i];

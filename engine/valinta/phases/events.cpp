@@ -1,18 +1,40 @@
-// Phase 1: events. The pilot's timeline (start and end are read by the phases through
-// Simulation::pilot_active) and the publication of producer indicators: every
-// choice.publication_interval_days the organiser publishes each producer's expected wait and
-// quality (service packages). What residents then see depends on rules.information:
+// Phase 1: events. The scenario's timeline, applied at the start of the step each event falls
+// in: rule changes (any behavioural or rule parameter, e.g. a longer lock-in), producers opening
+// (residents nearby get a one-time nudge to review) and closing (their listed residents choose
+// again, their queue moves to the nearest public station), capacity shocks, information
+// campaigns (a one-time extra review share), demand shocks and producers that stop taking new
+// clients. Then, every choice.publication_interval_days, the organiser publishes each producer's
+// expected wait and quality (service packages). What residents see depends on rules.information:
 //   transparent   - the current values;
 //   word_of_mouth - the values of the previous publication, with fixed per-producer errors
 //                   (independent for quality, in SD, and for the wait, in weeks);
 //   none          - nothing (the choice phase ignores published values).
 #include "valinta/phases/events.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cmath>
+#include <fmt/format.h>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/switching.hpp"
+#include "valinta/scenario/yaml_values.hpp"
 
 namespace valinta {
+
+void declare_event_fields(ParamRegistry& r, EventSpec& e) {
+  r.date("date", e.date, "", {"day the event happens (it applies from the step containing it)", "date", ""});
+  r.choice("type", e.type, "rule_change",
+           {"rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"},
+           {"what happens", "", "MODEL.md section 3"});
+  r.text("producer", e.producer, "", {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});
+  r.text("sector", e.sector, "", {"capacity_shock: every producer of this sector instead of one", "", ""});
+  r.text_list("zones", e.zones, {}, {"campaign or demand_shock: zones concerned (empty: all)", "zone names", ""});
+  r.real("factor", e.factor, 1.0, at_least(0), {"capacity_shock, demand_shock: multiplier", "", ""});
+  r.real("weeks", e.weeks, 0, at_least(0), {"demand_shock: how long it lasts (0: for good)", "weeks", ""});
+  r.real("share", e.share, 0.1, probability(),
+         {"campaign: extra share of eligible residents who review their producer", "share", ""});
+}
 
 namespace {
 
@@ -31,6 +53,75 @@ void publish(Simulation& sim) {
   }
 }
 
+std::size_t producer_index(const Simulation& sim, const std::string& name) {
+  for (std::size_t j = 0; j < sim.producers.size(); ++j)
+    if (sim.producers[j].spec.name == name) return j;
+  throw std::logic_error("event names an unknown producer: " + name);  // validated on load
+}
+
+bool zone_listed(const Simulation& sim, std::size_t z, const std::vector<std::string>& zones) {
+  if (zones.empty()) return true;
+  for (const auto& name : zones)
+    if (sim.zones[z].spec.name == name) return true;
+  return false;
+}
+
+void apply_rule_change(Simulation& sim, const EventSpec& e) {
+  // The scenario's parameters, bound afresh; values were checked when the scenario was loaded.
+  Scenario current = sim.scenario;
+  ParamRegistry registry;
+  declare_scenario_params(registry, sim.scenario);
+  sim.scenario = current;  // binding reset the fields to defaults; restore them
+  Diagnostics diagnostics;
+  const std::string origin = e.origin;
+  detail::Where where{origin, diagnostics, nullptr};
+  for (const auto& [key, value] : e.set) {
+    if (const Param* param = registry.find(key)) detail::assign_param(*param, YAML::Load(value), key, where);
+  }
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+}
+
+void apply(Simulation& sim, const EventSpec& e) {
+  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  if (e.type == "rule_change") {
+    apply_rule_change(sim, e);
+    std::string what;
+    for (const auto& [key, value] : e.set) what += (what.empty() ? "" : ", ") + key + "=" + value;
+    sim.event_log.push_back(fmt::format("{} step {}: rule change {}", date, sim.t, what));
+  } else if (e.type == "open") {
+    open_producer(sim, producer_index(sim, e.producer), ProducerEvent::opened, "scheduled opening");
+  } else if (e.type == "close") {
+    close_producer(sim, producer_index(sim, e.producer), ProducerEvent::closed, "scheduled closing");
+  } else if (e.type == "capacity_shock") {
+    for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+      Producer& p = sim.producers[j];
+      const bool hit = e.sector.empty() ? p.spec.name == e.producer : p.spec.sector == e.sector;
+      if (hit) p.capacity_per_week *= e.factor;
+    }
+    sim.event_log.push_back(fmt::format("{} step {}: capacity x {} at {}", date, sim.t, e.factor,
+                                        e.sector.empty() ? e.producer : "every " + e.sector + " producer"));
+  } else if (e.type == "campaign") {
+    for (std::size_t z = 0; z < sim.zones.size(); ++z)
+      if (zone_listed(sim, z, e.zones)) {
+        sim.zones[z].extra_review += e.share;
+        sim.zones[z].extra_reason = SwitchReason::campaign;
+      }
+    sim.event_log.push_back(fmt::format("{} step {}: information campaign, {} extra reviews", date, sim.t, e.share));
+  } else if (e.type == "demand_shock") {
+    const int until = e.weeks > 0 ? sim.t + static_cast<int>(std::ceil(e.weeks / sim.scenario.step_weeks())) : 1 << 30;
+    for (std::size_t z = 0; z < sim.zones.size(); ++z)
+      if (zone_listed(sim, z, e.zones)) {
+        sim.zones[z].demand_factor = e.factor;
+        sim.zones[z].demand_factor_until = until;
+      }
+    sim.event_log.push_back(fmt::format("{} step {}: demand x {}", date, sim.t, e.factor));
+  } else if (e.type == "stop_listing") {
+    Producer& p = sim.producers[producer_index(sim, e.producer)];
+    p.spec.listing_cap = std::max<std::int64_t>(1, p.n_listed);
+    sim.event_log.push_back(fmt::format("{} step {}: {} stops taking new clients", date, sim.t, e.producer));
+  }
+}
+
 }  // namespace
 
 void run_events(Simulation& sim) {
@@ -44,6 +135,25 @@ void run_events(Simulation& sim) {
       sim.producers[j].word_of_mouth_wait_bias = s.choice.word_of_mouth_noise_sd * radius * std::sin(angle);
     }
   }
+  // Demand shocks run out (one-step review nudges are cleared by the choice phase).
+  for (Zone& z : sim.zones) {
+    if (sim.t >= z.demand_factor_until) {
+      z.demand_factor = 1.0;
+      z.demand_factor_until = 1 << 30;
+    }
+  }
+  // Producers' own opening and closing dates, then the events list in the order given.
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    const Producer& p = sim.producers[j];
+    if (p.chain < 0 && p.open_step == sim.t && sim.t > 0 && !p.active)
+      open_producer(sim, j, ProducerEvent::opened, "scheduled opening");
+    if (p.close_step == sim.t && sim.producers[j].active)
+      close_producer(sim, j, ProducerEvent::closed, "scheduled closing");
+  }
+  const std::vector<EventSpec> events = sim.scenario.events;  // a rule change replaces the scenario
+  for (const EventSpec& e : events)
+    if (e.step == sim.t) apply(sim, e);
+
   const auto interval = std::max<std::int64_t>(
       1, std::llround(s.choice.publication_interval_days / static_cast<double>(s.time.step_days)));
   if (sim.t % interval == 0) publish(sim);

@@ -38,10 +38,12 @@ double per_step(double weekly, double step_weeks) {
 }
 }  // namespace
 
-NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, double step_weeks) {
+NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, double step_weeks,
+                     double up_multiplier) {
   NeedRates rates;
   if (level < kNeedLevels - 1) {
-    const double up = p.up_rate[level] * p.age_multiplier[age_band] * (unmet ? p.unmet_multiplier : 1.0);
+    const double up =
+        p.up_rate[level] * p.age_multiplier[age_band] * (unmet ? p.unmet_multiplier : 1.0) * up_multiplier;
     rates.up = per_step(std::min(up, 1.0), step_weeks);
   }
   if (level > 0) rates.down = per_step(p.down_rate[level - 1], step_weeks);
@@ -68,12 +70,14 @@ void run_needs(Simulation& sim) {
   Residents& r = sim.residents;
   const NeedParams& p = sim.scenario.needs;
   const double step_weeks = sim.scenario.step_weeks();
-  // Rates depend only on (level, age band, unmet): tabulate once per step.
-  std::array<std::array<std::array<NeedRates, 2>, kAgeBands>, kNeedLevels> table{};
+  // Rates depend only on (level, age band, unmet, customer plan): tabulate once per step.
+  std::array<std::array<std::array<std::array<NeedRates, 2>, 2>, kAgeBands>, kNeedLevels> table{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int unmet = 0; unmet < 2; ++unmet)
-        table[level][band][unmet] = need_rates(p, level, band, unmet == 1, step_weeks);
+        for (int plan = 0; plan < 2; ++plan)
+          table[level][band][unmet][plan] = need_rates(p, level, band, unmet == 1, step_weeks,
+                                                       plan ? sim.scenario.plans.up_rate_multiplier : 1.0);
 
   const std::int64_t n = static_cast<std::int64_t>(r.size());
   const auto t = static_cast<std::uint32_t>(sim.t);
@@ -85,7 +89,8 @@ void run_needs(Simulation& sim) {
     for (std::int64_t i = 0; i < n; ++i) {
       const int level = r.need[i];
       const bool unmet = r.unmet_steps[i] > 0;
-      const NeedRates& rate = table[level][age_band_of(r.age[i])][unmet ? 1 : 0];
+      const NeedRates& rate =
+          table[level][age_band_of(r.age[i])][unmet ? 1 : 0][(r.flags[i] & Residents::kPlan) ? 1 : 0];
       const double u = sim.rng.uniforms(Stream::needs, i, t)[0];
       int next = level;
       if (u < rate.up) next = level + 1;

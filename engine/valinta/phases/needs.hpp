@@ -23,7 +23,9 @@ struct NeedRates {
   double up = 0;
   double down = 0;
 };
-NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, double step_weeks);
+// `up_multiplier` is any further factor on the up-rate (a customer plan, M8).
+NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, double step_weeks,
+                     double up_multiplier = 1.0);
 
 // The chain's stationary distribution for one age band without unmet need (birth-death chain).
 std::vector<double> stationary_need_distribution(const NeedParams& p, int age_band,

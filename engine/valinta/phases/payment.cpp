@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include <array>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -44,6 +45,26 @@ void declare_payment_params(ParamRegistry& r, PaymentParams& p) {
   r.real("payment.risk_weight_low_income", p.risk_weight_low_income, 1.1, at_least(0),
          {"capitation risk weight for income deciles 1-3 (socio-economic factor)", "",
           "illustrative (HE 16/2018 socio-economic factors)"});
+  r.boolean("rules.fees_by_sector", p.fees_by_sector, false,
+            {"client fees differ by sector (the lists below); otherwise the same fee everywhere", "",
+             "pilots and HE 16/2018: same client fees everywhere (FACTS.md)"});
+  r.real_list("rules.client_fee_doctor_eur_by_sector", p.client_fee_doctor_eur_by_sector, {20.90, 20.90, 20.90}, 3,
+              at_least(0), {"client fee of a doctor visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
+  r.real_list("rules.client_fee_nurse_eur_by_sector", p.client_fee_nurse_eur_by_sector, {11.40, 11.40, 11.40}, 3,
+              at_least(0), {"client fee of a nurse visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
+  r.real("rules.performance_pay_share", p.performance_pay_share, 0, probability(),
+         {"share of the capitation budget paid instead as performance pay to producers whose share of visits "
+          "within the care guarantee reaches rules.performance_target (by list size)", "share",
+          "Sweden: a few per cent performance pay (FACTS.md); HE 16/2018 incentives"});
+  r.real("rules.performance_target", p.performance_target, 0.9, probability(),
+         {"share of visits within the care guarantee that earns performance pay", "share", "assumption"});
+  r.choice("rules.voucher_services", p.voucher_services, "none", {"none", "doctor", "nurse", "all"},
+           {"visits at private and third-sector producers paid by service voucher instead of fees", "",
+            "Service Voucher Act pilots (FACTS.md)"});
+  r.real("rules.voucher_value_eur", p.voucher_value_eur, 0, at_least(0),
+         {"organiser's payment per voucher visit", "EUR/visit", "assumption"});
+  r.real("rules.voucher_copayment_eur", p.voucher_copayment_eur, 0, at_least(0),
+         {"resident's co-payment of a voucher visit (instead of the client fee)", "EUR/visit", "assumption"});
   r.real("payment.heavy_service_eur_per_week", p.heavy_service_eur_per_week, 250, at_least(0),
          {"organiser's cost of heavy social and health services per heavy-level resident", "EUR/week",
           "illustrative; the top 10 % of residents account for 68-81 % of costs (FACTS.md)"});
@@ -105,6 +126,29 @@ void initialise_payments(Simulation& sim) {
   sim.risk_normaliser = people > 0 && weight > 0 ? weight / people : 1.0;
 }
 
+namespace {
+
+// Money for visits at a producer of `sector`: fee for service, vouchers and client fees.
+struct VisitMoney {
+  double fee_for_service = 0, voucher = 0, client_fee = 0;
+};
+VisitMoney visit_money(const PaymentParams& p, Sector sector, double doctor, double nurse) {
+  const int k = static_cast<int>(sector);
+  const double doctor_fee = p.fees_by_sector ? p.client_fee_doctor_eur_by_sector[k] : p.client_fee_doctor_eur;
+  const double nurse_fee = p.fees_by_sector ? p.client_fee_nurse_eur_by_sector[k] : p.client_fee_nurse_eur;
+  const bool vouchers = sector != Sector::public_sector && p.voucher_services != "none";
+  const double voucher_doctor = vouchers && (p.voucher_services == "doctor" || p.voucher_services == "all") ? doctor : 0;
+  const double voucher_nurse = vouchers && (p.voucher_services == "nurse" || p.voucher_services == "all") ? nurse : 0;
+  VisitMoney m;
+  m.voucher = p.voucher_value_eur * (voucher_doctor + voucher_nurse);
+  m.fee_for_service = p.fee_for_service_eur * (doctor + nurse - voucher_doctor - voucher_nurse);
+  m.client_fee = doctor_fee * (doctor - voucher_doctor) + nurse_fee * (nurse - voucher_nurse) +
+                 p.voucher_copayment_eur * (voucher_doctor + voucher_nurse);
+  return m;
+}
+
+}  // namespace
+
 void run_payment(Simulation& sim) {
   const Scenario& s = sim.scenario;
   const PaymentParams& p = s.payment;
@@ -115,16 +159,33 @@ void run_payment(Simulation& sim) {
   const std::vector<std::int64_t> counts = count_cells(sim, false);
   std::vector<double> weights(kCells);
   for (int k = 0; k < kCells; ++k) weights[k] = cell_weight(p, k) / sim.risk_normaliser;
+  // Capitation, less the share of its budget that goes to performance pay.
   const double capitation_per_weight = p.capitation_eur_per_year * step_years;
   const double referral_share = s.referral.cost_share;
+  const double kept = 1.0 - p.performance_pay_share;
 
-  // Organiser-side totals from population-wide counts.
+  // Who earns performance pay this step: producers serving enough within the care guarantee.
+  std::vector<bool> qualifies(P, false);
+  std::int64_t qualifying_listed = 0;
+  for (std::size_t j = 0; j < P; ++j) {
+    std::int64_t served = 0;
+    for (int l = 0; l < kNeedLevels; ++l) served += f.served[j * kNeedLevels + l];
+    qualifies[j] = sim.producers[j].active && served > 0 && p.performance_pay_share > 0 &&
+                   static_cast<double>(f.served_within_guarantee[j]) >= p.performance_target * static_cast<double>(served);
+    if (qualifies[j]) qualifying_listed += sim.producers[j].n_listed;
+  }
+
+  // Organiser-side totals from population-wide and sector-wide counts.
   std::vector<std::int64_t> cell_totals(kCells, 0);
-  std::int64_t served_all = 0, doctor_all = 0, referrals_all = 0, diverted_all = 0, heavy_all = 0;
+  std::int64_t referrals_all = 0, diverted_all = 0, heavy_all = 0;
+  std::array<double, kSectors> doctor_by_sector{}, nurse_by_sector{};
   for (std::size_t j = 0; j < P; ++j) {
     for (int k = 0; k < kCells; ++k) cell_totals[k] += counts[j * kCells + k];
-    for (int l = 0; l < kNeedLevels; ++l) served_all += f.served[j * kNeedLevels + l];
-    doctor_all += f.served_doctor[j];
+    std::int64_t served = 0;
+    for (int l = 0; l < kNeedLevels; ++l) served += f.served[j * kNeedLevels + l];
+    const int k = static_cast<int>(sim.producers[j].sector);
+    doctor_by_sector[k] += static_cast<double>(f.served_doctor[j]);
+    nurse_by_sector[k] += static_cast<double>(served - f.served_doctor[j]);
     referrals_all += f.referrals[j];
     diverted_all += f.diverted[j];
   }
@@ -134,11 +195,15 @@ void run_payment(Simulation& sim) {
     if ((k / 2) % kNeedLevels == kNeedLevels - 1) heavy_all += cell_totals[k];
   }
   auto& books = f.organiser_side;
-  books[static_cast<int>(PaymentKind::capitation)] = capitation_per_weight * weight_all;
-  books[static_cast<int>(PaymentKind::fee_for_service)] = p.fee_for_service_eur * static_cast<double>(served_all);
-  books[static_cast<int>(PaymentKind::client_fee)] =
-      p.client_fee_doctor_eur * static_cast<double>(doctor_all) +
-      p.client_fee_nurse_eur * static_cast<double>(served_all - doctor_all);
+  books[static_cast<int>(PaymentKind::capitation)] = kept * capitation_per_weight * weight_all;
+  books[static_cast<int>(PaymentKind::performance)] =
+      qualifying_listed > 0 ? p.performance_pay_share * capitation_per_weight * weight_all : 0.0;
+  for (int k = 0; k < kSectors; ++k) {
+    const VisitMoney m = visit_money(p, static_cast<Sector>(k), doctor_by_sector[k], nurse_by_sector[k]);
+    books[static_cast<int>(PaymentKind::fee_for_service)] += m.fee_for_service;
+    books[static_cast<int>(PaymentKind::voucher)] += m.voucher;
+    books[static_cast<int>(PaymentKind::client_fee)] += m.client_fee;
+  }
   books[static_cast<int>(PaymentKind::referral_organiser)] =
       (1 - referral_share) * s.referral.cost_eur * static_cast<double>(referrals_all);
   books[static_cast<int>(PaymentKind::referral_producer)] =
@@ -161,10 +226,16 @@ void run_payment(Simulation& sim) {
     for (int l = 0; l < kNeedLevels; ++l) served += f.served[j * kNeedLevels + l];
     const double doctor = static_cast<double>(f.served_doctor[j]);
     const double nurse = static_cast<double>(served) - doctor;
+    const VisitMoney m = visit_money(p, pr.sector, doctor, nurse);
     double* pay = &f.payments[j * kPaymentKinds];
-    pay[static_cast<int>(PaymentKind::capitation)] = capitation_per_weight * weight;
-    pay[static_cast<int>(PaymentKind::fee_for_service)] = p.fee_for_service_eur * static_cast<double>(served);
-    pay[static_cast<int>(PaymentKind::client_fee)] = p.client_fee_doctor_eur * doctor + p.client_fee_nurse_eur * nurse;
+    pay[static_cast<int>(PaymentKind::capitation)] = kept * capitation_per_weight * weight;
+    pay[static_cast<int>(PaymentKind::performance)] =
+        qualifies[j] ? p.performance_pay_share * capitation_per_weight * weight_all *
+                           static_cast<double>(pr.n_listed) / static_cast<double>(qualifying_listed)
+                     : 0.0;
+    pay[static_cast<int>(PaymentKind::fee_for_service)] = m.fee_for_service;
+    pay[static_cast<int>(PaymentKind::voucher)] = m.voucher;
+    pay[static_cast<int>(PaymentKind::client_fee)] = m.client_fee;
     pay[static_cast<int>(PaymentKind::referral_organiser)] =
         (1 - referral_share) * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
     pay[static_cast<int>(PaymentKind::referral_producer)] =
@@ -173,8 +244,9 @@ void run_payment(Simulation& sim) {
     pay[static_cast<int>(PaymentKind::heavy_service)] = p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy);
     f.n_heavy_listed[j] = heavy;
     f.risk_weight_sum[j] = weight;
+    const double capacity = pr.active ? pr.capacity_per_week : 0.0;  // a closed unit has no fixed costs
     f.producer_cost[j] = static_cast<double>(served) * pr.cost_per_visit +
-                         pr.fixed_cost_per_capacity_week * pr.capacity_per_week * step_weeks +
+                         pr.fixed_cost_per_capacity_week * capacity * step_weeks +
                          pay[static_cast<int>(PaymentKind::referral_producer)];
   }
 }

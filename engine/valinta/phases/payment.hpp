@@ -1,5 +1,6 @@
 #pragma once
 // M6 payments and producer finances.
+#include <string>
 #include <vector>
 
 #include "valinta/scenario/params.hpp"
@@ -19,6 +20,15 @@ struct PaymentParams {
   std::vector<double> risk_weight_need;  // by need level
   double risk_weight_low_income = 1.1;   // income deciles 1-3
   double heavy_service_eur_per_week = 250;
+  // Client fees per sector (when fees_by_sector), performance pay and service vouchers.
+  bool fees_by_sector = false;
+  std::vector<double> client_fee_doctor_eur_by_sector;
+  std::vector<double> client_fee_nurse_eur_by_sector;
+  double performance_pay_share = 0;   // share of the capitation budget paid by indicator
+  double performance_target = 0.9;    // share of visits within the care guarantee to qualify
+  std::string voucher_services = "none";  // none, doctor, nurse, all
+  double voucher_value_eur = 0;
+  double voucher_copayment_eur = 0;
 };
 
 void declare_payment_params(ParamRegistry& registry, PaymentParams& p);

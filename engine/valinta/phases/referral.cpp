@@ -21,6 +21,9 @@ void declare_referral_params(ParamRegistry& r, ReferralParams& p) {
   r.real("rules.referral_cost_share", p.cost_share, 0.0, probability(),
          {"share of the referral cost paid by the referring producer", "share",
           "pilots: referrals 'as before', paid by the organiser (FACTS.md)"});
+  r.real("rules.referral_favouritism", p.favouritism, 0, probability(),
+         {"share of private and third-sector producers' referrals that the business unit does not accept "
+          "(0: neutral routing, as the rules require)", "share", "MODEL.md M4"});
   r.real("referral.response", p.response, 0.5, probability(),
          {"how strongly producers cut referrals when they pay a share of their cost", "",
           "MODEL.md M4"});
@@ -40,14 +43,27 @@ void run_referral(Simulation& sim) {
     const Producer& p = sim.producers[j];
     KeyedEngine engine(sim.rng, Stream::referral, static_cast<std::uint64_t>(j),
                        static_cast<std::uint32_t>(sim.t));
+    // Customer plans (M8) lower referrals of plan holders' heavy-level visits: the producer's
+    // heavy-level visits are referred less in proportion to its heavy users who hold a plan.
+    const double plan_share = f.n_heavy_listed[j] > 0
+                                  ? static_cast<double>(f.n_heavy_plan_listed[j]) / static_cast<double>(f.n_heavy_listed[j])
+                                  : 0.0;
     std::int64_t referred = 0;
     for (int l = 0; l < kNeedLevels; ++l) {
       const std::int64_t served = f.served[j * kNeedLevels + l];
-      const double prob = std::min(1.0, rp.probability[l] * p.spec.referral_propensity * response);
+      double prob = std::min(1.0, rp.probability[l] * p.spec.referral_propensity * response);
+      if (l == kNeedLevels - 1) prob *= 1.0 - plan_share * (1.0 - sim.scenario.plans.referral_multiplier);
       if (served > 0 && prob > 0)
         referred += boost::random::binomial_distribution<std::int64_t>(served, prob)(engine);
     }
-    f.referrals[j] = referred;
+    // A business unit that is not neutral turns away some of the other producers' referrals.
+    std::int64_t refused = 0;
+    if (p.sector != Sector::public_sector && rp.favouritism > 0 && referred > 0) {
+      KeyedEngine gate(sim.rng, Stream::favouritism, static_cast<std::uint64_t>(j), static_cast<std::uint32_t>(sim.t));
+      refused = boost::random::binomial_distribution<std::int64_t>(referred, rp.favouritism)(gate);
+    }
+    f.referrals[j] = referred - refused;
+    f.referrals_refused[j] = refused;
   }
 }
 

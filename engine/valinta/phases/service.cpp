@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <boost/random/binomial_distribution.hpp>
 #include <cmath>
+#include <vector>
 
 #include "valinta/model/simulation.hpp"
 
@@ -42,6 +43,11 @@ void declare_service_params(ParamRegistry& r, ServiceParams& p) {
   r.real("rules.care_guarantee_days", p.care_guarantee_days, 90, at_least(0),
          {"care guarantee for non-urgent primary care: longest acceptable wait", "days",
           "3 months until 8/2023; 14 days from 1.9.2023 (FACTS.md)"});
+  r.real("rules.service_promise_days", p.promise_days, 14, at_least(0),
+         {"service promise: the wait the organiser promises for non-urgent visits", "days",
+          "service promise of the freedom-of-choice reform; 14 days as in the 2023 care guarantee (FACTS.md)"});
+  r.real("rules.service_promise_target", p.promise_target, 0.8, probability(),
+         {"service promise: share of visits to be served within service_promise_days", "share", "assumption"});
   r.real("service.experience_weight", p.experience_weight, 0.3, Range{0, 1, true},
          {"weight of the newest resolved contact in a resident's experience score", "", "assumption"});
   r.real("service.experience_wait_per_week", p.experience_wait_per_week, 0.25, at_least(0),
@@ -102,6 +108,7 @@ void serve_producer(Simulation& sim, std::size_t j) {
   std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
   p.capacity_carry = capacity - std::floor(capacity);
   const int guarantee_steps = static_cast<int>(std::floor(sp.care_guarantee_days / static_cast<double>(s.time.step_days) + 1e-9));
+  const int promise_steps = static_cast<int>(std::floor(sp.promise_days / static_cast<double>(s.time.step_days) + 1e-9));
   for (int a = L - 1; a >= 0 && remaining > 0; --a) {
     if (before[a] == 0) continue;
     std::int64_t* c = cohort(a);
@@ -115,6 +122,7 @@ void serve_producer(Simulation& sim, std::size_t j) {
     served_by_age[a] = take;
     f.wait_histogram[j * L + a] += take;
     if (a <= guarantee_steps) f.served_within_guarantee[j] += take;
+    if (a <= promise_steps) f.served_within_promise[j] += take;
     remaining -= take;
   }
 
@@ -162,7 +170,12 @@ void resolve_residents(Simulation& sim) {
   const auto unmet_steps = static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
   const std::int64_t n = static_cast<std::int64_t>(r.size());
   const auto t = static_cast<std::uint32_t>(sim.t);
-#pragma omp parallel for schedule(static) num_threads(sim.threads())
+  std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
+  std::int64_t plan_contacts = 0, plan_continuous = 0;
+#pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
+  {
+  std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
+#pragma omp for schedule(static)
   for (std::int64_t i = 0; i < n; ++i) {
     if (r.open_since[i] < 0) continue;
     const int a = sim.t - r.open_since[i];
@@ -188,10 +201,23 @@ void resolve_residents(Simulation& sim) {
     }
     if (!resolved) continue;
     r.open_since[i] = -1;
-    if (unmet) r.unmet_steps[i] = unmet_steps;
+    if (unmet) {
+      r.unmet_steps[i] = unmet_steps;
+      ++local_unmet[r.zone[i]];
+    }
+    if (r.flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
+      ++plan_contacts;
+      if (score > sp.experience_diverted && j == r.listed[i] && !unmet) ++plan_continuous;
+    }
     const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
     r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));
   }
+#pragma omp critical(service_unmet)
+  for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
+  }
+  sim.flows.unmet_by_zone = unmet_by_zone;
+  sim.flows.plan_contacts = plan_contacts;
+  sim.flows.plan_contacts_continuous = plan_continuous;
 }
 
 }  // namespace
@@ -199,7 +225,8 @@ void resolve_residents(Simulation& sim) {
 void run_service(Simulation& sim) {
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
-  for (std::int64_t j = 0; j < P; ++j) serve_producer(sim, static_cast<std::size_t>(j));
+  for (std::int64_t j = 0; j < P; ++j)
+    if (sim.producers[j].active) serve_producer(sim, static_cast<std::size_t>(j));
   resolve_residents(sim);
 }
 

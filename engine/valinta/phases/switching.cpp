@@ -1,14 +1,13 @@
 #include "valinta/phases/switching.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <map>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
 
 namespace valinta {
-
-namespace {
 
 void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchReason reason) {
   Residents& r = sim.residents;
@@ -28,8 +27,6 @@ void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchRea
   if (r.switches[i] < 255) ++r.switches[i];
   if (r.switches_this_year[i] < 255) ++r.switches_this_year[i];
 }
-
-}  // namespace
 
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
   std::sort(requests.begin(), requests.end(),
@@ -70,6 +67,99 @@ void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
     std::sort(next.begin(), next.end());
     pending = std::move(next);
   }
+}
+
+namespace {
+
+// The nearest open public station to a point, preferring the given zone; -1 if none is open.
+int nearest_public(const Simulation& sim, double lat, double lon, int zone, std::size_t except) {
+  int best = -1;
+  double best_minutes = 1e300;
+  bool best_in_zone = false;
+  for (std::size_t k = 0; k < sim.producers.size(); ++k) {
+    const Producer& p = sim.producers[k];
+    if (k == except || !p.active || p.sector != Sector::public_sector) continue;
+    const bool in_zone = static_cast<int>(p.zone) == zone;
+    const double minutes = travel_minutes(sim.scenario.choice, lat, lon, p.lat, p.lon);
+    if ((in_zone && !best_in_zone) || (in_zone == best_in_zone && minutes < best_minutes)) {
+      best = static_cast<int>(k);
+      best_minutes = minutes;
+      best_in_zone = in_zone;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why) {
+  Producer& p = sim.producers[j];
+  p.active = true;
+  p.published_wait_weeks = 0;
+  p.expected_wait_weeks = 0;
+  p.wait_at_last_publication = 0;
+  p.published_quality = p.spec.quality;
+  p.losing_quarters = 0;
+  p.open_step = sim.t;
+  sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
+  for (Zone& zone : sim.zones) {
+    if (std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
+    zone.extra_review += sim.scenario.choice.entry_nudge_share;
+    zone.extra_reason = SwitchReason::entry_nudge;
+  }
+  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}; {:.0f} visits/week)", date, sim.t, p.spec.name,
+                                      kProducerEventNames[static_cast<int>(kind)], why, p.capacity_per_week));
+}
+
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why) {
+  Residents& r = sim.residents;
+  Producer& p = sim.producers[j];
+  p.active = false;
+  sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
+  const std::int64_t listed_before = p.n_listed;
+
+  // Waiting contacts move, cohort by cohort, to the nearest open public station.
+  const int heir = nearest_public(sim, p.lat, p.lon, p.zone, j);
+  if (heir >= 0) {
+    Producer& h = sim.producers[static_cast<std::size_t>(heir)];
+    std::int64_t moved = 0;
+    for (std::size_t k = 0; k < p.queue.size(); ++k) {
+      h.queue[k] += p.queue[k];
+      moved += p.queue[k];
+      p.queue[k] = 0;
+    }
+    sim.flows.transferred_out[j] += moved;
+    sim.flows.transferred_in[static_cast<std::size_t>(heir)] += moved;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if (r.open_since[i] >= 0 && r.open_producer[i] == j) r.open_producer[i] = static_cast<std::uint16_t>(heir);
+  }
+
+  // Listed residents choose again; home stations that closed are replaced.
+  std::vector<SwitchRequest> requests;
+  for (std::uint32_t i = 0; i < r.size(); ++i) {
+    if (r.home[i] == j) {
+      const int home = nearest_public(sim, r.lat[i], r.lon[i], r.zone[i], j);
+      if (home >= 0) r.home[i] = static_cast<std::uint16_t>(home);
+    }
+    if (r.listed[i] != j) continue;
+    SwitchRequest request{i, SwitchReason::closure, {}};
+    if (r.flags[i] & Residents::kEligible)
+      for (const std::uint16_t k : rank_producers(sim, i, false)) {
+        if (k == j) continue;
+        if (request.options.size() == SwitchRequest::kMaxOptions) break;
+        request.options.push_back(k);
+      }
+    if (request.options.empty() || !(r.flags[i] & Residents::kEligible)) request.options = {r.home[i]};
+    requests.push_back(std::move(request));
+  }
+  apply_switches(sim, requests);
+  for (std::uint32_t i = 0; i < r.size(); ++i)  // every option was full: the home station takes them
+    if (r.listed[i] == j && r.home[i] != j) record_switch(sim, i, r.home[i], SwitchReason::closure);
+
+  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date, sim.t,
+                                      p.spec.name, kProducerEventNames[static_cast<int>(kind)], why, listed_before));
 }
 
 void assign_nearest(Simulation& sim) {

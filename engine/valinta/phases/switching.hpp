@@ -1,6 +1,7 @@
 #pragma once
 // Applying switches: listing caps, counters and the reason for every switch (part of M5).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "valinta/model/types.hpp"
@@ -16,11 +17,22 @@ struct SwitchRequest {
   std::vector<std::uint16_t> options;  // preferred producers, best first, all better than current
 };
 
+// Moves resident i to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in).
+void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchReason reason);
+
 // Applies the requests in resident order. A producer with a listing cap accepts applicants in
 // a random priority order until full; the others try their next option.
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests);
 
 // Opt-out rules: list every eligible resident at the nearest producer (reason: assignment).
 void assign_nearest(Simulation& sim);
+
+// A producer opens (scheduled or a market entrant): residents whose consideration set may hold
+// it get a one-time nudge to review (reason entry_nudge).
+void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
+// A producer closes (scheduled or market exit): its waiting contacts move to the nearest open
+// public station; its listed residents choose again (reason closure) and anyone left without a
+// choice goes to the nearest open public station of their zone. No resident is lost.
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
 
 }  // namespace valinta

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <set>
 
 namespace valinta {
@@ -13,8 +14,10 @@ using detail::describe;
 namespace {
 
 // Walks one list entry against a registry of fields; unknown and duplicate keys are errors.
+// `special(name, value)` may claim keys that are not plain fields (returns true if it did).
 void read_record(const YAML::Node& item, const std::string& key, const ParamRegistry& fields,
-                 const detail::Where& where, std::set<std::string>& present) {
+                 const detail::Where& where, std::set<std::string>& present,
+                 const std::function<bool(const std::string&, const YAML::Node&)>& special = {}) {
   std::vector<std::string> names;
   for (const auto& p : fields.params()) names.push_back(p.key);
   for (auto it = item.begin(); it != item.end(); ++it) {
@@ -29,6 +32,7 @@ void read_record(const YAML::Node& item, const std::string& key, const ParamRegi
       continue;
     }
     where.note(full, it->second);
+    if (special && special(name, it->second)) continue;
     const Param* param = fields.find(name);
     if (param == nullptr) {
       const std::string guess = did_you_mean(name, names);
@@ -86,6 +90,20 @@ void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Wh
 void read_zones_csv(const std::filesystem::path& path, Scenario& scenario,
                     Diagnostics& diagnostics) {
   const std::string file = path.string();
+  // Not a device or a file larger than any zone table (at most 65,000 zones are supported):
+  // reading /dev/zero or a huge file line by line would exhaust memory.
+  constexpr std::uintmax_t kMaxZonesFileBytes = 64u << 20;
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    diagnostics.error(file, 0, 0, "population.zones_file", "the zones file is not a regular file");
+    return;
+  }
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > kMaxZonesFileBytes) {
+    diagnostics.error(file, 0, 0, "population.zones_file",
+                      fmt::format("the zones file is {:.0f} MiB; a zones file may be at most {} MiB",
+                                  static_cast<double>(size) / (1 << 20), kMaxZonesFileBytes >> 20));
+    return;
+  }
   std::ifstream in(path);
   if (!in) {
     diagnostics.error(file, 0, 0, "population.zones_file", "cannot open the zones file");
@@ -179,6 +197,91 @@ void read_producer_list(const YAML::Node& list, Scenario& scenario, const detail
     spec.line = m.line + 1;
     spec.column = m.column + 1;
     scenario.producers.push_back(spec);
+  }
+}
+
+void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where) {
+  if (!list.IsSequence()) {
+    where.error(list, "events", "must be a list of events (got " + describe(list) + ")");
+    return;
+  }
+  // Rule changes are checked against the parameter declarations now, applied when due.
+  Scenario scratch;
+  ParamRegistry params;
+  declare_scenario_params(params, scratch);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = fmt::format("events[{}]", i);
+    where.note(key, list[i]);
+    if (!list[i].IsMap()) {
+      where.error(list[i], key, "must be a mapping {date, type, ...} (got " + describe(list[i]) + ")");
+      continue;
+    }
+    EventSpec event;
+    ParamRegistry fields;
+    declare_event_fields(fields, event);
+    std::set<std::string> present;
+    auto special = [&](const std::string& name, const YAML::Node& value) {
+      if (name != "set") return false;
+      if (!value.IsMap()) {
+        where.error(value, key + ".set", "must be a mapping of parameter: value (got " + describe(value) + ")");
+        return true;
+      }
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string param_key = it->first.Scalar();
+        const Param* param = params.find(param_key);
+        for (const char* fixed : {"time.", "population.", "pilot.", "producers_default.", "seed", "name", "description"})
+          if (param != nullptr && param_key.rfind(fixed, 0) == 0) {
+            where.error(it->first, key + ".set." + param_key,
+                        "cannot change during a run (rules, behaviour and module parameters can)");
+            param = nullptr;
+            break;
+          }
+        if (param == nullptr && where.diagnostics.size() > 0 &&
+            where.diagnostics.list().back().key == key + ".set." + param_key)
+          continue;
+        if (param == nullptr) {
+          std::vector<std::string> keys;
+          for (const auto& p : params.params()) keys.push_back(p.key);
+          const std::string guess = did_you_mean(param_key, keys);
+          where.error(it->first, key + ".set." + param_key,
+                      "unknown parameter" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+          continue;
+        }
+        detail::assign_param(*param, it->second, key + ".set." + param_key, where);
+        YAML::Emitter out;
+        out << YAML::Flow << it->second;
+        event.set.emplace_back(param_key, out.c_str());
+      }
+      return true;
+    };
+    read_record(list[i], key, fields, where, present, special);
+    for (const char* required : {"date", "type"})
+      if (!present.count(required)) where.error(list[i], key + "." + required, "is required");
+    const YAML::Mark m = list[i].Mark();
+    event.origin = fmt::format("{}:{}", where.file, m.line + 1);
+    scenario.events.push_back(std::move(event));
+  }
+}
+
+void read_chain_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where) {
+  if (!list.IsSequence()) {
+    where.error(list, "chains", "must be a list of chains (got " + describe(list) + ")");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string key = fmt::format("chains[{}]", i);
+    where.note(key, list[i]);
+    if (!list[i].IsMap()) {
+      where.error(list[i], key, "must be a mapping {name, sector, ...} (got " + describe(list[i]) + ")");
+      continue;
+    }
+    ChainSpec chain;
+    ParamRegistry fields;
+    declare_chain_fields(fields, chain);
+    std::set<std::string> present;
+    read_record(list[i], key, fields, where, present);
+    if (!present.count("name")) where.error(list[i], key + ".name", "is required");
+    scenario.chains.push_back(chain);
   }
 }
 

@@ -15,6 +15,10 @@ void declare_zone_fields(ParamRegistry& registry, ZoneSpec& zone);
 void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
 // The municipal CSV (region,municipality,population_2020_12_31,lat,lon); errors name file:line.
 void read_zones_csv(const std::filesystem::path& path, Scenario& scenario, Diagnostics& diagnostics);
+// `events:` scheduled events on the timeline (fields declared in phases/events.cpp).
+void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
+// `chains:` chains and organisations that may enter the market (phases/market.cpp).
+void read_chain_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
 // `producers:` a list of producer entries (fields declared in model/producers.cpp).
 void read_producer_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
 

@@ -23,7 +23,7 @@ using detail::describe;
 using detail::Where;
 
 // Keys that hold structured lists rather than declared parameters.
-const std::set<std::string> kStructuredKeys = {"extends", "zones", "producers"};
+const std::set<std::string> kStructuredKeys = {"extends", "zones", "producers", "events", "chains"};
 
 std::vector<std::string> child_names(const ParamRegistry& registry, const std::string& prefix) {
   std::set<std::string> names;
@@ -128,11 +128,26 @@ std::string read_file(const std::filesystem::path& file, Diagnostics& diagnostic
                                                         : "no such scenario file");
     return {};
   }
+  // Read no more than a scenario may hold: a huge (or endless, like /proc files) file is refused
+  // without reading it all into memory.
   std::ifstream in(file, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in && !in.eof()) diagnostics.error(file.string(), 0, 0, "", "cannot be read");
-  return buffer.str();
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > detail::kMaxScenarioBytes) {
+      const std::size_t limit_mib = detail::kMaxScenarioBytes >> 20;
+      const std::uintmax_t size = std::filesystem::file_size(file, ec);
+      const std::string size_text = ec || size < text.size()
+                                        ? fmt::format("more than {}", limit_mib)
+                                        : fmt::format("{:.1f}", static_cast<double>(size) / (1 << 20));
+      diagnostics.error(file.string(), 0, 0, "",
+                        fmt::format("the file is {} MiB; a scenario may be at most {} MiB", size_text, limit_mib));
+      return {};
+    }
+  }
+  if (in.bad()) diagnostics.error(file.string(), 0, 0, "", "cannot be read");
+  return text;
 }
 
 }  // namespace
@@ -249,6 +264,14 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
       scenario.producers.clear();
       read_producer_list(producers, scenario, where);
     }
+    if (const YAML::Node events = layer.root["events"]) {
+      scenario.events.clear();
+      read_event_list(events, scenario, where);
+    }
+    if (const YAML::Node chains = layer.root["chains"]) {
+      scenario.chains.clear();
+      read_chain_list(chains, scenario, where);
+    }
   }
   apply_overrides(overrides, registry, diagnostics, origins);
 
@@ -339,22 +362,58 @@ std::string resolved_yaml(const Scenario& scenario) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
-  out << YAML::Key << "producers" << YAML::Value << YAML::BeginSeq;
-  for (const auto& spec : scenario.producers) {
-    ProducerSpec fields;
-    ParamRegistry producer_registry;
-    declare_producer_fields(producer_registry, fields);
-    fields = spec;
-    out << YAML::Flow << YAML::BeginMap;
-    for (const auto& p : producer_registry.params()) {
-      if (p.kind == ParamKind::real && std::isnan(*p.real)) continue;  // at the zone centre
+  // Lists of records: fields as declared, leaving out those that mean "not given".
+  auto emit_fields = [&](const ParamRegistry& fields) {
+    for (const auto& p : fields.params()) {
+      if (p.kind == ParamKind::real && std::isnan(*p.real)) continue;  // e.g. at the zone centre
+      if (p.kind == ParamKind::date && p.text->empty()) continue;      // e.g. no closing date
       out << YAML::Key << p.key << YAML::Value;
       if (p.kind == ParamKind::text) {
         out << YAML::DoubleQuoted << *p.text;
+      } else if (p.kind == ParamKind::text_list) {
+        out << YAML::Flow << YAML::BeginSeq;
+        for (const auto& v : *p.text_list) out << v;
+        out << YAML::EndSeq;
       } else {
         out << p.value_text();
       }
     }
+  };
+  out << YAML::Key << "producers" << YAML::Value << YAML::BeginSeq;
+  for (const auto& spec : scenario.producers) {
+    ProducerSpec fields;
+    ParamRegistry registry_of_fields;
+    declare_producer_fields(registry_of_fields, fields);
+    fields = spec;
+    out << YAML::Flow << YAML::BeginMap;
+    emit_fields(registry_of_fields);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
+  for (const auto& spec : scenario.events) {
+    EventSpec fields;
+    ParamRegistry registry_of_fields;
+    declare_event_fields(registry_of_fields, fields);
+    fields = spec;
+    out << YAML::Flow << YAML::BeginMap;
+    emit_fields(registry_of_fields);
+    if (!spec.set.empty()) {
+      out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
+      for (const auto& [key, value] : spec.set) out << YAML::Key << key << YAML::Value << YAML::Load(value);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "chains" << YAML::Value << YAML::BeginSeq;
+  for (const auto& spec : scenario.chains) {
+    ChainSpec fields;
+    ParamRegistry registry_of_fields;
+    declare_chain_fields(registry_of_fields, fields);
+    fields = spec;
+    out << YAML::Flow << YAML::BeginMap;
+    emit_fields(registry_of_fields);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

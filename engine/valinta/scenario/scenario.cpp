@@ -2,6 +2,11 @@
 
 namespace valinta {
 
+std::int64_t step_of_day(const Scenario& s, std::int64_t day) {
+  const std::int64_t offset = day - s.start_day;
+  return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;
+}
+
 void declare_scenario_params(ParamRegistry& r, Scenario& s) {
   r.text("name", s.name, "unnamed", {"short name of the scenario, stored in the results", "", ""});
   r.text("description", s.description, "", {"what the scenario represents", "", ""});
@@ -26,6 +31,8 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
           "JYTE pilot ran to October 2019 (FACTS.md)"});
   r.integer("pilot.min_age", s.pilot.min_age, 0, between(0, 120),
             {"youngest age eligible to choose", "years", "pilots covered all residents"});
+  r.integer("pilot.max_age", s.pilot.max_age, 120, between(0, 120),
+            {"oldest age eligible to choose", "years", "pilots covered all residents"});
 
   declare_population_params(r, s.population);
   declare_producer_params(r, s.producer_defaults);
@@ -35,6 +42,8 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
   declare_referral_params(r, s.referral);
   declare_choice_params(r, s.choice);
   declare_payment_params(r, s.payment);
+  declare_plan_params(r, s.plans);
+  declare_market_params(r, s.market, s.workforce);
 }
 
 }  // namespace valinta

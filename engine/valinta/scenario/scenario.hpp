@@ -11,8 +11,11 @@
 #include "valinta/model/producers.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/demand.hpp"
+#include "valinta/phases/events.hpp"
+#include "valinta/phases/market.hpp"
 #include "valinta/phases/needs.hpp"
 #include "valinta/phases/payment.hpp"
+#include "valinta/phases/plans.hpp"
 #include "valinta/phases/referral.hpp"
 #include "valinta/phases/service.hpp"
 #include "valinta/scenario/params.hpp"
@@ -30,6 +33,7 @@ struct PilotParams {
   std::string start_date;          // empty: the scenario's start
   std::string end_date;            // empty: runs to the end of the horizon
   std::int64_t min_age = 0;
+  std::int64_t max_age = 120;
 };
 
 struct Scenario {
@@ -49,9 +53,14 @@ struct Scenario {
   ChoiceParams choice;
   PaymentParams payment;
   ProducerDefaults producer_defaults;
+  PlanParams plans;
+  MarketParams market;
+  WorkforceParams workforce;
 
   std::vector<ZoneSpec> zones;
   std::vector<ProducerSpec> producers;
+  std::vector<EventSpec> events;
+  std::vector<ChainSpec> chains;
 
   // Derived on load.
   std::int64_t start_day = 0;  // days since 1970-01-01
@@ -59,6 +68,9 @@ struct Scenario {
   std::int64_t pilot_end_step = std::numeric_limits<std::int32_t>::max();
   double step_weeks() const { return static_cast<double>(time.step_days) / 7.0; }
 };
+
+// The step a calendar day falls in (0 for days before the start).
+std::int64_t step_of_day(const Scenario& s, std::int64_t day);
 
 // Declares every scalar parameter of the scenario on `registry`, bound to `s`.
 void declare_scenario_params(ParamRegistry& registry, Scenario& s);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <numeric>
+#include <algorithm>
 #include <set>
 
 namespace valinta {
@@ -32,10 +33,7 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   if (pilot_end < pilot_start)
     error("pilot.end_date", fmt::format("must not be before pilot.start_date {} (got {})", s.pilot.start_date,
                             s.pilot.end_date));
-  const auto step_of = [&](std::int64_t day) {
-    const std::int64_t offset = day - s.start_day;
-    return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;
-  };
+  const auto step_of = [&](std::int64_t day) { return step_of_day(s, day); };
   s.pilot_start_step = step_of(pilot_start);
   s.pilot_end_step = step_of(pilot_end + 1);
   const std::int64_t horizon_days = s.time.steps * s.time.step_days;
@@ -91,6 +89,51 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     if (std::isnan(p.lat) != std::isnan(p.lon))
       error(key, "give both lat and lon, or neither (the zone centre is used)");
   }
+  // Producers' opening and closing dates.
+  for (std::size_t i = 0; i < s.producers.size(); ++i) {
+    const ProducerSpec& p = s.producers[i];
+    std::int64_t opens = 0, closes = 0;
+    if (!p.opens.empty() && !p.closes.empty() && parse_iso_date(p.opens, opens) &&
+        parse_iso_date(p.closes, closes) && closes <= opens)
+      error(fmt::format("producers[{}].closes", i), fmt::format("must be after opens ({}; got {})", p.opens, p.closes));
+  }
+
+  // Chains that may enter the market.
+  std::set<std::string> chain_names;
+  for (std::size_t i = 0; i < s.chains.size(); ++i)
+    if (!chain_names.insert(s.chains[i].name).second)
+      error(fmt::format("chains[{}].name", i), fmt::format("chain '{}' appears more than once", s.chains[i].name));
+  if (s.market.enabled && s.chains.empty())
+    error("market.enabled", "the market is on but no chains are given (a `chains:` list)");
+
+  // Scheduled events: dates inside the horizon, references to known producers and zones.
+  std::vector<std::string> producer_names;
+  for (const auto& p : s.producers) producer_names.push_back(p.name);
+  for (std::size_t i = 0; i < s.events.size(); ++i) {
+    EventSpec& e = s.events[i];
+    const std::string key = fmt::format("events[{}]", i);
+    std::int64_t day = 0;
+    if (parse_iso_date(e.date, day)) {
+      e.step = step_of(day);
+      if (day < s.start_day || day >= s.start_day + horizon_days)
+        error(key + ".date", fmt::format("must be inside the simulated horizon ({} to {}; got {})", s.time.start_date,
+                                         format_iso_date(s.start_day + horizon_days - 1), e.date));
+    }
+    const bool needs_producer = e.type == "open" || e.type == "close" || e.type == "stop_listing" ||
+                                (e.type == "capacity_shock" && e.sector.empty());
+    if (needs_producer && e.producer.empty())
+      error(key + ".producer", "is required for a " + e.type + " event");
+    if (!e.producer.empty() && std::find(producer_names.begin(), producer_names.end(), e.producer) == producer_names.end()) {
+      const std::string guess = did_you_mean(e.producer, producer_names);
+      error(key + ".producer", fmt::format("unknown producer '{}'{}", e.producer,
+                                           guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+    }
+    for (std::size_t z = 0; z < e.zones.size(); ++z)
+      if (!s.zones.empty() && !zone_index.count(e.zones[z])) unknown_zone(fmt::format("{}.zones[{}]", key, z), e.zones[z]);
+    if (e.type == "rule_change" && e.set.empty())
+      error(key + ".set", "a rule_change needs `set: {parameter: value, ...}`");
+  }
+
   if (s.producers.size() + s.zones.size() > 65000)
     error("producers", "at most 65,000 producers and zones are supported");
 }

@@ -33,11 +33,10 @@ void Origins::error(Diagnostics& diagnostics, const std::string& fallback_file, 
 }
 
 bool screen_text(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
-  constexpr std::size_t kMaxBytes = 8u << 20;  // scenarios are a few kilobytes
   constexpr int kMaxFlowDepth = 64;
   constexpr int kMaxIndent = 256;
   const std::size_t before = diagnostics.size();
-  if (text.size() > kMaxBytes) {
+  if (text.size() > kMaxScenarioBytes) {
     diagnostics.error(file, 0, 0, "", fmt::format("the file is {:.1f} MiB; a scenario may be at most 8 MiB",
                                                   static_cast<double>(text.size()) / (1u << 20)));
     return false;
@@ -161,12 +160,14 @@ bool parse_real(const YAML::Node& node, double& out, std::string& why) {
   return true;
 }
 
-void check_range(const Param& param, const YAML::Node& node, const std::string& key, double v,
+// False (with the error reported) if `v` is outside the parameter's range.
+bool check_range(const Param& param, const YAML::Node& node, const std::string& key, double v,
                  const Where& where) {
-  if (!in_range(param.range, v))
-    where.error(node, key,
-                fmt::format("must be {}{} (got {})", range_text(param.range),
-                            param.auto_allowed ? " or auto" : "", describe(node)));
+  if (in_range(param.range, v)) return true;
+  where.error(node, key,
+              fmt::format("must be {}{} (got {})", range_text(param.range),
+                          param.auto_allowed ? " or auto" : "", describe(node)));
+  return false;
 }
 
 }  // namespace
@@ -183,7 +184,9 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
       }
       double v = 0;
       if (!parse_real(node, v, why)) return where.error(node, key, why);
-      check_range(param, node, key, v, where);
+      // An out-of-range value is reported and never used: the default stays, so later checks
+      // (e.g. dividing by time.step_days) never see it.
+      if (!check_range(param, node, key, v, where)) return;
       *param.real = v;
       return;
     }
@@ -196,7 +199,7 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
         return where.error(node, key, "is too large (got " + describe(node) + ")");
       if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty())
         return where.error(node, key, "must be a whole number (got " + describe(node) + ")");
-      check_range(param, node, key, static_cast<double>(v), where);
+      if (!check_range(param, node, key, static_cast<double>(v), where)) return;
       *param.integer = v;
       return;
     }

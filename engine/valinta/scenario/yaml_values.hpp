@@ -45,6 +45,9 @@ struct Where {
   }
 };
 
+// The largest scenario file accepted (scenarios are a few kilobytes).
+inline constexpr std::size_t kMaxScenarioBytes = 8u << 20;
+
 // Refuses text that is not a sensible scenario before the YAML parser sees it: too large,
 // binary, tab-indented, or nested deeper than any scenario needs (which would exhaust the
 // parser's stack). Reports every problem found; false if the text must not be parsed.

@@ -28,6 +28,8 @@ enum class Stream : std::uint32_t {
   choice_noise = 8,  // M5 Gumbel noise
   producers = 9,     // producer set-up
   listing_cap = 10,  // M5 priority when a listing cap binds
+  plans = 11,        // M8 customer plans
+  favouritism = 12,  // M4 referrals refused by a non-neutral business unit
 };
 
 class CounterRng {

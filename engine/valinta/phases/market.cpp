@@ -1,0 +1,326 @@
+// Phase 8: M7 market dynamics and workforce. Every market.interval_days (a quarter):
+//  1. entry - for each chain's candidate site (the centre of a pilot zone of at least
+//     market.min_zone_population), the expected list is forecast with the choice model itself:
+//     a systematic sample of eligible residents who could reach the site, each with the logit
+//     probability (no noise) of choosing it on review, times the chance of reviewing within
+//     market.horizon_years. Expected revenue (capitation and fees) against the cost of serving
+//     that list (visits x cost per visit + fixed cost of capacity sized to it) gives a margin; a
+//     chain enters where the margin beats its hurdle, best margin first, at most
+//     market.max_entries_per_quarter units a quarter;
+//  2. exit - a private or third-sector producer that has lost money market.exit_after_quarters
+//     quarters in a row (after its first year) closes; its residents choose again (none is lost);
+//  3. capacity - with market.capacity_adjustment, capacity moves toward the quarter's demand plus
+//     market.capacity_slack, by at most market.max_capacity_change a quarter.
+// Capacity is staff (workforce.visits_per_fte_week): growth hires from the region's free
+// workforce and, when that is used up, private producers may recruit from public stations
+// (whose capacity falls) - the drain from public to private that the pilots reported.
+#include "valinta/phases/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/phases/choice.hpp"
+#include "valinta/phases/demand.hpp"
+#include "valinta/phases/switching.hpp"
+
+namespace valinta {
+
+void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w) {
+  r.boolean("market.enabled", m.enabled, false,
+            {"chains may enter and producers may leave (needs a `chains:` list)", "", "MODEL.md M7"});
+  r.real("market.interval_days", m.interval_days, 91, above(0),
+         {"how often entry, exit and capacity are decided", "days", "MODEL.md M7: quarterly"});
+  r.integer("market.min_zone_population", m.min_zone_population, 10000, at_least(0),
+            {"candidate sites are centres of pilot zones with at least this population", "residents",
+             "Sweden: almost no entry in sparsely populated areas (FACTS.md)"});
+  r.integer("market.sample_size", m.sample_size, 2000, between(10, 1e7),
+            {"residents sampled to forecast a candidate site's list", "residents", "MODEL.md M7"});
+  r.real("market.entry_hurdle", m.entry_hurdle, 0.05, between(-1, 1e9),
+         {"expected margin (profit / revenue) an entrant requires (a very large value: no entry)", "share",
+          "assumption"});
+  r.real("market.horizon_years", m.horizon_years, 2, above(0),
+         {"horizon of the list forecast", "years", "assumption"});
+  r.integer("market.exit_after_quarters", m.exit_after_quarters, 3, between(1, 1000),
+            {"quarters of losses in a row after which a private or third-sector producer leaves", "quarters",
+             "MODEL.md M7"});
+  r.boolean("market.capacity_adjustment", m.capacity_adjustment, true,
+            {"capacity moves toward demand (within hiring limits) when the market is on", "", "MODEL.md M7"});
+  r.real("market.capacity_slack", m.capacity_slack, 0.05, at_least(0),
+         {"capacity aimed above the last quarter's demand", "share", "assumption"});
+  r.real("market.max_capacity_change", m.max_capacity_change, 0.1, probability(),
+         {"largest change of capacity in one quarter", "share", "assumption"});
+  r.integer("market.max_entries_per_quarter", m.max_entries_per_quarter, 1, between(0, 1000),
+            {"most new units in the region per quarter", "units", "assumption"});
+  r.real("workforce.visits_per_fte_week", w.visits_per_fte_week, 70, above(0),
+         {"visits one full-time doctor or nurse serves per week (blended)", "visits/week", "assumption"});
+  r.real("workforce.free_share", w.free_share, 0.03, between(0, 0.99),
+         {"share of the region's primary-care staff not employed at the start", "share", "assumption"});
+  r.boolean("workforce.private_recruits_from_public", w.private_recruits_from_public, true,
+            {"private producers recruit from public stations when no free staff is left", "",
+             "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
+}
+
+void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
+  r.text("name", c.name, "", {"chain or organisation", "", ""});
+  r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});
+  r.real("capacity_per_week", c.capacity_per_week, 300, above(0),
+         {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week", ""});
+  r.real("quality", c.quality, 0, between(-5, 5), {"latent quality of its units", "SD", ""});
+  r.real("digital", c.digital, 0.5, probability(), {"digital services level of its units", "0-1", ""});
+  r.real_or_auto("hurdle", c.hurdle, between(-1, 1e9),
+                 {"expected margin it requires (auto: market.entry_hurdle)", "share", ""});
+}
+
+void add_entrant_slots(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  if (!s.market.enabled) return;
+  for (std::size_t c = 0; c < s.chains.size(); ++c) {
+    const ChainSpec& chain = s.chains[c];
+    for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+      const Zone& zone = sim.zones[z];
+      if (!zone.in_pilot || zone.spec.population < s.market.min_zone_population) continue;
+      Producer p;
+      p.spec.name = chain.name + " " + zone.spec.name;
+      p.spec.owner = chain.name;
+      p.spec.sector = chain.sector;
+      p.spec.zone = zone.spec.name;
+      p.spec.quality = chain.quality;
+      p.spec.digital = chain.digital;
+      p.sector = chain.sector == "third_sector" ? Sector::third_sector : Sector::private_sector;
+      p.zone = static_cast<std::uint16_t>(z);
+      // A few hundred metres from the centre, so units of different chains do not coincide.
+      p.lat = zone.spec.lat + 0.002 * static_cast<double>(c % 3);
+      p.lon = zone.spec.lon + 0.004 * static_cast<double>(c / 3);
+      const int k = static_cast<int>(p.sector);
+      p.doctor_share = k == 1 ? s.service.doctor_share_private : s.service.doctor_share_third_sector;
+      p.cost_per_visit = s.producer_defaults.cost_per_visit_eur[k];
+      p.fixed_cost_per_capacity_week = s.producer_defaults.fixed_cost_eur_per_capacity_week;
+      p.queue.assign(static_cast<std::size_t>(sim.queue_steps) * kNeedLevels, 0);
+      p.active = false;
+      p.chain = static_cast<int>(c);
+      const std::size_t j = sim.producers.size();
+      sim.producers.push_back(std::move(p));
+      // Every zone that considers producers at that centre considers the slot.
+      for (Zone& other : sim.zones) {
+        const double minutes = travel_minutes(s.choice, other.spec.lat, other.spec.lon, zone.spec.lat, zone.spec.lon);
+        const double margin = other.spread_km * 2.5 * s.choice.detour_factor / s.choice.speed_kmh * 60.0;
+        if (minutes - margin <= s.choice.max_travel_min) other.candidates.push_back(static_cast<std::uint16_t>(j));
+      }
+    }
+  }
+}
+
+void initialise_workforce(Simulation& sim) {
+  const WorkforceParams& w = sim.scenario.workforce;
+  double employed = 0;
+  for (Producer& p : sim.producers) {
+    p.staff_fte = p.active ? p.capacity_per_week / w.visits_per_fte_week : 0.0;
+    employed += p.staff_fte;
+  }
+  sim.workforce_free_fte = employed * w.free_share / (1.0 - w.free_share);
+}
+
+namespace {
+
+// Hires up to `fte` staff for producer j: the free workforce first, then (private producers,
+// if the rules allow) staff of public stations, in proportion to their staff. Returns the FTE hired.
+double hire(Simulation& sim, std::size_t j, double fte) {
+  const WorkforceParams& w = sim.scenario.workforce;
+  double hired = std::min(fte, sim.workforce_free_fte);
+  sim.workforce_free_fte -= hired;
+  Producer& p = sim.producers[j];
+  if (hired < fte && p.sector == Sector::private_sector && w.private_recruits_from_public) {
+    double public_staff = 0;
+    for (const Producer& q : sim.producers)
+      if (q.active && q.sector == Sector::public_sector) public_staff += q.staff_fte;
+    const double wanted = std::min(fte - hired, 0.1 * public_staff);  // at most a tenth a quarter
+    if (wanted > 0 && public_staff > 0) {
+      for (Producer& q : sim.producers) {
+        if (!q.active || q.sector != Sector::public_sector) continue;
+        const double take = wanted * q.staff_fte / public_staff;
+        q.staff_fte -= take;
+        q.capacity_per_week = q.staff_fte * w.visits_per_fte_week;
+      }
+      hired += wanted;
+    }
+  }
+  p.staff_fte += hired;
+  return hired;
+}
+
+// The logit probability (no noise) that resident i picks producer j on review, with j open.
+double choice_probability(const Simulation& sim, std::size_t i, std::size_t j) {
+  const Residents& r = sim.residents;
+  const ChoiceParams& c = sim.scenario.choice;
+  const Zone& zone = sim.zones[r.zone[i]];
+  double total = 0, own = 0;
+  for (const std::uint16_t k : zone.candidates) {
+    const Producer& p = sim.producers[k];
+    const bool candidate = k == j;
+    if (!p.active && !candidate) continue;
+    const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
+    if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
+    double u = c.b_travel * travel + c.b_fee * expected_fee(sim, k) +
+               c.b_digital * p.spec.digital * (r.literacy[i] / 255.0) + c.b_quality * p.spec.quality;
+    if (c.information != "none") u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks);
+    if (p.sector == Sector::private_sector) {
+      u += c.private_income_per_decile * (r.income_decile[i] - 5.5);
+      if (r.age[i] >= 75) u += c.private_75plus;
+      if ((r.flags[i] & Residents::kEmployed) && r.age[i] >= 18 && r.age[i] < 65) u += c.private_employed;
+    }
+    if (k == r.listed[i]) u += c.inertia;
+    const double e = std::exp(std::min(u, 50.0));
+    total += e;
+    if (candidate) own = e;
+  }
+  return total > 0 ? own / total : 0.0;
+}
+
+struct Forecast {
+  double listed = 0;
+  double margin = -1e9;
+  double capacity = 0;
+};
+
+Forecast forecast(const Simulation& sim, std::size_t j) {
+  const Scenario& s = sim.scenario;
+  const Residents& r = sim.residents;
+  const Producer& p = sim.producers[j];
+  const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
+  // Eligible residents of every zone that considers the site; a systematic sample of them.
+  std::int64_t catchment = 0;
+  std::vector<std::size_t> zones;
+  for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+    const Zone& zone = sim.zones[z];
+    if (!zone.in_pilot || std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
+    zones.push_back(z);
+    catchment += zone.n_residents;
+  }
+  Forecast out;
+  if (catchment == 0) return out;
+  const std::int64_t stride = std::max<std::int64_t>(1, catchment / s.market.sample_size);
+  double probability_sum = 0, sampled = 0, visits_rate = 0;
+  std::int64_t seen = 0;
+  for (const std::size_t z : zones) {
+    const Zone& zone = sim.zones[z];
+    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i, ++seen) {
+      if (seen % stride != 0 || !(r.flags[i] & Residents::kEligible)) continue;
+      sampled += 1;
+      probability_sum += choice_probability(sim, i, j);
+      visits_rate += demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
+    }
+  }
+  if (sampled == 0) return out;
+  const double review = 1.0 - std::exp(-s.choice.base_review_per_year * s.market.horizon_years);
+  const double scale = static_cast<double>(catchment) / sampled;
+  out.listed = probability_sum * review * scale;
+  const double visits_per_resident_week = visits_rate / sampled;
+  const double visits_week = visits_per_resident_week * out.listed;
+  out.capacity = std::min(chain.capacity_per_week * s.population.scale, visits_week * (1 + s.market.capacity_slack));
+  const double weeks = 52.18;
+  const double fee = expected_fee(sim, j);
+  const double revenue = out.listed * s.payment.capitation_eur_per_year +
+                         visits_week * weeks * (s.payment.fee_for_service_eur + fee);
+  const double cost = visits_week * weeks * p.cost_per_visit + out.capacity * weeks * p.fixed_cost_per_capacity_week;
+  out.margin = revenue > 0 ? (revenue - cost) / revenue : -1e9;
+  return out;
+}
+
+void enter_market(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  if (!sim.pilot_active()) return;
+  struct Candidate {
+    double margin;
+    std::size_t j;
+    Forecast f;
+  };
+  std::vector<Candidate> candidates;
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    const Producer& p = sim.producers[j];
+    if (p.chain < 0 || p.active) continue;
+    const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
+    const double hurdle = chain.hurdle >= 0 ? chain.hurdle : s.market.entry_hurdle;
+    const Forecast f = forecast(sim, j);
+    if (f.margin > hurdle && f.capacity > 0) candidates.push_back({f.margin, j, f});
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.margin != b.margin ? a.margin > b.margin : a.j < b.j; });
+  std::int64_t entered = 0;
+  for (const Candidate& c : candidates) {
+    if (entered >= s.market.max_entries_per_quarter) break;
+    Producer& p = sim.producers[c.j];
+    const double wanted = c.f.capacity / s.workforce.visits_per_fte_week;
+    const double hired = hire(sim, c.j, wanted);
+    if (hired < 0.25 * wanted) {  // cannot staff it: give the staff back and stay out
+      sim.workforce_free_fte += hired;
+      p.staff_fte -= hired;
+      continue;
+    }
+    p.capacity_per_week = p.staff_fte * s.workforce.visits_per_fte_week;
+    open_producer(sim, c.j, ProducerEvent::entered,
+                  fmt::format("forecast list {:.0f}, margin {:.3f}", c.f.listed, c.f.margin));
+    ++entered;
+  }
+}
+
+void exit_and_adjust(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  const int quarter_steps = std::max(1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    Producer& p = sim.producers[j];
+    if (!p.active) continue;
+    const bool settled = sim.t - p.open_step >= 4 * quarter_steps;  // a first year to build a list
+    p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
+    if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) {
+      sim.workforce_free_fte += p.staff_fte;
+      p.staff_fte = 0;
+      close_producer(sim, j, ProducerEvent::exited,
+                     fmt::format("{} quarters of losses", p.losing_quarters));
+      continue;
+    }
+    if (!s.market.capacity_adjustment) continue;
+    const double demand = static_cast<double>(p.arrivals_this_quarter) / (quarter_steps * s.step_weeks());
+    const double target = demand * (1 + s.market.capacity_slack);
+    const double limit = s.market.max_capacity_change * p.capacity_per_week;
+    const double change = std::clamp(target - p.capacity_per_week, -limit, limit);
+    if (change < 0) {
+      const double fte = -change / s.workforce.visits_per_fte_week;
+      p.staff_fte -= fte;
+      sim.workforce_free_fte += fte;
+    } else if (change > 0) {
+      hire(sim, j, change / s.workforce.visits_per_fte_week);
+    }
+    p.capacity_per_week = p.staff_fte * s.workforce.visits_per_fte_week;
+  }
+}
+
+}  // namespace
+
+void run_market(Simulation& sim) {
+  const Scenario& s = sim.scenario;
+  if (!s.market.enabled) return;
+  const StepFlows& f = sim.flows;
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    Producer& p = sim.producers[j];
+    if (!p.active) continue;
+    const double* pay = &f.payments[j * kPaymentKinds];
+    p.profit_this_quarter += pay[static_cast<int>(PaymentKind::capitation)] +
+                             pay[static_cast<int>(PaymentKind::fee_for_service)] +
+                             pay[static_cast<int>(PaymentKind::client_fee)] +
+                             pay[static_cast<int>(PaymentKind::performance)] +
+                             pay[static_cast<int>(PaymentKind::voucher)] - f.producer_cost[j];
+    for (int l = 0; l < kNeedLevels; ++l) p.arrivals_this_quarter += f.arrivals[j * kNeedLevels + l];
+  }
+  const int quarter_steps = std::max(1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
+  if ((sim.t + 1) % quarter_steps != 0) return;
+  exit_and_adjust(sim);
+  enter_market(sim);
+  for (Producer& p : sim.producers) {
+    p.profit_this_quarter = 0;
+    p.arrivals_this_quarter = 0;
+  }
+}
+
+}  // namespace valinta

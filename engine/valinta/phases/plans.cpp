@@ -1,0 +1,65 @@
+// M8 customer plans and integration (run right after the need transitions). Each step a
+// heavy-need resident without a customer plan gets one with probability plans.prob_per_week
+// (per week); a plan stays once made. A plan multiplies the resident's need up-rates by
+// plans.up_rate_multiplier (M1), the referral probability of plan holders' heavy-level visits by
+// plans.referral_multiplier (M4, applied per producer in proportion to its heavy users holding a
+// plan) and adds plans.continuity_inertia to staying with the current producer (M5).
+// Indicators: the share of heavy users with a plan, and continuity (the share of plan holders'
+// resolved contacts served, within the care guarantee, by the producer they are listed at).
+#include "valinta/phases/plans.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+
+void declare_plan_params(ParamRegistry& r, PlanParams& p) {
+  r.real("plans.prob_per_week", p.prob_per_week, 0.0, probability(),
+         {"weekly probability that a heavy-need resident without a customer plan gets one (0: no plans)",
+          "per week", "HE 16/2018: a customer plan for residents with many services (FACTS.md); rate assumed"});
+  r.real("plans.up_rate_multiplier", p.up_rate_multiplier, 0.7, at_least(0),
+         {"multiplier on a plan holder's need up-rates (integrated care slows escalation)", "",
+          "MODEL.md M8; assumption"});
+  r.real("plans.referral_multiplier", p.referral_multiplier, 0.8, at_least(0),
+         {"multiplier on referrals of plan holders' heavy-level visits", "", "MODEL.md M8; assumption"});
+  r.real("plans.continuity_inertia", p.continuity_inertia, 1.0, at_least(0),
+         {"extra utility of staying with the current producer for plan holders", "", "MODEL.md M8; assumption"});
+}
+
+void run_plans(Simulation& sim) {
+  Residents& r = sim.residents;
+  const PlanParams& p = sim.scenario.plans;
+  const double prob = 1.0 - std::pow(1.0 - p.prob_per_week, sim.scenario.step_weeks());
+  const std::size_t P = sim.producers.size();
+  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const auto t = static_cast<std::uint32_t>(sim.t);
+  std::vector<std::int64_t> heavy_with_plan(P, 0), heavy_listed(P, 0);
+  std::int64_t plans = 0;
+#pragma omp parallel num_threads(sim.threads()) reduction(+ : plans)
+  {
+    std::vector<std::int64_t> local(P, 0), local_heavy(P, 0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const bool heavy = r.need[i] == kNeedLevels - 1;
+      if (heavy) ++local_heavy[r.listed[i]];
+      if (heavy && !(r.flags[i] & Residents::kPlan) && prob > 0 &&
+          sim.rng.uniforms(Stream::plans, i, t)[0] < prob)
+        r.flags[i] |= Residents::kPlan;
+      if (!(r.flags[i] & Residents::kPlan)) continue;
+      ++plans;
+      if (heavy) ++local[r.listed[i]];
+    }
+#pragma omp critical(plans_counts)
+    for (std::size_t j = 0; j < P; ++j) {
+      heavy_with_plan[j] += local[j];
+      heavy_listed[j] += local_heavy[j];
+    }
+  }
+  sim.flows.n_heavy_plan_listed = heavy_with_plan;
+  sim.flows.n_heavy_listed = heavy_listed;  // (the payment phase recounts after switching)
+  sim.flows.n_plans = plans;
+}
+
+}  // namespace valinta
