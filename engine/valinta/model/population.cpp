@@ -160,7 +160,7 @@ void build_population(Simulation& sim) {
       r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
       r.need[i] = static_cast<std::uint8_t>(level);
       r.unmet_steps[i] = 0;
-      r.listed_since[i] = -1000;
+      r.listed_since[i] = std::numeric_limits<std::int16_t>::min();  // never chose: not locked in
       r.switches[i] = 0;
       r.switches_this_year[i] = 0;
       r.open_producer[i] = 0;

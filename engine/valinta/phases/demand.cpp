@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/payment.hpp"
 
 namespace valinta {
 
@@ -24,6 +25,10 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
               kAgeBands, at_least(0),
               {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
                "", "calibrated to 4.5 visits/resident-year (FACTS.md)"});
+  r.real("demand.induced_visits", p.induced_visits, 0.15, at_least(0),
+         {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
+          "the fee share of pay per visit)", "", "assumption; Stockholm 2008: visit volumes rose under "
+          "fee-for-service-heavy pay"});
   r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
          {"share of primary-care use that occupational health care takes over", "share",
           "Oulu: EUR 62 vs 127 per resident (FACTS.md)"});
@@ -37,11 +42,13 @@ void run_demand(Simulation& sim) {
   Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
   const double step_weeks = s.step_weeks();
+  // Fee-for-service pay makes producers book more (return) visits.
+  const double induced = 1.0 + s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
   std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
-        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks;
+        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks * induced;
 
   const std::size_t P = sim.producers.size();
   const std::int64_t n = static_cast<std::int64_t>(r.size());

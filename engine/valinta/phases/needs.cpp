@@ -58,7 +58,7 @@ std::vector<double> stationary_need_distribution(const NeedParams& p, int age_ba
   for (int k = 0; k + 1 < kNeedLevels; ++k) {
     const double up = need_rates(p, k, age_band, false, step_weeks).up;
     const double down = need_rates(p, k + 1, age_band, false, step_weeks).down;
-    pi[k + 1] = down > 0 ? pi[k] * up / down : (up > 0 ? 1e12 : 0.0);
+    pi[k + 1] = down > 0 ? pi[k] * up / down : (up > 0 ? pi[k] * 1e12 : 0.0);
   }
   double sum = 0;
   for (double v : pi) sum += v;

@@ -70,6 +70,12 @@ void declare_payment_params(ParamRegistry& r, PaymentParams& p) {
           "illustrative; the top 10 % of residents account for 68-81 % of costs (FACTS.md)"});
 }
 
+double fee_for_service_incentive(const PaymentParams& p, double visits_per_resident_year) {
+  const double capitation_per_visit = p.capitation_eur_per_year / std::max(0.1, visits_per_resident_year);
+  const double fee = p.fee_for_service_eur;
+  return fee + capitation_per_visit > 0 ? fee / (fee + capitation_per_visit) : 0.0;
+}
+
 double raw_risk_weight(const PaymentParams& p, int age_band, bool female, int need, int income_decile) {
   if (!p.risk_adjustment) return 1.0;
   return p.risk_weight_age[age_band] * p.risk_weight_sex[female ? 1 : 0] * p.risk_weight_need[need] *

@@ -33,6 +33,10 @@ struct PaymentParams {
 
 void declare_payment_params(ParamRegistry& registry, PaymentParams& p);
 
+// How much of a producer's pay for one more visit comes from fees rather than capitation
+// (0: pure capitation, 1: pure fee for service). Drives producers' behaviour in M2 and M4.
+double fee_for_service_incentive(const PaymentParams& p, double visits_per_resident_year);
+
 // Risk-weight normalisation (mean 1 over the pilot population at the start).
 void initialise_payments(Simulation& sim);
 // The risk weight of one resident before normalisation.

@@ -9,6 +9,7 @@
 #include <boost/random/binomial_distribution.hpp>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/payment.hpp"
 
 namespace valinta {
 
@@ -24,6 +25,9 @@ void declare_referral_params(ParamRegistry& r, ReferralParams& p) {
   r.real("rules.referral_favouritism", p.favouritism, 0, probability(),
          {"share of private and third-sector producers' referrals that the business unit does not accept "
           "(0: neutral routing, as the rules require)", "share", "MODEL.md M4"});
+  r.real("referral.fee_for_service_substitution", p.fee_for_service_substitution, 0.3, probability(),
+         {"under fee-for-service pay producers treat more themselves: referrals x (1 - this x the fee share "
+          "of pay per visit)", "", "assumption; capitation rewards passing costs on, fees reward treating"});
   r.real("referral.response", p.response, 0.5, probability(),
          {"how strongly producers cut referrals when they pay a share of their cost", "",
           "MODEL.md M4"});
@@ -35,7 +39,8 @@ double referral_payment_response(const ReferralParams& p) {
 
 void run_referral(Simulation& sim) {
   const ReferralParams& rp = sim.scenario.referral;
-  const double response = referral_payment_response(rp);
+  const double response = referral_payment_response(rp) *
+                          (1.0 - rp.fee_for_service_substitution * fee_for_service_incentive(sim.scenario.payment, 4.5));
   StepFlows& f = sim.flows;
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
 #pragma omp parallel for schedule(static) num_threads(sim.threads())

@@ -13,6 +13,7 @@ struct ReferralParams {
   double cost_eur = 600;
   double cost_share = 0;  // share of the referral cost the referring producer pays (rule)
   double response = 0.5;  // how strongly producers' referral propensity falls with that share
+  double fee_for_service_substitution = 0.3;  // fewer referrals under fee-for-service pay
   double favouritism = 0;  // share of other producers' referrals the business unit refuses
 };
 
