@@ -19,7 +19,7 @@ struct ProducerSpec {
   double lat = std::numeric_limits<double>::quiet_NaN();  // NaN: the zone centre
   double lon = std::numeric_limits<double>::quiet_NaN();
   double capacity_per_week = -1;  // visits per week; < 0: from the expected demand of its list
-  std::int64_t listing_cap = 0;   // 0: no cap
+  std::int64_t listing_cap = 0;   // 0: no cap; < 0: takes no new clients (event stop_listing)
   double quality = 0;             // latent true quality, SD units
   double digital = 0;             // digital services level 0..1
   bool digital_first = false;     // considered by every resident regardless of distance

@@ -4,6 +4,7 @@
 // where their oldest waiting contact queues, so M3 can tell them how it was resolved.
 #include "valinta/phases/demand.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -27,7 +28,7 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
                "", "calibrated to 4.5 visits/resident-year (FACTS.md)"});
   r.real("demand.induced_visits", p.induced_visits, 0.15, at_least(0),
          {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
-          "the fee share of pay per visit)", "", "assumption; Stockholm 2008: visit volumes rose under "
+          "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)", "", "assumption; Stockholm 2008: visit volumes rose under "
           "fee-for-service-heavy pay"});
   r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
          {"share of primary-care use that occupational health care takes over", "share",
@@ -42,13 +43,17 @@ void run_demand(Simulation& sim) {
   Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
   const double step_weeks = s.step_weeks();
-  // Fee-for-service pay makes producers book more (return) visits.
-  const double induced = 1.0 + s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
+  // Fee-for-service pay makes producers book more (return) visits, where they have room: the
+  // effect fades as a producer's expected wait reaches a week.
+  const double incentive = s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
+  std::vector<double> induced(sim.producers.size());
+  for (std::size_t j = 0; j < induced.size(); ++j)
+    induced[j] = 1.0 + incentive * std::max(0.0, 1.0 - sim.producers[j].expected_wait_weeks);
   std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
-        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks * induced;
+        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks;
 
   const std::size_t P = sim.producers.size();
   const std::int64_t n = static_cast<std::int64_t>(r.size());
@@ -61,7 +66,7 @@ void run_demand(Simulation& sim) {
     for (std::int64_t i = 0; i < n; ++i) {
       const int level = r.need[i];
       const double lambda = rate[level][age_band_of(r.age[i])][(r.flags[i] & Residents::kOhc) ? 1 : 0] *
-                            sim.zones[r.zone[i]].demand_factor;
+                            sim.zones[r.zone[i]].demand_factor * induced[r.listed[i]];
       const int contacts = poisson_from_uniform(lambda, sim.rng.uniforms(Stream::demand, i, t)[0]);
       if (contacts == 0) continue;
       const std::uint16_t j = r.listed[i];

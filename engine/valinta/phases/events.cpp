@@ -96,7 +96,10 @@ void apply(Simulation& sim, const EventSpec& e) {
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       Producer& p = sim.producers[j];
       const bool hit = e.sector.empty() ? p.spec.name == e.producer : p.spec.sector == e.sector;
-      if (hit) p.capacity_per_week *= e.factor;
+      if (hit) {
+        p.capacity_per_week *= e.factor;
+        p.staff_fte *= e.factor;  // capacity is staff (M7): the market must not undo the shock
+      }
     }
     sim.event_log.push_back(fmt::format("{} step {}: capacity x {} at {}", date, sim.t, e.factor,
                                         e.sector.empty() ? e.producer : "every " + e.sector + " producer"));
@@ -117,7 +120,7 @@ void apply(Simulation& sim, const EventSpec& e) {
     sim.event_log.push_back(fmt::format("{} step {}: demand x {}", date, sim.t, e.factor));
   } else if (e.type == "stop_listing") {
     Producer& p = sim.producers[producer_index(sim, e.producer)];
-    p.spec.listing_cap = std::max<std::int64_t>(1, p.n_listed);
+    p.spec.listing_cap = -1;  // takes nobody new, however many leave (see apply_switches)
     sim.event_log.push_back(fmt::format("{} step {}: {} stops taking new clients", date, sim.t, e.producer));
   }
 }

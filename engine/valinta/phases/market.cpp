@@ -83,6 +83,10 @@ void add_entrant_slots(Simulation& sim) {
       if (!zone.in_pilot || zone.spec.population < s.market.min_zone_population) continue;
       Producer p;
       p.spec.name = chain.name + " " + zone.spec.name;
+      for (int k = 2; std::any_of(sim.producers.begin(), sim.producers.end(),
+                                  [&](const Producer& q) { return q.spec.name == p.spec.name; });
+           ++k)
+        p.spec.name = fmt::format("{} {} {}", chain.name, zone.spec.name, k);  // names stay unique
       p.spec.owner = chain.name;
       p.spec.sector = chain.sector;
       p.spec.zone = zone.spec.name;
@@ -163,8 +167,9 @@ double choice_probability(const Simulation& sim, std::size_t i, std::size_t j) {
     const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
     if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
     double u = c.b_travel * travel + c.b_fee * expected_fee(sim, k) +
-               c.b_digital * p.spec.digital * (r.literacy[i] / 255.0) + c.b_quality * p.spec.quality;
-    if (c.information != "none") u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks);
+               c.b_digital * p.spec.digital * (r.literacy[i] / 255.0);
+    // Residents see waits and quality only when they are published (rules.information).
+    if (c.information != "none") u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks) + c.b_quality * p.spec.quality;
     if (p.sector == Sector::private_sector) {
       u += c.private_income_per_decile * (r.income_decile[i] - 5.5);
       if (r.age[i] >= 75) u += c.private_75plus;

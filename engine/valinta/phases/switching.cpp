@@ -36,6 +36,8 @@ void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
     if (sim.producers[j].spec.listing_cap > 0)
       room[j] = std::max<std::int64_t>(0, sim.producers[j].spec.listing_cap - sim.producers[j].n_listed);
+    else if (sim.producers[j].spec.listing_cap < 0)
+      room[j] = 0;  // stopped taking new clients (event stop_listing)
 
   std::vector<std::size_t> pending(requests.size());
   for (std::size_t k = 0; k < requests.size(); ++k) pending[k] = k;
@@ -101,6 +103,9 @@ void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std
   p.published_quality = p.spec.quality;
   p.losing_quarters = 0;
   p.open_step = sim.t;
+  // A unit opening on a scheduled date brings the staff for its capacity (market entrants hired
+  // theirs already); without them the market would cut its capacity below zero.
+  if (p.staff_fte <= 0) p.staff_fte = p.capacity_per_week / sim.scenario.workforce.visits_per_fte_week;
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   for (Zone& zone : sim.zones) {
     if (std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
@@ -172,6 +177,8 @@ void assign_nearest(Simulation& sim) {
     std::uint16_t nearest = r.listed[i];
     for (const std::uint16_t j : sim.zones[r.zone[i]].candidates) {
       const Producer& p = sim.producers[j];
+      if (!p.active) continue;  // not open yet (scheduled opening, market entrant's slot) or closed
+      if (!sim.zones[p.zone].in_pilot) continue;  // only the pilot area's producers are assigned
       const double minutes = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
       if (minutes < best) {
         best = minutes;

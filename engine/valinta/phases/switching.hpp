@@ -24,7 +24,8 @@ void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchRea
 // a random priority order until full; the others try their next option.
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests);
 
-// Opt-out rules: list every eligible resident at the nearest producer (reason: assignment).
+// Opt-out rules: list every eligible resident at the nearest open producer of the pilot area
+// (reason: assignment).
 void assign_nearest(Simulation& sim);
 
 // A producer opens (scheduled or a market entrant): residents whose consideration set may hold

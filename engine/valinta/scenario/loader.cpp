@@ -62,8 +62,9 @@ void unknown_key(const YAML::Node& key_node, const std::string& key, const std::
 void walk(const YAML::Node& map, const std::string& prefix, const ParamRegistry& registry,
           const Where& where, std::set<std::string>& seen) {
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key_node = it->first;
-    const YAML::Node& value = it->second;
+    // Copies (cheap handles): `it->first` is a member of a temporary that dies with the statement.
+    const YAML::Node key_node = it->first;
+    const YAML::Node value = it->second;
     if (!key_node.IsScalar()) {
       where.error(key_node, prefix, "keys must be plain names (got " + describe(key_node) + ")");
       continue;
