@@ -135,7 +135,7 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
   file.attribute("/", "created", std::string(created));
   file.attribute("/", "step_days", static_cast<std::int64_t>(sc.time.step_days));
   file.attribute("/", "start_date", sc.time.start_date);
-  file.attribute("/", "Conventions", "Valinta-1; n_ stocks, new_ flows per step, cum_ totals");
+  file.attribute("/", "Conventions", "Valinta-1; n_ stocks, new_ flows per step");
 
   // Dimensions.
   const std::size_t T = rec.steps();

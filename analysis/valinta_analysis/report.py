@@ -1,0 +1,350 @@
+"""A self-contained HTML report of one results file: run details, headline figures and every figure
+(embedded as base64 PNG) with a short plain-language caption. The page needs no network: no
+external links, stylesheets or scripts."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from typing import Callable
+
+import numpy as np
+import xarray as xr
+
+from . import plots
+from .results import (STEP, DataLike, MissingData, dataset, eligible, residents, scenario_value,
+                      source_path, step_days, summary)
+
+#: Headline figures of summary/ in report order: key -> (label, format). Keys not listed here are
+#: shown after these with their own name.
+HEADLINES: dict[str, tuple[str, str]] = {
+    "residents": ("Residents simulated", "{:,.0f}"),
+    "eligible": ("Residents eligible to choose (pilot area)", "{:,.0f}"),
+    "ever_switched_share": ("Eligible residents who switched producer at least once", "pct"),
+    "switched_share_public": ("Eligible residents listed away from their home station at the end: "
+                              "at another public producer", "pct"),
+    "switched_share_private": ("... at a private producer", "pct"),
+    "switched_share_third_sector": ("... at a third-sector producer", "pct"),
+    "mean_wait_days": ("Mean wait for a visit", "{:.1f} days"),
+    "share_within_guarantee": ("Visits served within the care guarantee", "pct"),
+    "visits_per_resident_year": ("Visits per resident per year", "{:.2f}"),
+    "doctor_visits_per_resident_year": ("Doctor visits per resident per year", "{:.2f}"),
+    "er_diversions_per_1000_year": ("Diversions to emergency care per 1,000 residents per year",
+                                    "{:.1f}"),
+    "referrals_per_1000_year": ("Referrals to specialised care per 1,000 residents per year",
+                                "{:.1f}"),
+    "organiser_cost_per_resident_year": ("Organiser's cost per resident per year", "{:,.0f} EUR"),
+    "client_fees_per_resident_year": ("Client fees paid by residents, per resident per year",
+                                      "{:,.0f} EUR"),
+}
+
+TITLES = {
+    "listed_by_sector": "Listed residents by sector",
+    "cumulative_switching": "Switching over time",
+    "switches_by_group": "Who switched: age and income",
+    "waits_by_sector": "Waiting times and the care guarantee by sector",
+    "waits_by_producer": "Waiting times and the care guarantee by producer",
+    "need_flows": "Changes in care need",
+    "heavy_users": "Heavy users of services",
+    "cost_by_kind": "Cost per resident-year by kind of payment",
+    "producer_events": "Producer entries and exits",
+    "zone_map": "Switching by municipality",
+}
+
+
+def format_headline(key: str, value: float) -> tuple[str, str]:
+    """(label, formatted value) for one summary figure."""
+    label, fmt = HEADLINES.get(key, (key.replace("_", " ").capitalize(), "{:,.4g}"))
+    if fmt == "pct":
+        return label, f"{value * 100:.1f} %"
+    return label, fmt.format(value)
+
+
+def ordered_headlines(headline: dict) -> list[tuple[str, str]]:
+    """(label, formatted value) for every summary figure, in HEADLINES order, others after."""
+    keys = [k for k in HEADLINES if k in headline] + [k for k in headline if k not in HEADLINES]
+    return [format_headline(k, headline[k]) for k in keys]
+
+
+# --- captions ------------------------------------------------------------------------------------
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f} %"
+
+
+def _step_word(ds: xr.Dataset) -> str:
+    days = step_days(ds)
+    return "week" if days == 7 else f"{days:g}-day step"
+
+
+def _last_finite(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite[-1]) if finite.size else float("nan")
+
+
+def caption_listed_by_sector(ds: xr.Dataset, headline: dict) -> str:
+    listed = ds["n_listed_by_sector"].isel({STEP: -1})
+    total = float(listed.sum()) or 1.0
+    parts = [f"{plots.nice(s)} {int(v):,} ({_pct(v / total)})"
+             for s, v in zip(ds["sector"].values, listed.values)]
+    return ("Where residents are listed, by the sector of their producer. At the end of the run: "
+            + ", ".join(parts) + ". The lower panel shows the gain or loss of each sector since "
+            f"the first {_step_word(ds)}, which is easier to see than the totals when one sector is much larger.")
+
+
+def caption_cumulative_switching(ds: xr.Dataset, headline: dict) -> str:
+    n = eligible(ds)
+    text = (f"How much residents used their choice. The coloured areas add up every change of "
+            f"producer since the start, as a share of the {n:,} residents eligible to choose, split "
+            "by the reason for the change; a resident who changes twice counts twice.")
+    if "n_away_from_home_by_sector" in ds:
+        away = float(ds["n_away_from_home_by_sector"].isel({STEP: -1}).sum()) / n
+        text += (f" The black line is the share listed somewhere other than their home health "
+                 f"station at each point in time: {_pct(away)} at the end.")
+    if "ever_switched_share" in headline:
+        text += f" In all, {_pct(headline['ever_switched_share'])} switched at least once."
+    return text
+
+
+def caption_switches_by_group(ds: xr.Dataset, headline: dict) -> str:
+    by_age = ds["new_switches_by_age_band"].sum(STEP)
+    by_income = ds["new_switches_by_income_decile"].sum(STEP)
+    total = float(by_age.sum())
+    if total == 0:
+        return "Switches by age band and income decile: nobody switched in this run."
+    top = str(by_age["age_band"].values[int(by_age.argmax())])
+    text = (f"Who switched, counted over the whole run. The age band with the most switches is "
+            f"{top} years ({int(by_age.max()):,} switches, {_pct(float(by_age.max()) / total)} of "
+            f"all). These are counts, not rates: age bands differ in size, while income deciles "
+            f"are ten equal-sized groups.")
+    lowest, highest = float(by_income.values[0]), float(by_income.values[-1])
+    if lowest > 0:
+        text += (f" The highest income decile switched {highest / lowest:.2f} times as often as the "
+                 f"lowest.")
+    return text
+
+
+def caption_waits_by_sector(ds: xr.Dataset, headline: dict) -> str:
+    guarantee = scenario_value(ds, "rules.care_guarantee_days")
+    text = (f"How long people waited for a visit, {_step_word(ds)} by {_step_word(ds)} and by the sector of the producer: "
+            "the median (half waited less), the 90th percentile (nine in ten waited less), and the "
+            "share of visits served within the care guarantee"
+            + (f" of {guarantee} days" if guarantee else "") + ".")
+    if "wait_p90_days_all" in ds:
+        p90 = _last_finite(ds["wait_p90_days_all"].values)
+        if np.isfinite(p90):
+            text += f" In the last {_step_word(ds)}, nine in ten visits in the region came within {p90:.0f} days."
+    if "share_within_guarantee" in headline:
+        text += (f" Over the run, {_pct(headline['share_within_guarantee'])} of visits were within "
+                 "the guarantee.")
+    return text + " A sector with no line had no producer serving visits."
+
+
+def caption_waits_by_producer(ds: xr.Dataset, headline: dict) -> str:
+    visits = plots._visits(ds)
+    p50 = plots._weighted_over_steps(ds["wait_p50_days"], visits)
+    text = (f"Each producer's typical waits over the whole run (the value of each {_step_word(ds)} "
+            "averaged, weighting busy ones more), grouped by sector with the longest median wait first, and "
+            "the share of its visits served within the care guarantee.")
+    if np.isfinite(p50.values).any():
+        k = int(np.nanargmax(p50.values))
+        text += (f" The longest median wait was at {ds['producer'].values[k]} "
+                 f"({float(p50.values[k]):.0f} days).")
+    if "producer_active" in ds:
+        never = int((ds["producer_active"].max(STEP) == 0).sum())
+        if never:
+            text += f" {never} planned entrants that never opened are left out."
+    return text
+
+
+def caption_need_flows(ds: xr.Dataset, headline: dict) -> str:
+    flows = ds["new_need_flows"].sum(STEP).values
+    up = int(np.triu(flows, 1).sum())
+    down = int(np.tril(flows, -1).sum())
+    per_year = round(365.25 / step_days(ds))
+    return (f"How residents' care needs changed. Each cell counts residents moving in one "
+            f"{_step_word(ds)} from the need level on the left to the level at the bottom, added up "
+            "over the run; the diagonal counts those who stayed (one resident staying a whole year "
+            f"counts {per_year} times). "
+            f"Colours are on a logarithmic scale. In all, {up:,} moves went to a higher need level "
+            f"and {down:,} to a lower one.")
+
+
+def caption_heavy_users(ds: xr.Dataset, headline: dict) -> str:
+    heavy = ds["n_heavy"].values
+    first, last = int(heavy[0]), int(heavy[-1])
+    change = f" ({(last - first) / first * 100:+.1f} %)" if first else ""
+    text = (f"Residents with heavy care needs, the heavy-user indicator of the integration "
+            f"guidance: {first:,} at the start and {last:,} at the end{change}.")
+    if "n_heavy_with_plan_listed" in ds and float(ds["n_heavy_with_plan_listed"].max()) > 0:
+        with_plan = int(ds["n_heavy_with_plan_listed"].isel({STEP: -1}).sum())
+        text += (f" The second line shows those with a customer plan: {with_plan:,} at the end.")
+    return text
+
+
+def caption_cost_by_kind(ds: xr.Dataset, headline: dict) -> str:
+    per_year = plots.cost_per_resident_year(ds)
+    kinds = [str(k) for k in ds["payment_kind"].values]
+    organiser = {k: float(per_year.sel(payment_kind=k)) for k in kinds if k != "client_fee"}
+    total = sum(organiser.values())
+    largest = max(organiser, key=organiser.get) if organiser else None
+    text = (f"What the organiser paid, per resident per year: {total:,.0f} EUR in all over the run"
+            + (f", the largest item being {plots.nice(largest)} ({organiser[largest]:,.0f} EUR)"
+               if largest else "") + ".")
+    if "client_fee" in kinds:
+        text += (f" Client fees ({float(per_year.sel(payment_kind='client_fee')):,.0f} EUR per "
+                 "resident-year, hatched) are paid by residents, not by the organiser.")
+    return text + (f" The right panel shows the organiser's spending {_step_word(ds)} by "
+                   f"{_step_word(ds)}, scaled to a year.")
+
+
+def caption_producer_events(ds: xr.Dataset, headline: dict) -> str:
+    events = plots.producer_events(ds)
+    if not events:
+        text = "No producer opened, entered, closed or left the market in this run."
+        if "producer_active" in ds:
+            text += f" {int(ds['producer_active'].isel({STEP: -1}).sum())} producers were open throughout."
+        return text
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event[6]] = counts.get(event[6], 0) + 1
+    listed = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    text = f"Changes in the producer market: {listed}. The lower panel shows when and which."
+    if "producer_active" in ds:
+        active = ds["producer_active"].sum("producer").values
+        text += f" Producers open: {int(active[0])} at the start, {int(active[-1])} at the end."
+    return text
+
+
+def caption_zone_map(ds: xr.Dataset, headline: dict) -> str:
+    share = plots.last_step_away_share(ds)
+    text = ("Each circle is a municipality, placed at its centre and sized by the residents "
+            "simulated. Filled circles have residents eligible to choose and are coloured by the "
+            "share of them listed away from their home health station at the end of the run; "
+            "hollow grey circles had no one eligible. Crosses mark producers.")
+    if np.isfinite(share.values).any():
+        k = int(np.nanargmax(share.values))
+        text += f" The highest share was in {ds['zone'].values[k]} ({_pct(float(share.values[k]))})."
+    return text
+
+
+CAPTIONS: dict[str, Callable[[xr.Dataset, dict], str]] = {
+    "listed_by_sector": caption_listed_by_sector,
+    "cumulative_switching": caption_cumulative_switching,
+    "switches_by_group": caption_switches_by_group,
+    "waits_by_sector": caption_waits_by_sector,
+    "waits_by_producer": caption_waits_by_producer,
+    "need_flows": caption_need_flows,
+    "heavy_users": caption_heavy_users,
+    "cost_by_kind": caption_cost_by_kind,
+    "producer_events": caption_producer_events,
+    "zone_map": caption_zone_map,
+}
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1100px; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; }
+th, td { text-align: left; padding: 0.25em 0.8em; border-bottom: 1px solid #e4e4e4;
+         vertical-align: top; }
+td.value { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+figure { margin: 0.5em 0 1.5em; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { margin-top: 0.4em; max-width: 60em; }
+.small { color: #555; font-size: 0.9em; }
+code { font-size: 0.9em; word-break: break-all; }
+"""
+
+
+def run_details(ds: xr.Dataset) -> list[tuple[str, str]]:
+    """(label, value) rows describing the run, from the file's root attributes and scenario."""
+    a = ds.attrs
+    rows = []
+    if "scenario_name" in a:
+        rows.append(("Scenario", str(a["scenario_name"])))
+    description = scenario_value(ds, "description")
+    if description:
+        rows.append(("Description", description))
+    if "date" in ds.coords and ds.sizes.get(STEP, 0):
+        first = np.datetime64(ds["date"].values[0], "D")
+        end = np.datetime64(ds["date"].values[-1], "D") + np.timedelta64(int(step_days(ds)) - 1, "D")
+        rows.append(("Period", f"{first} to {end} ({ds.sizes[STEP]} steps of {step_days(ds):g} days)"))
+    rows.append(("Residents simulated", f"{residents(ds):,}"))
+    if "producer" in ds.sizes:
+        rows.append(("Producers", f"{ds.sizes['producer']}"))
+    for key, label in (("seed", "Seed"), ("replication", "Replication"),
+                       ("engine_version", "Engine version"), ("git_commit", "Engine commit"),
+                       ("created", "Created"), ("command_line", "Command line")):
+        if key in a:
+            rows.append((label, str(a[key])))
+    source = source_path(ds)
+    if source:
+        rows.append(("Results file", source))
+    return rows
+
+
+def build_report(data: DataLike, dpi: int = plots.DPI) -> str:
+    """The report as an HTML string."""
+    ds = dataset(data)
+    headline = summary(ds) if source_path(ds) else {}
+    esc = html.escape
+    name = str(ds.attrs.get("scenario_name", "results"))
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>Valinta results: {esc(name)}</title>", f"<style>{STYLE}</style>", "</head>",
+           "<body>", f"<h1>Valinta results: {esc(name)}</h1>",
+           '<p class="small">A simulation of a freedom-of-choice pilot in social and health care. '
+           "Figures come from one simulated run; a different seed gives somewhat different "
+           "numbers.</p>"]
+
+    out.append("<h2>Run</h2>")
+    out.append(_table(run_details(ds), code_labels={"Command line", "Results file", "Engine commit"}))
+
+    out.append("<h2>Headline figures</h2>")
+    if headline:
+        out.append(_table(ordered_headlines(headline), numeric=True))
+    else:
+        out.append("<p>The results file has no summary.</p>")
+
+    left_out = []
+    for key, plot in plots.FIGURES.items():
+        title = TITLES.get(key, key.replace("_", " ").capitalize())
+        try:
+            fig = plot(ds)
+            caption = CAPTIONS[key](ds, headline) if key in CAPTIONS else ""
+        except MissingData as error:
+            left_out.append((title, str(error.args[0])))
+            continue
+        encoded = base64.b64encode(plots.png_bytes(fig, dpi=dpi)).decode("ascii")
+        out.append(f'<h2 id="{esc(key)}">{esc(title)}</h2>')
+        out.append(f'<figure><img src="data:image/png;base64,{encoded}" alt="{esc(title)}">'
+                   f"<figcaption>{esc(caption)}</figcaption></figure>")
+    if left_out:
+        out.append("<h2>Figures left out</h2><ul>")
+        out.extend(f"<li>{esc(title)}: {esc(reason)}</li>" for title, reason in left_out)
+        out.append("</ul>")
+    out.append('<p class="small">Made with valinta_analysis from the results file named above.</p>')
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_report(data: DataLike, path: str | os.PathLike, dpi: int = plots.DPI) -> str:
+    """Writes the report to ``path`` (UTF-8) and returns the path."""
+    text = build_report(data, dpi=dpi)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return os.fspath(path)
+
+
+def _table(rows, numeric: bool = False, code_labels=frozenset()) -> str:
+    cells = []
+    for label, value in rows:
+        shown = f"<code>{html.escape(value)}</code>" if label in code_labels else html.escape(value)
+        cls = ' class="value"' if numeric else ""
+        cells.append(f"<tr><th>{html.escape(label)}</th><td{cls}>{shown}</td></tr>")
+    return "<table>\n" + "\n".join(cells) + "\n</table>"
