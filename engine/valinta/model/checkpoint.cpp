@@ -17,7 +17,7 @@ namespace valinta {
 namespace {
 
 constexpr char kMagic[12] = {'V', 'A', 'L', 'I', 'N', 'T', 'A', '-', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;
 
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -171,7 +171,25 @@ void write_checkpoint(const Simulation& sim, const std::filesystem::path& path) 
     out.pod(p.word_of_mouth_bias);
     out.pod(p.word_of_mouth_wait_bias);
     out.pod(p.wait_at_last_publication);
+    out.pod<std::uint8_t>(p.active ? 1 : 0);
+    out.pod(p.spec.listing_cap);
+    out.pod(p.open_step);
+    out.pod(p.close_step);
+    out.pod(p.losing_quarters);
+    out.pod(p.profit_this_quarter);
+    out.pod(p.arrivals_this_quarter);
+    out.pod(p.staff_fte);
   }
+  out.pod(sim.workforce_free_fte);
+  out.pod<std::uint64_t>(sim.zones.size());
+  for (const Zone& z : sim.zones) {
+    out.pod(z.extra_review);
+    out.pod(z.extra_reason);
+    out.pod(z.demand_factor);
+    out.pod(z.demand_factor_until);
+  }
+  out.pod<std::uint64_t>(sim.event_log.size());
+  for (const auto& line : sim.event_log) out.text(line);
   out.pod<std::uint64_t>(sim.recorder.steps());
   out.pod<std::uint64_t>(sim.recorder.series().size());
   for (const auto& s : sim.recorder.series()) {
@@ -255,7 +273,25 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
     p.word_of_mouth_bias = in.pod<double>();
     p.word_of_mouth_wait_bias = in.pod<double>();
     p.wait_at_last_publication = in.pod<double>();
+    p.active = in.pod<std::uint8_t>() != 0;
+    p.spec.listing_cap = in.pod<std::int64_t>();
+    p.open_step = in.pod<int>();
+    p.close_step = in.pod<int>();
+    p.losing_quarters = in.pod<int>();
+    p.profit_this_quarter = in.pod<double>();
+    p.arrivals_this_quarter = in.pod<std::int64_t>();
+    p.staff_fte = in.pod<double>();
   }
+  sim.workforce_free_fte = in.pod<double>();
+  if (in.pod<std::uint64_t>() != sim.zones.size()) throw std::runtime_error(where + ": holds another set of zones");
+  for (Zone& z : sim.zones) {
+    z.extra_review = in.pod<double>();
+    z.extra_reason = in.pod<SwitchReason>();
+    z.demand_factor = in.pod<double>();
+    z.demand_factor_until = in.pod<int>();
+  }
+  sim.event_log.resize(in.pod<std::uint64_t>());
+  for (auto& line : sim.event_log) line = in.text();
   const auto steps = in.pod<std::uint64_t>();
   const auto count = in.pod<std::uint64_t>();
   std::vector<Recorder::Series> series(count);
@@ -272,6 +308,9 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
   }
   sim.recorder.restore(std::move(series), steps);
   sim.t = static_cast<int>(h.step);
+  // Rule changes already made are made again (they are part of the scenario's timeline).
+  for (const EventSpec& e : sim.scenario.events)
+    if (e.type == "rule_change" && e.step < h.step) apply_rule_change(sim, e);
 }
 
 }  // namespace valinta

@@ -214,6 +214,14 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
     else file.variable(s.name, s.real, dims, s.units, s.long_name);
   }
 
+  // Scheduled and market events as a readable log (openings, closings, entries, exits, rule changes).
+  if (!sim.event_log.empty()) {
+    std::vector<std::int64_t> index(sim.event_log.size());
+    for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int64_t>(k);
+    file.dimension("event", index, "1", "event number, in the order they happened");
+    file.variable("event_log", sim.event_log, "event", "dated description of each event");
+  }
+
   // The scenario as given and fully resolved, so the run can be reproduced from the file.
   file.text("scenario/resolved", resolved_yaml(sc), "the scenario with every default written out (YAML)");
   file.text("scenario/source", sc.source_text, "the scenario file as given (YAML)");

@@ -66,6 +66,8 @@ bool zone_listed(const Simulation& sim, std::size_t z, const std::vector<std::st
   return false;
 }
 
+}  // namespace
+
 void apply_rule_change(Simulation& sim, const EventSpec& e) {
   // The scenario's parameters, bound afresh; values were checked when the scenario was loaded.
   Scenario current = sim.scenario;
@@ -80,6 +82,8 @@ void apply_rule_change(Simulation& sim, const EventSpec& e) {
   }
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
 }
+
+namespace {
 
 void apply(Simulation& sim, const EventSpec& e) {
   const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);

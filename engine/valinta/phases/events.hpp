@@ -30,6 +30,9 @@ struct EventSpec {
 
 void declare_event_fields(ParamRegistry& registry, EventSpec& e);
 
+// Applies a rule_change event's settings to the running scenario.
+void apply_rule_change(Simulation& sim, const EventSpec& e);
+
 void run_events(Simulation& sim);
 
 }  // namespace valinta

@@ -279,8 +279,6 @@ void exit_and_adjust(Simulation& sim) {
     const bool settled = sim.t - p.open_step >= 4 * quarter_steps;  // a first year to build a list
     p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
     if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) {
-      sim.workforce_free_fte += p.staff_fte;
-      p.staff_fte = 0;
       close_producer(sim, j, ProducerEvent::exited,
                      fmt::format("{} quarters of losses", p.losing_quarters));
       continue;

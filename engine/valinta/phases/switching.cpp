@@ -121,6 +121,8 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   Residents& r = sim.residents;
   Producer& p = sim.producers[j];
   p.active = false;
+  sim.workforce_free_fte += p.staff_fte;  // its staff return to the region's pool (M7)
+  p.staff_fte = 0;
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   const std::int64_t listed_before = p.n_listed;
 

@@ -98,6 +98,14 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
       error(fmt::format("producers[{}].closes", i), fmt::format("must be after opens ({}; got {})", p.opens, p.closes));
   }
 
+  for (std::size_t i = 0; i < s.producers.size(); ++i)
+    if (!s.producers[i].opens.empty() && s.producers[i].capacity_per_week < 0)
+      error(fmt::format("producers[{}].capacity_per_week", i),
+            "a producer that opens later has no initial list to size `auto` capacity from; give visits per week");
+  if (std::ceil(s.needs.unmet_weeks * 7.0 / static_cast<double>(s.time.step_days)) > 255)
+    error("needs.unmet_weeks", fmt::format("must be at most {} weeks with steps of {} days (got {})",
+                                           255 * s.time.step_days / 7, s.time.step_days, s.needs.unmet_weeks));
+
   // Chains that may enter the market.
   std::set<std::string> chain_names;
   for (std::size_t i = 0; i < s.chains.size(); ++i)
