@@ -1,4 +1,4 @@
-// Golden summary of the default scenario (DESIGN.md: each example scenario has a golden summary
+// Golden summaries of every scenario in scenarios/ (DESIGN.md: each example scenario has a golden summary
 // with its tolerance, regenerated only on purpose; a failure prints old, new and ratio per
 // quantity). The run is deterministic for any number of threads, so the tolerances are tight:
 // any change of the model's behaviour moves some quantity far beyond them.
@@ -54,15 +54,26 @@ struct GoldenEntry {
   Tolerance tolerance;
 };
 
-struct Golden {
+struct GoldenFile {
   std::optional<std::int64_t> seed;
   std::map<std::string, GoldenEntry> quantities;
 };
 
-fs::path golden_path() { return fs::path(VALINTA_TEST_DIR) / "golden" / "keski-suomi.golden.yaml"; }
+fs::path golden_path(const std::string& scenario) {
+  return fs::path(VALINTA_TEST_DIR) / "golden" / (scenario + ".golden.yaml");
+}
 
-Golden read_golden(const fs::path& path) {
-  Golden golden;
+// Every example scenario, by file name without .yaml (sorted, so test names are stable).
+std::vector<std::string> example_scenarios() {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(fs::path(VALINTA_SOURCE_DIR) / "scenarios"))
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+GoldenFile read_golden(const fs::path& path) {
+  GoldenFile golden;
   const YAML::Node root = YAML::LoadFile(path.string());
   if (root["seed"]) golden.seed = root["seed"].as<std::int64_t>();
   for (const auto& item : root["quantities"]) {
@@ -77,10 +88,10 @@ Golden read_golden(const fs::path& path) {
   return golden;
 }
 
-void write_golden(const fs::path& path, std::int64_t seed, const std::vector<std::pair<std::string, double>>& items,
-                  const Golden& previous) {
+void write_golden(const fs::path& path, const std::string& scenario, std::int64_t seed, const std::vector<std::pair<std::string, double>>& items,
+                  const GoldenFile& previous) {
   std::ofstream out(path);
-  out << "# Golden summary of the default scenario, scenarios/keski-suomi.yaml, with its own seed\n"
+  out << "# Golden summary of scenarios/" << scenario << ".yaml, with its own seed\n"
          "# (replication 0). Checked by tests/golden/golden_test.cpp.\n"
          "# Each quantity: its value and a tolerance, either `relative: r` (passes if\n"
          "# |new - old| <= r * |old|) or `absolute: a` (passes if |new - old| <= a).\n"
@@ -97,7 +108,7 @@ void write_golden(const fs::path& path, std::int64_t seed, const std::vector<std
 }
 
 // Old, new, new/old and tolerance per quantity; the failing rows are marked.
-std::string comparison_table(const Golden& golden, const std::vector<std::pair<std::string, double>>& items) {
+std::string comparison_table(const GoldenFile& golden, const std::vector<std::pair<std::string, double>>& items) {
   std::string table = fmt::format("  {:<34} {:>22} {:>22} {:>18}  {:<10}\n", "quantity", "old (golden)", "new",
                                   "new/old", "tolerance");
   for (const auto& [name, value] : items) {
@@ -118,8 +129,11 @@ std::string comparison_table(const Golden& golden, const std::vector<std::pair<s
   return table;
 }
 
-TEST(Golden, DefaultScenarioSummaryMatches) {
-  const Scenario scenario = load_scenario(default_scenario_path());
+class Golden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Golden, SummaryMatches) {
+  const std::string name = GetParam();
+  const Scenario scenario = load_scenario(fs::path(VALINTA_SOURCE_DIR) / "scenarios" / (name + ".yaml"));
   const auto seed = static_cast<std::uint64_t>(scenario.seed);
   // One thread: the results do not depend on it (tests/cli/reproducibility_test.cpp), and a
   // single thread is the least disturbed by other work on a busy machine.
@@ -127,33 +141,41 @@ TEST(Golden, DefaultScenarioSummaryMatches) {
   sim.run();
   const std::vector<std::pair<std::string, double>> items = summarise(sim).items();
 
-  const fs::path path = golden_path();
+  const fs::path path = golden_path(name);
   const char* regenerate = std::getenv("VALINTA_REGENERATE_GOLDEN");
   if (regenerate != nullptr && std::string(regenerate) == "1") {
-    Golden previous;
+    GoldenFile previous;
     if (fs::exists(path)) previous = read_golden(path);
     if (!previous.quantities.empty()) std::cout << "Changes:\n" << comparison_table(previous, items);
-    write_golden(path, static_cast<std::int64_t>(seed), items, previous);
+    write_golden(path, name, static_cast<std::int64_t>(seed), items, previous);
     std::cout << "VALINTA_REGENERATE_GOLDEN=1: regenerated " << path.string() << "\n";
     return;
   }
 
   ASSERT_TRUE(fs::exists(path)) << path << " is missing; create it with tests/golden/regenerate";
-  const Golden golden = read_golden(path);
+  const GoldenFile golden = read_golden(path);
   ASSERT_FALSE(golden.quantities.empty()) << path << " holds no quantities";
   EXPECT_EQ(golden.seed, std::optional<std::int64_t>(scenario.seed))
-      << "the default scenario's seed changed; the golden values are for seed " << golden.seed.value_or(-1);
+      << "the scenario's seed changed; the golden values are for seed " << golden.seed.value_or(-1);
 
   bool all_match = golden.quantities.size() == items.size();
-  for (const auto& [name, value] : items) {
-    const auto it = golden.quantities.find(name);
+  for (const auto& [quantity, value] : items) {
+    const auto it = golden.quantities.find(quantity);
     all_match = all_match && it != golden.quantities.end() && it->second.tolerance.accepts(it->second.value, value);
   }
-  EXPECT_TRUE(all_match) << "The summary of the default scenario differs from " << path.string()
+  EXPECT_TRUE(all_match) << "The summary of scenarios/" << name << ".yaml differs from " << path.string()
                          << " (! marks quantities outside their tolerance):\n"
                          << comparison_table(golden, items)
                          << "If the model was changed on purpose, regenerate with tests/golden/regenerate.";
 }
+
+// One test per scenario file, named after it (gtest names allow only letters, digits and _).
+INSTANTIATE_TEST_SUITE_P(Scenarios, Golden, ::testing::ValuesIn(example_scenarios()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace valinta
