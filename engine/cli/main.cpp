@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -56,7 +57,12 @@ std::string command_line(int argc, char** argv) {
 }
 
 // results/<scenario>-<UTC time>.h5, numbered if that exists already.
-fs::path default_output(const std::string& name) {
+fs::path default_output(const std::string& scenario_name) {
+  // The scenario's name, reduced to characters that are safe in a file name.
+  std::string name;
+  for (const char c : scenario_name)
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') && !(name.empty() && c == '.') ? c : '_';
+  if (name.empty()) name = "results";
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
@@ -66,6 +72,10 @@ fs::path default_output(const std::string& name) {
 }
 
 int run(const RunArgs& args, const std::string& cmdline) {
+  // From the start, SIGINT and SIGTERM stop the run cleanly (checked after set-up and each step).
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGXFSZ, SIG_IGN);  // over a file-size limit, writes fail with an error we report
   // The scenario: from a file, or as it was when a checkpointed run started.
   valinta::Scenario scenario;
   std::optional<valinta::CheckpointHeader> resume;
@@ -117,10 +127,12 @@ int run(const RunArgs& args, const std::string& cmdline) {
                  valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(), steps,
                  scenario.time.step_days, seed, sim.threads(),
                  resume ? fmt::format(", resuming after step {}", sim.t) : "");
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::signal(SIGXFSZ, SIG_IGN);  // over a file-size limit, writes fail with an error we report
     const bool tty = isatty(fileno(stderr)) && !args.quiet;
+    if (const int sig = g_signal.load(); sig != 0) {
+      fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM");
+      return 128 + sig;
+    }
     while (sim.t < steps) {
       sim.step();
       if (tty) fmt::print(stderr, "\r  step {}/{}", sim.t, steps);

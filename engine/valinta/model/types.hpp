@@ -15,11 +15,17 @@ inline constexpr std::array<std::string_view, kAgeBands> kAgeBandNames = {
 inline constexpr std::array<std::string_view, kNeedLevels> kNeedLevelNames = {"well", "light",
                                                                               "basic", "heavy"};
 
-inline int age_band_of(int age) {
-  int band = 0;
-  while (band + 1 < kAgeBands && age >= kAgeBandStart[band + 1]) ++band;
-  return band;
-}
+// The age band of an age in years (a table: this sits in every resident loop).
+inline constexpr std::array<std::uint8_t, 256> kAgeBandOfAge = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int age = 0; age < 256; ++age) {
+    int band = 0;
+    while (band + 1 < kAgeBands && age >= kAgeBandStart[band + 1]) ++band;
+    table[age] = static_cast<std::uint8_t>(band);
+  }
+  return table;
+}();
+inline int age_band_of(int age) { return kAgeBandOfAge[static_cast<std::uint8_t>(age < 0 ? 0 : age > 255 ? 255 : age)]; }
 
 enum class Sector : std::uint8_t { public_sector = 0, private_sector = 1, third_sector = 2 };
 inline constexpr int kSectors = 3;

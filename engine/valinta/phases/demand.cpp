@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -49,11 +50,13 @@ void run_demand(Simulation& sim) {
   std::vector<double> induced(sim.producers.size());
   for (std::size_t j = 0; j < induced.size(); ++j)
     induced[j] = 1.0 + incentive * std::max(0.0, 1.0 - sim.producers[j].expected_wait_weeks);
-  std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{};
+  std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{}, exp_rate{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc)
+      for (int ohc = 0; ohc < 2; ++ohc) {
         rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks;
+        exp_rate[level][band][ohc] = std::exp(-rate[level][band][ohc]);
+      }
 
   const std::size_t P = sim.producers.size();
   const std::int64_t n = static_cast<std::int64_t>(r.size());
@@ -65,9 +68,13 @@ void run_demand(Simulation& sim) {
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const int level = r.need[i];
-      const double lambda = rate[level][age_band_of(r.age[i])][(r.flags[i] & Residents::kOhc) ? 1 : 0] *
-                            sim.zones[r.zone[i]].demand_factor * induced[r.listed[i]];
-      const int contacts = poisson_from_uniform(lambda, sim.rng.uniforms(Stream::demand, i, t)[0]);
+      const int band = age_band_of(r.age[i]);
+      const int ohc = (r.flags[i] & Residents::kOhc) ? 1 : 0;
+      const double factor = sim.zones[r.zone[i]].demand_factor * induced[r.listed[i]];
+      const double lambda = rate[level][band][ohc] * factor;
+      const double u = sim.rng.uniforms(Stream::demand, i, t)[0];
+      const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])
+                                         : poisson_from_uniform(lambda, u);
       if (contacts == 0) continue;
       const std::uint16_t j = r.listed[i];
       local[j * kNeedLevels + level] += contacts;

@@ -174,7 +174,9 @@ void run_record(Simulation& sim) {
   // --- by zone: where residents of each zone are listed, away from their home station
   const Residents& r = sim.residents;
   std::vector<std::int64_t> away(Z * kSectors, 0);
-  for (std::size_t z = 0; z < Z; ++z) {
+  const std::int64_t zones = static_cast<std::int64_t>(Z);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
+  for (std::int64_t z = 0; z < zones; ++z) {
     if (!sim.zones[z].in_pilot) continue;  // only pilot residents can be away from home
     const std::size_t first = sim.zones[z].first_resident, last = first + sim.zones[z].n_residents;
     for (std::size_t i = first; i < last; ++i)

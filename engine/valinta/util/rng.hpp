@@ -95,8 +95,9 @@ class KeyedEngine {
 };
 
 // Poisson by inversion from one uniform: exact for the small weekly rates of M2.
-inline int poisson_from_uniform(double lambda, double u) {
-  double p = std::exp(-lambda);
+// `exp_minus_lambda` is exp(-lambda), passed in when it is tabulated.
+inline int poisson_from_uniform(double lambda, double u, double exp_minus_lambda) {
+  double p = exp_minus_lambda;
   double cdf = p;
   int k = 0;
   while (u > cdf && k < 64) {
@@ -106,6 +107,7 @@ inline int poisson_from_uniform(double lambda, double u) {
   }
   return k;
 }
+inline int poisson_from_uniform(double lambda, double u) { return poisson_from_uniform(lambda, u, std::exp(-lambda)); }
 
 // Standard Gumbel from one uniform.
 inline double gumbel_from_uniform(double u) { return -std::log(-std::log(u)); }
