@@ -148,7 +148,7 @@ TEST(ChoiceRulesLever, OptInKeepsEveryoneHomeAndNearestListsEligibleResidentsAtT
 // entrant's empty slot) gets nobody at the pilot's start, even where it is the nearest.
 TEST(ChoiceRulesLever, NearestAssignmentOnlyListsAtOpenProducers) {
   const std::string later =
-      "  - {name: Later, sector: private, zone: A, lat: 62.26, lon: 25.78, opens: " + test::date_of_week(10) + "}\n";
+      "  - {name: Later, sector: private, zone: A, lat: 62.26, lon: 25.78, capacity_per_week: 100, opens: " + test::date_of_week(10) + "}\n";
   // The second chain's slots lie a little north of the zone centres.
   const std::string market =
       "market: {enabled: true, min_zone_population: 1000, entry_hurdle: 1e9}\n"

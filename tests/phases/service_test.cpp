@@ -277,10 +277,20 @@ TEST(Service, UnmetNeedLastsUnmetWeeks) {
   expect_unmet_need_lasts(8, 1);
 }
 
-// Known limitation: the per-resident counter is 8 bits, so with daily steps the effect is cut
-// at 255 days (about 36 weeks) without a warning. Enable when the counter is widened or the
-// scenario is refused.
-TEST(Service, DISABLED_UnmetNeedLastsUnmetWeeksBeyond36WeeksWithDailySteps) { expect_unmet_need_lasts(52, 1); }
+// The per-resident counter holds at most 255 steps, so a longer effect is refused when the
+// scenario is loaded rather than cut short without a word (52 weeks of daily steps = 364).
+TEST(Service, UnmetNeedLongerThanTheCounterIsRefused) {
+  std::string yaml = single_queue_yaml(100, 0.1, 8);
+  yaml.replace(yaml.find("step_days: 7"), 12, "step_days: 1");
+  yaml.replace(yaml.find("down_rate: [0, 0, 0]}"), 21, "down_rate: [0, 0, 0], unmet_weeks: 52}");
+  try {
+    test::scenario_from_yaml(yaml);
+    ADD_FAILURE() << "a 52-week unmet-need effect with daily steps was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs.unmet_weeks: must be at most 36 weeks"), std::string::npos) << e.what();
+  }
+  expect_unmet_need_lasts(36, 1);  // 252 daily steps still fit
+}
 
 // Contacts still waiting when they reach queue_max_weeks all go to emergency; the share within
 // the care guarantee counts exactly the visits served within care_guarantee_days.

@@ -95,7 +95,7 @@ TEST(LoaderErrors, WrongType) {
 // Known bug (scenario/yaml_values.cpp, range_text): a range open at its lower end, such as
 // service.experience_weight in (0, 1], is described as "between 0 and 1", so rejecting 0 reads
 // "must be between 0 and 1 (got '0')". Enable when the message names the open end.
-TEST(LoaderErrors, DISABLED_HalfOpenRangeMessageNamesItsOpenEnd) {
+TEST(LoaderErrors, HalfOpenRangeMessageNamesItsOpenEnd) {
   expect_one_error(kZone + "service: {experience_weight: 0}\n", "service.experience_weight", "> 0");
 }
 

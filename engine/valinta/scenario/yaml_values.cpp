@@ -114,7 +114,7 @@ namespace {
 std::string range_text(const Range& r) {
   const bool has_min = std::isfinite(r.min);
   const bool has_max = std::isfinite(r.max);
-  if (has_min && has_max && r.min_open) return fmt::format("greater than {} and at most {}", r.min, r.max);
+  if (has_min && has_max && r.min_open) return fmt::format("> {} and <= {}", r.min, r.max);
   if (has_min && has_max) return fmt::format("between {} and {}", r.min, r.max);
   if (has_min) return fmt::format("{} {}", r.min_open ? ">" : ">=", r.min);
   if (has_max) return fmt::format("<= {}", r.max);
