@@ -149,7 +149,7 @@ void each_resident_array(Residents& r, F&& f) {
 void write_checkpoint(const Simulation& sim, const std::filesystem::path& path) {
   Out out;
   CheckpointHeader h;
-  h.resolved_scenario = resolved_yaml(sim.scenario);
+  h.resolved_scenario = resolved_yaml(sim.initial);  // rule changes are replayed on resume
   h.source_text = sim.scenario.source_text;
   h.source_path = sim.scenario.source.string();
   h.seed = sim.options.seed;

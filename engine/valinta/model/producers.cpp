@@ -121,8 +121,8 @@ void build_producers(Simulation& sim) {
     p.queue.assign(static_cast<std::size_t>(sim.queue_steps) * kNeedLevels, 0);
     p.published_quality = spec.quality;
     std::int64_t day = 0;
-    if (!spec.opens.empty() && parse_iso_date(spec.opens, day)) p.open_step = static_cast<int>(step_of_day(s, day));
-    if (!spec.closes.empty() && parse_iso_date(spec.closes, day)) p.close_step = static_cast<int>(step_of_day(s, day));
+    if (!spec.opens.empty() && parse_iso_date(spec.opens, day)) p.open_step = static_cast<int>(step_containing_day(s, day));
+    if (!spec.closes.empty() && parse_iso_date(spec.closes, day)) p.close_step = static_cast<int>(step_containing_day(s, day));
     p.active = p.open_step <= 0;
     sim.producers.push_back(std::move(p));
   }

@@ -51,7 +51,7 @@ void StepFlows::reset(std::size_t producers, std::size_t zones, std::size_t queu
 }
 
 Simulation::Simulation(const Scenario& s, RunOptions opts)
-    : scenario(s), options(opts), rng(opts.seed, opts.replication) {
+    : scenario(s), initial(s), options(opts), rng(opts.seed, opts.replication) {
   queue_steps = std::max(2, static_cast<int>(std::ceil(s.service.queue_max_weeks * 7.0 /
                                                        static_cast<double>(s.time.step_days))) + 1);
   const std::set<std::string> pilot(s.pilot.zones.begin(), s.pilot.zones.end());

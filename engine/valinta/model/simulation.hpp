@@ -84,6 +84,7 @@ class Simulation {
   void step();
 
   Scenario scenario;  // a copy: scheduled rule changes modify it during the run
+  Scenario initial;   // the scenario as the run started (checkpoints rebuild from it)
   RunOptions options;
   CounterRng rng;
   int t = 0;             // the current step

@@ -116,8 +116,12 @@ double expected_fee(const Simulation& sim, std::size_t j) {
   const Producer& p = sim.producers[j];
   const PaymentParams& pay = sim.scenario.payment;
   const int k = static_cast<int>(p.sector);
-  const double doctor = pay.fees_by_sector ? pay.client_fee_doctor_eur_by_sector[k] : pay.client_fee_doctor_eur;
-  const double nurse = pay.fees_by_sector ? pay.client_fee_nurse_eur_by_sector[k] : pay.client_fee_nurse_eur;
+  double doctor = pay.fees_by_sector ? pay.client_fee_doctor_eur_by_sector[k] : pay.client_fee_doctor_eur;
+  double nurse = pay.fees_by_sector ? pay.client_fee_nurse_eur_by_sector[k] : pay.client_fee_nurse_eur;
+  if (p.sector != Sector::public_sector && pay.voucher_services != "none") {  // vouchers: the co-payment
+    if (pay.voucher_services == "doctor" || pay.voucher_services == "all") doctor = pay.voucher_copayment_eur;
+    if (pay.voucher_services == "nurse" || pay.voucher_services == "all") nurse = pay.voucher_copayment_eur;
+  }
   return p.doctor_share * doctor + (1 - p.doctor_share) * nurse;
 }
 

@@ -201,7 +201,11 @@ Forecast forecast(const Simulation& sim, std::size_t j) {
     const Zone& zone = sim.zones[z];
     if (!zone.in_pilot || std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
     zones.push_back(z);
-    catchment += zone.n_residents;
+  }
+  for (const std::size_t z : zones) {  // the eligible residents of those zones
+    const Zone& zone = sim.zones[z];
+    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i)
+      if (r.flags[i] & Residents::kEligible) ++catchment;
   }
   Forecast out;
   if (catchment == 0) return out;
@@ -210,8 +214,8 @@ Forecast forecast(const Simulation& sim, std::size_t j) {
   std::int64_t seen = 0;
   for (const std::size_t z : zones) {
     const Zone& zone = sim.zones[z];
-    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i, ++seen) {
-      if (seen % stride != 0 || !(r.flags[i] & Residents::kEligible)) continue;
+    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i) {
+      if (!(r.flags[i] & Residents::kEligible) || seen++ % stride != 0) continue;
       sampled += 1;
       probability_sum += choice_probability(sim, i, j);
       visits_rate += demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);

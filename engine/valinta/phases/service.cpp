@@ -183,12 +183,13 @@ void resolve_residents(Simulation& sim) {
     const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
     const std::int64_t before = f.cohort_before[k];
     double score = 0;
-    bool resolved = true, unmet = false;
+    bool resolved = true, unmet = false, served_here = false;
     if (before > 0) {
       const double u = sim.rng.uniforms(Stream::service_outcome, i, t)[0] * static_cast<double>(before);
       const double diverted = static_cast<double>(f.cohort_diverted[k]);
       const double served = static_cast<double>(f.cohort_served[k]);
       if (u < served) {
+        served_here = true;
         const double wait_weeks = a * step_weeks;
         unmet = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
         score = sim.producers[j].spec.quality - sp.experience_wait_per_week * wait_weeks;
@@ -207,7 +208,7 @@ void resolve_residents(Simulation& sim) {
     }
     if (r.flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
       ++plan_contacts;
-      if (score > sp.experience_diverted && j == r.listed[i] && !unmet) ++plan_continuous;
+      if (served_here && j == r.listed[i] && !unmet) ++plan_continuous;
     }
     const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
     r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));

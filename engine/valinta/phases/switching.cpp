@@ -22,7 +22,8 @@ void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchRea
   ++f.switches_by_income_decile[r.income_decile[i] - 1];
   ++f.switches_by_zone[r.zone[i]];
   r.listed[i] = to;
-  if (reason == SwitchReason::assignment) return;  // not the resident's own choice: no lock-in
+  // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
+  if (reason == SwitchReason::assignment || reason == SwitchReason::closure) return;
   r.listed_since[i] = static_cast<std::int16_t>(sim.t);
   if (r.switches[i] < 255) ++r.switches[i];
   if (r.switches_this_year[i] < 255) ++r.switches_this_year[i];

@@ -229,7 +229,14 @@ void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::W
       for (auto it = value.begin(); it != value.end(); ++it) {
         const std::string param_key = it->first.Scalar();
         const Param* param = params.find(param_key);
-        for (const char* fixed : {"time.", "population.", "pilot.", "producers_default.", "seed", "name", "description"})
+        // Settings read only when the run is set up (geography, queues, the population, risk
+        // normalisation, the market's sites and pool) cannot change during it.
+        for (const char* fixed : {"time.", "population.", "pilot.", "producers_default.", "seed", "name", "description",
+                                  "service.capacity_ratio", "service.queue_max_weeks", "service.doctor_share",
+                                  "choice.max_travel_min", "choice.travel_base_min", "choice.detour_factor",
+                                  "choice.speed_kmh", "choice.word_of_mouth_noise_sd", "payment.risk_weight",
+                                  "rules.risk_adjustment", "market.enabled", "market.min_zone_population",
+                                  "workforce.free_share"})
           if (param != nullptr && param_key.rfind(fixed, 0) == 0) {
             where.error(it->first, key + ".set." + param_key,
                         "cannot change during a run (rules, behaviour and module parameters can)");

@@ -7,6 +7,11 @@ std::int64_t step_of_day(const Scenario& s, std::int64_t day) {
   return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;
 }
 
+std::int64_t step_containing_day(const Scenario& s, std::int64_t day) {
+  const std::int64_t offset = day - s.start_day;
+  return offset <= 0 ? 0 : offset / s.time.step_days;
+}
+
 void declare_scenario_params(ParamRegistry& r, Scenario& s) {
   r.text("name", s.name, "unnamed", {"short name of the scenario, stored in the results", "", ""});
   r.text("description", s.description, "", {"what the scenario represents", "", ""});

@@ -69,8 +69,12 @@ struct Scenario {
   double step_weeks() const { return static_cast<double>(time.step_days) / 7.0; }
 };
 
-// The step a calendar day falls in (0 for days before the start).
+// The first step that starts on or after a calendar day (0 for days before the start): where a
+// period that begins on that day begins.
 std::int64_t step_of_day(const Scenario& s, std::int64_t day);
+// The step whose days contain a calendar day (0 for days before the start): when an event dated
+// that day happens.
+std::int64_t step_containing_day(const Scenario& s, std::int64_t day);
 
 // Declares every scalar parameter of the scenario on `registry`, bound to `s`.
 void declare_scenario_params(ParamRegistry& registry, Scenario& s);

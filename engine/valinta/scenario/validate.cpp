@@ -122,7 +122,7 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     const std::string key = fmt::format("events[{}]", i);
     std::int64_t day = 0;
     if (parse_iso_date(e.date, day)) {
-      e.step = step_of(day);
+      e.step = step_containing_day(s, day);
       if (day < s.start_day || day >= s.start_day + horizon_days)
         error(key + ".date", fmt::format("must be inside the simulated horizon ({} to {}; got {})", s.time.start_date,
                                          format_iso_date(s.start_day + horizon_days - 1), e.date));
