@@ -65,7 +65,17 @@ void expect_reproducible(const Case& c, const fs::path& dir, const std::string& 
 // The built-in default scenario at full size (272,617 residents, weekly steps).
 TEST(Reproducibility, DefaultScenario) {
   const ScratchDir scratch("repro-default");
-  expect_reproducible({"", "20170202"}, scratch.path());
+  expect_reproducible({"", "20170202"}, scratch.path(), "4");
+}
+
+// A rule set with every module on (market entry and exit, customer plans, events): 1, 2 and 4
+// threads give the same file.
+TEST(Reproducibility, RuleSetWithMarketAndPlans) {
+  const ScratchDir scratch("repro-market");
+  const fs::path file = scratch.path() / "market.yaml";
+  write_text(file, "extends: " + (fs::path(VALINTA_SOURCE_DIR) / "scenarios" / "bill-2018.yaml").string() +
+                       "\nplans: {prob_per_week: 0.02}\npopulation: {scale: 0.2}\n");
+  expect_reproducible({quoted(file), "5"}, scratch.path(), "4");
 }
 
 // A small region stepped daily; three threads split its residents unevenly.
