@@ -42,7 +42,7 @@ class Out {
   template <typename T>
   void vec(const std::vector<T>& v) {
     pod<std::uint64_t>(v.size());
-    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    if (!v.empty()) bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   const std::string& bytes() const { return bytes_; }
 
@@ -75,7 +75,7 @@ class In {
       throw std::runtime_error(fmt::format("{}: holds {} entries where this run has {}", where_, n, expected));
     need(n * sizeof(T));
     v.resize(n);
-    std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));
     at_ += n * sizeof(T);
   }
 
