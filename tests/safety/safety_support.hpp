@@ -37,16 +37,6 @@ inline std::string shell_quoted(const std::string& text) {
 }
 inline std::string shell_quoted(const fs::path& path) { return shell_quoted(path.string()); }
 
-inline CliResult run_shell(const std::string& command) {
-  CliResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 // A fresh directory for one test, removed with everything in it when the test ends (also when an
 // assertion ends it early).

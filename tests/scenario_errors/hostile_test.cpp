@@ -27,16 +27,6 @@ std::string shell_quoted(const fs::path& path) {
   return out + "'";
 }
 
-CliResult run_shell(const std::string& command) {
-  CliResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 // "prlimit --as=1000000000 " when the CLI runs under it (not, e.g., in an AddressSanitizer build,
 // which reserves terabytes of address space), else "".

@@ -30,11 +30,10 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs the valinta executable with `args` (a shell-quoted string).
-inline CliResult run_cli(const std::string& args) {
-  const std::string command = std::string(VALINTA_CLI) + " " + args + " 2>&1";
+// Runs a shell command, capturing its standard output and error together.
+inline CliResult run_shell(const std::string& command) {
   CliResult result;
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return result;
   char buffer[4096];
   for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.output.append(buffer, n);
@@ -42,6 +41,9 @@ inline CliResult run_cli(const std::string& args) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
+
+// Runs the valinta executable with `args` (a shell-quoted string).
+inline CliResult run_cli(const std::string& args) { return run_shell(std::string(VALINTA_CLI) + " " + args); }
 
 // A fresh empty directory under the build tree's temporary area.
 inline std::filesystem::path fresh_dir(const std::string& name) {

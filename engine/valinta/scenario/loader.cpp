@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include "valinta/scenario/data_files.hpp"
 #include "valinta/scenario/validate.hpp"
@@ -380,44 +381,30 @@ std::string resolved_yaml(const Scenario& scenario) {
       }
     }
   };
-  out << YAML::Key << "producers" << YAML::Value << YAML::BeginSeq;
-  for (const auto& spec : scenario.producers) {
-    ProducerSpec fields;
-    ParamRegistry registry_of_fields;
-    declare_producer_fields(registry_of_fields, fields);
-    fields = spec;
-    out << YAML::Flow << YAML::BeginMap;
-    emit_fields(registry_of_fields);
-    out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
-  out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
-  for (const auto& spec : scenario.events) {
-    EventSpec fields;
-    ParamRegistry registry_of_fields;
-    declare_event_fields(registry_of_fields, fields);
-    fields = spec;
-    out << YAML::Flow << YAML::BeginMap;
-    emit_fields(registry_of_fields);
-    if (!spec.set.empty()) {
-      out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
-      for (const auto& [key, value] : spec.set) out << YAML::Key << key << YAML::Value << YAML::Load(value);
+  // One list of records: each entry's fields through a registry bound to a copy of it.
+  auto emit_list = [&](const char* name, const auto& list, auto declare, auto extra) {
+    out << YAML::Key << name << YAML::Value << YAML::BeginSeq;
+    for (const auto& spec : list) {
+      std::remove_cvref_t<decltype(spec)> fields;
+      ParamRegistry registry_of_fields;
+      declare(registry_of_fields, fields);
+      fields = spec;
+      out << YAML::Flow << YAML::BeginMap;
+      emit_fields(registry_of_fields);
+      extra(spec);
       out << YAML::EndMap;
     }
+    out << YAML::EndSeq;
+  };
+  const auto nothing = [](const auto&) {};
+  emit_list("producers", scenario.producers, declare_producer_fields, nothing);
+  emit_list("events", scenario.events, declare_event_fields, [&](const EventSpec& spec) {
+    if (spec.set.empty()) return;
+    out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
+    for (const auto& [key, value] : spec.set) out << YAML::Key << key << YAML::Value << YAML::Load(value);
     out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
-  out << YAML::Key << "chains" << YAML::Value << YAML::BeginSeq;
-  for (const auto& spec : scenario.chains) {
-    ChainSpec fields;
-    ParamRegistry registry_of_fields;
-    declare_chain_fields(registry_of_fields, fields);
-    fields = spec;
-    out << YAML::Flow << YAML::BeginMap;
-    emit_fields(registry_of_fields);
-    out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
+  });
+  emit_list("chains", scenario.chains, declare_chain_fields, nothing);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
