@@ -1,5 +1,8 @@
 // valinta: the command line. Thin by design: it parses arguments and calls the library.
 //   valinta run [SCENARIO] [-o FILE] [--seed N] [--threads N] [--set KEY=VALUE]... [--overwrite]
+//               [--replications R] [--profile] [--checkpoint FILE] [--resume FILE]
+//   valinta compare A.yaml B.yaml [C.yaml ...] --replications R [-o FILE]
+//   valinta sweep SWEEP.yaml [-o FILE]
 //   valinta validate FILE...
 //   valinta show FILE
 //   valinta schema | valinta reference
@@ -26,12 +29,15 @@
 #include "valinta/scenario/reference.hpp"
 #include "valinta/version.hpp"
 
+#include "common.hpp"
+#include "progress.hpp"
+#include "study_commands.hpp"
+
 namespace fs = std::filesystem;
 
-namespace {
+using namespace valinta::cli;
 
-constexpr int kExitFailure = 1;
-constexpr int kExitBadInput = 2;
+namespace {
 
 struct RunArgs {
   std::string scenario;
@@ -41,41 +47,16 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool overwrite = false;
   bool quiet = false;
+  bool profile = false;
+  int replications = 1;
   std::string checkpoint;
   int checkpoint_every = 10;
   std::string resume;
 };
 
-// SIGINT and SIGTERM ask the run to stop after the current step.
-std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal.store(sig); }
-
-std::string command_line(int argc, char** argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
-  return s;
-}
-
-// results/<scenario>-<UTC time>.h5, numbered if that exists already.
-fs::path default_output(const std::string& scenario_name) {
-  // The scenario's name, reduced to characters that are safe in a file name.
-  std::string name;
-  for (const char c : scenario_name)
-    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') && !(name.empty() && c == '.') ? c : '_';
-  if (name.empty()) name = "results";
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
-  fs::path path = fs::path("results") / fmt::format("{}-{}.h5", name, stamp);
-  for (int k = 2; fs::exists(path); ++k) path = fs::path("results") / fmt::format("{}-{}-{}.h5", name, stamp, k);
-  return path;
-}
-
 int run(const RunArgs& args, const std::string& cmdline) {
   // From the start, SIGINT and SIGTERM stop the run cleanly (checked after set-up and each step).
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGXFSZ, SIG_IGN);  // over a file-size limit, writes fail with an error we report
+  catch_stop_signals();
   // The scenario: from a file, or as it was when a checkpointed run started.
   valinta::Scenario scenario;
   std::optional<valinta::CheckpointHeader> resume;
@@ -101,20 +82,9 @@ int run(const RunArgs& args, const std::string& cmdline) {
   const std::uint64_t seed = resume ? resume->seed : args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
 
   // Refuse a run that cannot fit in memory before allocating anything.
-  const valinta::MemoryPlan plan = valinta::plan_memory(scenario, args.threads > 0 ? args.threads : 2);
-  const std::int64_t available = valinta::available_memory_bytes();
-  if (available > 0 && plan.total() > available) {
-    fmt::print(stderr, "error: this run needs about {}, but only {:.0f} MiB of memory is available; "
-               "simulate fewer residents (population.scale) or use a larger machine\n",
-               plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0));
-    return kExitBadInput;
-  }
+  if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
 
-  fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
-  if (args.output.empty()) {
-    std::error_code ec;
-    fs::create_directories(out.parent_path(), ec);
-  }
+  const fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
   try {
     // Open the output first: an unwritable path or an existing file fails before the run.
     valinta::output::H5File file(out, args.overwrite);
@@ -127,38 +97,36 @@ int run(const RunArgs& args, const std::string& cmdline) {
                  valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(), steps,
                  scenario.time.step_days, seed, sim.threads(),
                  resume ? fmt::format(", resuming after step {}", sim.t) : "");
-    const bool tty = isatty(fileno(stderr)) && !args.quiet;
     if (const int sig = g_signal.load(); sig != 0) {
-      fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
-                 sig == SIGINT ? "SIGINT" : "SIGTERM");
+      fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n", signal_name(sig));
       return 128 + sig;
     }
+    Progress progress(Progress::detect(args.quiet), steps, static_cast<std::int64_t>(sim.residents.size()));
+    progress.update(sim.t);
     while (sim.t < steps) {
       sim.step();
-      if (tty) fmt::print(stderr, "\r  step {}/{}", sim.t, steps);
+      progress.update(sim.t);
       const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
       if (due && sim.t < steps) valinta::write_checkpoint(sim, args.checkpoint);
       if (const int sig = g_signal.load(); sig != 0 && sim.t < steps) {
-        if (tty) fmt::print(stderr, "\r\033[K");
+        progress.finish();
         fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
-                   sig == SIGINT ? "SIGINT" : "SIGTERM", sim.t, steps,
+                   signal_name(sig), sim.t, steps,
                    args.checkpoint.empty() ? ""
                                            : fmt::format(" (continue with: valinta run --resume {} -o {})",
                                                          args.checkpoint, out.string()));
         return 128 + sig;  // the temporary file is removed as `file` goes out of scope
       }
     }
-    if (tty) fmt::print(stderr, "\r\033[K");
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    progress.finish();
+    default_stop_signals();
     const valinta::Summary summary = valinta::summarise(sim);
     valinta::write_results(file, sim, {cmdline, seed, sim.threads()}, summary);
     file.commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!args.quiet) {
-      fmt::print("{}", valinta::format_summary(summary));
-      fmt::print("finished in {:.2f} s\n", seconds);
-    }
+    if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
+    if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, seconds));
+    if (!args.quiet) fmt::print("finished in {:.2f} s\n", seconds);
     fmt::print("results: {}\n", out.string());
     return 0;
   } catch (const valinta::ScenarioError& e) {
@@ -223,6 +191,42 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
   run_cmd->add_option("--resume", args.resume,
                       "Continue a run from its checkpoint; the results equal those of an uninterrupted run");
+  run_cmd->add_option("--replications", args.replications,
+                      "Run R replications (independent random numbers from the seed) into one file with a "
+                      "replication axis, and report the mean and 95 % interval of each summary indicator")
+      ->check(CLI::Range(1, 100000));
+  run_cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
+
+  StudyArgs compare_args;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run scenarios side by side with common random numbers and report paired differences");
+  compare_cmd->add_option("scenarios", compare_args.scenarios, "Scenario YAML files; the first is the baseline")
+      ->required()->expected(2, 1000);
+  compare_cmd->add_option("--replications", compare_args.replications,
+                          "Replications of each scenario (replication r uses the same seed in every scenario)")
+      ->required()->check(CLI::Range(2, 100000));
+  compare_cmd->add_option("-o,--output", compare_args.output,
+                          "Comparison file to write (HDF5; default: results/comparison-<time>.h5)");
+  compare_cmd->add_option("--seed", compare_args.seed, "Random seed (default: the baseline scenario's `seed`)")
+      ->check(CLI::Range(0.0, 4294967295.0));
+  compare_cmd->add_option("--threads", compare_args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  compare_cmd->add_option("--set", compare_args.sets, "Override a parameter in every scenario (repeatable)");
+  compare_cmd->add_flag("--overwrite", compare_args.overwrite, "Replace the comparison file if it exists");
+  compare_cmd->add_flag("-q,--quiet", compare_args.quiet, "No progress; print the table and the path of the file");
+  compare_cmd->add_flag("--profile", compare_args.profile, "Print the wall time spent in each phase");
+
+  StudyArgs sweep_args;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a design over scenario parameters (grid, Latin hypercube, Sobol) into one file");
+  sweep_cmd->add_option("sweep", sweep_args.scenarios, "Sweep YAML file (see docs/sweeps.md)")->required()->expected(1);
+  sweep_cmd->add_option("-o,--output", sweep_args.output, "Sweep file to write (HDF5; default: results/sweep-<time>.h5)");
+  sweep_cmd->add_option("--seed", sweep_args.seed, "Random seed (default: the sweep's `seed`, else the scenario's)")
+      ->check(CLI::Range(0.0, 4294967295.0));
+  sweep_cmd->add_option("--threads", sweep_args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  sweep_cmd->add_option("--set", sweep_args.sets, "Override a parameter in every run (repeatable)");
+  sweep_cmd->add_flag("--overwrite", sweep_args.overwrite, "Replace the sweep file if it exists");
+  sweep_cmd->add_flag("-q,--quiet", sweep_args.quiet, "No progress; print only the path of the file");
+  sweep_cmd->add_flag("--profile", sweep_args.profile, "Print the wall time spent in each phase");
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
@@ -245,7 +249,20 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
   }
+  if (*run_cmd && args.replications > 1) {
+    if (!args.checkpoint.empty() || !args.resume.empty()) {
+      fmt::print(stderr, "error: --checkpoint and --resume are for a single run, not --replications\n");
+      return kExitBadInput;
+    }
+    const StudyArgs study{args.scenario.empty() ? std::vector<std::string>{} : std::vector<std::string>{args.scenario},
+                          args.output, args.seed, args.threads, args.replications, args.sets, args.overwrite,
+                          args.quiet, args.profile, command_line(argc, argv)};
+    return run_replications(study);
+  }
   if (*run_cmd) return run(args, command_line(argc, argv));
+  compare_args.command_line = sweep_args.command_line = command_line(argc, argv);
+  if (*compare_cmd) return compare(compare_args);
+  if (*sweep_cmd) return sweep(sweep_args);
   if (*validate_cmd) return validate(validate_files);
   if (*show_cmd) return show(show_file, show_sets);
   if (*schema_cmd) {

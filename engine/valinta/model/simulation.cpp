@@ -2,13 +2,21 @@
 
 #include <omp.h>
 
+#include <array>
+#include <chrono>
 #include <cmath>
 #include <set>
 
+#include "valinta/phases/choice.hpp"
+#include "valinta/phases/demand.hpp"
 #include "valinta/phases/events.hpp"
 #include "valinta/phases/market.hpp"
+#include "valinta/phases/needs.hpp"
+#include "valinta/phases/payment.hpp"
 #include "valinta/phases/plans.hpp"
 #include "valinta/phases/record.hpp"
+#include "valinta/phases/referral.hpp"
+#include "valinta/phases/service.hpp"
 
 namespace valinta {
 
@@ -80,21 +88,40 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
 }
 
 int Simulation::threads() const {
-  return options.threads > 0 ? options.threads : omp_get_max_threads();
+  return options.threads > 0 ? options.threads : default_threads();
 }
+
+int Simulation::default_threads() { return omp_get_max_threads(); }
+
+namespace {
+// The phases of one step (MODEL.md section 3), in order.
+struct Phase {
+  const char* name;
+  void (*run)(Simulation&);
+};
+constexpr std::array<Phase, kPhaseCount> kPhases = {{
+    {"events", run_events},      // 1. scheduled events, the pilot's timeline, publication of indicators
+    {"needs", run_needs},        // 2. M1 need-level transitions
+    {"plans", run_plans},        //    M8 customer plans for heavy users
+    {"demand", run_demand},      // 3. M2 care contacts join their producer's queue
+    {"service", run_service},    // 4. M3 FIFO service within capacity, waits, emergency diversion
+    {"referral", run_referral},  // 5. M4 referrals to specialised care
+    {"choice", run_choice},      // 6. M5 review and switching
+    {"payment", run_payment},    // 7. M6 payments and producer finances
+    {"market", run_market},      // 8. M7 market entry, exit, capacity and workforce
+    {"record", run_record},      // 9. M9 indicators of this step
+}};
+}  // namespace
+
+const char* phase_name(int phase) { return kPhases[static_cast<std::size_t>(phase)].name; }
 
 void Simulation::step() {
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
-  run_events(*this);    // 1. scheduled events, the pilot's timeline, publication of indicators
-  run_needs(*this);     // 2. M1 need-level transitions
-  run_plans(*this);     //    M8 customer plans for heavy users
-  run_demand(*this);    // 3. M2 care contacts join their producer's queue
-  run_service(*this);   // 4. M3 FIFO service within capacity, waits, emergency diversion
-  run_referral(*this);  // 5. M4 referrals to specialised care
-  run_choice(*this);    // 6. M5 review and switching
-  run_payment(*this);   // 7. M6 payments and producer finances
-  run_market(*this);    // 8. M7 market entry, exit, capacity and workforce
-  run_record(*this);    // 9. M9 indicators of this step
+  for (std::size_t k = 0; k < kPhases.size(); ++k) {
+    const auto start = std::chrono::steady_clock::now();
+    kPhases[k].run(*this);
+    phase_seconds[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
   ++t;
 }
 

@@ -74,6 +74,10 @@ struct StepFlows {
   void reset(std::size_t producers, std::size_t zones, std::size_t queue_steps);
 };
 
+// The phases of a step, in the order they run; phase_name(k) names phase k.
+constexpr int kPhaseCount = 10;
+const char* phase_name(int phase);
+
 class Simulation {
  public:
   Simulation(const Scenario& scenario, RunOptions options);
@@ -91,6 +95,7 @@ class Simulation {
   int queue_steps = 0;   // length of the cohort ring
   double risk_normaliser = 1.0;
   double workforce_free_fte = 0;  // staff in the region not employed by any producer (M7)
+  std::array<double, kPhaseCount> phase_seconds{};  // wall time spent in each phase (--profile)
   std::vector<std::string> event_log;  // dated, readable record of scheduled and market events
 
   std::vector<Zone> zones;
@@ -103,6 +108,7 @@ class Simulation {
     return t >= scenario.pilot_start_step && t < scenario.pilot_end_step;
   }
   int threads() const;
+  static int default_threads();  // all cores, or OMP_NUM_THREADS
 };
 
 }  // namespace valinta

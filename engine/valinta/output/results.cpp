@@ -115,50 +115,73 @@ std::string format_summary(const Summary& s) {
   return out;
 }
 
-void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary) {
-  const Scenario& sc = sim.scenario;
-  const Recorder& rec = sim.recorder;
+RunSetup describe_setup(const Simulation& sim) {
+  RunSetup u;
+  u.steps = sim.recorder.steps();
+  u.step_days = sim.scenario.time.step_days;
+  u.start_day = sim.scenario.start_day;
+  for (const auto& p : sim.producers) {
+    u.producer_name.push_back(p.spec.name);
+    u.producer_sector.emplace_back(kSectorNames[static_cast<int>(p.sector)]);
+    u.producer_zone.push_back(sim.zones[p.zone].spec.name);
+    u.producer_owner.push_back(p.spec.owner);
+    u.producer_lat.push_back(p.lat);
+    u.producer_lon.push_back(p.lon);
+    u.producer_quality.push_back(p.spec.quality);
+    u.producer_doctor_share.push_back(p.doctor_share);
+  }
+  for (const auto& z : sim.zones) {
+    u.zone_name.push_back(z.spec.name);
+    u.zone_residents.push_back(z.n_residents);
+    u.zone_in_pilot.push_back(z.in_pilot ? 1 : 0);
+    u.zone_lat.push_back(z.spec.lat);
+    u.zone_lon.push_back(z.spec.lon);
+    std::int64_t e = 0;
+    for (std::size_t i = z.first_resident; i < z.first_resident + z.n_residents; ++i)
+      if (sim.residents.flags[i] & Residents::kEligible) ++e;
+    u.zone_eligible.push_back(e);
+  }
+  return u;
+}
+
+void write_header(output::H5File& file, const Scenario& sc, const RunInfo& info, std::string_view kind) {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-
-  file.attribute("/", "title", "Valinta simulation results");
+  file.attribute("/", "title", kind == "run" ? "Valinta simulation results" : fmt::format("Valinta {}", kind));
+  file.attribute("/", "kind", kind);
   file.attribute("/", "engine", "valinta");
   file.attribute("/", "engine_version", kVersion);
   file.attribute("/", "git_commit", kGitCommit);
   file.attribute("/", "scenario_name", sc.name);
   file.attribute("/", "scenario_file", sc.source.string());
   file.attribute("/", "seed", static_cast<std::int64_t>(info.seed));
-  file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));
   file.attribute("/", "threads", static_cast<std::int64_t>(info.threads));
   file.attribute("/", "command_line", info.command_line);
   file.attribute("/", "created", std::string(created));
   file.attribute("/", "step_days", static_cast<std::int64_t>(sc.time.step_days));
   file.attribute("/", "start_date", sc.time.start_date);
   file.attribute("/", "Conventions", "Valinta-1; n_ stocks, new_ flows per step");
+}
 
-  // Dimensions.
-  const std::size_t T = rec.steps();
-  std::vector<std::int64_t> steps(T);
-  std::vector<std::string> dates(T);
-  for (std::size_t k = 0; k < T; ++k) {
+void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zones) {
+  std::vector<std::int64_t> steps(u.steps);
+  std::vector<std::string> dates(u.steps);
+  for (std::size_t k = 0; k < u.steps; ++k) {
     steps[k] = static_cast<std::int64_t>(k);
-    dates[k] = format_iso_date(sc.start_day + static_cast<std::int64_t>(k) * sc.time.step_days);
+    dates[k] = format_iso_date(u.start_day + static_cast<std::int64_t>(k) * u.step_days);
   }
   file.dimension("step", steps, "1", "simulation step (its first day is in `date`)");
-  std::vector<std::string> producers, sectors, zones, reasons, bands, levels, kinds;
-  for (const auto& p : sim.producers) producers.push_back(p.spec.name);
+  file.variable("date", dates, "step", "ISO date of the first day of the step");
+  std::vector<std::string> sectors, reasons, bands, levels, kinds;
   for (const auto v : kSectorNames) sectors.emplace_back(v);
-  for (const auto& z : sim.zones) zones.push_back(z.spec.name);
   for (const auto v : kSwitchReasonNames) reasons.emplace_back(v);
   for (const auto v : kAgeBandNames) bands.emplace_back(v);
   for (const auto v : kNeedLevelNames) levels.emplace_back(v);
   for (const auto v : kPaymentKindNames) kinds.emplace_back(v);
   std::vector<std::int64_t> deciles(kIncomeDeciles);
   for (int d = 0; d < kIncomeDeciles; ++d) deciles[d] = d + 1;
-  file.dimension("producer", producers, "producer name");
   file.dimension("sector", sectors, "producer sector");
-  file.dimension("zone", zones, "zone (municipality)");
   file.dimension("switch_reason", reasons, "reason for a switch");
   file.dimension("age_band", bands, "age band (years)");
   file.dimension("income_decile", deciles, "1", "income decile (1 lowest)");
@@ -166,48 +189,45 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
   file.dimension("need_to", levels, "need level after the step");
   file.dimension("payment_kind", kinds, "kind of money flow");
   file.dimension("visit_kind", std::vector<std::string>{"doctor", "nurse"}, "kind of visit");
-
-  file.variable("date", dates, "step", "ISO date of the first day of the step");
+  if (!producers_and_zones) return;
 
   // Producers and zones as set up.
-  std::vector<std::string> producer_sector, producer_zone, producer_owner;
-  std::vector<double> lat, lon, quality, doctor_share;
-  for (const auto& p : sim.producers) {
-    producer_sector.emplace_back(kSectorNames[static_cast<int>(p.sector)]);
-    producer_zone.push_back(sim.zones[p.zone].spec.name);
-    producer_owner.push_back(p.spec.owner);
-    lat.push_back(p.lat);
-    lon.push_back(p.lon);
-    quality.push_back(p.spec.quality);
-    doctor_share.push_back(p.doctor_share);
-  }
-  file.variable("producer_sector", producer_sector, "producer", "sector of the producer");
-  file.variable("producer_zone", producer_zone, "producer", "zone of the producer");
-  file.variable("producer_owner", producer_owner, "producer", "owner or chain");
-  file.variable("producer_lat", lat, {"producer"}, "degrees_north", "producer latitude");
-  file.variable("producer_lon", lon, {"producer"}, "degrees_east", "producer longitude");
-  file.variable("producer_quality", quality, {"producer"}, "SD", "latent true quality");
-  file.variable("producer_doctor_share", doctor_share, {"producer"}, "1", "doctor share of visits");
-  std::vector<std::int64_t> zone_residents, zone_eligible, zone_pilot;
-  std::vector<double> zone_lat, zone_lon;
-  for (const auto& z : sim.zones) {
-    zone_residents.push_back(z.n_residents);
-    zone_pilot.push_back(z.in_pilot ? 1 : 0);
-    zone_lat.push_back(z.spec.lat);
-    zone_lon.push_back(z.spec.lon);
-    std::int64_t e = 0;
-    for (std::size_t i = z.first_resident; i < z.first_resident + z.n_residents; ++i)
-      if (sim.residents.flags[i] & Residents::kEligible) ++e;
-    zone_eligible.push_back(e);
-  }
-  file.variable("zone_residents", zone_residents, {"zone"}, "residents", "residents simulated");
-  file.variable("zone_eligible", zone_eligible, {"zone"}, "residents", "residents eligible to choose");
-  file.variable("zone_in_pilot", zone_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
-  file.variable("zone_lat", zone_lat, {"zone"}, "degrees_north", "zone centre latitude");
-  file.variable("zone_lon", zone_lon, {"zone"}, "degrees_east", "zone centre longitude");
+  file.dimension("producer", u.producer_name, "producer name");
+  file.dimension("zone", u.zone_name, "zone (municipality)");
+  file.variable("producer_sector", u.producer_sector, "producer", "sector of the producer");
+  file.variable("producer_zone", u.producer_zone, "producer", "zone of the producer");
+  file.variable("producer_owner", u.producer_owner, "producer", "owner or chain");
+  file.variable("producer_lat", u.producer_lat, {"producer"}, "degrees_north", "producer latitude");
+  file.variable("producer_lon", u.producer_lon, {"producer"}, "degrees_east", "producer longitude");
+  file.variable("producer_quality", u.producer_quality, {"producer"}, "SD", "latent true quality");
+  file.variable("producer_doctor_share", u.producer_doctor_share, {"producer"}, "1", "doctor share of visits");
+  file.variable("zone_residents", u.zone_residents, {"zone"}, "residents", "residents simulated");
+  file.variable("zone_eligible", u.zone_eligible, {"zone"}, "residents", "residents eligible to choose");
+  file.variable("zone_in_pilot", u.zone_in_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
+  file.variable("zone_lat", u.zone_lat, {"zone"}, "degrees_north", "zone centre latitude");
+  file.variable("zone_lon", u.zone_lon, {"zone"}, "degrees_east", "zone centre longitude");
+}
+
+void write_event_log(output::H5File& file, const std::vector<std::string>& log) {
+  if (log.empty()) return;
+  std::vector<std::int64_t> index(log.size());
+  for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int64_t>(k);
+  file.dimension("event", index, "1", "event number, in the order they happened");
+  file.variable("event_log", log, "event", "dated description of each event");
+}
+
+void write_scenario_texts(output::H5File& file, const Scenario& sc, const std::string& group) {
+  file.text(group + "/resolved", resolved_yaml(sc), "the scenario with every default written out (YAML)");
+  file.text(group + "/source", sc.source_text, "the scenario file as given (YAML)");
+}
+
+void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary) {
+  write_header(file, sim.scenario, info, "run");
+  file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));
+  write_axes(file, describe_setup(sim), true);
 
   // Indicator series.
-  for (const auto& s : rec.series()) {
+  for (const auto& s : sim.recorder.series()) {
     std::vector<std::string> dims = {"step"};
     dims.insert(dims.end(), s.dims.begin(), s.dims.end());
     if (s.integer) file.variable(s.name, s.count, dims, s.units, s.long_name);
@@ -215,16 +235,10 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
   }
 
   // Scheduled and market events as a readable log (openings, closings, entries, exits, rule changes).
-  if (!sim.event_log.empty()) {
-    std::vector<std::int64_t> index(sim.event_log.size());
-    for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int64_t>(k);
-    file.dimension("event", index, "1", "event number, in the order they happened");
-    file.variable("event_log", sim.event_log, "event", "dated description of each event");
-  }
+  write_event_log(file, sim.event_log);
 
   // The scenario as given and fully resolved, so the run can be reproduced from the file.
-  file.text("scenario/resolved", resolved_yaml(sc), "the scenario with every default written out (YAML)");
-  file.text("scenario/source", sc.source_text, "the scenario file as given (YAML)");
+  write_scenario_texts(file, sim.scenario, "scenario");
   file.text("summary/text", format_summary(summary), "the summary printed at the end of the run");
   for (const auto& [name, value] : summary.items()) file.attribute("summary/text", name, value);
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 namespace valinta {
 
 class Simulation;
+struct Scenario;
 
 struct RunInfo {
   std::string command_line;
@@ -41,6 +43,30 @@ struct Summary {
 
 Summary summarise(const Simulation& sim);
 std::string format_summary(const Summary& summary);
+
+// What a run was set up with: the axes and the producers and zones, as written to results files.
+struct RunSetup {
+  std::size_t steps = 0;
+  std::int64_t step_days = 7;
+  std::int64_t start_day = 0;
+  std::vector<std::string> producer_name, producer_sector, producer_zone, producer_owner;
+  std::vector<double> producer_lat, producer_lon, producer_quality, producer_doctor_share;
+  std::vector<std::string> zone_name;
+  std::vector<std::int64_t> zone_residents, zone_eligible, zone_in_pilot;
+  std::vector<double> zone_lat, zone_lon;
+};
+RunSetup describe_setup(const Simulation& sim);
+
+// The parts of a results file, shared by single runs and the files of replications,
+// comparisons and sweeps (docs/output-format.md).
+// Root attributes; `kind` is run, replications, comparison or sweep.
+void write_header(output::H5File& file, const Scenario& scenario, const RunInfo& info, std::string_view kind);
+// The dimension scales (step, date, sector, ...), and with `producers_and_zones` the producer and
+// zone dimensions and their set-up variables.
+void write_axes(output::H5File& file, const RunSetup& setup, bool producers_and_zones);
+void write_event_log(output::H5File& file, const std::vector<std::string>& log);
+// `group`/resolved and `group`/source: the scenario as resolved and as given.
+void write_scenario_texts(output::H5File& file, const Scenario& scenario, const std::string& group);
 
 // Writes everything about the run into `file` (not yet committed).
 void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info,

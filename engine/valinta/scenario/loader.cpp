@@ -122,7 +122,9 @@ void apply_overrides(const std::vector<std::string>& overrides, const ParamRegis
   }
 }
 
-std::string read_file(const std::filesystem::path& file, Diagnostics& diagnostics) {
+}  // namespace
+
+std::string read_input_file(const std::filesystem::path& file, Diagnostics& diagnostics) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     diagnostics.error(file.string(), 0, 0, "",
@@ -152,12 +154,11 @@ std::string read_file(const std::filesystem::path& file, Diagnostics& diagnostic
   return text;
 }
 
-}  // namespace
 
 Scenario load_scenario(const std::filesystem::path& file,
                        const std::vector<std::string>& overrides) {
   Diagnostics diagnostics;
-  std::string text = read_file(file, diagnostics);
+  std::string text = read_input_file(file, diagnostics);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   return load_scenario_text(text, file, overrides);
 }
@@ -174,16 +175,7 @@ struct Layer {
 // Parses one scenario text; false (with errors reported) if it cannot be used at all.
 bool parse_layer(Layer& layer, Diagnostics& diagnostics) {
   const std::string file = layer.file.string();
-  if (!detail::screen_text(layer.text, file, diagnostics)) return false;
-  try {
-    layer.root = YAML::Load(layer.text);
-  } catch (const YAML::ParserException& e) {
-    diagnostics.error(file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
-    return false;
-  } catch (const YAML::Exception& e) {
-    diagnostics.error(file, 0, 0, "", "cannot read the YAML: " + e.msg);
-    return false;
-  }
+  if (!detail::parse_yaml(layer.text, file, layer.root, diagnostics)) return false;
   if (!layer.root.IsMap()) {
     diagnostics.error(file, 1, 1, "",
                       "a scenario must be a mapping of settings (got " + describe(layer.root) +
@@ -221,7 +213,7 @@ std::vector<Layer> read_chain(Layer child, Diagnostics& diagnostics) {
       break;
     }
     Diagnostics missing;
-    parent.text = read_file(parent.file, missing);
+    parent.text = read_input_file(parent.file, missing);
     if (!missing.empty()) {
       diagnostics.error(file, m.line + 1, m.column + 1, "extends",
                         "cannot read '" + parent.file.string() + "': " + missing.list().front().message);

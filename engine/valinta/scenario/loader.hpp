@@ -18,6 +18,10 @@ Scenario load_scenario(const std::filesystem::path& file,
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file_name,
                             const std::vector<std::string>& overrides = {});
 
+// Reads a YAML input file (a scenario, or a sweep) with the limits scenarios have: a missing,
+// irregular, unreadable or oversized file is reported in `diagnostics`.
+std::string read_input_file(const std::filesystem::path& file, Diagnostics& diagnostics);
+
 // The fully resolved scenario as YAML, every default written out.
 std::string resolved_yaml(const Scenario& scenario);
 

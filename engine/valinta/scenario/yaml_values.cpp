@@ -282,4 +282,18 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
   }
 }
 
+bool parse_yaml(const std::string& text, const std::string& file, YAML::Node& root, Diagnostics& diagnostics) {
+  if (!screen_text(text, file, diagnostics)) return false;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    diagnostics.error(file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg);
+    return false;
+  } catch (const YAML::Exception& e) {
+    diagnostics.error(file, 0, 0, "", "cannot read the YAML: " + e.msg);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace valinta::detail

@@ -53,6 +53,9 @@ inline constexpr std::size_t kMaxScenarioBytes = 8u << 20;
 // parser's stack). Reports every problem found; false if the text must not be parsed.
 bool screen_text(const std::string& text, const std::string& file, Diagnostics& diagnostics);
 
+// Screens and parses YAML text; false (with errors reported) if it cannot be used.
+bool parse_yaml(const std::string& text, const std::string& file, YAML::Node& root, Diagnostics& diagnostics);
+
 // A short, safe rendering of a node for "got ..." (long values are cut).
 std::string describe(const YAML::Node& node);
 

@@ -30,6 +30,7 @@ enum class Stream : std::uint32_t {
   listing_cap = 10,  // M5 priority when a listing cap binds
   plans = 11,        // M8 customer plans
   favouritism = 12,  // M4 referrals refused by a non-neutral business unit
+  design = 13,       // sweeps: Latin hypercube permutations and positions
 };
 
 class CounterRng {

@@ -1,0 +1,27 @@
+#pragma once
+// Commands that run many simulations: `run --replications R`, `compare`, `sweep`.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace valinta::cli {
+
+struct StudyArgs {
+  std::vector<std::string> scenarios;  // run: one; compare: two or more; sweep: the sweep file
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  int replications = 1;
+  std::vector<std::string> sets;
+  bool overwrite = false;
+  bool quiet = false;
+  bool profile = false;
+  std::string command_line;
+};
+
+int run_replications(const StudyArgs& args);
+int compare(const StudyArgs& args);
+int sweep(const StudyArgs& args);
+
+}  // namespace valinta::cli

@@ -1,0 +1,49 @@
+#pragma once
+// Running many simulations: the replications of a scenario, the scenarios of a comparison, the
+// points of a sweep. Each run keeps only what the ensemble files need (its summary and its
+// indicator series), so runs of a national-scale scenario do not pile up in memory.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "valinta/model/simulation.hpp"
+#include "valinta/output/recorder.hpp"
+#include "valinta/output/results.hpp"
+
+namespace valinta {
+
+struct RunRecord {
+  bool ok = false;
+  std::string error;                      // why the run failed (ok == false)
+  Summary summary;
+  std::vector<Recorder::Series> series;   // the indicator series of the run
+  std::vector<std::string> event_log;
+  std::optional<RunSetup> setup;          // filled when asked for
+  std::array<double, kPhaseCount> phase_seconds{};
+};
+
+// Raised by a progress callback to stop a batch of runs (SIGINT, SIGTERM); never recorded as a
+// failed run.
+struct RunsStopped {
+  int signal = 0;
+};
+
+// Runs `scenario` to the end with `options`. A run that throws is returned with ok == false
+// and its error; RunsStopped from `on_step` propagates.
+RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bool keep_setup,
+                         const std::function<void(int step, int steps)>& on_step);
+
+// Summary indicators: their names (Summary::items order), readable labels, units and the factor
+// that turns a value into the unit shown (shares as percentages).
+struct IndicatorInfo {
+  std::string name;
+  std::string label;
+  std::string unit;
+  double display_scale = 1;
+};
+const std::vector<IndicatorInfo>& summary_indicators();
+
+}  // namespace valinta
