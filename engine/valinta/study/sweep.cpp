@@ -53,7 +53,7 @@ struct Reader {
 
 // Checks one entry of `parameters:` against the scenario format and the design.
 void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::Node& value,
-                    const ParamRegistry& registry, SweepSpec& spec) {
+                    const ParamRegistry& registry, bool design_known, SweepSpec& spec) {
   SweepParameter p;
   p.key = key_node.as<std::string>();
   const std::string where = "parameters." + p.key;
@@ -71,6 +71,7 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
     return;
   }
   p.integer = param->kind == ParamKind::integer;
+  if (!design_known) return;  // what the entry should hold depends on the design
   if (!value.IsMap()) {
     in.error(value, where, spec.design == SweepDesign::grid ? "must be a mapping {values: [...]}"
                                                               : "must be a mapping {min: ..., max: ...}");
@@ -151,9 +152,9 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   } else {
     diagnostics.error(file.string(), 1, 1, "scenario", "missing: the base scenario file to sweep over");
   }
+  bool found = false;  // a known design: the parameters and points can be checked against it
   if (const YAML::Node n = root["design"]) {
     const auto d = in.scalar<std::string>(n, "design", "one of grid, latin_hypercube, sobol");
-    bool found = false;
     for (int k = 0; k < 3; ++k)
       if (d && *d == kSweepDesignNames[k]) {
         spec.design = static_cast<SweepDesign>(k);
@@ -174,7 +175,8 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
         if (const auto s = in.scalar<std::string>(v, "set", "KEY=VALUE")) spec.sets.push_back(*s);
   }
   const YAML::Node points = root["points"];
-  if (spec.design != SweepDesign::grid) {
+  if (!found) {
+  } else if (spec.design != SweepDesign::grid) {
     if (!points) diagnostics.error(file.string(), 1, 1, "points", "missing: the number of design points");
     else if (const auto v = in.count(points, "points", kMaxRuns)) spec.points = *v;
   } else if (points) {
@@ -196,7 +198,7 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
       if (!seen.insert(item.first.as<std::string>()).second)
         in.error(item.first, "parameters", "given twice");
       else
-        read_parameter(in, item.first, item.second, registry, spec);
+        read_parameter(in, item.first, item.second, registry, found, spec);
     }
   }
   if (spec.design == SweepDesign::grid && diagnostics.empty()) {
