@@ -15,29 +15,7 @@ import xarray as xr
 from . import plots
 from .results import (STEP, DataLike, MissingData, dataset, eligible, residents, scenario_value,
                       source_path, step_days, summary)
-
-#: Headline figures of summary/ in report order: key -> (label, format). Keys not listed here are
-#: shown after these with their own name.
-HEADLINES: dict[str, tuple[str, str]] = {
-    "residents": ("Residents simulated", "{:,.0f}"),
-    "eligible": ("Residents eligible to choose (pilot area)", "{:,.0f}"),
-    "ever_switched_share": ("Eligible residents who switched producer at least once", "pct"),
-    "switched_share_public": ("Eligible residents listed away from their home station at the end: "
-                              "at another public producer", "pct"),
-    "switched_share_private": ("... at a private producer", "pct"),
-    "switched_share_third_sector": ("... at a third-sector producer", "pct"),
-    "mean_wait_days": ("Mean wait for a visit", "{:.1f} days"),
-    "share_within_guarantee": ("Visits served within the care guarantee", "pct"),
-    "visits_per_resident_year": ("Visits per resident per year", "{:.2f}"),
-    "doctor_visits_per_resident_year": ("Doctor visits per resident per year", "{:.2f}"),
-    "er_diversions_per_1000_year": ("Diversions to emergency care per 1,000 residents per year",
-                                    "{:.1f}"),
-    "referrals_per_1000_year": ("Referrals to specialised care per 1,000 residents per year",
-                                "{:.1f}"),
-    "organiser_cost_per_resident_year": ("Organiser's cost per resident per year", "{:,.0f} EUR"),
-    "client_fees_per_resident_year": ("Client fees paid by residents, per resident per year",
-                                      "{:,.0f} EUR"),
-}
+from .tables import HEADLINES, format_headline, ordered_headlines  # noqa: F401 (used by callers)
 
 TITLES = {
     "listed_by_sector": "Listed residents by sector",
@@ -51,20 +29,6 @@ TITLES = {
     "producer_events": "Producer entries and exits",
     "zone_map": "Switching by municipality",
 }
-
-
-def format_headline(key: str, value: float) -> tuple[str, str]:
-    """(label, formatted value) for one summary figure."""
-    label, fmt = HEADLINES.get(key, (key.replace("_", " ").capitalize(), "{:,.4g}"))
-    if fmt == "pct":
-        return label, f"{value * 100:.1f} %"
-    return label, fmt.format(value)
-
-
-def ordered_headlines(headline: dict) -> list[tuple[str, str]]:
-    """(label, formatted value) for every summary figure, in HEADLINES order, others after."""
-    keys = [k for k in HEADLINES if k in headline] + [k for k in headline if k not in HEADLINES]
-    return [format_headline(k, headline[k]) for k in keys]
 
 
 # --- captions ------------------------------------------------------------------------------------

@@ -18,6 +18,12 @@ import pandas as pd
 import xarray as xr
 
 STEP = "step"
+REPLICATION = "replication"
+SCENARIO = "scenario"
+INDICATOR = "indicator"
+
+#: The kinds of results file (root attribute ``kind``; a file without it is a single run).
+KINDS = ("run", "replications", "comparison", "sweep")
 
 PathLike = Union[str, "os.PathLike[str]"]
 DataLike = Union[PathLike, xr.Dataset]
@@ -50,8 +56,28 @@ def load(path: PathLike) -> xr.Dataset:
             pass  # not ISO dates: keep the text
         ds = ds.assign_coords(date=(STEP, values))
         ds["date"].attrs.update(attrs)
+    ds.attrs["kind"] = _text(ds.attrs.get("kind", "run"))
+    if ds.attrs["kind"] not in KINDS:
+        raise ValueError(f"{path}: unknown kind of results file {ds.attrs['kind']!r}; "
+                         f"this package reads {', '.join(KINDS)}")
     ds.encoding["source"] = os.path.abspath(path)
     return ds
+
+
+def file_kind(data: DataLike) -> str:
+    """'run', 'replications', 'comparison' or 'sweep': the root attribute ``kind`` ('run' if the
+    file has none, as files written before the attribute existed)."""
+    if isinstance(data, xr.Dataset):
+        return _text(data.attrs.get("kind", "run"))
+    with h5py.File(os.fspath(data), "r") as f:
+        return _text(f.attrs.get("kind", "run"))
+
+
+def expect_kind(ds: xr.Dataset, *kinds: str) -> None:
+    """Raises ValueError unless ``ds`` is one of ``kinds`` of results file."""
+    kind = file_kind(ds)
+    if kind not in kinds:
+        raise ValueError(f"this needs a {' or '.join(kinds)} file; the file is of kind {kind!r}")
 
 
 def dataset(data: DataLike) -> xr.Dataset:
@@ -69,8 +95,11 @@ def source_path(data: DataLike) -> str | None:
 
 
 def time_series(ds: xr.Dataset) -> list[str]:
-    """Names of the variables whose first dimension is ``step`` (the indicators), in file order."""
-    return [name for name, var in ds.data_vars.items() if var.dims[:1] == (STEP,)]
+    """Names of the indicator series in file order: the variables whose first dimension is
+    ``step``, after any leading run, scenario and replication dimensions of a multi-run file."""
+    return [name for name, var in ds.data_vars.items()
+            if STEP in var.dims and all(d in (SCENARIO, REPLICATION, "run")
+                                        for d in var.dims[:var.dims.index(STEP)])]
 
 
 def static_variables(ds: xr.Dataset, dim: str) -> list[str]:
