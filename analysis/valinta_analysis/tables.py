@@ -51,21 +51,26 @@ HEADLINES: dict[str, tuple[str, str, str]] = {
                                       "{:,.0f} EUR", "EUR per resident-year"),
 }
 
-#: Short names of the headline indicators, for figure axes.
+#: Short names of the headline indicators, for tables and figure axes.
 SHORT_LABELS = {
-    "residents": "residents", "eligible": "eligible residents",
-    "ever_switched_share": "switched at least once",
-    "switched_share_public": "away from home: public",
-    "switched_share_private": "away from home: private",
-    "switched_share_third_sector": "away from home: third sector",
-    "mean_wait_days": "mean wait", "share_within_guarantee": "within care guarantee",
-    "visits_per_resident_year": "visits per resident-year",
-    "doctor_visits_per_resident_year": "doctor visits per resident-year",
-    "er_diversions_per_1000_year": "emergency diversions per 1,000/yr",
-    "referrals_per_1000_year": "referrals per 1,000/yr",
-    "organiser_cost_per_resident_year": "organiser cost per resident-year",
-    "client_fees_per_resident_year": "client fees per resident-year",
+    "residents": "Residents simulated", "eligible": "Residents eligible to choose",
+    "ever_switched_share": "Switched producer at least once",
+    "switched_share_public": "Listed away from home station: public",
+    "switched_share_private": "Listed away from home station: private",
+    "switched_share_third_sector": "Listed away from home station: third sector",
+    "mean_wait_days": "Mean wait for a visit",
+    "share_within_guarantee": "Visits within the care guarantee",
+    "visits_per_resident_year": "Visits per resident-year",
+    "doctor_visits_per_resident_year": "Doctor visits per resident-year",
+    "er_diversions_per_1000_year": "Emergency diversions per 1,000 resident-years",
+    "referrals_per_1000_year": "Referrals per 1,000 resident-years",
+    "organiser_cost_per_resident_year": "Organiser's cost per resident-year",
+    "client_fees_per_resident_year": "Client fees per resident-year",
 }
+
+
+def short_label(key: str) -> str:
+    return SHORT_LABELS.get(key, key.replace("_", " ").capitalize())
 
 
 def indicator_label(key: str) -> str:
@@ -99,14 +104,15 @@ def format_value(key: str, value: float, fmt: str | None = None) -> str:
     return fmt.format(value)
 
 
-def format_difference(key: str, value: float) -> str:
-    """A difference with its sign: shares in percentage points, others in their units."""
+def format_difference(key: str, value: float, unit: bool = True) -> str:
+    """A difference with its sign: shares in percentage points (%-points), others in their
+    units; ``unit=False`` leaves the unit out."""
     if value is None or not np.isfinite(value):
         return "n/a"
     if is_share(key):
-        return f"{value * 100:+.2f} percentage points"
-    fmt = HEADLINES.get(key, ("", "{:,.4g}", ""))[1]
-    return fmt.replace("{:", "{:+").format(value)
+        return f"{value * 100:+.2f}" + (" %-points" if unit else "")
+    number, _, rest = HEADLINES.get(key, ("", "{:,.4g}", ""))[1].partition("}")
+    return (number + "}").replace("{:", "{:+").format(value) + (rest if unit else "")
 
 
 def ordered_headlines(headline: dict) -> list[tuple[str, str]]:
@@ -272,7 +278,7 @@ def comparison_words(data: DataLike, scenario: str | None = None,
     rows = table[table["scenario"] == chosen]
     interval = f"{conf * 100:g} % interval of B \u2212 A"
     words = pd.DataFrame({
-        "indicator": rows["description"].values,
+        "indicator": [short_label(k) for k in rows["indicator"]],
         f"A: {base}": [format_value(k, v) for k, v in zip(rows["indicator"], rows["baseline_mean"])],
         f"B: {chosen}": [format_value(k, v) for k, v in zip(rows["indicator"], rows["scenario_mean"])],
         "B \u2212 A": [format_difference(k, v) for k, v in zip(rows["indicator"], rows["difference"])],
@@ -287,7 +293,21 @@ def comparison_words(data: DataLike, scenario: str | None = None,
 def _interval_words(key: str, low: float, high: float) -> str:
     if not (np.isfinite(low) and np.isfinite(high)):
         return "n/a (one replication)"
-    return f"{format_difference(key, low)} to {format_difference(key, high)}"
+    return f"{format_difference(key, low, unit=False)} to {format_difference(key, high)}"
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A DataFrame of text as a plain table: a header, a rule, then the rows; the first column
+    left-aligned, the others right-aligned, columns two spaces apart."""
+    columns = [str(c) for c in frame.columns]
+    cells = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max([len(c)] + [len(row[j]) for row in cells]) for j, c in enumerate(columns)]
+
+    def line(values):
+        parts = [v.ljust(widths[0]) if j == 0 else v.rjust(widths[j]) for j, v in enumerate(values)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(columns), "  ".join("-" * w for w in widths)] + [line(r) for r in cells])
 
 
 def format_comparison(data: DataLike, confidence: float | None = None) -> str:
@@ -301,12 +321,14 @@ def format_comparison(data: DataLike, confidence: float | None = None) -> str:
     out = [f"Comparison with the baseline A = {base}, over {replications} replications with "
            "common random numbers.",
            f"B \u2212 A is the mean of the paired differences; the interval is its {conf * 100:g} % "
-           "interval. 'clear difference?' is yes when the interval does not include zero, i.e. the "
-           "difference is unlikely to be chance alone.", ""]
+           "interval.",
+           "'clear difference?' is yes when the interval does not include zero: the difference is "
+           "then unlikely to be chance alone.",
+           "Shares are in per cent; their differences in percentage points (%-points).", ""]
     for name in others:
         words = comparison_words(table, name)
         out.append(f"B = {name}")
-        out.append(words.to_string(index=False, justify="left"))
+        out.append(text_table(words))
         out.append("")
     if not others:
         out.append("(only the baseline: nothing to compare)")
