@@ -90,7 +90,7 @@ def plot_differences(data: DataLike) -> Figure:
     nrows = -(-len(keys) // ncols)
     fig, axes = _figure(nrows, ncols, width=12, height=1.1 + nrows * (0.45 * len(others) + 1.5))
     for ax in axes.ravel()[len(keys):]:
-        ax.set_visible(False)
+        ax.remove()
     for ax, key in zip(axes.ravel(), keys):
         rows = table[table["indicator"] == key].set_index("scenario").loc[others]
         scale = 100.0 if is_share(key) else 1.0

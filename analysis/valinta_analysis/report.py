@@ -233,10 +233,9 @@ tr.clear th, tr.clear td { background: #fff3cd; font-weight: bold; }
 
 def run_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     """(label, value) rows describing the run, from the file's root attributes and scenario."""
-    a = ds.attrs
     rows = []
-    if "scenario_name" in a:
-        rows.append(("Scenario", str(a["scenario_name"])))
+    if "scenario_name" in ds.attrs:
+        rows.append(("Scenario", str(ds.attrs["scenario_name"])))
     description = scenario_value(ds, "description")
     if description:
         rows.append(("Description", description))
@@ -247,11 +246,17 @@ def run_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     rows.append(("Residents simulated", f"{residents(ds):,}"))
     if "producer" in ds.sizes:
         rows.append(("Producers", f"{ds.sizes['producer']}"))
-    for key, label in (("seed", "Seed"), ("replication", "Replication"),
-                       ("engine_version", "Engine version"), ("git_commit", "Engine commit"),
-                       ("created", "Created"), ("command_line", "Command line")):
-        if key in a:
-            rows.append((label, str(a[key])))
+    return rows + provenance(ds, (("seed", "Seed"), ("replication", "Replication")))
+
+
+PROVENANCE = (("engine_version", "Engine version"), ("git_commit", "Engine commit"),
+              ("created", "Created"), ("command_line", "Command line"))
+
+
+def provenance(ds: xr.Dataset, first: tuple = ()) -> list[tuple[str, str]]:
+    """(label, value) rows of the root attributes in ``first`` then those saying how the file was
+    made (engine, commit, time, command line), and the path of the results file."""
+    rows = [(label, str(ds.attrs[key])) for key, label in (*first, *PROVENANCE) if key in ds.attrs]
     source = source_path(ds)
     if source:
         rows.append(("Results file", source))
@@ -410,7 +415,6 @@ def caption_differences(ds: xr.Dataset) -> str:
 
 def comparison_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     """(label, value) rows describing a comparison: scenarios and files, replications, seed."""
-    a = ds.attrs
     rows = [("Baseline (A)", tables.baseline(ds))]
     files = ([str(v) for v in ds["scenario_file"].values] if "scenario_file" in ds
              else [""] * ds.sizes[SCENARIO])
@@ -419,16 +423,8 @@ def comparison_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     if "date" in ds.coords and ds.sizes.get(STEP, 0):
         rows.append(("Period", f"{np.datetime64(ds['date'].values[0], 'D')}, {ds.sizes[STEP]} "
                                f"steps of {step_days(ds):g} days"))
-    for key, label in (("replications", "Replications per scenario"), ("seed", "Seed"),
-                       ("confidence", "Confidence of the intervals"),
-                       ("engine_version", "Engine version"), ("git_commit", "Engine commit"),
-                       ("created", "Created"), ("command_line", "Command line")):
-        if key in a:
-            rows.append((label, str(a[key])))
-    source = source_path(ds)
-    if source:
-        rows.append(("Results file", source))
-    return rows
+    return rows + provenance(ds, (("replications", "Replications per scenario"), ("seed", "Seed"),
+                                  ("confidence", "Confidence of the intervals")))
 
 
 def _words_table(words) -> str:
