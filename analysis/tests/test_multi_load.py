@@ -92,3 +92,11 @@ def test_replications_file(replications_file):
     stored = ds["summary_ci_low"].values
     assert np.allclose(table["ci_low"].values, stored, equal_nan=True)
     assert va.headline(ds)["mean_wait_days"] == pytest.approx(values.mean())
+
+
+def test_comparison_scenario_texts(comparison_file):
+    assert va.scenario_text(comparison_file, scenario="guarantee-14-days").startswith(
+        "name: guarantee-14-days")
+    assert va.scenario_text(comparison_file, scenario="no-such-scenario") == ""
+    # The dimension scale named scenario is not a text.
+    assert va.scenario_text(comparison_file) == ""

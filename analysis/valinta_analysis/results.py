@@ -197,9 +197,20 @@ def summary_text(data: DataLike) -> str:
     return _group_text(data, "summary/text")
 
 
-def scenario_text(data: DataLike, resolved: bool = True) -> str:
-    """The scenario as YAML text: with every default written out, or as the file was given."""
-    return _group_text(data, "scenario/resolved" if resolved else "scenario/source")
+def scenario_text(data: DataLike, resolved: bool = True, scenario: str | None = None) -> str:
+    """The scenario as YAML text: with every default written out, or as the file was given.
+
+    In a comparison file name the ``scenario`` (its label); its resolved text is read from
+    ``scenario/LABEL/resolved``, or ``scenarios/LABEL/resolved`` where a dimension scale named
+    ``scenario`` leaves no room for a group of that name."""
+    if scenario is None:
+        return _group_text(data, "scenario/resolved" if resolved else "scenario/source")
+    leaf = "resolved" if resolved else "source"
+    for group in ("scenario", "scenarios"):
+        text = _group_text(data, f"{group}/{scenario}/{leaf}")
+        if text:
+            return text
+    return ""
 
 
 def scenario_value(data: DataLike, key: str) -> str | None:
@@ -276,7 +287,7 @@ def _group_text(data: DataLike, name: str) -> str:
     if path is None:
         raise ValueError("the Dataset does not say which file it came from; pass the path")
     with h5py.File(path, "r") as f:
-        if name not in f:
+        if name not in f or not isinstance(f[name], h5py.Dataset):
             return ""
         return _text(f[name][()])
 
