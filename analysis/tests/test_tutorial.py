@@ -1,6 +1,6 @@
 """docs/tutorial.md runs as written.
 
-Its ```sh blocks (shell commands) and ```python blocks are run in order, in a temporary folder in
+Its ```sh blocks (with `bash -e`) and ```python blocks are run in order, in a temporary folder in
 which build/release/valinta, scenarios/ and analysis/ are links to this repository's (build/ to the
 binary in $VALINTA_BIN if set), so the commands run exactly as typed from the repository root and
 write only into the temporary folder. Python blocks run with /usr/bin/python3 and
@@ -45,7 +45,7 @@ def workspace(tmp_path):
 
 def run_block(language: str, code: str, cwd) -> None:
     if language == "sh":
-        command = ["bash", "-e", "-o", "pipefail", "-c", code]
+        command = ["bash", "-e", "-c", code]
         env = dict(os.environ)
     else:
         command = [sys.executable, "-c", code]
