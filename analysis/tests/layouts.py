@@ -64,12 +64,15 @@ COMPARISON_SERIES = {
 class Writer:
     """Writes dimension scales and variables attached to them, as the engine does."""
 
-    def __init__(self, f: h5py.File):
+    def __init__(self, f: h5py.File, fixed_strings: bool = False):
         self.f = f
+        self.fixed_strings = fixed_strings  # labels as fixed-length byte strings, not UTF-8 text
 
     def dimension(self, name: str, values, long_name: str, units: str | None = None):
         values = list(values)
-        if values and isinstance(values[0], str):
+        if values and isinstance(values[0], str) and self.fixed_strings:
+            data = self.f.create_dataset(name, data=np.array([v.encode() for v in values]))
+        elif values and isinstance(values[0], str):
             data = self.f.create_dataset(name, data=np.array(values, dtype=object), dtype=STR)
         else:
             data = self.f.create_dataset(name, data=np.asarray(values, dtype=np.int64))
@@ -150,18 +153,19 @@ def synthetic_series(steps: int, replications: int, level: float, rng: np.random
 
 def write_comparison(path, summaries: dict[str, np.ndarray], steps: int = 12,
                      series_shift: dict[str, float] | None = None, seed: int = 7,
-                     with_text: bool = True) -> str:
+                     with_text: bool = True, fixed_strings: bool = False) -> str:
     """A comparison file. ``summaries`` maps scenario label (baseline first) to an array
     (replication, indicator) of headline values in INDICATORS order. Series are synthetic, the
-    same for every scenario except multiplied by ``series_shift[label]`` (default 1)."""
+    same for every scenario except multiplied by ``series_shift[label]`` (default 1).
+    ``fixed_strings`` writes the labels of the dimensions as fixed-length byte strings."""
     labels = list(summaries)
     stacked = np.stack([np.asarray(summaries[k], dtype=float) for k in labels])
     n_scen, n_rep, _ = stacked.shape
     rng = np.random.default_rng(seed)
     with h5py.File(path, "w") as f:
-        w = Writer(f)
+        w = Writer(f, fixed_strings)
         _root_attributes(f, "comparison", n_rep)
-        f.attrs["baseline"] = labels[0]
+        f.attrs["baseline"] = np.bytes_(labels[0]) if fixed_strings else labels[0]
         f.attrs["confidence"] = 0.95
         w.dimension("scenario", labels, "scenario compared (the first is the baseline)")
         w.replication_dimension(n_rep)

@@ -100,3 +100,19 @@ def test_comparison_scenario_texts(comparison_file):
     assert va.scenario_text(comparison_file, scenario="no-such-scenario") == ""
     # The dimension scale named scenario is not a text.
     assert va.scenario_text(comparison_file) == ""
+
+
+def test_fixed_length_labels_are_text(tmp_path):
+    """Labels stored as fixed-length byte strings load as text, so tables and selection work."""
+    a, b, _ = layouts.known_summaries(3, {"mean_wait_days": 1.0})
+    path = layouts.write_comparison(tmp_path / "fixed.h5", {"A": a, "B": b}, fixed_strings=True)
+    with h5py.File(path, "r") as f:
+        assert f["scenario"].dtype.kind == "S"
+    ds = va.load(path)
+    assert list(ds["scenario"].values) == ["A", "B"]
+    assert list(ds["indicator"].values) == layouts.INDICATORS
+    assert ds.attrs["baseline"] == "A"
+    table = va.comparison_table(ds)
+    row = table[table["scenario"] == "B"].set_index("indicator").loc["mean_wait_days"]
+    assert row["difference"] == pytest.approx(1.0)
+    assert float(ds["summary"].sel(scenario="B", indicator="residents").mean()) > 0

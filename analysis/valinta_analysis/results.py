@@ -56,12 +56,41 @@ def load(path: PathLike) -> xr.Dataset:
             pass  # not ISO dates: keep the text
         ds = ds.assign_coords(date=(STEP, values))
         ds["date"].attrs.update(attrs)
+    ds = _decode_bytes(ds)
     ds.attrs["kind"] = _text(ds.attrs.get("kind", "run"))
     if ds.attrs["kind"] not in KINDS:
         raise ValueError(f"{path}: unknown kind of results file {ds.attrs['kind']!r}; "
                          f"this package reads {', '.join(KINDS)}")
     ds.encoding["source"] = os.path.abspath(path)
     return ds
+
+
+def _decode_bytes(ds: xr.Dataset) -> xr.Dataset:
+    """Fixed-length byte strings (HDF5 strings that are not variable-length) as text, in
+    variables, coordinates and attributes, so labels compare equal to Python strings."""
+    for name, var in list(ds.variables.items()):
+        if var.dtype.kind == "S":
+            text = np.array([_text(v) for v in var.values.ravel()], dtype=object)
+            decoded = xr.Variable(var.dims, text.reshape(var.shape), attrs=var.attrs)
+            if name in ds.indexes:
+                ds = ds.assign_coords({name: decoded})
+            else:
+                ds[name] = decoded
+        for key, value in list(ds[name].attrs.items()):
+            if isinstance(value, (bytes, np.bytes_)):
+                ds[name].attrs[key] = _text(value)
+    for key, value in list(ds.attrs.items()):
+        if isinstance(value, (bytes, np.bytes_)):
+            ds.attrs[key] = _text(value)
+    return ds
+
+
+def _is_series(var: xr.Variable) -> bool:
+    """Whether a variable is an indicator series: ``step`` after any leading scenario,
+    replication and run dimensions of a multi-run file."""
+    if STEP not in var.dims:
+        return False
+    return all(d in (SCENARIO, REPLICATION, "run") for d in var.dims[:var.dims.index(STEP)])
 
 
 def file_kind(data: DataLike) -> str:
@@ -97,9 +126,7 @@ def source_path(data: DataLike) -> str | None:
 def time_series(ds: xr.Dataset) -> list[str]:
     """Names of the indicator series in file order: the variables whose first dimension is
     ``step``, after any leading run, scenario and replication dimensions of a multi-run file."""
-    return [name for name, var in ds.data_vars.items()
-            if STEP in var.dims and all(d in (SCENARIO, REPLICATION, "run")
-                                        for d in var.dims[:var.dims.index(STEP)])]
+    return [name for name, var in ds.data_vars.items() if _is_series(var.variable)]
 
 
 def static_variables(ds: xr.Dataset, dim: str) -> list[str]:
@@ -128,7 +155,7 @@ def variable_table(ds: xr.Dataset) -> pd.DataFrame:
     rows = []
     for name, var in ds.variables.items():
         rows.append({"name": name, "dims": ", ".join(var.dims), "units": units(ds, name),
-                     "long_name": long_name(ds, name), "time_series": var.dims[:1] == (STEP,)})
+                     "long_name": long_name(ds, name), "time_series": _is_series(var)})
     return pd.DataFrame(rows)
 
 
@@ -293,7 +320,7 @@ def _group_text(data: DataLike, name: str) -> str:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bytes):
+    if isinstance(value, (bytes, np.bytes_)):
         return value.decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
         return _text(value.item())
