@@ -119,3 +119,22 @@ def test_replications_plots_command(replications_file, tmp_path):
 def test_report_refuses_a_sweep(sweep_file):
     with pytest.raises(ValueError, match="sweep"):
         report.build_report(sweep_file)
+
+
+@pytest.mark.parametrize("name", list(bands.SWEEP_FIGURES))
+def test_sweep_figure(name, sweep_file, tmp_path):
+    fig = bands.SWEEP_FIGURES[name](va.load(sweep_file))
+    assert_labelled(fig)
+    assert_png(va.save_png(fig, tmp_path / f"{name}.png", dpi=60))
+
+
+def test_sweep_scatter_leaves_out_failed_runs(sweep_file):
+    fig = va.plot_sweep_scatter(sweep_file)
+    first = fig.get_axes()[0]
+    assert first.collections[0].get_offsets().shape[0] == 11
+    assert "1 failed" in fig._suptitle.get_text()
+
+
+def test_sweep_plots_command(sweep_file, tmp_path):
+    run_cli("plots", sweep_file, "-o", tmp_path / "figures", "--dpi", "40")
+    assert sorted(p.stem for p in (tmp_path / "figures").iterdir()) == sorted(bands.SWEEP_FIGURES)

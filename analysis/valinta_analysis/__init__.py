@@ -18,9 +18,10 @@ extra dimensions replication, scenario, indicator or run:
     va.plot_differences("cmp.h5")           # forest plot of the paired differences
 """
 
-from .bands import (BAND_FIGURES, COMPARISON_FIGURES, figure_set, one_replication,
+from .bands import (BAND_FIGURES, COMPARISON_FIGURES, SWEEP_FIGURES, figure_set, one_replication,
                     plot_away_from_home_bands, plot_cumulative_switching_bands, plot_differences,
-                    plot_guarantee_bands, plot_organiser_cost_bands, plot_waits_bands)
+                    plot_guarantee_bands, plot_organiser_cost_bands, plot_sensitivity,
+                    plot_sweep_scatter, plot_waits_bands)
 from .plots import (FIGURES, plot_cost_by_kind, plot_cumulative_switching, plot_heavy_users,
                     plot_listed_by_sector, plot_need_flows, plot_producer_events,
                     plot_switches_by_group, plot_waits_by_producer, plot_waits_by_sector,
@@ -38,6 +39,7 @@ __all__ = [
     "one_replication", "plot_away_from_home_bands", "plot_cumulative_switching_bands",
     "plot_differences", "plot_guarantee_bands", "plot_organiser_cost_bands", "plot_waits_bands",
     "sensitivity_table", "stored_comparison", "summary_table", "sweep_table", "t_quantile",
+    "SWEEP_FIGURES", "plot_sensitivity", "plot_sweep_scatter",
     "FIGURES", "MissingData", "eligible", "label", "load", "long_name", "plot_cost_by_kind",
     "plot_cumulative_switching", "plot_heavy_users", "plot_listed_by_sector", "plot_need_flows",
     "plot_producer_events", "plot_switches_by_group", "plot_waits_by_producer",

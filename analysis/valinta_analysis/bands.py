@@ -1,5 +1,6 @@
-"""Figures of replications and comparison files: paired differences with their intervals, and
-headline series per scenario with bands over replications.
+"""Figures of replications, comparison and sweep files: paired differences with their intervals,
+headline series per scenario with bands over replications, and a sweep's indicators against its
+parameters.
 
 A band is the 95 % Student-t interval of the mean over replications at each step (the same kind
 of interval as the summary tables), drawn around the mean. Every ``plot_*`` here takes a Dataset
@@ -22,7 +23,8 @@ from .plots import _date_axis, _figure, nice, sector_colour, unit_label
 from .results import (REPLICATION, SCENARIO, STEP, DataLike, MissingData, dataset, dates,
                       expect_kind, file_kind, require, step_days)
 from .stats import mean_interval
-from .tables import comparison_table, is_share, short_label
+from .tables import (comparison_table, indicator_units, is_share, sensitivity_table, short_label,
+                     sweep_table)
 
 CLEAR_COLOURS = {"higher": "#c0392b", "lower": "#1f5fa8", "unclear": "0.55"}
 #: Indicators left out of the forest plot: population counts, the same in every scenario.
@@ -240,6 +242,77 @@ COMPARISON_FIGURES: dict[str, Callable[[DataLike], Figure]] = {
     "differences": plot_differences, **BAND_FIGURES}
 
 
+# --- sweeps ------------------------------------------------------------------------------------
+
+#: Indicators drawn against the parameters of a sweep (those the sweep has).
+SWEEP_INDICATORS = ("ever_switched_share", "mean_wait_days", "share_within_guarantee",
+                    "organiser_cost_per_resident_year")
+
+
+def _indicator_axis_label(key: str) -> str:
+    units = "%" if is_share(key) else indicator_units(key)
+    return f"{short_label(key).lower()} [{units}]"
+
+
+def plot_sweep_scatter(data: DataLike) -> Figure:
+    """Each headline indicator against each parameter of a sweep, one dot per successful run."""
+    ds = dataset(data)
+    expect_kind(ds, "sweep")
+    table = sweep_table(ds)
+    ok = table[table["ok"]]
+    parameters = table.attrs["parameters"]
+    keys = [k for k in SWEEP_INDICATORS if k in table.attrs["indicators"]]
+    if ok.empty or not keys or not parameters:
+        raise MissingData("the sweep has no successful run with parameters and indicators to draw")
+    fig, axes = _figure(len(keys), len(parameters), width=3.6 * len(parameters) + 1.5,
+                        height=2.6 * len(keys) + 1.0)
+    for i, key in enumerate(keys):
+        scale = 100.0 if is_share(key) else 1.0
+        for j, parameter in enumerate(parameters):
+            ax = axes[i, j]
+            ax.scatter(ok[parameter], ok[key] * scale, s=14, color=_colour(j), alpha=0.75)
+            ax.set_xlabel(f"{parameter} [scenario value]", fontsize="small")
+            ax.set_ylabel(_indicator_axis_label(key), fontsize="small")
+            ax.set_title(f"{short_label(key)} vs {parameter}", fontsize="small")
+    failed = int((~table["ok"]).sum())
+    fig.suptitle(f"Sweep ({table.attrs['design']}): {len(ok)} runs"
+                 + (f", {failed} failed runs left out" if failed else ""))
+    return fig
+
+
+def plot_sensitivity(data: DataLike) -> Figure:
+    """Heat map of the rank correlation of every parameter with every headline indicator."""
+    ds = dataset(data)
+    expect_kind(ds, "sweep")
+    correlations = sensitivity_table(sweep_table(ds))
+    correlations = correlations.drop(columns=[c for c in NOT_COMPARED if c in correlations])
+    fig, axes = _figure(width=1.2 + 0.75 * correlations.shape[1],
+                        height=4.2 + 0.5 * correlations.shape[0])
+    ax = axes[0, 0]
+    values = correlations.values.astype(float)
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            ax.text(j, i, f"{value:+.2f}", ha="center", va="center", fontsize="x-small",
+                    color="white" if abs(value) > 0.6 else "black")
+    ax.set_xticks(range(values.shape[1]), [short_label(k) for k in correlations.columns],
+                  rotation=60, ha="right", fontsize="small")
+    ax.set_yticks(range(values.shape[0]), list(correlations.index), fontsize="small")
+    ax.set_xlabel("headline indicator [rank correlation, no units]")
+    ax.set_ylabel("parameter [scenario key]")
+    colourbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label("Spearman rank correlation [-1 to 1]")
+    ax.set_title("Which parameters move which indicators (successful runs)")
+    return fig
+
+
+#: Figures of a sweep file.
+SWEEP_FIGURES: dict[str, Callable[[DataLike], Figure]] = {
+    "sweep_scatter": plot_sweep_scatter,
+    "sensitivity": plot_sensitivity,
+}
+
+
 def one_replication(ds: xr.Dataset, replication: int = 0) -> xr.Dataset:
     """One replication of a replications file as a Dataset shaped like a single run (the
     single-run figures and captions work on it)."""
@@ -254,8 +327,8 @@ def figure_set(data: DataLike) -> dict[str, Callable[[xr.Dataset], Figure]]:
     """The figures that fit a file's kind: name -> function of the loaded Dataset.
 
     run: the single-run figures. replications: the single-run figures of replication 0 and the
-    banded series. comparison: the forest plot and the banded series. sweep: none yet (use
-    :func:`valinta_analysis.sweep_table`)."""
+    banded series. comparison: the forest plot and the banded series. sweep: the indicators
+    against the parameters and their rank correlations."""
     kind = file_kind(dataset(data))
     if kind == "run":
         return dict(plots.FIGURES)
@@ -266,4 +339,4 @@ def figure_set(data: DataLike) -> dict[str, Callable[[xr.Dataset], Figure]]:
                    for name, plot in plots.FIGURES.items()}
         figures.update(BAND_FIGURES)
         return figures
-    return {}
+    return dict(SWEEP_FIGURES)
