@@ -17,9 +17,16 @@ def assert_png(path):
     assert len(data) > 10_000
 
 
-@pytest.mark.parametrize("name", list(bands.COMPARISON_FIGURES))
-def test_comparison_figure(name, comparison_file, tmp_path):
-    fig = bands.COMPARISON_FIGURES[name](va.load(comparison_file))
+FIGURE_CASES = ([("comparison_file", name, bands.COMPARISON_FIGURES) for name in bands.COMPARISON_FIGURES]
+                + [("replications_file", name, bands.BAND_FIGURES) for name in bands.BAND_FIGURES]
+                + [("sweep_file", name, bands.SWEEP_FIGURES) for name in bands.SWEEP_FIGURES])
+
+
+@pytest.mark.parametrize("fixture, name, registry", FIGURE_CASES,
+                         ids=[f"{f.split('_')[0]}-{n}" for f, n, _ in FIGURE_CASES])
+def test_figure(fixture, name, registry, request, tmp_path):
+    """Every figure of a multi-run file: drawn, labelled with units, written as a non-empty PNG."""
+    fig = registry[name](va.load(request.getfixturevalue(fixture)))
     assert_labelled(fig)
     assert_png(va.save_png(fig, tmp_path / f"{name}.png", dpi=60))
 
@@ -89,13 +96,6 @@ def test_sweep_commands(sweep_file, tmp_path):
     assert header.startswith("run,point,replication,ok,error,choice.inertia,")
 
 
-@pytest.mark.parametrize("name", list(bands.BAND_FIGURES))
-def test_replications_band_figure(name, replications_file, tmp_path):
-    fig = bands.BAND_FIGURES[name](va.load(replications_file))
-    assert_labelled(fig)
-    assert_png(va.save_png(fig, tmp_path / f"{name}.png", dpi=60))
-
-
 def test_replications_report(replications_file, tmp_path):
     output = tmp_path / "replications.html"
     run_cli("report", replications_file, "-o", output)
@@ -119,13 +119,6 @@ def test_replications_plots_command(replications_file, tmp_path):
 def test_report_refuses_a_sweep(sweep_file):
     with pytest.raises(ValueError, match="sweep"):
         report.build_report(sweep_file)
-
-
-@pytest.mark.parametrize("name", list(bands.SWEEP_FIGURES))
-def test_sweep_figure(name, sweep_file, tmp_path):
-    fig = bands.SWEEP_FIGURES[name](va.load(sweep_file))
-    assert_labelled(fig)
-    assert_png(va.save_png(fig, tmp_path / f"{name}.png", dpi=60))
 
 
 def test_sweep_scatter_leaves_out_failed_runs(sweep_file):
