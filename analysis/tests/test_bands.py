@@ -1,14 +1,12 @@
 """Figures and reports of comparison and replications files, and the command line on them."""
 
-import re
-
 import pytest
 
 import valinta_analysis as va
 from valinta_analysis import bands, plots, report
 
 from test_plots import PNG_SIGNATURE, assert_labelled
-from test_report import run_cli
+from test_report import assert_self_contained, embedded_images, make_report, run_cli
 
 
 def assert_png(path):
@@ -56,25 +54,15 @@ def test_forest_plot_highlights_clear_differences(comparison_file):
 
 
 def test_comparison_report(comparison_file, tmp_path):
-    output = tmp_path / "comparison.html"
-    run_cli("report", comparison_file, "-o", output)
-    text = output.read_text(encoding="utf-8")
-    assert text.startswith("<!DOCTYPE html>")
+    text = make_report(comparison_file, tmp_path / "comparison.html")
     assert "keski-suomi vs guarantee-14-days vs information-transparent" in text
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
-    assert len(images) == len(bands.COMPARISON_FIGURES)
+    assert len(embedded_images(text)) == len(bands.COMPARISON_FIGURES)
     assert text.count("<figcaption>") == len(bands.COMPARISON_FIGURES)
     assert "Summary table" in text and "clear difference?" in text
     assert text.count('<tr class="clear">') == len(
         [k for k in ("mean_wait_days", "share_within_guarantee", "organiser_cost_per_resident_year")])
     assert "Clear differences: guarantee-14-days" in text
     assert_self_contained(text)
-
-
-def assert_self_contained(text):
-    assert "<script" not in text.lower() and "<link" not in text.lower()
-    assert "href=" not in text.lower() and "http://" not in text and "https://" not in text
-    assert re.findall(r'src="(?!data:)', text) == []
 
 
 def test_comparison_plots_and_summary_commands(comparison_file, tmp_path):
@@ -97,9 +85,7 @@ def test_sweep_commands(sweep_file, tmp_path):
 
 
 def test_replications_report(replications_file, tmp_path):
-    output = tmp_path / "replications.html"
-    run_cli("report", replications_file, "-o", output)
-    text = output.read_text(encoding="utf-8")
+    text = make_report(replications_file, tmp_path / "replications.html")
     assert "(2 replications)" in text
     assert "95 % interval" in text
     expected = len(bands.BAND_FIGURES) + len(plots.FIGURES)

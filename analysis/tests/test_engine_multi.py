@@ -12,8 +12,7 @@ import pytest
 import valinta_analysis as va
 from conftest import SCALE, SCENARIOS, STEPS, require_compare, supports_replications, valinta_binary
 
-from test_bands import assert_self_contained
-from test_report import run_cli
+from test_report import assert_self_contained, make_report
 
 
 def short_run_options(subcommand: str) -> list[str]:
@@ -82,9 +81,7 @@ def test_engine_identical_rules_give_no_difference(engine_comparison):
 
 
 def test_engine_comparison_report(engine_comparison, tmp_path):
-    output = tmp_path / "cmp.html"
-    run_cli("report", engine_comparison, "-o", output)
-    text = output.read_text(encoding="utf-8")
+    text = make_report(engine_comparison, tmp_path / "cmp.html")
     assert "Summary table" in text and text.count("<figcaption>") >= 2
     assert_self_contained(text)
 
@@ -97,6 +94,4 @@ def test_engine_replications(engine_replications, tmp_path):
     table = va.summary_table(ds)
     assert np.allclose(table["mean"], ds["summary_mean"].values, rtol=1e-9)
     assert np.allclose(table["ci_low"], ds["summary_ci_low"].values, rtol=1e-9, equal_nan=True)
-    output = tmp_path / "reps.html"
-    run_cli("report", engine_replications, "-o", output)
-    assert "(2 replications)" in output.read_text(encoding="utf-8")
+    assert "(2 replications)" in make_report(engine_replications, tmp_path / "reps.html")
