@@ -113,3 +113,9 @@ def test_format_difference_units():
     assert tables.format_difference("organiser_cost_per_resident_year", 12.4) == "+12 EUR"
     assert tables.format_difference("ever_switched_share", -0.0123) == "-1.23 %-points"
     assert tables.format_difference("mean_wait_days", 0.25, unit=False) == "+0.2"
+
+
+def test_small_differences_do_not_read_as_zero():
+    assert tables.format_difference("client_fees_per_resident_year", -0.31) == "-0.31 EUR"
+    assert tables.format_difference("ever_switched_share", 2e-6) == "+0.0002 %-points"
+    assert tables.format_difference("mean_wait_days", 0.0) == "+0.0 days"

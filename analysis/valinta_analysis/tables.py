@@ -110,9 +110,18 @@ def format_difference(key: str, value: float, unit: bool = True) -> str:
     if value is None or not np.isfinite(value):
         return "n/a"
     if is_share(key):
-        return f"{value * 100:+.2f}" + (" %-points" if unit else "")
+        return _signed(value * 100, "{:+.2f}") + (" %-points" if unit else "")
     number, _, rest = HEADLINES.get(key, ("", "{:,.4g}", ""))[1].partition("}")
-    return (number + "}").replace("{:", "{:+").format(value) + (rest if unit else "")
+    return _signed(value, (number + "}").replace("{:", "{:+")) + (rest if unit else "")
+
+
+def _signed(value: float, fmt: str) -> str:
+    """``value`` in ``fmt``, or with two significant digits where ``fmt`` would round a nonzero
+    value to zero (a small clear difference must not read as '-0')."""
+    text = fmt.format(value)
+    if value != 0 and not text.strip("+-0.,"):
+        return f"{value:+.2g}"
+    return text
 
 
 def ordered_headlines(headline: dict) -> list[tuple[str, str]]:
