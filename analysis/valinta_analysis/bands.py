@@ -110,6 +110,9 @@ def plot_differences(data: DataLike) -> Figure:
             else:
                 ax.plot(centre, yi, "o", color=colour)
         ax.axvline(0, color="black", linewidth=0.8)
+        extent = rows[["difference", "ci_low", "ci_high"]].abs().max().max()
+        if not extent > 0:  # every difference exactly zero: a readable axis around it
+            ax.set_xlim(-1, 1)
         ax.set_yticks(y, others, fontsize="small")
         ax.set_ylim(len(others) - 0.5, -0.5)
         units = "%-points" if is_share(key) else rows["units"].iloc[0]
