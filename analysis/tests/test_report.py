@@ -19,23 +19,36 @@ def run_cli(*args):
     return result
 
 
-def test_report(small_run, tmp_path):
-    output = tmp_path / "report.html"
-    run_cli("report", small_run, "-o", output)
+def make_report(results, output) -> str:
+    """Runs `report` on a results file and returns the HTML, which must be a whole page."""
+    run_cli("report", results, "-o", output)
     text = output.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
-    assert "keski-suomi" in text
-    assert "Headline figures" in text and "switched producer at least once" in text
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
-    assert len(images) == len(plots.FIGURES)
-    assert all(len(image) > 10_000 for image in images)
-    assert text.count("<figcaption>") == len(plots.FIGURES)
-    # Self-contained: no scripts, no stylesheets or images from elsewhere, no links out.
+    return text
+
+
+def embedded_images(text: str) -> list[str]:
+    return re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+
+
+def assert_self_contained(text: str) -> None:
+    """No scripts, no stylesheets or images from elsewhere, no links out."""
     assert "<script" not in text.lower()
     assert "<link" not in text.lower()
     assert "href=" not in text.lower()
     assert re.findall(r'src="(?!data:)', text) == []
     assert "http://" not in text and "https://" not in text
+
+
+def test_report(small_run, tmp_path):
+    text = make_report(small_run, tmp_path / "report.html")
+    assert "keski-suomi" in text
+    assert "Headline figures" in text and "switched producer at least once" in text
+    images = embedded_images(text)
+    assert len(images) == len(plots.FIGURES)
+    assert all(len(image) > 10_000 for image in images)
+    assert text.count("<figcaption>") == len(plots.FIGURES)
+    assert_self_contained(text)
 
 
 def test_plots_command(small_run, tmp_path):

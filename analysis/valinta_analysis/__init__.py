@@ -6,17 +6,40 @@
     va.summary("results.h5")                # headline figures as a dict
     fig = va.plot_waits_by_sector(ds)       # matplotlib Figure
     va.save_png(fig, "waits.png")
+
+Replications, comparison and sweep files (root attribute ``kind``) load the same way, with the
+extra dimensions replication, scenario, indicator or run:
+
+    va.file_kind("cmp.h5")                  # 'comparison'
+    va.summary_table("reps.h5")             # indicator, mean, ci_low, ci_high
+    va.comparison_table("cmp.h5")           # A, B, B - A, interval, clear; per scenario
+    print(va.format_comparison("cmp.h5"))   # the same in words
+    va.sweep_table("sweep.h5")              # one row per run: parameters and indicators
+    va.plot_differences("cmp.h5")           # forest plot of the paired differences
 """
 
+from .bands import (BAND_FIGURES, COMPARISON_FIGURES, SWEEP_FIGURES, figure_set, one_replication,
+                    plot_away_from_home_bands, plot_cumulative_switching_bands, plot_differences,
+                    plot_guarantee_bands, plot_organiser_cost_bands, plot_sensitivity,
+                    plot_sweep_scatter, plot_waits_bands)
 from .plots import (FIGURES, plot_cost_by_kind, plot_cumulative_switching, plot_heavy_users,
                     plot_listed_by_sector, plot_need_flows, plot_producer_events,
                     plot_switches_by_group, plot_waits_by_producer, plot_waits_by_sector,
                     plot_zone_map, png_bytes, save_all, save_png)
-from .results import (MissingData, eligible, label, load, long_name, residents, scenario_text,
-                      scenario_value, static_variables, summary, summary_text, time_series,
-                      to_frame, to_wide, units, variable_table, years)
+from .results import (KINDS, MissingData, eligible, file_kind, label, load, long_name, residents,
+                      scenario_text, scenario_value, static_variables, summary, summary_text,
+                      time_series, to_frame, to_wide, units, variable_table, years)
+from .stats import mean_interval, t_quantile
+from .tables import (comparison_table, comparison_words, format_comparison, headline,
+                     sensitivity_table, stored_comparison, summary_table, sweep_table)
 
 __all__ = [
+    "BAND_FIGURES", "COMPARISON_FIGURES", "KINDS", "comparison_table", "comparison_words",
+    "figure_set", "file_kind", "format_comparison", "headline", "mean_interval",
+    "one_replication", "plot_away_from_home_bands", "plot_cumulative_switching_bands",
+    "plot_differences", "plot_guarantee_bands", "plot_organiser_cost_bands", "plot_waits_bands",
+    "sensitivity_table", "stored_comparison", "summary_table", "sweep_table", "t_quantile",
+    "SWEEP_FIGURES", "plot_sensitivity", "plot_sweep_scatter",
     "FIGURES", "MissingData", "eligible", "label", "load", "long_name", "plot_cost_by_kind",
     "plot_cumulative_switching", "plot_heavy_users", "plot_listed_by_sector", "plot_need_flows",
     "plot_producer_events", "plot_switches_by_group", "plot_waits_by_producer",

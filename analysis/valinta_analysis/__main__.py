@@ -1,4 +1,7 @@
-"""Command line: python3 -m valinta_analysis {report,plots,summary} RESULTS.h5 [-o OUT]."""
+"""Command line: python3 -m valinta_analysis {report,plots,summary,table} RESULTS.h5 [-o OUT].
+
+Every command reads any kind of results file (run, replications, comparison, sweep) where it
+makes sense: a sweep has a table but no report or figures yet."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import argparse
 import os
 import sys
 
-from . import plots, report
-from .results import load, summary
+from . import plots, report, tables
+from .results import file_kind, load
 
 
 def _default_output(results: str, suffix: str) -> str:
@@ -33,8 +36,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="directory for the PNG files (default: RESULTS-plots here)")
     p.add_argument("--dpi", type=int, default=plots.DPI, help="figure resolution (default %(default)s)")
 
-    p = commands.add_parser("summary", help="print the headline figures")
+    p = commands.add_parser("summary", help="print the headline figures (a comparison: the table "
+                                             "of differences)")
     p.add_argument("results", metavar="RESULTS.h5")
+
+    p = commands.add_parser("table", help="write the summary table as CSV (a sweep: one row per "
+                                          "run with its parameters)")
+    p.add_argument("results", metavar="RESULTS.h5")
+    p.add_argument("-o", "--output", metavar="FILE.csv",
+                   help="where to write the table (default: print it)")
 
     args = parser.parse_args(argv)
     if not os.path.isfile(args.results):
@@ -47,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
 
+    kind = file_kind(ds)
     if args.command == "report":
+        if kind == "sweep":
+            print("valinta_analysis: no report for a sweep yet; `table` writes its runs as CSV",
+                  file=sys.stderr)
+            return 2
         output = args.output or _default_output(args.results, "-report.html")
         report.write_report(ds, output, dpi=args.dpi)
         print(f"report: {output}")
@@ -60,10 +75,41 @@ def main(argv: list[str] | None = None) -> int:
         for name, reason in skipped.items():
             print(f"left out {name}: {reason}", file=sys.stderr)
         print(f"{len(written)} figures in {output}")
+    elif args.command == "table":
+        table = tables.summary_table(ds)
+        if args.output:
+            table.to_csv(args.output, index=False)
+            print(f"table: {args.output} ({len(table)} rows)")
+        else:
+            print(table.to_csv(index=False), end="")
     else:
-        for label, shown in report.ordered_headlines(summary(ds)):
-            print(f"{label}: {shown}")
+        print_summary(ds, kind)
     return 0
+
+
+def print_summary(ds, kind: str) -> None:
+    """The headline figures in words: a run's values, replications' means with intervals, a
+    comparison's table of differences, a sweep's runs."""
+    if kind == "comparison":
+        print(tables.format_comparison(ds), end="")
+    elif kind == "replications":
+        table = tables.summary_table(ds)
+        print(f"Means over {int(table['replications'].max())} replications, with the 95 % "
+              "interval of the mean:")
+        for row in table.itertuples():
+            print(f"{row.description}: {tables.format_value(row.indicator, row.mean)} "
+                  f"({tables.format_value(row.indicator, row.ci_low)} to "
+                  f"{tables.format_value(row.indicator, row.ci_high)})")
+    elif kind == "sweep":
+        table = tables.sweep_table(ds)
+        failed = int((~table["ok"]).sum())
+        print(f"Sweep ({table.attrs['design']}): {len(table)} runs, {failed} failed; parameters "
+              f"{', '.join(table.attrs['parameters'])}.")
+        print("Rank correlation of each parameter with each indicator (successful runs):")
+        print(tables.sensitivity_table(table).round(2).T.to_string())
+    else:
+        for label, shown in report.ordered_headlines(tables.headline(ds)):
+            print(f"{label}: {shown}")
 
 
 if __name__ == "__main__":

@@ -509,15 +509,18 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
 
 def save_all(data: DataLike, directory: str | os.PathLike, dpi: int = DPI,
              skipped: dict[str, str] | None = None) -> dict[str, str]:
-    """Writes every figure of FIGURES as DIRECTORY/NAME.png and returns name -> path.
+    """Writes every figure that fits the file's kind (FIGURES for a single run; see
+    :func:`valinta_analysis.bands.figure_set`) as DIRECTORY/NAME.png and returns name -> path.
 
     A figure whose data the file lacks is left out; pass a dict as ``skipped`` to learn which and
     why (name -> what is missing).
     """
+    from .bands import figure_set  # bands builds on this module
+
     ds = dataset(data)
     os.makedirs(directory, exist_ok=True)
     written = {}
-    for name, plot in FIGURES.items():
+    for name, plot in figure_set(ds).items():
         try:
             fig = plot(ds)
         except MissingData as error:

@@ -1,6 +1,10 @@
 """A self-contained HTML report of one results file: run details, headline figures and every figure
 (embedded as base64 PNG) with a short plain-language caption. The page needs no network: no
-external links, stylesheets or scripts."""
+external links, stylesheets or scripts.
+
+A single run gets its figures; a replications file the headline figures with intervals, the
+headline series with bands, and the figures of its first replication; a comparison file the table
+of paired differences, a forest plot of them and the headline series of every scenario."""
 
 from __future__ import annotations
 
@@ -12,32 +16,10 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from . import plots
-from .results import (STEP, DataLike, MissingData, dataset, eligible, residents, scenario_value,
-                      source_path, step_days, summary)
-
-#: Headline figures of summary/ in report order: key -> (label, format). Keys not listed here are
-#: shown after these with their own name.
-HEADLINES: dict[str, tuple[str, str]] = {
-    "residents": ("Residents simulated", "{:,.0f}"),
-    "eligible": ("Residents eligible to choose (pilot area)", "{:,.0f}"),
-    "ever_switched_share": ("Eligible residents who switched producer at least once", "pct"),
-    "switched_share_public": ("Eligible residents listed away from their home station at the end: "
-                              "at another public producer", "pct"),
-    "switched_share_private": ("... at a private producer", "pct"),
-    "switched_share_third_sector": ("... at a third-sector producer", "pct"),
-    "mean_wait_days": ("Mean wait for a visit", "{:.1f} days"),
-    "share_within_guarantee": ("Visits served within the care guarantee", "pct"),
-    "visits_per_resident_year": ("Visits per resident per year", "{:.2f}"),
-    "doctor_visits_per_resident_year": ("Doctor visits per resident per year", "{:.2f}"),
-    "er_diversions_per_1000_year": ("Diversions to emergency care per 1,000 residents per year",
-                                    "{:.1f}"),
-    "referrals_per_1000_year": ("Referrals to specialised care per 1,000 residents per year",
-                                "{:.1f}"),
-    "organiser_cost_per_resident_year": ("Organiser's cost per resident per year", "{:,.0f} EUR"),
-    "client_fees_per_resident_year": ("Client fees paid by residents, per resident per year",
-                                      "{:,.0f} EUR"),
-}
+from . import bands, plots, tables
+from .results import (REPLICATION, SCENARIO, STEP, DataLike, MissingData, dataset, eligible,
+                      file_kind, residents, scenario_value, source_path, step_days, summary)
+from .tables import HEADLINES, format_headline, ordered_headlines  # noqa: F401 (used by callers)
 
 TITLES = {
     "listed_by_sector": "Listed residents by sector",
@@ -51,20 +33,6 @@ TITLES = {
     "producer_events": "Producer entries and exits",
     "zone_map": "Switching by municipality",
 }
-
-
-def format_headline(key: str, value: float) -> tuple[str, str]:
-    """(label, formatted value) for one summary figure."""
-    label, fmt = HEADLINES.get(key, (key.replace("_", " ").capitalize(), "{:,.4g}"))
-    if fmt == "pct":
-        return label, f"{value * 100:.1f} %"
-    return label, fmt.format(value)
-
-
-def ordered_headlines(headline: dict) -> list[tuple[str, str]]:
-    """(label, formatted value) for every summary figure, in HEADLINES order, others after."""
-    keys = [k for k in HEADLINES if k in headline] + [k for k in headline if k not in HEADLINES]
-    return [format_headline(k, headline[k]) for k in keys]
 
 
 # --- captions ------------------------------------------------------------------------------------
@@ -259,15 +227,15 @@ figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { margin-top: 0.4em; max-width: 60em; }
 .small { color: #555; font-size: 0.9em; }
 code { font-size: 0.9em; word-break: break-all; }
+tr.clear th, tr.clear td { background: #fff3cd; font-weight: bold; }
 """
 
 
 def run_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     """(label, value) rows describing the run, from the file's root attributes and scenario."""
-    a = ds.attrs
     rows = []
-    if "scenario_name" in a:
-        rows.append(("Scenario", str(a["scenario_name"])))
+    if "scenario_name" in ds.attrs:
+        rows.append(("Scenario", str(ds.attrs["scenario_name"])))
     description = scenario_value(ds, "description")
     if description:
         rows.append(("Description", description))
@@ -278,52 +246,32 @@ def run_details(ds: xr.Dataset) -> list[tuple[str, str]]:
     rows.append(("Residents simulated", f"{residents(ds):,}"))
     if "producer" in ds.sizes:
         rows.append(("Producers", f"{ds.sizes['producer']}"))
-    for key, label in (("seed", "Seed"), ("replication", "Replication"),
-                       ("engine_version", "Engine version"), ("git_commit", "Engine commit"),
-                       ("created", "Created"), ("command_line", "Command line")):
-        if key in a:
-            rows.append((label, str(a[key])))
+    return rows + provenance(ds, (("seed", "Seed"), ("replication", "Replication")))
+
+
+PROVENANCE = (("engine_version", "Engine version"), ("git_commit", "Engine commit"),
+              ("created", "Created"), ("command_line", "Command line"))
+
+
+def provenance(ds: xr.Dataset, first: tuple = ()) -> list[tuple[str, str]]:
+    """(label, value) rows of the root attributes in ``first`` then those saying how the file was
+    made (engine, commit, time, command line), and the path of the results file."""
+    rows = [(label, str(ds.attrs[key])) for key, label in (*first, *PROVENANCE) if key in ds.attrs]
     source = source_path(ds)
     if source:
         rows.append(("Results file", source))
     return rows
 
 
-def build_report(data: DataLike, dpi: int = plots.DPI) -> str:
-    """The report as an HTML string."""
-    ds = dataset(data)
-    headline = summary(ds) if source_path(ds) else {}
+def _page_start(title: str, intro: str) -> list[str]:
     esc = html.escape
-    name = str(ds.attrs.get("scenario_name", "results"))
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>Valinta results: {esc(name)}</title>", f"<style>{STYLE}</style>", "</head>",
-           "<body>", f"<h1>Valinta results: {esc(name)}</h1>",
-           '<p class="small">A simulation of a freedom-of-choice pilot in social and health care. '
-           "Figures come from one simulated run; a different seed gives somewhat different "
-           "numbers.</p>"]
+    return ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            f"<title>{esc(title)}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
+            f"<h1>{esc(title)}</h1>", f'<p class="small">{esc(intro)}</p>']
 
-    out.append("<h2>Run</h2>")
-    out.append(_table(run_details(ds), code_labels={"Command line", "Results file", "Engine commit"}))
 
-    out.append("<h2>Headline figures</h2>")
-    if headline:
-        out.append(_table(ordered_headlines(headline), numeric=True))
-    else:
-        out.append("<p>The results file has no summary.</p>")
-
-    left_out = []
-    for key, plot in plots.FIGURES.items():
-        title = TITLES.get(key, key.replace("_", " ").capitalize())
-        try:
-            fig = plot(ds)
-            caption = CAPTIONS[key](ds, headline) if key in CAPTIONS else ""
-        except MissingData as error:
-            left_out.append((title, str(error.args[0])))
-            continue
-        encoded = base64.b64encode(plots.png_bytes(fig, dpi=dpi)).decode("ascii")
-        out.append(f'<h2 id="{esc(key)}">{esc(title)}</h2>')
-        out.append(f'<figure><img src="data:image/png;base64,{encoded}" alt="{esc(title)}">'
-                   f"<figcaption>{esc(caption)}</figcaption></figure>")
+def _page_end(out: list[str], left_out: list[tuple[str, str]]) -> str:
+    esc = html.escape
     if left_out:
         out.append("<h2>Figures left out</h2><ul>")
         out.extend(f"<li>{esc(title)}: {esc(reason)}</li>" for title, reason in left_out)
@@ -331,6 +279,227 @@ def build_report(data: DataLike, dpi: int = plots.DPI) -> str:
     out.append('<p class="small">Made with valinta_analysis from the results file named above.</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _figures(out: list[str], ds: xr.Dataset, figures: dict, titles: dict, captions: dict,
+             dpi: int, left_out: list[tuple[str, str]], prefix: str = "") -> None:
+    """Appends each figure as an embedded PNG with its caption; a figure whose data is missing is
+    added to ``left_out`` instead. ``captions`` maps name -> function(ds) -> text."""
+    esc = html.escape
+    for key, plot in figures.items():
+        title = prefix + titles.get(key, key.replace("_", " ").capitalize())
+        try:
+            fig = plot(ds)
+            caption = captions[key](ds) if key in captions else ""
+        except MissingData as error:
+            left_out.append((title, str(error.args[0])))
+            continue
+        encoded = base64.b64encode(plots.png_bytes(fig, dpi=dpi)).decode("ascii")
+        out.append(f'<h2 id="{esc(key)}">{esc(title)}</h2>')
+        out.append(f'<figure><img src="data:image/png;base64,{encoded}" alt="{esc(title)}">'
+                   f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def _run_captions(headline: dict) -> dict:
+    return {key: (lambda ds, caption=caption: caption(ds, headline))
+            for key, caption in CAPTIONS.items()}
+
+
+def build_report(data: DataLike, dpi: int = plots.DPI) -> str:
+    """The report as an HTML string, for a single run, a replications file or a comparison."""
+    ds = dataset(data)
+    kind = file_kind(ds)
+    if kind == "comparison":
+        return build_comparison_report(ds, dpi)
+    if kind == "replications":
+        return build_replications_report(ds, dpi)
+    if kind != "run":
+        raise ValueError(f"no report for a {kind} file: use `valinta_analysis table` for its "
+                         "runs and parameters")
+    headline = summary(ds) if source_path(ds) else {}
+    name = str(ds.attrs.get("scenario_name", "results"))
+    out = _page_start(f"Valinta results: {name}",
+                      "A simulation of a freedom-of-choice pilot in social and health care. "
+                      "Figures come from one simulated run; a different seed gives somewhat "
+                      "different numbers.")
+    out.append("<h2>Run</h2>")
+    out.append(_table(run_details(ds), code_labels=CODE_LABELS))
+    out.append("<h2>Headline figures</h2>")
+    if headline:
+        out.append(_table(ordered_headlines(headline), numeric=True))
+    else:
+        out.append("<p>The results file has no summary.</p>")
+    left_out: list[tuple[str, str]] = []
+    _figures(out, ds, plots.FIGURES, TITLES, _run_captions(headline), dpi, left_out)
+    return _page_end(out, left_out)
+
+
+CODE_LABELS = {"Command line", "Results file", "Engine commit"}
+
+BAND_TITLES = {
+    "differences": "Differences from the baseline, with 95 % intervals",
+    "away_from_home_bands": "Listed away from the home station, by sector",
+    "cumulative_switching_bands": "Switching over time",
+    "waits_bands": "Waiting times",
+    "guarantee_bands": "Visits within the care guarantee",
+    "organiser_cost_bands": "Organiser's cost",
+}
+
+
+def _band_caption(what: str, name: str, scale: float = 1.0, fmt: str = "{:,.0f}",
+                  reduce: Callable | None = None) -> Callable[[xr.Dataset], str]:
+    """A caption function: what the figure shows, then each scenario's mean at the last step."""
+    def caption(ds: xr.Dataset) -> str:
+        parts = []
+        for label, values in bands.scenario_groups(ds, name):
+            last = values.isel({STEP: -1})
+            if reduce is not None:
+                last = reduce(ds, label, values).isel({STEP: -1})
+            parts.append(f"{label} {fmt.format(float(last.mean()) * scale)}")
+        return (f"{what} Each line is the mean over the replications, the shaded band its 95 % "
+                "interval: the spread of each scenario on its own. Whether two scenarios clearly "
+                "differ is judged from their paired differences (table and forest plot), which "
+                f"are more precise. At the last {_step_word(ds)}: " + ", ".join(parts) + ".")
+    return caption
+
+
+def _cumulative_share(ds: xr.Dataset, label: str, values: xr.DataArray) -> xr.DataArray:
+    eligible_count = bands.scenario_indicator(ds, label, "eligible") or 1.0
+    return values.cumsum(STEP) / eligible_count
+
+
+def _away_total(ds: xr.Dataset, label: str, values: xr.DataArray) -> xr.DataArray:
+    return values.sum("sector")
+
+
+BAND_CAPTIONS: dict[str, Callable[[xr.Dataset], str]] = {
+    "away_from_home_bands": _band_caption(
+        "Residents listed somewhere other than their home health station, by the sector of the "
+        "producer they chose.", "n_away_from_home_by_sector", reduce=_away_total,
+        fmt="{:,.0f} residents in all"),
+    "cumulative_switching_bands": _band_caption(
+        "Every change of producer since the start, as a share of residents eligible to choose "
+        "(a resident changing twice counts twice).", "new_switches", scale=100, fmt="{:.1f} %",
+        reduce=_cumulative_share),
+    "waits_bands": _band_caption("How long visits waited, over all producers.",
+                                 "wait_mean_days_all", fmt="mean wait {:.1f} days"),
+    "guarantee_bands": _band_caption("The share of all visits served within the care guarantee.",
+                                     "share_within_guarantee_all", scale=100, fmt="{:.1f} %"),
+    "organiser_cost_bands": _band_caption(
+        "What the organiser paid each step (client fees and producers' share of referral costs "
+        "left out, as in the summary), scaled to a year and divided by the residents.",
+        "organiser_books_eur",
+        reduce=lambda ds, label, v: (v.sel(payment_kind=bands.organiser_kinds(ds)).sum("payment_kind")
+                                     * 365.25 / step_days(ds)
+                                     / (bands.scenario_indicator(ds, label, "residents") or 1.0)),
+        fmt="{:,.0f} EUR per resident-year"),
+}
+
+
+def caption_differences(ds: xr.Dataset) -> str:
+    table = tables.comparison_table(ds)
+    base = table.attrs["baseline"]
+    clear = table[(table["scenario"] != base) & table["clear"]
+                  & ~table["indicator"].isin(bands.NOT_COMPARED)]
+    text = (f"Each panel is one headline indicator; each dot is a scenario's difference from the "
+            f"baseline {base} (B \u2212 A, the mean over paired replications that share their "
+            "random numbers), the bar its 95 % interval. Red and blue mark clear differences "
+            "(higher or lower: the interval does not include zero); grey ones may be chance.")
+    if clear.empty:
+        return text + " No difference is clear."
+    listed = "; ".join(f"{row.scenario}: {tables.short_label(row.indicator).lower()} "
+                       f"{tables.format_difference(row.indicator, row.difference)}"
+                       for row in clear.itertuples())
+    return text + f" Clear differences: {listed}."
+
+
+def comparison_details(ds: xr.Dataset) -> list[tuple[str, str]]:
+    """(label, value) rows describing a comparison: scenarios and files, replications, seed."""
+    rows = [("Baseline (A)", tables.baseline(ds))]
+    files = ([str(v) for v in ds["scenario_file"].values] if "scenario_file" in ds
+             else [""] * ds.sizes[SCENARIO])
+    for label, file in zip(tables.scenarios(ds), files):
+        rows.append((f"Scenario {label}", file or label))
+    if "date" in ds.coords and ds.sizes.get(STEP, 0):
+        rows.append(("Period", f"{np.datetime64(ds['date'].values[0], 'D')}, {ds.sizes[STEP]} "
+                               f"steps of {step_days(ds):g} days"))
+    return rows + provenance(ds, (("replications", "Replications per scenario"), ("seed", "Seed"),
+                                  ("confidence", "Confidence of the intervals")))
+
+
+def _words_table(words) -> str:
+    """An HTML table of comparison_words, the rows with a clear difference highlighted."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in words.columns)
+    rows = []
+    for values in words.itertuples(index=False):
+        clear = values[-1] == "yes"
+        cells = [f"<th>{esc(str(values[0]))}</th>"]
+        cells += [f'<td class="value">{esc(str(v))}</td>' for v in values[1:]]
+        opening = '<tr class="clear">' if clear else "<tr>"
+        rows.append(opening + "".join(cells) + "</tr>")
+    return f"<table>\n<tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>"
+
+
+def build_comparison_report(data: DataLike, dpi: int = plots.DPI) -> str:
+    """The report of a comparison file: scenarios, the table of differences, the forest plot and
+    the headline series with bands over replications."""
+    ds = dataset(data)
+    table = tables.comparison_table(ds)
+    labels = tables.scenarios(ds)
+    out = _page_start("Valinta comparison: " + " vs ".join(labels),
+                      "Simulations of freedom-of-choice rules in social and health care, each "
+                      "scenario run several times (replications). Replication r of every scenario "
+                      "uses the same random numbers, so the differences between scenarios come "
+                      "from their rules, and chance shows in how much the differences vary from "
+                      "one replication to the next.")
+    out.append("<h2>Comparison</h2>")
+    out.append(_table(comparison_details(ds), code_labels=CODE_LABELS))
+    out.append("<h2>Summary table</h2>")
+    out.append(f"<p>A is the baseline <b>{html.escape(table.attrs['baseline'])}</b>. Values are "
+               "means over the replications; B \u2212 A is the mean of the paired differences with "
+               f"its {table.attrs['confidence'] * 100:g} % interval. Shares are in per cent and "
+               "their differences in percentage points (%-points). Highlighted rows are clear "
+               "differences: the interval does not include zero.</p>")
+    for label in labels[1:]:
+        out.append(f"<h3>B = {html.escape(label)}</h3>")
+        out.append(_words_table(tables.comparison_words(table, label)))
+    left_out: list[tuple[str, str]] = []
+    captions = {"differences": caption_differences, **BAND_CAPTIONS}
+    _figures(out, ds, bands.COMPARISON_FIGURES, BAND_TITLES, captions, dpi, left_out)
+    return _page_end(out, left_out)
+
+
+def build_replications_report(data: DataLike, dpi: int = plots.DPI) -> str:
+    """The report of a replications file: the headline figures as means with 95 % intervals,
+    the headline series with bands, then the single-run figures of the first replication."""
+    ds = dataset(data)
+    table = tables.summary_table(ds)
+    count = ds.sizes[REPLICATION]
+    name = str(ds.attrs.get("scenario_name", "results"))
+    first = bands.one_replication(ds, 0)
+    out = _page_start(f"Valinta results: {name} ({count} replications)",
+                      f"A simulation of a freedom-of-choice pilot in social and health care, run "
+                      f"{count} times with different random numbers. Headline figures are means "
+                      "over the replications with the 95 % interval of the mean; the detailed "
+                      "figures at the end show the first replication.")
+    out.append("<h2>Run</h2>")
+    rows = run_details(first)
+    rows.insert(1, ("Replications", str(count)))
+    out.append(_table(rows, code_labels=CODE_LABELS))
+    out.append("<h2>Headline figures</h2>")
+    shown = [(tables.indicator_label(row.indicator),
+              f"{tables.format_value(row.indicator, row.mean)}   "
+              f"(95 % interval {tables.format_value(row.indicator, row.ci_low)} to "
+              f"{tables.format_value(row.indicator, row.ci_high)})")
+             for row in table.itertuples()]
+    out.append(_table(shown, numeric=True))
+    left_out: list[tuple[str, str]] = []
+    _figures(out, ds, bands.BAND_FIGURES, BAND_TITLES, BAND_CAPTIONS, dpi, left_out)
+    headline = dict(zip(tables.indicators(ds), ds["summary"].isel({REPLICATION: 0}).values.tolist()))
+    _figures(out, first, plots.FIGURES, TITLES, _run_captions(headline), dpi, left_out,
+             prefix="Replication 0: ")
+    return _page_end(out, left_out)
 
 
 def write_report(data: DataLike, path: str | os.PathLike, dpi: int = plots.DPI) -> str:

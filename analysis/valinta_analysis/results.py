@@ -18,6 +18,12 @@ import pandas as pd
 import xarray as xr
 
 STEP = "step"
+REPLICATION = "replication"
+SCENARIO = "scenario"
+INDICATOR = "indicator"
+
+#: The kinds of results file (root attribute ``kind``; a file without it is a single run).
+KINDS = ("run", "replications", "comparison", "sweep")
 
 PathLike = Union[str, "os.PathLike[str]"]
 DataLike = Union[PathLike, xr.Dataset]
@@ -50,8 +56,57 @@ def load(path: PathLike) -> xr.Dataset:
             pass  # not ISO dates: keep the text
         ds = ds.assign_coords(date=(STEP, values))
         ds["date"].attrs.update(attrs)
+    ds = _decode_bytes(ds)
+    ds.attrs["kind"] = _text(ds.attrs.get("kind", "run"))
+    if ds.attrs["kind"] not in KINDS:
+        raise ValueError(f"{path}: unknown kind of results file {ds.attrs['kind']!r}; "
+                         f"this package reads {', '.join(KINDS)}")
     ds.encoding["source"] = os.path.abspath(path)
     return ds
+
+
+def _decode_bytes(ds: xr.Dataset) -> xr.Dataset:
+    """Fixed-length byte strings (HDF5 strings that are not variable-length) as text, in
+    variables, coordinates and attributes, so labels compare equal to Python strings."""
+    for name, var in list(ds.variables.items()):
+        if var.dtype.kind == "S":
+            text = np.array([_text(v) for v in var.values.ravel()], dtype=object)
+            decoded = xr.Variable(var.dims, text.reshape(var.shape), attrs=var.attrs)
+            if name in ds.indexes:
+                ds = ds.assign_coords({name: decoded})
+            else:
+                ds[name] = decoded
+        for key, value in list(ds[name].attrs.items()):
+            if isinstance(value, (bytes, np.bytes_)):
+                ds[name].attrs[key] = _text(value)
+    for key, value in list(ds.attrs.items()):
+        if isinstance(value, (bytes, np.bytes_)):
+            ds.attrs[key] = _text(value)
+    return ds
+
+
+def _is_series(var: xr.Variable) -> bool:
+    """Whether a variable is an indicator series: ``step`` after any leading scenario,
+    replication and run dimensions of a multi-run file."""
+    if STEP not in var.dims:
+        return False
+    return all(d in (SCENARIO, REPLICATION, "run") for d in var.dims[:var.dims.index(STEP)])
+
+
+def file_kind(data: DataLike) -> str:
+    """'run', 'replications', 'comparison' or 'sweep': the root attribute ``kind`` ('run' if the
+    file has none, as files written before the attribute existed)."""
+    if isinstance(data, xr.Dataset):
+        return _text(data.attrs.get("kind", "run"))
+    with h5py.File(os.fspath(data), "r") as f:
+        return _text(f.attrs.get("kind", "run"))
+
+
+def expect_kind(ds: xr.Dataset, *kinds: str) -> None:
+    """Raises ValueError unless ``ds`` is one of ``kinds`` of results file."""
+    kind = file_kind(ds)
+    if kind not in kinds:
+        raise ValueError(f"this needs a {' or '.join(kinds)} file; the file is of kind {kind!r}")
 
 
 def dataset(data: DataLike) -> xr.Dataset:
@@ -69,8 +124,9 @@ def source_path(data: DataLike) -> str | None:
 
 
 def time_series(ds: xr.Dataset) -> list[str]:
-    """Names of the variables whose first dimension is ``step`` (the indicators), in file order."""
-    return [name for name, var in ds.data_vars.items() if var.dims[:1] == (STEP,)]
+    """Names of the indicator series in file order: the variables whose first dimension is
+    ``step``, after any leading run, scenario and replication dimensions of a multi-run file."""
+    return [name for name, var in ds.data_vars.items() if _is_series(var.variable)]
 
 
 def static_variables(ds: xr.Dataset, dim: str) -> list[str]:
@@ -99,7 +155,7 @@ def variable_table(ds: xr.Dataset) -> pd.DataFrame:
     rows = []
     for name, var in ds.variables.items():
         rows.append({"name": name, "dims": ", ".join(var.dims), "units": units(ds, name),
-                     "long_name": long_name(ds, name), "time_series": var.dims[:1] == (STEP,)})
+                     "long_name": long_name(ds, name), "time_series": _is_series(var)})
     return pd.DataFrame(rows)
 
 
@@ -168,9 +224,20 @@ def summary_text(data: DataLike) -> str:
     return _group_text(data, "summary/text")
 
 
-def scenario_text(data: DataLike, resolved: bool = True) -> str:
-    """The scenario as YAML text: with every default written out, or as the file was given."""
-    return _group_text(data, "scenario/resolved" if resolved else "scenario/source")
+def scenario_text(data: DataLike, resolved: bool = True, scenario: str | None = None) -> str:
+    """The scenario as YAML text: with every default written out, or as the file was given.
+
+    In a comparison file name the ``scenario`` (its label); its resolved text is read from
+    ``scenario/LABEL/resolved``, or ``scenarios/LABEL/resolved`` where a dimension scale named
+    ``scenario`` leaves no room for a group of that name."""
+    if scenario is None:
+        return _group_text(data, "scenario/resolved" if resolved else "scenario/source")
+    leaf = "resolved" if resolved else "source"
+    for group in ("scenario", "scenarios"):
+        text = _group_text(data, f"{group}/{scenario}/{leaf}")
+        if text:
+            return text
+    return ""
 
 
 def scenario_value(data: DataLike, key: str) -> str | None:
@@ -247,13 +314,13 @@ def _group_text(data: DataLike, name: str) -> str:
     if path is None:
         raise ValueError("the Dataset does not say which file it came from; pass the path")
     with h5py.File(path, "r") as f:
-        if name not in f:
+        if name not in f or not isinstance(f[name], h5py.Dataset):
             return ""
         return _text(f[name][()])
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bytes):
+    if isinstance(value, (bytes, np.bytes_)):
         return value.decode("utf-8")
     if isinstance(value, np.ndarray) and value.shape == ():
         return _text(value.item())
