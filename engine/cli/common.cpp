@@ -57,9 +57,9 @@ bool fits_in_memory(const Scenario& scenario, int threads) {
   const MemoryPlan plan = plan_memory(scenario, threads > 0 ? threads : 2);
   const std::int64_t available = available_memory_bytes();
   if (available > 0 && plan.total() > available) {
-    fmt::print(stderr, "error: scenario '{}' needs about {}, but only {:.0f} MiB of memory is available; "
-               "simulate fewer residents (population.scale) or use a larger machine\n",
-               scenario.name, plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0));
+    fmt::print(stderr, "error: this run needs about {}, but only {:.0f} MiB of memory is available; "
+               "simulate fewer residents (population.scale) or use a larger machine (scenario '{}')\n",
+               plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0), scenario.name);
     return false;
   }
   return true;
