@@ -4,10 +4,14 @@
 //   valinta show FILE
 //   valinta schema | valinta reference
 // Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
+// Under `mpirun -n K valinta run ...` every rank parses the scenario and runs its block of
+// residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
+// before the run, so they all exit with the same code instead of waiting for each other.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -22,6 +26,7 @@
 #include "valinta/model/simulation.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/output/results.hpp"
+#include "valinta/parallel/comm.hpp"
 #include "valinta/scenario/loader.hpp"
 #include "valinta/scenario/reference.hpp"
 #include "valinta/version.hpp"
@@ -56,6 +61,29 @@ std::string command_line(int argc, char** argv) {
   return s;
 }
 
+// The exit code every rank agrees on after a check that may fail on some ranks: 0 if none failed,
+// else kExitBadInput if any rank found bad input, else kExitFailure. `error` is this rank's
+// message ("" if none): rank 0 prints its own; another rank prints its own only when rank 0 had
+// none (nothing twice, nothing lost).
+int agree(const valinta::parallel::Comm& comm, const std::string& error, int code = kExitBadInput) {
+  const bool failed = !error.empty();
+  std::array<std::int64_t, 3> counts = {failed ? 1 : 0, comm.root() && failed ? 1 : 0,
+                                        failed && code == kExitBadInput ? 1 : 0};
+  comm.sum(counts);
+  if (counts[0] == 0) return 0;
+  if (failed && (comm.root() || counts[1] == 0))
+    fmt::print(stderr, "{}{}\n", comm.root() ? "" : fmt::format("rank {}: ", comm.rank()), error);
+  return counts[2] > 0 ? kExitBadInput : kExitFailure;
+}
+
+// The signal that stopped any rank (0: none), the same on every rank.
+int stop_signal(const valinta::parallel::Comm& comm) {
+  const int sig = g_signal.load();
+  std::array<std::int64_t, 2> seen = {sig == SIGINT ? 1 : 0, sig != 0 && sig != SIGINT ? 1 : 0};
+  comm.sum(seen);
+  return seen[0] > 0 ? SIGINT : seen[1] > 0 ? SIGTERM : 0;
+}
+
 // results/<scenario>-<UTC time>.h5, numbered if that exists already.
 fs::path default_output(const std::string& scenario_name) {
   // The scenario's name, reduced to characters that are safe in a file name.
@@ -76,9 +104,17 @@ int run(const RunArgs& args, const std::string& cmdline) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGXFSZ, SIG_IGN);  // over a file-size limit, writes fail with an error we report
+  const valinta::parallel::Comm& comm = valinta::parallel::Comm::world();
+  if (comm.size() > 1 && (!args.checkpoint.empty() || !args.resume.empty())) {
+    if (comm.root())
+      fmt::print(stderr, "error: --checkpoint and --resume work in runs of one process only (this run has {} MPI "
+                 "ranks); run without them, or with one rank\n", comm.size());
+    return kExitBadInput;
+  }
   // The scenario: from a file, or as it was when a checkpointed run started.
   valinta::Scenario scenario;
   std::optional<valinta::CheckpointHeader> resume;
+  std::string error;
   try {
     if (!args.resume.empty()) {
       if (!args.scenario.empty() || !args.sets.empty() || args.seed) {
@@ -92,43 +128,58 @@ int run(const RunArgs& args, const std::string& cmdline) {
       scenario = valinta::load_scenario(path, args.sets);
     }
   } catch (const valinta::ScenarioError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    return kExitBadInput;
+    error = e.what();
   } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "error: cannot resume: {}\n", e.what());
-    return kExitBadInput;
+    error = fmt::format("error: cannot resume: {}", e.what());
   }
+  if (const int code = agree(comm, error)) return code;
   const std::uint64_t seed = resume ? resume->seed : args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
 
   // Refuse a run that cannot fit in memory before allocating anything.
-  const valinta::MemoryPlan plan = valinta::plan_memory(scenario, args.threads > 0 ? args.threads : 2);
+  const valinta::MemoryPlan plan = valinta::plan_memory(scenario, args.threads > 0 ? args.threads : 2, comm.size());
   const std::int64_t available = valinta::available_memory_bytes();
-  if (available > 0 && plan.total() > available) {
-    fmt::print(stderr, "error: this run needs about {}, but only {:.0f} MiB of memory is available; "
-               "simulate fewer residents (population.scale) or use a larger machine\n",
-               plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0));
-    return kExitBadInput;
-  }
+  if (available > 0 && plan.total() > available)
+    error = fmt::format("error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
+                        "simulate fewer residents (population.scale) or use a larger machine{}",
+                        plan.describe(), comm.size() > 1 ? " per MPI rank" : "",
+                        static_cast<double>(available) / (1024.0 * 1024.0), comm.size() > 1 ? " or more ranks" : "");
+  if (const int code = agree(comm, error)) return code;
 
-  fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
-  if (args.output.empty()) {
-    std::error_code ec;
-    fs::create_directories(out.parent_path(), ec);
+  // Rank 0 alone names, creates and writes the results file.
+  fs::path out;
+  if (comm.root()) {
+    out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
+    if (args.output.empty()) {
+      std::error_code ec;
+      fs::create_directories(out.parent_path(), ec);
+    }
   }
+  std::optional<valinta::output::H5File> file;
+  int code = kExitFailure;
   try {
     // Open the output first: an unwritable path or an existing file fails before the run.
-    valinta::output::H5File file(out, args.overwrite);
+    if (comm.root()) file.emplace(out, args.overwrite);
+  } catch (const valinta::ScenarioError& e) {
+    error = e.what();
+    code = kExitBadInput;
+  } catch (const std::exception& e) {
+    error = fmt::format("error: {}", e.what());
+  }
+  if (const int agreed = agree(comm, error, code)) return agreed;
+  try {
     const auto start = std::chrono::steady_clock::now();
     valinta::Simulation sim(scenario, {seed, 0, args.threads});
     if (resume) valinta::restore_checkpoint(sim, args.resume);
     const int steps = static_cast<int>(scenario.time.steps);
-    if (!args.quiet)
-      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}\n",
-                 valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(), steps,
+    if (!args.quiet && comm.root())
+      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}{}\n",
+                 valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), steps,
                  scenario.time.step_days, seed, sim.threads(),
+                 comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
                  resume ? fmt::format(", resuming after step {}", sim.t) : "");
-    const bool tty = isatty(fileno(stderr)) && !args.quiet;
-    if (const int sig = g_signal.load(); sig != 0) {
+    const bool tty = isatty(fileno(stderr)) && !args.quiet && comm.root();
+    if (const int sig = stop_signal(comm); sig != 0) {
+      if (comm.root())
       fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
                  sig == SIGINT ? "SIGINT" : "SIGTERM");
       return 128 + sig;
@@ -138,9 +189,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
       if (tty) fmt::print(stderr, "\r  step {}/{}", sim.t, steps);
       const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
       if (due && sim.t < steps) valinta::write_checkpoint(sim, args.checkpoint);
-      if (const int sig = g_signal.load(); sig != 0 && sim.t < steps) {
+      if (const int sig = stop_signal(comm); sig != 0 && sim.t < steps) {
         if (tty) fmt::print(stderr, "\r\033[K");
-        fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
+        if (comm.root())
+          fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
                    sig == SIGINT ? "SIGINT" : "SIGTERM", sim.t, steps,
                    args.checkpoint.empty() ? ""
                                            : fmt::format(" (continue with: valinta run --resume {} -o {})",
@@ -151,9 +203,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
     if (tty) fmt::print(stderr, "\r\033[K");
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    const valinta::Summary summary = valinta::summarise(sim);
-    valinta::write_results(file, sim, {cmdline, seed, sim.threads()}, summary);
-    file.commit();
+    const valinta::Summary summary = valinta::summarise(sim);  // collective: every rank
+    if (!comm.root()) return 0;
+    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size()}, summary);
+    file->commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) {
       fmt::print("{}", valinta::format_summary(summary));
@@ -197,6 +250,14 @@ int show(const std::string& file, const std::vector<std::string>& sets) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI (when built with it) starts before anything else and ends after everything.
+  std::optional<valinta::parallel::Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitFailure;
+  }
   CLI::App app{"Valinta: agent-based simulation of freedom-of-choice pilots in social and health care.\n"
                "Residents choose among public, private and third-sector producers under pilot rules;\n"
                "the engine simulates switching, waiting, visits, referrals and costs, and writes one\n"
