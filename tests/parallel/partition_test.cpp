@@ -92,6 +92,9 @@ TEST(Comm, OneRankCollectivesAreTheIdentity) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].a, 1.5);
   EXPECT_EQ(all[1].b, 2);
+  std::vector<std::byte> bytes = {std::byte{1}, std::byte{2}};
+  comm.broadcast(bytes);
+  EXPECT_EQ(bytes[1], std::byte{2});
   comm.barrier();
 }
 

@@ -25,7 +25,7 @@ struct SwitchRequest {
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests);
 
 // Opt-out rules: list every eligible resident at the nearest open producer of the pilot area
-// (reason: assignment).
+// (reason: assignment). Collective, as are the openings and closures below (every rank calls them).
 void assign_nearest(Simulation& sim);
 
 // A producer opens (scheduled or a market entrant): residents whose consideration set may hold
