@@ -8,6 +8,8 @@
 #include <ctime>
 
 #include "valinta/model/memory_plan.hpp"
+#include "valinta/parallel/comm.hpp"
+#include "valinta/scenario/diagnostics.hpp"
 
 namespace valinta::cli {
 
@@ -53,16 +55,50 @@ std::filesystem::path default_output(const std::string& scenario_name) {
   return path;
 }
 
-bool fits_in_memory(const Scenario& scenario, int threads) {
-  const MemoryPlan plan = plan_memory(scenario, threads > 0 ? threads : 2);
-  const std::int64_t available = available_memory_bytes();
-  if (available > 0 && plan.total() > available) {
-    fmt::print(stderr, "error: this run needs about {}, but only {:.0f} MiB of memory is available; "
-               "simulate fewer residents (population.scale) or use a larger machine (scenario '{}')\n",
-               plan.describe(), static_cast<double>(available) / (1024.0 * 1024.0), scenario.name);
-    return false;
+int agree(const parallel::Comm& comm, const std::string& error, int code) {
+  const bool failed = !error.empty();
+  std::array<std::int64_t, 3> counts = {failed ? 1 : 0, comm.root() && failed ? 1 : 0,
+                                        failed && code == kExitBadInput ? 1 : 0};
+  comm.sum(counts);
+  if (counts[0] == 0) return 0;
+  if (failed && (comm.root() || counts[1] == 0))
+    fmt::print(stderr, "{}{}\n", comm.root() ? "" : fmt::format("rank {}: ", comm.rank()), error);
+  return counts[2] > 0 ? kExitBadInput : kExitFailure;
+}
+
+int stop_signal(const parallel::Comm& comm) {
+  const int sig = g_signal.load();
+  std::array<std::int64_t, 2> seen = {sig == SIGINT ? 1 : 0, sig != 0 && sig != SIGINT ? 1 : 0};
+  comm.sum(seen);
+  return seen[0] > 0 ? SIGINT : seen[1] > 0 ? SIGTERM : 0;
+}
+
+int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite) {
+  const parallel::Comm& comm = parallel::Comm::world();
+  std::string error;
+  int code = kExitFailure;
+  try {
+    if (comm.root()) file.emplace(path, overwrite);
+  } catch (const ScenarioError& e) {
+    error = e.what();
+    code = kExitBadInput;
+  } catch (const std::exception& e) {
+    error = fmt::format("error: {}", e.what());
   }
-  return true;
+  return agree(comm, error, code);
+}
+
+bool fits_in_memory(const Scenario& scenario, int threads) {
+  const int ranks = parallel::Comm::world().size();
+  const MemoryPlan plan = plan_memory(scenario, threads > 0 ? threads : 2, ranks);
+  const std::int64_t available = available_memory_bytes();
+  std::string error;
+  if (available > 0 && plan.total() > available)
+    error = fmt::format("error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
+                        "simulate fewer residents (population.scale) or use a larger machine{} (scenario '{}')",
+                        plan.describe(), ranks > 1 ? " per MPI rank" : "", static_cast<double>(available) / (1024.0 * 1024.0),
+                        ranks > 1 ? " or more ranks" : "", scenario.name);
+  return agree(parallel::Comm::world(), error) == 0;
 }
 
 std::string format_profile(const std::array<double, kPhaseCount>& seconds, double total_seconds) {

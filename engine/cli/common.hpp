@@ -4,9 +4,12 @@
 #include <array>
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/output/h5_file.hpp"
+#include "valinta/parallel/comm.hpp"
 #include "valinta/scenario/scenario.hpp"
 
 namespace valinta::cli {
@@ -25,7 +28,18 @@ std::string command_line(int argc, char** argv);
 // results/<name>-<UTC time>.h5, numbered if that exists already; the directory is created.
 std::filesystem::path default_output(const std::string& name);
 
-// False (with a message on stderr) if `runs_at_once` runs of `scenario` cannot fit in memory.
+// The exit code every rank agrees on after a check that may fail on some ranks: 0 if none failed,
+// else kExitBadInput if any rank found bad input, else kExitFailure. `error` is this rank's
+// message ("" if none); it is printed once.
+int agree(const parallel::Comm& comm, const std::string& error, int code = kExitBadInput);
+// The signal that stopped any rank (0: none), the same on every rank (a collective).
+int stop_signal(const parallel::Comm& comm);
+
+// Rank 0 opens the output file (the other ranks write nothing); every rank gets the same exit
+// code: 0, or the code of the failure (an existing file without --overwrite, an unwritable path).
+int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite);
+
+// False (with a message on stderr, once) if a run of `scenario` cannot fit in memory.
 bool fits_in_memory(const Scenario& scenario, int threads);
 
 // Wall time per phase and its share, for --profile.

@@ -7,10 +7,14 @@
 //   valinta show FILE
 //   valinta schema | valinta reference
 // Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
+// Under `mpirun -n K valinta run ...` every rank parses the scenario and runs its block of
+// residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
+// before the run, so they all exit with the same code instead of waiting for each other.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -25,6 +29,7 @@
 #include "valinta/model/simulation.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/output/results.hpp"
+#include "valinta/parallel/comm.hpp"
 #include "valinta/scenario/loader.hpp"
 #include "valinta/scenario/reference.hpp"
 #include "valinta/version.hpp"
@@ -57,9 +62,17 @@ struct RunArgs {
 int run(const RunArgs& args, const std::string& cmdline) {
   // From the start, SIGINT and SIGTERM stop the run cleanly (checked after set-up and each step).
   catch_stop_signals();
+  const valinta::parallel::Comm& comm = valinta::parallel::Comm::world();
+  if (comm.size() > 1 && (!args.checkpoint.empty() || !args.resume.empty())) {
+    if (comm.root())
+      fmt::print(stderr, "error: --checkpoint and --resume work in runs of one process only (this run has {} MPI "
+                 "ranks); run without them, or with one rank\n", comm.size());
+    return kExitBadInput;
+  }
   // The scenario: from a file, or as it was when a checkpointed run started.
   valinta::Scenario scenario;
   std::optional<valinta::CheckpointHeader> resume;
+  std::string error;
   try {
     if (!args.resume.empty()) {
       if (!args.scenario.empty() || !args.sets.empty() || args.seed) {
@@ -73,45 +86,52 @@ int run(const RunArgs& args, const std::string& cmdline) {
       scenario = valinta::load_scenario(path, args.sets);
     }
   } catch (const valinta::ScenarioError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    return kExitBadInput;
+    error = e.what();
   } catch (const std::runtime_error& e) {
-    fmt::print(stderr, "error: cannot resume: {}\n", e.what());
-    return kExitBadInput;
+    error = fmt::format("error: cannot resume: {}", e.what());
   }
+  if (const int code = agree(comm, error)) return code;
   const std::uint64_t seed = resume ? resume->seed : args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
 
   // Refuse a run that cannot fit in memory before allocating anything.
   if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
 
-  const fs::path out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
+  // Rank 0 alone names, creates and writes the results file.
+  fs::path out;
+  if (comm.root()) {
+    out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
+  }
+  std::optional<valinta::output::H5File> file;
+  if (const int code = open_output(file, out, args.overwrite)) return code;
   try {
-    // Open the output first: an unwritable path or an existing file fails before the run.
-    valinta::output::H5File file(out, args.overwrite);
     const auto start = std::chrono::steady_clock::now();
     valinta::Simulation sim(scenario, {seed, 0, args.threads});
     if (resume) valinta::restore_checkpoint(sim, args.resume);
     const int steps = static_cast<int>(scenario.time.steps);
-    if (!args.quiet)
-      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}\n",
-                 valinta::kVersion, scenario.name, sim.residents.size(), sim.producers.size(), steps,
+    if (!args.quiet && comm.root())
+      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}{}\n",
+                 valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), steps,
                  scenario.time.step_days, seed, sim.threads(),
+                 comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
                  resume ? fmt::format(", resuming after step {}", sim.t) : "");
-    if (const int sig = g_signal.load(); sig != 0) {
-      fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n", signal_name(sig));
+    if (const int sig = stop_signal(comm); sig != 0) {
+      if (comm.root())
+        fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
+                   signal_name(sig));
       return 128 + sig;
     }
-    Progress progress(Progress::detect(args.quiet), steps, static_cast<std::int64_t>(sim.residents.size()));
+    Progress progress(Progress::detect(args.quiet || !comm.root()), steps, sim.population_size());
     progress.update(sim.t);
     while (sim.t < steps) {
       sim.step();
       progress.update(sim.t);
       const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
       if (due && sim.t < steps) valinta::write_checkpoint(sim, args.checkpoint);
-      if (const int sig = g_signal.load(); sig != 0 && sim.t < steps) {
+      if (const int sig = stop_signal(comm); sig != 0 && sim.t < steps) {
         progress.finish();
-        fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
-                   signal_name(sig), sim.t, steps,
+        if (comm.root())
+          fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
+                     signal_name(sig), sim.t, steps,
                    args.checkpoint.empty() ? ""
                                            : fmt::format(" (continue with: valinta run --resume {} -o {})",
                                                          args.checkpoint, out.string()));
@@ -120,9 +140,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
     }
     progress.finish();
     default_stop_signals();
-    const valinta::Summary summary = valinta::summarise(sim);
-    valinta::write_results(file, sim, {cmdline, seed, sim.threads()}, summary);
-    file.commit();
+    const valinta::Summary summary = valinta::summarise(sim);  // collective: every rank
+    if (!comm.root()) return 0;
+    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size()}, summary);
+    file->commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
     if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, seconds));
@@ -165,6 +186,14 @@ int show(const std::string& file, const std::vector<std::string>& sets) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI (when built with it) starts before anything else and ends after everything.
+  std::optional<valinta::parallel::Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitFailure;
+  }
   CLI::App app{"Valinta: agent-based simulation of freedom-of-choice pilots in social and health care.\n"
                "Residents choose among public, private and third-sector producers under pilot rules;\n"
                "the engine simulates switching, waiting, visits, referrals and costs, and writes one\n"

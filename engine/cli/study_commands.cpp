@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "progress.hpp"
 #include "valinta/output/h5_file.hpp"
+#include "valinta/parallel/comm.hpp"
 #include "valinta/scenario/loader.hpp"
 #include "valinta/study/ensemble_file.hpp"
 #include "valinta/version.hpp"
@@ -25,13 +26,21 @@ using Clock = std::chrono::steady_clock;
 std::function<void(int, int)> stepper(Progress& progress, std::int64_t steps_before) {
   return [&progress, steps_before](int step, int) {
     progress.update(steps_before + step);
-    if (const int sig = g_signal.load(); sig != 0) throw RunsStopped{sig};
+    if (const int sig = stop_signal(parallel::Comm::world()); sig != 0) throw RunsStopped{sig};
   };
+}
+
+bool root() { return parallel::Comm::world().root(); }
+
+// A scenario or sweep error, printed once.
+int bad_input(const ScenarioError& e) {
+  if (root()) fmt::print(stderr, "{}\n", e.what());
+  return kExitBadInput;
 }
 
 int stopped(const RunsStopped& s, Progress& progress) {
   progress.finish();
-  fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
+  if (root()) fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
   return 128 + s.signal;
 }
 
@@ -41,6 +50,7 @@ void add_profile(std::array<double, kPhaseCount>& total, const RunRecord& run) {
 
 void finish_report(const StudyArgs& args, const std::array<double, kPhaseCount>& profile, Clock::time_point start,
                    const fs::path& out) {
+  if (!root()) return;
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (args.profile) fmt::print("{}", format_profile(profile, seconds));
   if (!args.quiet) fmt::print("finished in {}\n", format_duration(seconds));
@@ -64,21 +74,21 @@ int run_replications(const StudyArgs& args) {
   try {
     scenario = load_scenario(args.scenarios.empty() ? default_scenario_path() : fs::path(args.scenarios.front()), args.sets);
   } catch (const ScenarioError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    return kExitBadInput;
+    return bad_input(e);
   }
   if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
-  const fs::path out = args.output.empty() ? default_output(scenario.name + "-replications") : fs::path(args.output);
+  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output(scenario.name + "-replications") : fs::path(args.output);
+  std::optional<output::H5File> file;
+  if (const int code = open_output(file, out, args.overwrite)) return code;
   try {
-    output::H5File file(out, args.overwrite);
     const auto start = Clock::now();
     const int R = args.replications;
     const auto steps = static_cast<std::int64_t>(scenario.time.steps);
-    if (!args.quiet)
+    if (!args.quiet && root())
       fmt::print("valinta {}: scenario '{}', {} replications of {} steps, seed {}\n", kVersion, scenario.name, R,
                  steps, seed);
-    Progress progress(Progress::detect(args.quiet), steps * R, 0);
+    Progress progress(Progress::detect(args.quiet || !root()), steps * R, 0);
     std::vector<RunRecord> runs;
     std::array<double, kPhaseCount> profile{};
     try {
@@ -88,7 +98,7 @@ int run_replications(const StudyArgs& args) {
         runs.push_back(run_and_record(scenario, options, r == 0, stepper(progress, steps * r)));
         if (!runs.back().ok) {
           progress.finish();
-          fmt::print(stderr, "error: replication {} failed: {}\n", r, runs.back().error);
+          if (root()) fmt::print(stderr, "error: replication {} failed: {}\n", r, runs.back().error);
           return kExitFailure;
         }
         progress.residents(runs.back().summary.residents);
@@ -100,13 +110,14 @@ int run_replications(const StudyArgs& args) {
     progress.finish();
     default_stop_signals();
     const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
-    write_replications(file, scenario, {args.command_line, seed, threads}, runs);
-    file.commit();
+    if (!root()) return 0;
+    write_replications(*file, scenario, {args.command_line, seed, threads, parallel::Comm::world().size()}, runs);
+    file->commit();
     if (!args.quiet) fmt::print("{}", format_replications(runs));
     finish_report(args, profile, start, out);
     return 0;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    if (root()) fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
 }
@@ -122,15 +133,14 @@ int compare(const StudyArgs& args) {
       c.label = unique_label(c.scenario.name, taken);
       scenarios.push_back(std::move(c));
     } catch (const ScenarioError& e) {
-      fmt::print(stderr, "{}\n", e.what());
-      return kExitBadInput;
+      return bad_input(e);
     }
   }
   const Scenario& base = scenarios.front().scenario;
   for (const auto& c : scenarios) {
     if (c.scenario.time.steps != base.time.steps || c.scenario.time.step_days != base.time.step_days ||
         c.scenario.time.start_date != base.time.start_date) {
-      fmt::print(stderr,
+      if (root()) fmt::print(stderr,
                  "error: {}: the scenarios compared must share one time axis, but '{}' runs {} steps of {} days from {} "
                  "and '{}' runs {} steps of {} days from {}; set time.steps, time.step_days and time.start_date alike "
                  "(e.g. with --set)\n",
@@ -141,17 +151,18 @@ int compare(const StudyArgs& args) {
     if (!fits_in_memory(c.scenario, args.threads)) return kExitBadInput;
   }
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(base.seed);
-  const fs::path out = args.output.empty() ? default_output("comparison") : fs::path(args.output);
+  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output("comparison") : fs::path(args.output);
+  std::optional<output::H5File> file;
+  if (const int code = open_output(file, out, args.overwrite)) return code;
   try {
-    output::H5File file(out, args.overwrite);
     const auto start = Clock::now();
     const int R = args.replications;
     const auto steps = static_cast<std::int64_t>(base.time.steps);
     const auto S = static_cast<std::int64_t>(scenarios.size());
-    if (!args.quiet)
+    if (!args.quiet && root())
       fmt::print("valinta {}: comparing {} scenarios, {} replications each with common random numbers, seed {}\n",
                  kVersion, S, R, seed);
-    Progress progress(Progress::detect(args.quiet), steps * R * S, 0);
+    Progress progress(Progress::detect(args.quiet || !root()), steps * R * S, 0);
     std::array<double, kPhaseCount> profile{};
     try {
       // Replication by replication, every scenario: an interrupted comparison has lost the least.
@@ -163,7 +174,7 @@ int compare(const StudyArgs& args) {
           c.runs.push_back(run_and_record(c.scenario, options, r == 0, stepper(progress, steps * (r * S + k))));
           if (!c.runs.back().ok) {
             progress.finish();
-            fmt::print(stderr, "error: scenario '{}', replication {} failed: {}\n", c.label, r, c.runs.back().error);
+            if (root()) fmt::print(stderr, "error: scenario '{}', replication {} failed: {}\n", c.label, r, c.runs.back().error);
             return kExitFailure;
           }
           progress.residents(c.runs.back().summary.residents);
@@ -175,13 +186,14 @@ int compare(const StudyArgs& args) {
     progress.finish();
     default_stop_signals();
     const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
-    write_comparison(file, scenarios, {args.command_line, seed, threads});
-    file.commit();
+    if (!root()) return 0;
+    write_comparison(*file, scenarios, {args.command_line, seed, threads, parallel::Comm::world().size()});
+    file->commit();
     fmt::print("{}", format_comparison(scenarios));
     finish_report(args, profile, start, out);
     return 0;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    if (root()) fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
 }
@@ -198,23 +210,23 @@ int sweep(const StudyArgs& args) {
     Diagnostics unused;
     sweep_text = read_input_file(spec.file, unused);
   } catch (const ScenarioError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    return kExitBadInput;
+    return bad_input(e);
   }
   if (!fits_in_memory(base, args.threads)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : spec.seed ? *spec.seed : static_cast<std::uint64_t>(base.seed);
   const auto points = design_points(spec, seed);
-  const fs::path out = args.output.empty() ? default_output("sweep") : fs::path(args.output);
+  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output("sweep") : fs::path(args.output);
+  std::optional<output::H5File> file;
+  if (const int code = open_output(file, out, args.overwrite)) return code;
   try {
-    output::H5File file(out, args.overwrite);
     const auto start = Clock::now();
     const auto R = spec.replications;
     const auto steps = static_cast<std::int64_t>(base.time.steps);
     const auto N = static_cast<std::int64_t>(points.size()) * R;
-    if (!args.quiet)
+    if (!args.quiet && root())
       fmt::print("valinta {}: sweep '{}', {} design with {} points x {} replications = {} runs, seed {}\n", kVersion,
                  spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)], points.size(), R, N, seed);
-    Progress progress(Progress::detect(args.quiet), steps * N, 0);
+    Progress progress(Progress::detect(args.quiet || !root()), steps * N, 0);
     std::vector<SweepRun> runs;
     std::array<double, kPhaseCount> profile{};
     bool have_setup = false;
@@ -236,8 +248,9 @@ int sweep(const StudyArgs& args) {
           add_profile(profile, run.record);
         } else {
           progress.finish();
-          fmt::print(stderr, "valinta: run {} (point {}, replication {}) failed: {}\n", k, run.point, run.replication,
-                     run.record.error);
+          if (root())
+            fmt::print(stderr, "valinta: run {} (point {}, replication {}) failed: {}", k, run.point, run.replication,
+                       run.record.error.back() == '\n' ? run.record.error : run.record.error + "\n");
         }
         progress.update(steps * (k + 1));
         runs.push_back(std::move(run));
@@ -248,10 +261,11 @@ int sweep(const StudyArgs& args) {
     progress.finish();
     default_stop_signals();
     const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
-    write_sweep(file, spec, base, {args.command_line, seed, threads}, points, runs, sweep_text);
-    file.commit();
     std::int64_t failed = 0;
     for (const auto& r : runs) failed += r.record.ok ? 0 : 1;
+    if (!root()) return failed == N ? kExitFailure : 0;
+    write_sweep(*file, spec, base, {args.command_line, seed, threads, parallel::Comm::world().size()}, points, runs, sweep_text);
+    file->commit();
     if (failed > 0)
       fmt::print(stderr, "valinta: warning: {} of {} runs failed (run_ok and run_error in the file say which and why)\n",
                  failed, N);
@@ -260,7 +274,7 @@ int sweep(const StudyArgs& args) {
     finish_report(args, profile, start, out);
     return failed == N ? kExitFailure : 0;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+    if (root()) fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
 }

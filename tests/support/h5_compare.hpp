@@ -25,9 +25,9 @@ namespace valinta::test {
 
 struct H5CompareOptions {
   // Attributes that legitimately differ between two runs of the same computation, by object
-  // path ("/" is the root group). By default the run's metadata: when, how and on how many threads.
+  // path ("/" is the root group). By default the run's metadata: when, how, on how many threads and MPI ranks.
   std::map<std::string, std::set<std::string>> ignored_attributes = {
-      {"/", {"created", "command_line", "threads"}}};
+      {"/", {"created", "command_line", "threads", "ranks"}}};
   // Objects left out entirely, with their attributes and (for groups) everything inside them,
   // e.g. "/scenario/source".
   std::set<std::string> ignored_objects;

@@ -20,11 +20,12 @@ std::string MemoryPlan::describe() const {
                      static_cast<double>(fixed_bytes) / mib);
 }
 
-MemoryPlan plan_memory(const Scenario& s, int threads) {
+MemoryPlan plan_memory(const Scenario& s, int threads, int ranks) {
   MemoryPlan plan;
   std::int64_t producers = static_cast<std::int64_t>(s.producers.size() + s.zones.size());
   for (const auto& z : s.zones)
     plan.residents += std::llround(static_cast<double>(z.population) * s.population.scale);
+  plan.residents = (plan.residents + std::max(1, ranks) - 1) / std::max(1, ranks);
   Residents probe;
   plan.resident_bytes = plan.residents * static_cast<std::int64_t>(probe.bytes_per_resident());
   const std::int64_t queue_steps =

@@ -18,7 +18,9 @@ struct MemoryPlan {
   std::string describe() const;
 };
 
-MemoryPlan plan_memory(const Scenario& scenario, int threads);
+// The memory of one process of the run: with `ranks` MPI processes each holds about 1/ranks of
+// the residents (producers and indicators are replicated on every rank).
+MemoryPlan plan_memory(const Scenario& scenario, int threads, int ranks = 1);
 
 // Memory this process may still use: MemAvailable, or the cgroup limit if lower (bytes; -1 unknown).
 std::int64_t available_memory_bytes();

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/parallel/partition.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/needs.hpp"
 
@@ -100,14 +101,22 @@ void build_population(Simulation& sim) {
   const Scenario& s = sim.scenario;
   const PopulationParams& p = s.population;
   std::uint32_t n = 0;
+  std::vector<std::uint32_t> zone_residents;
   for (auto& zone : sim.zones) {
     zone.first_resident = n;
     zone.n_residents = static_cast<std::uint32_t>(
         std::llround(static_cast<double>(zone.spec.population) * p.scale));
     n += zone.n_residents;
+    zone_residents.push_back(zone.n_residents);
   }
+  // This rank builds only its own block of zones (the whole population on one rank).
+  const std::vector<std::size_t> blocks = parallel::zone_blocks(zone_residents, sim.comm->size());
+  sim.first_zone = blocks[static_cast<std::size_t>(sim.comm->rank())];
+  sim.end_zone = blocks[static_cast<std::size_t>(sim.comm->rank()) + 1];
   Residents& r = sim.residents;
-  r.resize(n);
+  r.offset = sim.first_zone < sim.zones.size() ? sim.zones[sim.first_zone].first_resident : n;
+  const std::uint32_t end = sim.end_zone < sim.zones.size() ? sim.zones[sim.end_zone].first_resident : n;
+  r.resize(end - r.offset);
 
   double employed_share = 0;
   for (int b = 0; b < kAgeBands; ++b) employed_share += p.age_band_shares[b] * p.employment_rate[b];
@@ -118,16 +127,17 @@ void build_population(Simulation& sim) {
   for (int b = 0; b < kAgeBands; ++b)
     need_start[b] = stationary_need_distribution(s.needs, b, s.step_weeks());
 
-  for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+  for (std::size_t z = sim.first_zone; z < sim.end_zone; ++z) {
     const Zone& zone = sim.zones[z];
     const double km_per_deg_lat = 111.32;
     const double km_per_deg_lon = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
-    const std::int64_t first = zone.first_resident, last = first + zone.n_residents;
+    const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)), last = first + zone.n_residents;
 #pragma omp parallel for schedule(static) num_threads(sim.threads())
     for (std::int64_t i = first; i < last; ++i) {
-      const auto a = sim.rng.uniforms(Stream::population, i, 0, 0);
-      const auto b = sim.rng.uniforms(Stream::population, i, 0, 1);
-      const auto c = sim.rng.uniforms(Stream::population, i, 0, 2);
+      const std::uint64_t id = r.global(static_cast<std::size_t>(i));
+      const auto a = sim.rng.uniforms(Stream::population, id, 0, 0);
+      const auto b = sim.rng.uniforms(Stream::population, id, 0, 1);
+      const auto c = sim.rng.uniforms(Stream::population, id, 0, 2);
       int band = 0;
       while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
       const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
@@ -184,6 +194,14 @@ void build_population(Simulation& sim) {
       r.listed[i] = home;
     }
   }
+  std::vector<std::int64_t> eligible(sim.zones.size(), 0);
+  for (std::size_t z = sim.first_zone; z < sim.end_zone; ++z) {
+    const std::size_t first = sim.local_first(sim.zones[z]);
+    for (std::size_t i = first; i < first + sim.zones[z].n_residents; ++i)
+      if (r.flags[i] & Residents::kEligible) ++eligible[z];
+  }
+  sim.comm->sum(eligible);
+  for (std::size_t z = 0; z < sim.zones.size(); ++z) sim.zones[z].n_eligible = eligible[z];
 }
 
 }  // namespace valinta

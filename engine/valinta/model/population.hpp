@@ -35,7 +35,10 @@ struct PopulationParams {
 
 void declare_population_params(ParamRegistry& registry, PopulationParams& p);
 
-// Residents as structure-of-arrays, smallest types that fit (DESIGN.md).
+// Residents as structure-of-arrays, smallest types that fit (DESIGN.md). A process holds one
+// contiguous block of the population (all of it unless the run is split across MPI ranks): local
+// index i is resident number offset + i of the whole population, and that global number is the
+// one that keys random draws and orders switch requests.
 struct Residents {
   // flags bits
   static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8, kPlan = 16;
@@ -57,7 +60,10 @@ struct Residents {
   std::vector<std::int16_t> open_since;     // its arrival step (-1: none waiting)
   std::vector<std::int8_t> experience;      // EWMA of visit experience, SD x 20
 
+  std::uint32_t offset = 0;  // global number of the first resident held here
+
   std::size_t size() const { return zone.size(); }
+  std::uint32_t global(std::size_t i) const { return offset + static_cast<std::uint32_t>(i); }
   void resize(std::size_t n);
   std::size_t bytes_per_resident() const;
 };

@@ -153,6 +153,7 @@ void size_auto_capacity(Simulation& sim) {
     const int ohc = (r.flags[i] & Residents::kOhc) ? 1 : 0;
     ++counts[((r.listed[i] * kAgeBands + band) * kNeedLevels + r.need[i]) * 2 + ohc];
   }
+  sim.comm->sum(counts);
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
     for (int band = 0; band < kAgeBands; ++band)
       for (int level = 0; level < kNeedLevels; ++level)

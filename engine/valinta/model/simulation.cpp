@@ -79,7 +79,10 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   build_population(*this);
   size_auto_capacity(*this);
   initialise_workforce(*this);
-  for (std::size_t i = 0; i < residents.size(); ++i) ++producers[residents.listed[i]].n_listed;
+  std::vector<std::int64_t> listed(producers.size(), 0);
+  for (std::size_t i = 0; i < residents.size(); ++i) ++listed[residents.listed[i]];
+  comm->sum(listed);
+  for (std::size_t j = 0; j < producers.size(); ++j) producers[j].n_listed = listed[j];
   for (const Producer& p : producers)
     if (!p.active && p.n_listed > 0) throw std::logic_error("residents listed at a producer that is not open");
   initialise_payments(*this);

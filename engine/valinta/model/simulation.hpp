@@ -9,6 +9,7 @@
 #include "valinta/model/producers.hpp"
 #include "valinta/model/types.hpp"
 #include "valinta/output/recorder.hpp"
+#include "valinta/parallel/comm.hpp"
 #include "valinta/scenario/scenario.hpp"
 #include "valinta/util/rng.hpp"
 
@@ -24,8 +25,9 @@ struct Zone {
   ZoneSpec spec;
   bool in_pilot = false;
   double spread_km = 0;
-  std::uint32_t first_resident = 0;
+  std::uint32_t first_resident = 0;  // global resident numbers (Residents::offset)
   std::uint32_t n_residents = 0;
+  std::int64_t n_eligible = 0;       // residents eligible to choose (fixed when the population is built)
   std::vector<std::uint16_t> candidates;  // producers that can be within reach of its residents
   // Set by events for one step (information campaign, a new producer nearby) or a while (demand).
   double extra_review = 0;
@@ -98,6 +100,11 @@ class Simulation {
   std::array<double, kPhaseCount> phase_seconds{};  // wall time spent in each phase (--profile)
   std::vector<std::string> event_log;  // dated, readable record of scheduled and market events
 
+  // The processes of the run: this one holds the residents of zones [first_zone, end_zone)
+  // (parallel/partition.hpp); zones and producers are the same on every rank.
+  const parallel::Comm* comm = &parallel::Comm::world();
+  std::size_t first_zone = 0, end_zone = 0;
+
   std::vector<Zone> zones;
   std::vector<Producer> producers;
   Residents residents;
@@ -109,6 +116,15 @@ class Simulation {
   }
   int threads() const;
   static int default_threads();  // all cores, or OMP_NUM_THREADS
+  // Residents of the whole run (this rank holds residents.size() of them).
+  std::int64_t population_size() const {
+    std::int64_t n = 0;
+    for (const Zone& z : zones) n += z.n_residents;
+    return n;
+  }
+  // Whether this rank holds zone z's residents, and the local index of its first one.
+  bool holds_zone(std::size_t z) const { return z >= first_zone && z < end_zone; }
+  std::size_t local_first(const Zone& zone) const { return zone.first_resident - residents.offset; }
 };
 
 }  // namespace valinta

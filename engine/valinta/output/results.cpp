@@ -43,15 +43,20 @@ Summary summarise(const Simulation& sim) {
   const Recorder& rec = sim.recorder;
   const int L = sim.queue_steps;
   Summary s;
-  s.residents = static_cast<std::int64_t>(r.size());
-  std::int64_t ever = 0;
-  std::array<std::int64_t, kSectors> away{};
+  for (const Zone& z : sim.zones) {
+    s.residents += z.n_residents;
+    s.eligible += z.n_eligible;
+  }
+  // Counted over this rank's residents, then over all ranks: [0, kSectors) away by sector, ever.
+  std::array<std::int64_t, kSectors + 1> counts{};
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (!(r.flags[i] & Residents::kEligible)) continue;
-    ++s.eligible;
-    if (r.switches[i] > 0) ++ever;
-    if (r.listed[i] != r.home[i]) ++away[static_cast<int>(sim.producers[r.listed[i]].sector)];
+    if (r.switches[i] > 0) ++counts[kSectors];
+    if (r.listed[i] != r.home[i]) ++counts[static_cast<int>(sim.producers[r.listed[i]].sector)];
   }
+  sim.comm->sum(counts);
+  const std::int64_t ever = counts[kSectors];
+  const std::span<const std::int64_t> away(counts.data(), kSectors);
   const double eligible = static_cast<double>(std::max<std::int64_t>(1, s.eligible));
   for (int k = 0; k < kSectors; ++k) s.switched_share_by_sector[k] = static_cast<double>(away[k]) / eligible;
   s.ever_switched_share = static_cast<double>(ever) / eligible;
@@ -136,10 +141,7 @@ RunSetup describe_setup(const Simulation& sim) {
     u.zone_in_pilot.push_back(z.in_pilot ? 1 : 0);
     u.zone_lat.push_back(z.spec.lat);
     u.zone_lon.push_back(z.spec.lon);
-    std::int64_t e = 0;
-    for (std::size_t i = z.first_resident; i < z.first_resident + z.n_residents; ++i)
-      if (sim.residents.flags[i] & Residents::kEligible) ++e;
-    u.zone_eligible.push_back(e);
+    u.zone_eligible.push_back(z.n_eligible);
   }
   return u;
 }
@@ -157,6 +159,7 @@ void write_header(output::H5File& file, const Scenario& sc, const RunInfo& info,
   file.attribute("/", "scenario_file", sc.source.string());
   file.attribute("/", "seed", static_cast<std::int64_t>(info.seed));
   file.attribute("/", "threads", static_cast<std::int64_t>(info.threads));
+  file.attribute("/", "ranks", static_cast<std::int64_t>(info.ranks));
   file.attribute("/", "command_line", info.command_line);
   file.attribute("/", "created", std::string(created));
   file.attribute("/", "step_days", static_cast<std::int64_t>(sc.time.step_days));

@@ -20,6 +20,7 @@ struct RunInfo {
   std::string command_line;
   std::uint64_t seed = 0;
   int threads = 1;
+  int ranks = 1;  // MPI processes that ran it
 };
 
 // Headline figures of a run (printed, stored as attributes of /summary, used by golden tests).
@@ -41,6 +42,7 @@ struct Summary {
   std::vector<std::pair<std::string, double>> items() const;
 };
 
+// Collective under MPI: every rank calls it (it counts over every rank's residents).
 Summary summarise(const Simulation& sim);
 std::string format_summary(const Summary& summary);
 

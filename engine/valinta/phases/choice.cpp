@@ -137,7 +137,7 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   std::vector<std::pair<double, std::uint16_t>> scored;
   std::array<double, 4> noise{};
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
-    if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, i, t, static_cast<std::uint32_t>(m / 4));
+    if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
     const Producer& p = sim.producers[j];
     if (!p.active) continue;
@@ -203,7 +203,7 @@ void run_choice(Simulation& sim) {
       const double p_hazard = 1.0 - std::exp(-hazard * step_years);
       const Zone& zone = sim.zones[r.zone[i]];
       const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
-      const double u = sim.rng.uniforms(Stream::review, i, t)[0];
+      const double u = sim.rng.uniforms(Stream::review, r.global(static_cast<std::size_t>(i)), t)[0];
       if (u >= p_review) continue;
       ++reviews;
       SwitchReason reason = SwitchReason::review;
@@ -211,7 +211,7 @@ void run_choice(Simulation& sim) {
       else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
       std::vector<std::uint16_t> ranking = rank_producers(sim, static_cast<std::size_t>(i), true);
       if (ranking.empty() || ranking.front() == r.listed[i]) continue;
-      SwitchRequest request{static_cast<std::uint32_t>(i), reason, {}};
+      SwitchRequest request{r.global(static_cast<std::size_t>(i)), reason, {}};
       for (const std::uint16_t j : ranking) {
         if (j == r.listed[i] || request.options.size() == SwitchRequest::kMaxOptions) break;
         request.options.push_back(j);
@@ -219,7 +219,7 @@ void run_choice(Simulation& sim) {
       mine.push_back(std::move(request));
     }
   }
-  sim.flows.reviews += reviews;
+  sim.flows.reviews += sim.comm->sum(reviews);
   std::vector<SwitchRequest> requests;
   for (auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
   apply_switches(sim, requests);

@@ -46,8 +46,8 @@ void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);
 // Travel minutes between two points (MODEL.md M5).
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
 
-// Resident i's candidate producers, best first, from one draw of the logit utilities of this
-// step (inertia on or off). Producers outside the consideration set are left out.
+// Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
+// draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are left out.
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia);
 
 // The expected client fee of one visit at producer j (fees may differ by sector).

@@ -72,7 +72,7 @@ void run_demand(Simulation& sim) {
       const int ohc = (r.flags[i] & Residents::kOhc) ? 1 : 0;
       const double factor = sim.zones[r.zone[i]].demand_factor * induced[r.listed[i]];
       const double lambda = rate[level][band][ohc] * factor;
-      const double u = sim.rng.uniforms(Stream::demand, i, t)[0];
+      const double u = sim.rng.uniforms(Stream::demand, r.global(static_cast<std::size_t>(i)), t)[0];
       const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])
                                          : poisson_from_uniform(lambda, u);
       if (contacts == 0) continue;
@@ -86,6 +86,7 @@ void run_demand(Simulation& sim) {
 #pragma omp critical(demand_arrivals)
     for (std::size_t k = 0; k < local.size(); ++k) arrivals[k] += local[k];
   }
+  sim.comm->sum(arrivals);
 }
 
 }  // namespace valinta

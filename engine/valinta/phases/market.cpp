@@ -202,24 +202,36 @@ Forecast forecast(const Simulation& sim, std::size_t j) {
     if (!zone.in_pilot || std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
     zones.push_back(z);
   }
-  for (const std::size_t z : zones) {  // the eligible residents of those zones
-    const Zone& zone = sim.zones[z];
-    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i)
-      if (r.flags[i] & Residents::kEligible) ++catchment;
-  }
+  for (const std::size_t z : zones) catchment += sim.zones[z].n_eligible;
   Forecast out;
   if (catchment == 0) return out;
+  // Each rank takes the sampled residents of the zones it holds; `seen` numbers the catchment's
+  // eligible residents in zone order, so the sample does not depend on the partition.
   const std::int64_t stride = std::max<std::int64_t>(1, catchment / s.market.sample_size);
-  double probability_sum = 0, sampled = 0, visits_rate = 0;
+  struct Sampled {
+    double probability, visits_rate;
+  };
+  std::vector<Sampled> mine;
   std::int64_t seen = 0;
   for (const std::size_t z : zones) {
     const Zone& zone = sim.zones[z];
-    for (std::size_t i = zone.first_resident; i < zone.first_resident + zone.n_residents; ++i) {
-      if (!(r.flags[i] & Residents::kEligible) || seen++ % stride != 0) continue;
-      sampled += 1;
-      probability_sum += choice_probability(sim, i, j);
-      visits_rate += demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
+    if (!sim.holds_zone(z)) {
+      seen += zone.n_eligible;
+      continue;
     }
+    const std::size_t first = sim.local_first(zone);
+    for (std::size_t i = first; i < first + zone.n_residents; ++i) {
+      if (!(r.flags[i] & Residents::kEligible) || seen++ % stride != 0) continue;
+      mine.push_back({choice_probability(sim, i, j),
+                      demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)});
+    }
+  }
+  // Added up in zone and resident order on every rank, as one process would.
+  double probability_sum = 0, sampled = 0, visits_rate = 0;
+  for (const Sampled& x : sim.comm->all_gather(mine)) {
+    sampled += 1;
+    probability_sum += x.probability;
+    visits_rate += x.visits_rate;
   }
   if (sampled == 0) return out;
   const double review = 1.0 - std::exp(-s.choice.base_review_per_year * s.market.horizon_years);

@@ -91,7 +91,7 @@ void run_needs(Simulation& sim) {
       const bool unmet = r.unmet_steps[i] > 0;
       const NeedRates& rate =
           table[level][age_band_of(r.age[i])][unmet ? 1 : 0][(r.flags[i] & Residents::kPlan) ? 1 : 0];
-      const double u = sim.rng.uniforms(Stream::needs, i, t)[0];
+      const double u = sim.rng.uniforms(Stream::needs, r.global(static_cast<std::size_t>(i)), t)[0];
       int next = level;
       if (u < rate.up) next = level + 1;
       else if (u > 1.0 - rate.down) next = level - 1;
@@ -103,6 +103,7 @@ void run_needs(Simulation& sim) {
     for (int a = 0; a < kNeedLevels; ++a)
       for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += local[a][b];
   }
+  sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;
 }
 

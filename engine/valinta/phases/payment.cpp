@@ -114,6 +114,7 @@ std::vector<std::int64_t> count_cells(const Simulation& sim, bool eligible_only)
 #pragma omp critical(payment_cells)
     for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += local[k];
   }
+  sim.comm->sum(counts);
   return counts;
 }
 

@@ -45,7 +45,7 @@ void run_plans(Simulation& sim) {
       const bool heavy = r.need[i] == kNeedLevels - 1;
       if (heavy) ++local_heavy[r.listed[i]];
       if (heavy && !(r.flags[i] & Residents::kPlan) && prob > 0 &&
-          sim.rng.uniforms(Stream::plans, i, t)[0] < prob)
+          sim.rng.uniforms(Stream::plans, r.global(static_cast<std::size_t>(i)), t)[0] < prob)
         r.flags[i] |= Residents::kPlan;
       if (!(r.flags[i] & Residents::kPlan)) continue;
       ++plans;
@@ -57,6 +57,9 @@ void run_plans(Simulation& sim) {
       heavy_listed[j] += local_heavy[j];
     }
   }
+  sim.comm->sum(heavy_with_plan);
+  sim.comm->sum(heavy_listed);
+  plans = sim.comm->sum(plans);
   sim.flows.n_heavy_plan_listed = heavy_with_plan;
   sim.flows.n_heavy_listed = heavy_listed;  // (the payment phase recounts after switching)
   sim.flows.n_plans = plans;

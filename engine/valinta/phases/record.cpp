@@ -177,11 +177,13 @@ void run_record(Simulation& sim) {
   const std::int64_t zones = static_cast<std::int64_t>(Z);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
   for (std::int64_t z = 0; z < zones; ++z) {
-    if (!sim.zones[z].in_pilot) continue;  // only pilot residents can be away from home
-    const std::size_t first = sim.zones[z].first_resident, last = first + sim.zones[z].n_residents;
+    // Only pilot residents can be away from home; this rank counts the zones it holds.
+    if (!sim.zones[z].in_pilot || !sim.holds_zone(static_cast<std::size_t>(z))) continue;
+    const std::size_t first = sim.local_first(sim.zones[z]), last = first + sim.zones[z].n_residents;
     for (std::size_t i = first; i < last; ++i)
       if (r.listed[i] != r.home[i]) ++away[z * kSectors + static_cast<int>(sim.producers[r.listed[i]].sector)];
   }
+  sim.comm->sum(away);
   std::vector<std::int64_t> away_by_sector(kSectors, 0);
   for (std::size_t z = 0; z < Z; ++z)
     for (int k = 0; k < kSectors; ++k) away_by_sector[k] += away[z * kSectors + k];

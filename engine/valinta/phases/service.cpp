@@ -185,7 +185,7 @@ void resolve_residents(Simulation& sim) {
     double score = 0;
     bool resolved = true, unmet = false, served_here = false;
     if (before > 0) {
-      const double u = sim.rng.uniforms(Stream::service_outcome, i, t)[0] * static_cast<double>(before);
+      const double u = sim.rng.uniforms(Stream::service_outcome, r.global(static_cast<std::size_t>(i)), t)[0] * static_cast<double>(before);
       const double diverted = static_cast<double>(f.cohort_diverted[k]);
       const double served = static_cast<double>(f.cohort_served[k]);
       if (u < served) {
@@ -216,9 +216,10 @@ void resolve_residents(Simulation& sim) {
 #pragma omp critical(service_unmet)
   for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
   }
+  sim.comm->sum(unmet_by_zone);
   sim.flows.unmet_by_zone = unmet_by_zone;
-  sim.flows.plan_contacts = plan_contacts;
-  sim.flows.plan_contacts_continuous = plan_continuous;
+  sim.flows.plan_contacts = sim.comm->sum(plan_contacts);
+  sim.flows.plan_contacts_continuous = sim.comm->sum(plan_continuous);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "valinta/phases/switching.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <map>
 
@@ -9,18 +10,46 @@
 
 namespace valinta {
 
-void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchReason reason) {
-  Residents& r = sim.residents;
+namespace {
+
+// A switch request with what every rank needs to know of its resident, packed for the gather.
+struct Mover {
+  std::uint32_t resident;  // global number
+  std::uint16_t from;      // listed at, as the request was made
+  std::uint16_t zone;
+  std::uint16_t home;
+  std::uint8_t reason;
+  std::uint8_t age_band;
+  std::uint8_t income_decile;
+  std::uint8_t n_options;
+  std::array<std::uint16_t, SwitchRequest::kMaxOptions> options;
+};
+
+Mover pack(const Simulation& sim, const SwitchRequest& request) {
+  const Residents& r = sim.residents;
+  const std::size_t i = request.resident - r.offset;
+  Mover m{request.resident, r.listed[i], r.zone[i], r.home[i], static_cast<std::uint8_t>(request.reason),
+          static_cast<std::uint8_t>(age_band_of(r.age[i])), r.income_decile[i],
+          static_cast<std::uint8_t>(std::min(request.options.size(), SwitchRequest::kMaxOptions)), {}};
+  std::copy_n(request.options.begin(), m.n_options, m.options.begin());
+  return m;
+}
+
+// Moves a resident to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in):
+// the counts on every rank, the resident's own state on the rank that holds them.
+void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReason reason) {
   StepFlows& f = sim.flows;
-  const std::uint16_t from = r.listed[i];
-  --sim.producers[from].n_listed;
+  --sim.producers[m.from].n_listed;
   ++sim.producers[to].n_listed;
-  ++f.switches_out[from];
+  ++f.switches_out[m.from];
   ++f.switches_in[to];
   ++f.switches_by_reason[static_cast<int>(reason)];
-  ++f.switches_by_age_band[age_band_of(r.age[i])];
-  ++f.switches_by_income_decile[r.income_decile[i] - 1];
-  ++f.switches_by_zone[r.zone[i]];
+  ++f.switches_by_age_band[m.age_band];
+  ++f.switches_by_income_decile[m.income_decile - 1];
+  ++f.switches_by_zone[m.zone];
+  Residents& r = sim.residents;
+  if (m.resident < r.offset || m.resident - r.offset >= r.size()) return;  // held by another rank
+  const std::size_t i = m.resident - r.offset;
   r.listed[i] = to;
   // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
   if (reason == SwitchReason::assignment || reason == SwitchReason::closure) return;
@@ -29,9 +58,14 @@ void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchRea
   if (r.switches_this_year[i] < 255) ++r.switches_this_year[i];
 }
 
-void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
-  std::sort(requests.begin(), requests.end(),
-            [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
+// Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
+// whose every option was full, in resident order.
+std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
+  std::vector<Mover> mine;
+  mine.reserve(local.size());
+  for (const SwitchRequest& request : local) mine.push_back(pack(sim, request));
+  std::vector<Mover> movers = sim.comm->all_gather(mine);
+  std::sort(movers.begin(), movers.end(), [](const Mover& a, const Mover& b) { return a.resident < b.resident; });
   // Room on capped lists as of the start of the phase.
   std::vector<std::int64_t> room(sim.producers.size(), -1);
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
@@ -40,19 +74,21 @@ void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
     else if (sim.producers[j].spec.listing_cap < 0)
       room[j] = 0;  // stopped taking new clients (event stop_listing)
 
-  std::vector<std::size_t> pending(requests.size());
-  for (std::size_t k = 0; k < requests.size(); ++k) pending[k] = k;
+  std::vector<bool> placed(movers.size(), false);
+  std::vector<std::size_t> pending(movers.size());
+  for (std::size_t k = 0; k < movers.size(); ++k) pending[k] = k;
   for (std::size_t round = 0; round < SwitchRequest::kMaxOptions && !pending.empty(); ++round) {
     std::map<std::uint16_t, std::vector<std::pair<std::uint32_t, std::size_t>>> applicants;
     std::vector<std::size_t> next;
     for (const std::size_t k : pending) {
-      const SwitchRequest& req = requests[k];
-      if (round >= req.options.size()) continue;
-      const std::uint16_t j = req.options[round];
+      const Mover& m = movers[k];
+      if (round >= m.n_options) continue;
+      const std::uint16_t j = m.options[round];
       if (room[j] < 0) {
-        record_switch(sim, req.resident, j, req.reason);
+        record_switch(sim, m, j, static_cast<SwitchReason>(m.reason));
+        placed[k] = true;
       } else {
-        const auto priority = sim.rng.bits(Stream::listing_cap, req.resident, static_cast<std::uint32_t>(sim.t))[0];
+        const auto priority = sim.rng.bits(Stream::listing_cap, m.resident, static_cast<std::uint32_t>(sim.t))[0];
         applicants[j].emplace_back(priority, k);
       }
     }
@@ -61,7 +97,8 @@ void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
       for (const auto& [priority, k] : list) {
         if (room[j] > 0) {
           --room[j];
-          record_switch(sim, requests[k].resident, j, requests[k].reason);
+          record_switch(sim, movers[k], j, static_cast<SwitchReason>(movers[k].reason));
+          placed[k] = true;
         } else {
           next.push_back(k);
         }
@@ -70,7 +107,15 @@ void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) {
     std::sort(next.begin(), next.end());
     pending = std::move(next);
   }
+  std::vector<Mover> unplaced;
+  for (std::size_t k = 0; k < movers.size(); ++k)
+    if (!placed[k]) unplaced.push_back(movers[k]);
+  return unplaced;
 }
+
+}  // namespace
+
+void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) { resolve_switches(sim, requests); }
 
 namespace {
 
@@ -145,13 +190,13 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
 
   // Listed residents choose again; home stations that closed are replaced.
   std::vector<SwitchRequest> requests;
-  for (std::uint32_t i = 0; i < r.size(); ++i) {
+  for (std::size_t i = 0; i < r.size(); ++i) {
     if (r.home[i] == j) {
       const int home = nearest_public(sim, r.lat[i], r.lon[i], r.zone[i], j);
       if (home >= 0) r.home[i] = static_cast<std::uint16_t>(home);
     }
     if (r.listed[i] != j) continue;
-    SwitchRequest request{i, SwitchReason::closure, {}};
+    SwitchRequest request{r.global(i), SwitchReason::closure, {}};
     if (r.flags[i] & Residents::kEligible)
       for (const std::uint16_t k : rank_producers(sim, i, false)) {
         if (k == j) continue;
@@ -161,9 +206,9 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     if (request.options.empty() || !(r.flags[i] & Residents::kEligible)) request.options = {r.home[i]};
     requests.push_back(std::move(request));
   }
-  apply_switches(sim, requests);
-  for (std::uint32_t i = 0; i < r.size(); ++i)  // every option was full: the home station takes them
-    if (r.listed[i] == j && r.home[i] != j) record_switch(sim, i, r.home[i], SwitchReason::closure);
+  // Every option was full: the home station takes them.
+  for (const Mover& m : resolve_switches(sim, requests))
+    if (m.home != j) record_switch(sim, m, m.home, SwitchReason::closure);
 
   const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date, sim.t,
@@ -174,7 +219,7 @@ void assign_nearest(Simulation& sim) {
   const Residents& r = sim.residents;
   const ChoiceParams& c = sim.scenario.choice;
   std::vector<SwitchRequest> requests;
-  for (std::uint32_t i = 0; i < r.size(); ++i) {
+  for (std::size_t i = 0; i < r.size(); ++i) {
     if (!(r.flags[i] & Residents::kEligible)) continue;
     double best = 1e300;
     std::uint16_t nearest = r.listed[i];
@@ -188,7 +233,7 @@ void assign_nearest(Simulation& sim) {
         nearest = j;
       }
     }
-    if (nearest != r.listed[i]) requests.push_back({i, SwitchReason::assignment, {nearest}});
+    if (nearest != r.listed[i]) requests.push_back({r.global(i), SwitchReason::assignment, {nearest}});
   }
   apply_switches(sim, std::move(requests));
 }

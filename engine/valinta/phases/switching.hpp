@@ -12,20 +12,20 @@ class Simulation;
 
 struct SwitchRequest {
   static constexpr std::size_t kMaxOptions = 4;
-  std::uint32_t resident = 0;
+  std::uint32_t resident = 0;  // global number (Residents::global); held by the rank that asks
   SwitchReason reason = SwitchReason::review;
   std::vector<std::uint16_t> options;  // preferred producers, best first, all better than current
 };
 
-// Moves resident i to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in).
-void record_switch(Simulation& sim, std::uint32_t i, std::uint16_t to, SwitchReason reason);
-
 // Applies the requests in resident order. A producer with a listing cap accepts applicants in
-// a random priority order until full; the others try their next option.
+// a random priority order until full; the others try their next option. Collective: each rank
+// passes the requests of its own residents; all of them are gathered and resolved alike on every
+// rank, so producers' lists and the step's switch counts stay replicated, and each rank moves
+// its own residents.
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests);
 
 // Opt-out rules: list every eligible resident at the nearest open producer of the pilot area
-// (reason: assignment).
+// (reason: assignment). Collective, as are the openings and closures below (every rank calls them).
 void assign_nearest(Simulation& sim);
 
 // A producer opens (scheduled or a market entrant): residents whose consideration set may hold
