@@ -105,6 +105,7 @@ void build_producers(Simulation& sim) {
     const ZoneSpec& zone = sim.zones[p.zone].spec;
     p.lat = std::isnan(spec.lat) ? zone.lat : spec.lat;
     p.lon = std::isnan(spec.lon) ? zone.lon : spec.lon;
+    p.place = place(p.lat, p.lon);
     const double sector_doctor_share[] = {s.service.doctor_share_public, s.service.doctor_share_private,
                                           s.service.doctor_share_third_sector};
     const int k = static_cast<int>(p.sector);

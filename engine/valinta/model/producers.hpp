@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "valinta/phases/choice.hpp"
+
 #include "valinta/model/types.hpp"
 #include "valinta/scenario/params.hpp"
 
@@ -47,6 +49,7 @@ struct Producer {
   Sector sector = Sector::public_sector;
   std::uint16_t zone = 0;
   double lat = 0, lon = 0;
+  Place place;  // lat and lon for travel times
   double capacity_per_week = 0;
   double doctor_share = 0;
   double cost_per_visit = 0;

@@ -90,13 +90,22 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
           "Sweden: highest income quintile 4.9 points more often listed privately (FACTS.md)"});
 }
 
-double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2) {
-  constexpr double kRad = 3.141592653589793 / 180.0;
-  const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  const double km = 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, a)));
+namespace {
+constexpr double kRad = 3.141592653589793 / 180.0;
+}  // namespace
+
+Place place(double lat, double lon) { return {lat, lon, std::cos(lat * kRad)}; }
+
+double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
+  const double dlat = (b.lat - a.lat) * kRad, dlon = (b.lon - a.lon) * kRad;
+  const double s_lat = std::sin(dlat / 2), s_lon = std::sin(dlon / 2);
+  const double h = s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon;  // haversine
+  const double km = 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, h)));
   return p.travel_base_min + km * p.detour_factor / p.speed_kmh * 60.0;
+}
+
+double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2) {
+  return travel_minutes(p, place(lat1, lon1), place(lat2, lon2));
 }
 
 namespace {
@@ -133,6 +142,7 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   const std::uint16_t current = r.listed[i];
   const bool informed = c.information != "none";
   const double literacy = r.literacy[i] / 255.0;
+  const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::vector<std::pair<double, std::uint16_t>> scored;
   std::array<double, 4> noise{};
@@ -141,7 +151,7 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     const std::uint16_t j = zone.candidates[m];
     const Producer& p = sim.producers[j];
     if (!p.active) continue;
-    const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
+    const double travel = travel_minutes(c, home, p.place);
     const bool is_current = j == current;
     if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
     const double fee = expected_fee(sim, j);
@@ -200,10 +210,14 @@ void run_choice(Simulation& sim) {
       if (r.switches_this_year[i] >= c.max_switches_per_year) continue;
       const double dissatisfaction = c.dissatisfaction_per_year * std::max(0.0, -r.experience[i] / 20.0);
       const double hazard = base + dissatisfaction;
-      const double p_hazard = 1.0 - std::exp(-hazard * step_years);
       const Zone& zone = sim.zones[r.zone[i]];
-      const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
       const double u = sim.rng.uniforms(Stream::review, r.global(static_cast<std::size_t>(i)), t)[0];
+      // 1 - exp(-x) <= x: most residents draw above that bound and need no exponential (the
+      // margin covers rounding, so the decisions are those of the exact test below).
+      const double x = hazard * step_years;
+      if (u > 1.000001 * x + zone.extra_review + 1e-12) continue;
+      const double p_hazard = 1.0 - std::exp(-x);
+      const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
       if (u >= p_review) continue;
       ++reviews;
       SwitchReason reason = SwitchReason::review;

@@ -43,7 +43,15 @@ struct ChoiceParams {
 
 void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);
 
-// Travel minutes between two points (MODEL.md M5).
+// A point for travel times, with the cosine of its latitude worked out once: loops over many
+// producers for one resident reuse it (the result is the same as computing it every time).
+struct Place {
+  double lat = 0, lon = 0, cos_lat = 1;
+};
+Place place(double lat, double lon);
+
+// Travel minutes between two points (MODEL.md M5): great-circle distance x detour / speed.
+double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b);
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one

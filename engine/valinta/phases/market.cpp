@@ -97,6 +97,7 @@ void add_entrant_slots(Simulation& sim) {
       // A few hundred metres from the centre, so units of different chains do not coincide.
       p.lat = zone.spec.lat + 0.002 * static_cast<double>(c % 3);
       p.lon = zone.spec.lon + 0.004 * static_cast<double>(c / 3);
+      p.place = place(p.lat, p.lon);
       const int k = static_cast<int>(p.sector);
       p.doctor_share = k == 1 ? s.service.doctor_share_private : s.service.doctor_share_third_sector;
       p.cost_per_visit = s.producer_defaults.cost_per_visit_eur[k];
@@ -154,22 +155,36 @@ double hire(Simulation& sim, std::size_t j, double fte) {
   return hired;
 }
 
+// What the entry forecast needs of every producer, worked out once per forecast.
+struct ForecastInputs {
+  std::vector<double> fee;  // expected client fee of a visit
+  bool informed = true;     // waits and quality are published (rules.information)
+};
+
+ForecastInputs forecast_inputs(const Simulation& sim) {
+  ForecastInputs in;
+  for (std::size_t k = 0; k < sim.producers.size(); ++k) in.fee.push_back(expected_fee(sim, k));
+  in.informed = sim.scenario.choice.information != "none";
+  return in;
+}
+
 // The logit probability (no noise) that resident i picks producer j on review, with j open.
-double choice_probability(const Simulation& sim, std::size_t i, std::size_t j) {
+double choice_probability(const Simulation& sim, const ForecastInputs& in, std::size_t i, std::size_t j) {
   const Residents& r = sim.residents;
   const ChoiceParams& c = sim.scenario.choice;
   const Zone& zone = sim.zones[r.zone[i]];
+  const Place home = place(r.lat[i], r.lon[i]);
   double total = 0, own = 0;
   for (const std::uint16_t k : zone.candidates) {
     const Producer& p = sim.producers[k];
     const bool candidate = k == j;
     if (!p.active && !candidate) continue;
-    const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
+    const double travel = travel_minutes(c, home, p.place);
     if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
-    double u = c.b_travel * travel + c.b_fee * expected_fee(sim, k) +
+    double u = c.b_travel * travel + c.b_fee * in.fee[k] +
                c.b_digital * p.spec.digital * (r.literacy[i] / 255.0);
     // Residents see waits and quality only when they are published (rules.information).
-    if (c.information != "none") u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks) + c.b_quality * p.spec.quality;
+    if (in.informed) u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks) + c.b_quality * p.spec.quality;
     if (p.sector == Sector::private_sector) {
       u += c.private_income_per_decile * (r.income_decile[i] - 5.5);
       if (r.age[i] >= 75) u += c.private_75plus;
@@ -189,7 +204,7 @@ struct Forecast {
   double capacity = 0;
 };
 
-Forecast forecast(const Simulation& sim, std::size_t j) {
+Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size_t j) {
   const Scenario& s = sim.scenario;
   const Residents& r = sim.residents;
   const Producer& p = sim.producers[j];
@@ -222,7 +237,7 @@ Forecast forecast(const Simulation& sim, std::size_t j) {
     const std::size_t first = sim.local_first(zone);
     for (std::size_t i = first; i < first + zone.n_residents; ++i) {
       if (!(r.flags[i] & Residents::kEligible) || seen++ % stride != 0) continue;
-      mine.push_back({choice_probability(sim, i, j),
+      mine.push_back({choice_probability(sim, inputs, i, j),
                       demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)});
     }
   }
@@ -258,12 +273,13 @@ void enter_market(Simulation& sim) {
     Forecast f;
   };
   std::vector<Candidate> candidates;
+  const ForecastInputs inputs = forecast_inputs(sim);
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     const Producer& p = sim.producers[j];
     if (p.chain < 0 || p.active) continue;
     const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
     const double hurdle = chain.hurdle >= 0 ? chain.hurdle : s.market.entry_hurdle;
-    const Forecast f = forecast(sim, j);
+    const Forecast f = forecast(sim, inputs, j);
     if (f.margin > hurdle && f.capacity > 0) candidates.push_back({f.margin, j, f});
   }
   std::sort(candidates.begin(), candidates.end(),
