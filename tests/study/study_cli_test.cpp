@@ -171,6 +171,20 @@ TEST_F(Study, ProgressLinesWhenNotATerminalAndNothingWhenQuiet) {
   EXPECT_EQ(q.output, "results: " + (dir.path() / "b.h5").string() + "\n");
 }
 
+TEST_F(Study, ProgressBarOnATerminal) {
+  if (test::run_shell("command -v script").exit_code != 0) GTEST_SKIP() << "script(1) is not installed";
+  const fs::path s = scenario("base");
+  // script(1) gives the run a terminal; the bar redraws one line with carriage returns.
+  const std::string command = std::string(VALINTA_CLI) + " run " + test::quoted(s) + " -o " + test::quoted(dir.path() / "a.h5");
+  const auto r = test::run_shell("script -qec " + test::quoted(fs::path(command)) + " /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\r  ["), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("steps/s"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("left\033[K"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("valinta: step "), std::string::npos) << "no log lines on a terminal";
+  EXPECT_NE(r.output.find("results: "), std::string::npos);
+}
+
 TEST_F(Study, ProfileGivesTheTimeOfEveryPhase) {
   const fs::path s = scenario("base");
   const auto r = run_cli("run " + quoted(s) + " -q --profile -o " + quoted(dir.path() / "a.h5"));

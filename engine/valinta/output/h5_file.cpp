@@ -117,7 +117,8 @@ std::string make_parents(hid_t file, const std::string& path, const std::string&
   while (true) {
     const std::size_t end = std::min(path.find('/', begin), path.size());
     if (end == begin) fail(where, "invalid object path '" + path + "' (empty component)");
-    absolute += "/" + path.substr(begin, end - begin);
+    absolute += '/';
+    absolute.append(path, begin, end - begin);
     if (end == path.size()) return absolute;
     if (ok(H5Lexists(file, absolute.c_str(), H5P_DEFAULT), where, "cannot look up group") > 0) {
       Handle group(ok(H5Gopen2(file, absolute.c_str(), H5P_DEFAULT), where,
