@@ -183,6 +183,18 @@ int show(const std::string& file, const std::vector<std::string>& sets) {
   }
 }
 
+// The options that `compare` and `sweep` share.
+void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_kind, const std::string& default_file,
+                       const std::string& default_seed, const std::string& where, const std::string& quiet) {
+  cmd->add_option("-o,--output", args.output, file_kind + " file to write (HDF5; default: " + default_file + ")");
+  cmd->add_option("--seed", args.seed, "Random seed (default: " + default_seed + ")")->check(CLI::Range(0.0, 4294967295.0));
+  cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--set", args.sets, "Override a parameter in " + where + " (repeatable)");
+  cmd->add_flag("--overwrite", args.overwrite, "Replace the " + CLI::detail::to_lower(file_kind) + " file if it exists");
+  cmd->add_flag("-q,--quiet", args.quiet, quiet);
+  cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -234,28 +246,16 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--replications", compare_args.replications,
                           "Replications of each scenario (replication r uses the same seed in every scenario)")
       ->required()->check(CLI::Range(2, 100000));
-  compare_cmd->add_option("-o,--output", compare_args.output,
-                          "Comparison file to write (HDF5; default: results/comparison-<time>.h5)");
-  compare_cmd->add_option("--seed", compare_args.seed, "Random seed (default: the baseline scenario's `seed`)")
-      ->check(CLI::Range(0.0, 4294967295.0));
-  compare_cmd->add_option("--threads", compare_args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  compare_cmd->add_option("--set", compare_args.sets, "Override a parameter in every scenario (repeatable)");
-  compare_cmd->add_flag("--overwrite", compare_args.overwrite, "Replace the comparison file if it exists");
-  compare_cmd->add_flag("-q,--quiet", compare_args.quiet, "No progress; print the table and the path of the file");
-  compare_cmd->add_flag("--profile", compare_args.profile, "Print the wall time spent in each phase");
+  add_batch_options(compare_cmd, compare_args, "Comparison", "results/comparison-<time>.h5",
+                    "the baseline scenario's `seed`", "every scenario",
+                    "No progress; print the table and the path of the file");
 
   StudyArgs sweep_args;
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Run a design over scenario parameters (grid, Latin hypercube, Sobol) into one file");
   sweep_cmd->add_option("sweep", sweep_args.scenarios, "Sweep YAML file (see docs/sweeps.md)")->required()->expected(1);
-  sweep_cmd->add_option("-o,--output", sweep_args.output, "Sweep file to write (HDF5; default: results/sweep-<time>.h5)");
-  sweep_cmd->add_option("--seed", sweep_args.seed, "Random seed (default: the sweep's `seed`, else the scenario's)")
-      ->check(CLI::Range(0.0, 4294967295.0));
-  sweep_cmd->add_option("--threads", sweep_args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
-  sweep_cmd->add_option("--set", sweep_args.sets, "Override a parameter in every run (repeatable)");
-  sweep_cmd->add_flag("--overwrite", sweep_args.overwrite, "Replace the sweep file if it exists");
-  sweep_cmd->add_flag("-q,--quiet", sweep_args.quiet, "No progress; print only the path of the file");
-  sweep_cmd->add_flag("--profile", sweep_args.profile, "Print the wall time spent in each phase");
+  add_batch_options(sweep_cmd, sweep_args, "Sweep", "results/sweep-<time>.h5", "the sweep's `seed`, else the scenario's",
+                    "every run", "No progress; print only the path of the file");
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "common.hpp"
 #include "progress.hpp"
@@ -22,14 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A step callback that moves the progress on and stops the batch on SIGINT/SIGTERM.
-std::function<void(int, int)> stepper(Progress& progress, std::int64_t steps_before) {
-  return [&progress, steps_before](int step, int) {
-    progress.update(steps_before + step);
-    if (const int sig = stop_signal(parallel::Comm::world()); sig != 0) throw RunsStopped{sig};
-  };
-}
-
 bool root() { return parallel::Comm::world().root(); }
 
 // A scenario or sweep error, printed once.
@@ -38,23 +31,92 @@ int bad_input(const ScenarioError& e) {
   return kExitBadInput;
 }
 
-int stopped(const RunsStopped& s, Progress& progress) {
-  progress.finish();
-  if (root()) fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
-  return 128 + s.signal;
+// What the commands of many runs share: the output file (opened by rank 0 before any run), one
+// progress over all runs, the phase profile summed over them, stopping every rank on SIGINT or
+// SIGTERM, and the report at the end. Runs are numbered 0, 1, ... in the order they execute.
+class Batch {
+ public:
+  Batch(const StudyArgs& args, std::int64_t runs, std::int64_t steps_per_run)
+      : args_(args), steps_(steps_per_run), progress_(Progress::detect(args.quiet || !root()), runs * steps_per_run, 0) {}
+
+  // 0, or the exit code every rank agrees on when the file cannot be opened.
+  int open(const fs::path& out) {
+    out_ = out;
+    return open_output(file_, out, args_.overwrite);
+  }
+  // Prints the first line of the command's output (rank 0, unless quiet).
+  void announce(const std::string& text) const {
+    if (!args_.quiet && root()) fmt::print("valinta {}: {}\n", kVersion, text);
+  }
+  // Runs run k of the batch; throws RunsStopped when a signal stops the batch.
+  RunRecord run(std::int64_t k, const std::string& label, const Scenario& scenario, const RunOptions& options,
+                bool keep_setup) {
+    progress_.label(label);
+    RunRecord record = run_and_record(scenario, options, keep_setup, [this, k](int step, int) {
+      progress_.update(steps_ * k + step);
+      if (const int sig = stop_signal(parallel::Comm::world()); sig != 0) throw RunsStopped{sig};
+    });
+    if (record.ok) {
+      progress_.residents(record.summary.residents);
+      for (int p = 0; p < kPhaseCount; ++p)
+        profile_[static_cast<std::size_t>(p)] += record.phase_seconds[static_cast<std::size_t>(p)];
+    }
+    progress_.update(steps_ * (k + 1));
+    return record;
+  }
+  // Run k ended without running (its scenario could not be made).
+  void skipped(std::int64_t k) { progress_.update(steps_ * (k + 1)); }
+  // A message about one run, printed once and not over the progress bar.
+  void report_failure(const std::string& message) {
+    progress_.finish();
+    if (root()) fmt::print(stderr, "{}{}", message, message.ends_with('\n') ? "" : "\n");
+  }
+  int stopped(const RunsStopped& s) {
+    progress_.finish();
+    if (root()) fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
+    return 128 + s.signal;
+  }
+  // After the last run: true on rank 0, which then writes file() and calls commit().
+  bool end() {
+    progress_.finish();
+    default_stop_signals();
+    return root();
+  }
+  RunInfo info(std::uint64_t seed) const {
+    return {args_.command_line, seed, args_.threads > 0 ? args_.threads : Simulation::default_threads(),
+            parallel::Comm::world().size()};
+  }
+  output::H5File& file() { return *file_; }
+  // Commits the file; prints `text`, then the profile, the time taken and the path of the file.
+  void commit(const std::string& text) {
+    file_->commit();
+    fmt::print("{}", text);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (args_.profile) fmt::print("{}", format_profile(profile_, seconds));
+    if (!args_.quiet) fmt::print("finished in {}\n", format_duration(seconds));
+    fmt::print("results: {}\n", out_.string());
+  }
+
+ private:
+  const StudyArgs& args_;
+  std::int64_t steps_;
+  Progress progress_;
+  fs::path out_;
+  std::optional<output::H5File> file_;
+  std::array<double, kPhaseCount> profile_{};
+  Clock::time_point start_ = Clock::now();
+};
+
+// The output path: as given, or a default name; only rank 0 names one.
+fs::path output_path(const StudyArgs& args, const std::string& default_name) {
+  if (!root()) return {};
+  return args.output.empty() ? default_output(default_name) : fs::path(args.output);
 }
 
-void add_profile(std::array<double, kPhaseCount>& total, const RunRecord& run) {
-  for (int k = 0; k < kPhaseCount; ++k) total[static_cast<std::size_t>(k)] += run.phase_seconds[static_cast<std::size_t>(k)];
-}
-
-void finish_report(const StudyArgs& args, const std::array<double, kPhaseCount>& profile, Clock::time_point start,
-                   const fs::path& out) {
-  if (!root()) return;
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (args.profile) fmt::print("{}", format_profile(profile, seconds));
-  if (!args.quiet) fmt::print("finished in {}\n", format_duration(seconds));
-  fmt::print("results: {}\n", out.string());
+// Errors after the file is open (writing it, mostly).
+int failure(const std::exception& e) {
+  if (root()) fmt::print(stderr, "error: {}\n", e.what());
+  return kExitFailure;
 }
 
 // A name usable as a label and an HDF5 group name, unique among `taken`.
@@ -78,47 +140,31 @@ int run_replications(const StudyArgs& args) {
   }
   if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
-  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output(scenario.name + "-replications") : fs::path(args.output);
-  std::optional<output::H5File> file;
-  if (const int code = open_output(file, out, args.overwrite)) return code;
+  const int R = args.replications;
+  Batch batch(args, R, scenario.time.steps);
+  if (const int code = batch.open(output_path(args, scenario.name + "-replications"))) return code;
   try {
-    const auto start = Clock::now();
-    const int R = args.replications;
-    const auto steps = static_cast<std::int64_t>(scenario.time.steps);
-    if (!args.quiet && root())
-      fmt::print("valinta {}: scenario '{}', {} replications of {} steps, seed {}\n", kVersion, scenario.name, R,
-                 steps, seed);
-    Progress progress(Progress::detect(args.quiet || !root()), steps * R, 0);
+    batch.announce(fmt::format("scenario '{}', {} replications of {} steps, seed {}", scenario.name, R,
+                               scenario.time.steps, seed));
     std::vector<RunRecord> runs;
-    std::array<double, kPhaseCount> profile{};
     try {
       for (int r = 0; r < R; ++r) {
-        progress.label(fmt::format("replication {}/{}", r + 1, R));
         const RunOptions options{seed, static_cast<std::uint32_t>(r), args.threads};
-        runs.push_back(run_and_record(scenario, options, r == 0, stepper(progress, steps * r)));
+        runs.push_back(batch.run(r, fmt::format("replication {}/{}", r + 1, R), scenario, options, r == 0));
         if (!runs.back().ok) {
-          progress.finish();
-          if (root()) fmt::print(stderr, "error: replication {} failed: {}\n", r, runs.back().error);
+          batch.report_failure(fmt::format("error: replication {} failed: {}", r, runs.back().error));
           return kExitFailure;
         }
-        progress.residents(runs.back().summary.residents);
-        add_profile(profile, runs.back());
       }
     } catch (const RunsStopped& s) {
-      return stopped(s, progress);
+      return batch.stopped(s);
     }
-    progress.finish();
-    default_stop_signals();
-    const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
-    if (!root()) return 0;
-    write_replications(*file, scenario, {args.command_line, seed, threads, parallel::Comm::world().size()}, runs);
-    file->commit();
-    if (!args.quiet) fmt::print("{}", format_replications(runs));
-    finish_report(args, profile, start, out);
+    if (!batch.end()) return 0;
+    write_replications(batch.file(), scenario, batch.info(seed), runs);
+    batch.commit(args.quiet ? "" : format_replications(runs));
     return 0;
   } catch (const std::exception& e) {
-    if (root()) fmt::print(stderr, "error: {}\n", e.what());
-    return kExitFailure;
+    return failure(e);
   }
 }
 
@@ -151,50 +197,36 @@ int compare(const StudyArgs& args) {
     if (!fits_in_memory(c.scenario, args.threads)) return kExitBadInput;
   }
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(base.seed);
-  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output("comparison") : fs::path(args.output);
-  std::optional<output::H5File> file;
-  if (const int code = open_output(file, out, args.overwrite)) return code;
+  const int R = args.replications;
+  const auto S = static_cast<std::int64_t>(scenarios.size());
+  Batch batch(args, R * S, base.time.steps);
+  if (const int code = batch.open(output_path(args, "comparison"))) return code;
   try {
-    const auto start = Clock::now();
-    const int R = args.replications;
-    const auto steps = static_cast<std::int64_t>(base.time.steps);
-    const auto S = static_cast<std::int64_t>(scenarios.size());
-    if (!args.quiet && root())
-      fmt::print("valinta {}: comparing {} scenarios, {} replications each with common random numbers, seed {}\n",
-                 kVersion, S, R, seed);
-    Progress progress(Progress::detect(args.quiet || !root()), steps * R * S, 0);
-    std::array<double, kPhaseCount> profile{};
+    batch.announce(fmt::format("comparing {} scenarios, {} replications each with common random numbers, seed {}",
+                               S, R, seed));
     try {
       // Replication by replication, every scenario: an interrupted comparison has lost the least.
       for (int r = 0; r < R; ++r)
         for (std::int64_t k = 0; k < S; ++k) {
           ComparedScenario& c = scenarios[static_cast<std::size_t>(k)];
-          progress.label(fmt::format("{}, replication {}/{}", c.label, r + 1, R));
           const RunOptions options{seed, static_cast<std::uint32_t>(r), args.threads};
-          c.runs.push_back(run_and_record(c.scenario, options, r == 0, stepper(progress, steps * (r * S + k))));
+          c.runs.push_back(batch.run(r * S + k, fmt::format("{}, replication {}/{}", c.label, r + 1, R), c.scenario,
+                                     options, r == 0));
           if (!c.runs.back().ok) {
-            progress.finish();
-            if (root()) fmt::print(stderr, "error: scenario '{}', replication {} failed: {}\n", c.label, r, c.runs.back().error);
+            batch.report_failure(
+                fmt::format("error: scenario '{}', replication {} failed: {}", c.label, r, c.runs.back().error));
             return kExitFailure;
           }
-          progress.residents(c.runs.back().summary.residents);
-          add_profile(profile, c.runs.back());
         }
     } catch (const RunsStopped& s) {
-      return stopped(s, progress);
+      return batch.stopped(s);
     }
-    progress.finish();
-    default_stop_signals();
-    const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
-    if (!root()) return 0;
-    write_comparison(*file, scenarios, {args.command_line, seed, threads, parallel::Comm::world().size()});
-    file->commit();
-    fmt::print("{}", format_comparison(scenarios));
-    finish_report(args, profile, start, out);
+    if (!batch.end()) return 0;
+    write_comparison(batch.file(), scenarios, batch.info(seed));
+    batch.commit(format_comparison(scenarios));
     return 0;
   } catch (const std::exception& e) {
-    if (root()) fmt::print(stderr, "error: {}\n", e.what());
-    return kExitFailure;
+    return failure(e);
   }
 }
 
@@ -215,67 +247,50 @@ int sweep(const StudyArgs& args) {
   if (!fits_in_memory(base, args.threads)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : spec.seed ? *spec.seed : static_cast<std::uint64_t>(base.seed);
   const auto points = design_points(spec, seed);
-  const fs::path out = !root() ? fs::path() : args.output.empty() ? default_output("sweep") : fs::path(args.output);
-  std::optional<output::H5File> file;
-  if (const int code = open_output(file, out, args.overwrite)) return code;
+  const auto R = spec.replications;
+  const auto N = static_cast<std::int64_t>(points.size()) * R;
+  Batch batch(args, N, base.time.steps);
+  if (const int code = batch.open(output_path(args, "sweep"))) return code;
   try {
-    const auto start = Clock::now();
-    const auto R = spec.replications;
-    const auto steps = static_cast<std::int64_t>(base.time.steps);
-    const auto N = static_cast<std::int64_t>(points.size()) * R;
-    if (!args.quiet && root())
-      fmt::print("valinta {}: sweep '{}', {} design with {} points x {} replications = {} runs, seed {}\n", kVersion,
-                 spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)], points.size(), R, N, seed);
-    Progress progress(Progress::detect(args.quiet || !root()), steps * N, 0);
+    batch.announce(fmt::format("sweep '{}', {} design with {} points x {} replications = {} runs, seed {}",
+                               spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)], points.size(), R,
+                               N, seed));
     std::vector<SweepRun> runs;
-    std::array<double, kPhaseCount> profile{};
     bool have_setup = false;
     try {
       for (std::int64_t k = 0; k < N; ++k) {
         SweepRun run{k / R, k % R, {}};
-        progress.label(fmt::format("run {}/{}", k + 1, N));
         try {
-          const Scenario scenario = load_scenario(spec.scenario, point_overrides(spec, points[static_cast<std::size_t>(run.point)]));
+          const auto& point = points[static_cast<std::size_t>(run.point)];
+          const Scenario scenario = load_scenario(spec.scenario, point_overrides(spec, point));
           const RunOptions options{seed, static_cast<std::uint32_t>(run.replication), args.threads};
-          run.record = run_and_record(scenario, options, !have_setup, stepper(progress, steps * k));
+          run.record = batch.run(k, fmt::format("run {}/{}", k + 1, N), scenario, options, !have_setup);
         } catch (const ScenarioError& e) {
           run.record.ok = false;
           run.record.error = e.what();
+          batch.skipped(k);
         }
-        if (run.record.ok) {
-          have_setup = have_setup || run.record.setup.has_value();
-          progress.residents(run.record.summary.residents);
-          add_profile(profile, run.record);
-        } else {
-          progress.finish();
-          if (root())
-            fmt::print(stderr, "valinta: run {} (point {}, replication {}) failed: {}", k, run.point, run.replication,
-                       run.record.error.back() == '\n' ? run.record.error : run.record.error + "\n");
-        }
-        progress.update(steps * (k + 1));
+        have_setup = have_setup || run.record.setup.has_value();
+        if (!run.record.ok)
+          batch.report_failure(fmt::format("valinta: run {} (point {}, replication {}) failed: {}", k, run.point,
+                                           run.replication, run.record.error));
         runs.push_back(std::move(run));
       }
     } catch (const RunsStopped& s) {
-      return stopped(s, progress);
+      return batch.stopped(s);
     }
-    progress.finish();
-    default_stop_signals();
-    const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
     std::int64_t failed = 0;
     for (const auto& r : runs) failed += r.record.ok ? 0 : 1;
-    if (!root()) return failed == N ? kExitFailure : 0;
-    write_sweep(*file, spec, base, {args.command_line, seed, threads, parallel::Comm::world().size()}, points, runs, sweep_text);
-    file->commit();
+    const int code = failed == N ? kExitFailure : 0;
+    if (!batch.end()) return code;
+    write_sweep(batch.file(), spec, base, batch.info(seed), points, runs, sweep_text);
     if (failed > 0)
       fmt::print(stderr, "valinta: warning: {} of {} runs failed (run_ok and run_error in the file say which and why)\n",
                  failed, N);
-    else if (!args.quiet)
-      fmt::print("all {} runs finished\n", N);
-    finish_report(args, profile, start, out);
-    return failed == N ? kExitFailure : 0;
+    batch.commit(failed == 0 && !args.quiet ? fmt::format("all {} runs finished\n", N) : "");
+    return code;
   } catch (const std::exception& e) {
-    if (root()) fmt::print(stderr, "error: {}\n", e.what());
-    return kExitFailure;
+    return failure(e);
   }
 }
 

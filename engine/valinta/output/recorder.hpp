@@ -5,6 +5,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace valinta {
@@ -41,6 +42,12 @@ class Recorder {
   const Series* find(const std::string& name) const;
   std::size_t steps() const { return steps_; }
   void end_step() { ++steps_; }
+  // Hands over everything recorded, leaving the recorder empty (a finished run's series).
+  std::vector<Series> take_series() {
+    index_.clear();
+    steps_ = 0;
+    return std::move(series_);
+  }
   // Replaces everything recorded (resuming from a checkpoint).
   void restore(std::vector<Series> series, std::size_t steps);
 

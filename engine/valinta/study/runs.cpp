@@ -11,10 +11,10 @@ RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bo
     Simulation sim(scenario, options);
     sim.run(on_step);
     out.summary = summarise(sim);
-    out.series = sim.recorder.series();
-    out.event_log = sim.event_log;
+    if (keep_setup) out.setup = describe_setup(sim);  // reads the number of steps recorded
+    out.series = sim.recorder.take_series();
+    out.event_log = std::move(sim.event_log);
     out.phase_seconds = sim.phase_seconds;
-    if (keep_setup) out.setup = describe_setup(sim);
     out.ok = true;
   } catch (const RunsStopped&) {
     throw;
