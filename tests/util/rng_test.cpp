@@ -112,5 +112,49 @@ TEST(KeyedEngine, WalksTheSlotsOfOneKey) {
   }
 }
 
+// Every instruction-set path of the batched generator gives exactly Random123's scalar Philox,
+// for batch lengths that leave every kind of remainder and counters that wrap around 2^32.
+TEST(PhiloxBlocks, EveryPathEqualsTheScalarGenerator) {
+  const r123::Philox4x32 philox;
+  int paths = 0;
+  for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
+    if (!detail::philox_path_available(path)) continue;
+    ++paths;
+    for (const std::size_t n : {0u, 1u, 5u, 31u, 32u, 33u, 64u, 65u, 127u, 200u, 1000u}) {
+      for (const std::uint32_t first : {0u, 7u, 0xFFFFFFF0u}) {
+        std::vector<std::uint32_t> out(4 * n + 4, 0xDEADBEEFu);
+        detail::philox_blocks(path, first, 3, 77, 5, 0x12345678u, 0x9ABCDEF0u, n, out.data());
+        for (std::size_t b = 0; b < n; ++b) {
+          const r123::Philox4x32::ctr_type ctr = {{first + static_cast<std::uint32_t>(b), 3, 77, 5}};
+          const auto expected = philox(ctr, {{0x12345678u, 0x9ABCDEF0u}});
+          for (int w = 0; w < 4; ++w)
+            ASSERT_EQ(out[4 * b + w], expected[w]) << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
+        }
+        EXPECT_EQ(out[4 * n], 0xDEADBEEFu) << "wrote past the end";
+      }
+    }
+  }
+  EXPECT_GE(paths, 1);
+}
+
+// A run of residents' words equals their single draws, wherever the run starts and ends within
+// the four-resident blocks; different streams and steps give different words.
+TEST(ResidentWords, EqualSingleDrawsForAnyRun) {
+  const CounterRng rng(2024, 3);
+  std::vector<std::uint32_t> buffer;
+  for (const std::uint64_t first : {0u, 1u, 2u, 3u, 4u, 1001u, 4'000'000'003u}) {
+    for (const std::size_t count : {1u, 2u, 3u, 4u, 5u, 63u, 64u, 257u, 2048u}) {
+      buffer.assign(CounterRng::resident_buffer_size(count), 0);
+      const std::uint32_t* words = rng.resident_words(Stream::needs, 17, first, count, buffer.data());
+      for (std::size_t k = 0; k < count; ++k)
+        ASSERT_EQ(words[k], rng.resident_word(Stream::needs, first + k, 17)) << "first " << first << ", k " << k;
+    }
+  }
+  EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), rng.resident_word(Stream::demand, 5, 17));
+  EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), rng.resident_word(Stream::needs, 5, 18));
+  EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), rng.resident_word(Stream::needs, 6, 17));
+  EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), CounterRng(2024, 4).resident_word(Stream::needs, 5, 17));
+}
+
 }  // namespace
 }  // namespace valinta

@@ -132,6 +132,11 @@ void build_population(Simulation& sim) {
     const double km_per_deg_lat = 111.32;
     const double km_per_deg_lon = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
     const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)), last = first + zone.n_residents;
+    std::vector<std::uint16_t> own_stations;  // open public stations of the zone: home candidates
+    for (const std::uint16_t j : zone.candidates) {
+      const Producer& pr = sim.producers[j];
+      if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations.push_back(j);
+    }
 #pragma omp parallel for schedule(static) num_threads(sim.threads())
     for (std::int64_t i = first; i < last; ++i) {
       const std::uint64_t id = r.global(static_cast<std::size_t>(i));
@@ -181,10 +186,10 @@ void build_population(Simulation& sim) {
       // Home station: the nearest public station of the resident's own zone.
       double best = 1e300;
       std::uint16_t home = 0;
-      for (const std::uint16_t j : zone.candidates) {
+      const Place where = place(r.lat[i], r.lon[i]);
+      for (const std::uint16_t j : own_stations) {
         const Producer& pr = sim.producers[j];
-        if (pr.sector != Sector::public_sector || pr.zone != z || !pr.active) continue;
-        const double minutes = travel_minutes(s.choice, r.lat[i], r.lon[i], pr.lat, pr.lon);
+        const double minutes = travel_minutes(s.choice, where, pr.place);
         if (minutes < best) {
           best = minutes;
           home = j;

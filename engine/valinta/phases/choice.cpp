@@ -94,13 +94,24 @@ namespace {
 constexpr double kRad = 3.141592653589793 / 180.0;
 }  // namespace
 
-Place place(double lat, double lon) { return {lat, lon, std::cos(lat * kRad)}; }
+Place place(double lat, double lon) {
+  return {lat, lon, std::cos(lat * kRad), std::sin(lat * kRad / 2), std::cos(lat * kRad / 2),
+          std::sin(lon * kRad / 2), std::cos(lon * kRad / 2)};
+}
 
 double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
-  const double dlat = (b.lat - a.lat) * kRad, dlon = (b.lon - a.lon) * kRad;
-  const double s_lat = std::sin(dlat / 2), s_lon = std::sin(dlon / 2);
-  const double h = s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon;  // haversine
-  const double km = 2 * 6371.0 * std::asin(std::sqrt(std::min(1.0, h)));
+  // Haversine: h = sin^2(dlat / 2) + cos(lat_a) cos(lat_b) sin^2(dlon / 2), with the half-angle
+  // sines from sin(x - y) = sin x cos y - cos x sin y (no cancellation of 1 - cos: exact zero for
+  // the same point, full precision for short distances).
+  const double s_lat = b.sin_half_lat * a.cos_half_lat - b.cos_half_lat * a.sin_half_lat;
+  const double s_lon = b.sin_half_lon * a.cos_half_lon - b.cos_half_lon * a.sin_half_lon;
+  const double h = std::min(1.0, s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon);
+  const double x = std::sqrt(h);
+  // asin x by its series below 0.02 (distances under 250 km; the next term is below 1e-17 of x).
+  const double x2 = x * x;
+  const double arc = x < 0.02 ? x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))))
+                              : std::asin(x);
+  const double km = 2 * 6371.0 * arc;
   return p.travel_base_min + km * p.detour_factor / p.speed_kmh * 60.0;
 }
 
@@ -195,42 +206,65 @@ void run_choice(Simulation& sim) {
   const double wave = c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
   const double base = c.base_review_per_year + wave;
   const auto lock_in_steps = static_cast<int>(std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
+  std::vector<double> extra_review(sim.zones.size());
+  for (std::size_t z = 0; z < extra_review.size(); ++z) extra_review[z] = sim.zones[z].extra_review;
+  // The review hazard depends on the resident only through their experience (an int8): its
+  // per-step exponent and the bound that settles most draws without an exponential are
+  // tabulated by experience + 128.
+  std::array<double, 256> dissatisfaction_of{}, x_of{}, bound_of{};
+  for (int e = -128; e < 128; ++e) {
+    const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
+    dissatisfaction_of[e + 128] = d;
+    x_of[e + 128] = (base + d) * step_years;
+    // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
+    bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
+  }
+  const std::uint8_t* const flags = r.flags.data();
+  const std::int16_t* const listed_since = r.listed_since.data();
+  const std::uint8_t* const switches_this_year = r.switches_this_year.data();
+  const std::int8_t* const experience = r.experience.data();
+  const std::uint16_t* const zone_of = r.zone.data();
 
   std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
   std::int64_t reviews = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : reviews)
   {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
+    ResidentDraws draws;
 #pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      if (!(r.flags[i] & Residents::kEligible)) continue;
-      if (sim.t - r.listed_since[i] < lock_in_steps) continue;
-      if (r.switches_this_year[i] >= c.max_switches_per_year) continue;
-      const double dissatisfaction = c.dissatisfaction_per_year * std::max(0.0, -r.experience[i] / 20.0);
-      const double hazard = base + dissatisfaction;
-      const Zone& zone = sim.zones[r.zone[i]];
-      const double u = sim.rng.uniforms(Stream::review, r.global(static_cast<std::size_t>(i)), t)[0];
-      // 1 - exp(-x) <= x: most residents draw above that bound and need no exponential (the
-      // margin covers rounding, so the decisions are those of the exact test below).
-      const double x = hazard * step_years;
-      if (u > 1.000001 * x + zone.extra_review + 1e-12) continue;
-      const double p_hazard = 1.0 - std::exp(-x);
-      const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
-      if (u >= p_review) continue;
-      ++reviews;
-      SwitchReason reason = SwitchReason::review;
-      if (u >= p_hazard) reason = zone.extra_reason;
-      else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
-      std::vector<std::uint16_t> ranking = rank_producers(sim, static_cast<std::size_t>(i), true);
-      if (ranking.empty() || ranking.front() == r.listed[i]) continue;
-      SwitchRequest request{r.global(static_cast<std::size_t>(i)), reason, {}};
-      for (const std::uint16_t j : ranking) {
-        if (j == r.listed[i] || request.options.size() == SwitchRequest::kMaxOptions) break;
-        request.options.push_back(j);
+    for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
+      const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
+      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
+      for (std::size_t i = first; i < end; ++i) {
+        if (!(flags[i] & Residents::kEligible)) continue;
+        if (sim.t - listed_since[i] < lock_in_steps) continue;
+        if (switches_this_year[i] >= c.max_switches_per_year) continue;
+        const double u = CounterRng::to_unit(words[i - first]);
+        const int e = experience[i] + 128;
+        if (u > bound_of[e] + extra_review[zone_of[i]]) continue;
+        const double x = x_of[e];
+        const double dissatisfaction = dissatisfaction_of[e];
+        const double hazard = base + dissatisfaction;
+        const Zone& zone = sim.zones[zone_of[i]];
+        const double p_hazard = 1.0 - std::exp(-x);
+        const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
+        if (u >= p_review) continue;
+        ++reviews;
+        SwitchReason reason = SwitchReason::review;
+        if (u >= p_hazard) reason = zone.extra_reason;
+        else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
+        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true);
+        if (ranking.empty() || ranking.front() == r.listed[i]) continue;
+        SwitchRequest request{r.global(i), reason, {}};
+        for (const std::uint16_t j : ranking) {
+          if (j == r.listed[i] || request.options.size() == SwitchRequest::kMaxOptions) break;
+          request.options.push_back(j);
+        }
+        mine.push_back(std::move(request));
       }
-      mine.push_back(std::move(request));
     }
   }
   sim.flows.reviews += sim.comm->sum(reviews);

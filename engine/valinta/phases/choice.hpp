@@ -43,10 +43,11 @@ struct ChoiceParams {
 
 void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);
 
-// A point for travel times, with the cosine of its latitude worked out once: loops over many
-// producers for one resident reuse it (the result is the same as computing it every time).
+// A point for travel times, with the trigonometry of its coordinates worked out once: loops over
+// many producers for one resident reuse it, and a travel time then needs no sine or cosine.
 struct Place {
   double lat = 0, lon = 0, cos_lat = 1;
+  double sin_half_lat = 0, cos_half_lat = 1, sin_half_lon = 0, cos_half_lon = 1;  // of lat / 2, lon / 2
 };
 Place place(double lat, double lon);
 

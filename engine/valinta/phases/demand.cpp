@@ -58,29 +58,47 @@ void run_demand(Simulation& sim) {
         exp_rate[level][band][ohc] = std::exp(-rate[level][band][ohc]);
       }
 
+  std::vector<double> zone_factor(sim.zones.size());
+  for (std::size_t z = 0; z < zone_factor.size(); ++z) zone_factor[z] = sim.zones[z].demand_factor;
+
   const std::size_t P = sim.producers.size();
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
+  const std::uint8_t* const need = r.need.data();
+  const std::uint8_t* const age = r.age.data();
+  const std::uint8_t* const flags = r.flags.data();
+  const std::uint16_t* const zone = r.zone.data();
+  const std::uint16_t* const listed = r.listed.data();
+  std::int16_t* const open_since = r.open_since.data();
+  std::uint16_t* const open_producer = r.open_producer.data();
   std::vector<std::int64_t>& arrivals = sim.flows.arrivals;
 #pragma omp parallel num_threads(sim.threads())
   {
     std::vector<std::int64_t> local(P * kNeedLevels, 0);
+    ResidentDraws draws;
 #pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const int level = r.need[i];
-      const int band = age_band_of(r.age[i]);
-      const int ohc = (r.flags[i] & Residents::kOhc) ? 1 : 0;
-      const double factor = sim.zones[r.zone[i]].demand_factor * induced[r.listed[i]];
-      const double lambda = rate[level][band][ohc] * factor;
-      const double u = sim.rng.uniforms(Stream::demand, r.global(static_cast<std::size_t>(i)), t)[0];
-      const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])
-                                         : poisson_from_uniform(lambda, u);
-      if (contacts == 0) continue;
-      const std::uint16_t j = r.listed[i];
-      local[j * kNeedLevels + level] += contacts;
-      if (r.open_since[i] < 0) {
-        r.open_since[i] = static_cast<std::int16_t>(sim.t);
-        r.open_producer[i] = j;
+    for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
+      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
+      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);
+      for (std::size_t i = first; i < end; ++i) {
+        const int level = need[i];
+        const int band = kAgeBandOfAge[age[i]];
+        const int ohc = (flags[i] & Residents::kOhc) ? 1 : 0;
+        const std::uint16_t j = listed[i];
+        const double factor = zone_factor[zone[i]] * induced[j];
+        const double u = CounterRng::to_unit(words[i - first]);
+        // No contact unless u exceeds P(0) = exp(-lambda) (most residents, most steps).
+        if (factor == 1.0 && u <= exp_rate[level][band][ohc]) continue;
+        const double lambda = rate[level][band][ohc] * factor;
+        const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])
+                                           : poisson_from_uniform(lambda, u);
+        if (contacts == 0) continue;
+        local[j * kNeedLevels + level] += contacts;
+        if (open_since[i] < 0) {
+          open_since[i] = static_cast<std::int16_t>(sim.t);
+          open_producer[i] = j;
+        }
       }
     }
 #pragma omp critical(demand_arrivals)

@@ -227,19 +227,30 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
     double probability, visits_rate;
   };
   std::vector<Sampled> mine;
-  std::int64_t seen = 0;
+  std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
+  const auto sample = [&](std::size_t i) {
+    mine.push_back({choice_probability(sim, inputs, i, j),
+                    demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)});
+  };
   for (const std::size_t z : zones) {
     const Zone& zone = sim.zones[z];
+    const std::int64_t end = seen + zone.n_eligible;
     if (!sim.holds_zone(z)) {
-      seen += zone.n_eligible;
-      continue;
+    } else if (zone.n_eligible == zone.n_residents) {  // everyone eligible: jump from sample to sample
+      for (; next < end; next += stride) sample(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
+    } else {
+      const std::size_t first = sim.local_first(zone);
+      for (std::size_t i = first; i < first + zone.n_residents && next < end; ++i) {
+        if (!(r.flags[i] & Residents::kEligible)) continue;
+        if (seen == next) {
+          sample(i);
+          next += stride;
+        }
+        ++seen;
+      }
     }
-    const std::size_t first = sim.local_first(zone);
-    for (std::size_t i = first; i < first + zone.n_residents; ++i) {
-      if (!(r.flags[i] & Residents::kEligible) || seen++ % stride != 0) continue;
-      mine.push_back({choice_probability(sim, inputs, i, j),
-                      demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)});
-    }
+    seen = end;
+    next = std::max(next, (seen + stride - 1) / stride * stride);
   }
   // Added up in zone and resident order on every rank, as one process would.
   double probability_sum = 0, sampled = 0, visits_rate = 0;

@@ -6,6 +6,7 @@
 // Indicator: the 4x4 flows between levels and the number of heavy users.
 #include "valinta/phases/needs.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -79,29 +80,56 @@ void run_needs(Simulation& sim) {
           table[level][band][unmet][plan] = need_rates(p, level, band, unmet == 1, step_weeks,
                                                        plan ? sim.scenario.plans.up_rate_multiplier : 1.0);
 
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
+  std::uint8_t* const need = r.need.data();
+  std::uint8_t* const unmet_steps = r.unmet_steps.data();
+  const std::uint8_t* const age = r.age.data();
+  const std::uint8_t* const flags = r.flags.data();
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
 #pragma omp parallel num_threads(sim.threads())
   {
-    std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> local{};
+    // Moves are rare: counted in a table; who stays is counted by level in registers.
+    std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
+    std::array<std::int64_t, kNeedLevels> at_level{};
+    ResidentDraws draws;
 #pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const int level = r.need[i];
-      const bool unmet = r.unmet_steps[i] > 0;
-      const NeedRates& rate =
-          table[level][age_band_of(r.age[i])][unmet ? 1 : 0][(r.flags[i] & Residents::kPlan) ? 1 : 0];
-      const double u = sim.rng.uniforms(Stream::needs, r.global(static_cast<std::size_t>(i)), t)[0];
-      int next = level;
-      if (u < rate.up) next = level + 1;
-      else if (u > 1.0 - rate.down) next = level - 1;
-      r.need[i] = static_cast<std::uint8_t>(next);
-      if (unmet) --r.unmet_steps[i];
-      ++local[level][next];
+    for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
+      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
+      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);
+      std::int64_t l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+      for (std::size_t i = first; i < end; ++i) {
+        const int level = need[i];
+        const bool unmet = unmet_steps[i] > 0;
+        l0 += level == 0;
+        l1 += level == 1;
+        l2 += level == 2;
+        l3 += level == 3;
+        const NeedRates& rate = table[level][kAgeBandOfAge[age[i]]][unmet ? 1 : 0][(flags[i] & Residents::kPlan) ? 1 : 0];
+        const double u = CounterRng::to_unit(words[i - first]);
+        if (unmet) --unmet_steps[i];
+        if (u < rate.up) {
+          need[i] = static_cast<std::uint8_t>(level + 1);
+          ++moves[level][level + 1];
+        } else if (u > 1.0 - rate.down) {
+          need[i] = static_cast<std::uint8_t>(level - 1);
+          ++moves[level][level - 1];
+        }
+      }
+      at_level[0] += l0;
+      at_level[1] += l1;
+      at_level[2] += l2;
+      at_level[3] += l3;
+    }
+    for (int a = 0; a < kNeedLevels; ++a) {
+      moves[a][a] = at_level[a];
+      for (int b = 0; b < kNeedLevels; ++b)
+        if (b != a) moves[a][a] -= moves[a][b];
     }
 #pragma omp critical(needs_flows)
     for (int a = 0; a < kNeedLevels; ++a)
-      for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += local[a][b];
+      for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;

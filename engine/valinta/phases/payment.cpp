@@ -105,11 +105,16 @@ std::vector<std::int64_t> count_cells(const Simulation& sim, bool eligible_only)
 #pragma omp parallel num_threads(sim.threads())
   {
     std::vector<std::int64_t> local(P * kCells, 0);
+    const std::uint8_t* const flags = r.flags.data();
+    const std::uint8_t* const age = r.age.data();
+    const std::uint8_t* const need = r.need.data();
+    const std::uint8_t* const decile = r.income_decile.data();
+    const std::uint16_t* const listed = r.listed.data();
+    std::int64_t* const cells = local.data();
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
-      if (eligible_only && !(r.flags[i] & Residents::kEligible)) continue;
-      local[r.listed[i] * kCells + cell_of(age_band_of(r.age[i]), r.flags[i] & Residents::kFemale,
-                                           r.need[i], r.income_decile[i] <= 3)] += 1;
+      if (eligible_only && !(flags[i] & Residents::kEligible)) continue;
+      cells[listed[i] * kCells + cell_of(kAgeBandOfAge[age[i]], flags[i] & Residents::kFemale, need[i], decile[i] <= 3)] += 1;
     }
 #pragma omp critical(payment_cells)
     for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += local[k];

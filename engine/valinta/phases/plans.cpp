@@ -40,16 +40,20 @@ void run_plans(Simulation& sim) {
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plans)
   {
     std::vector<std::int64_t> local(P, 0), local_heavy(P, 0);
+    const std::uint8_t* const need = r.need.data();
+    const std::uint16_t* const listed = r.listed.data();
+    std::uint8_t* const flags = r.flags.data();
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
-      const bool heavy = r.need[i] == kNeedLevels - 1;
-      if (heavy) ++local_heavy[r.listed[i]];
-      if (heavy && !(r.flags[i] & Residents::kPlan) && prob > 0 &&
-          sim.rng.uniforms(Stream::plans, r.global(static_cast<std::size_t>(i)), t)[0] < prob)
-        r.flags[i] |= Residents::kPlan;
-      if (!(r.flags[i] & Residents::kPlan)) continue;
+      const bool heavy = need[i] == kNeedLevels - 1;
+      if (!heavy && !(flags[i] & Residents::kPlan)) continue;  // most residents
+      if (heavy) ++local_heavy[listed[i]];
+      if (heavy && !(flags[i] & Residents::kPlan) && prob > 0 &&
+          CounterRng::to_unit(sim.rng.resident_word(Stream::plans, r.global(static_cast<std::size_t>(i)), t)) < prob)
+        flags[i] |= Residents::kPlan;
+      if (!(flags[i] & Residents::kPlan)) continue;
       ++plans;
-      if (heavy) ++local[r.listed[i]];
+      if (heavy) ++local[listed[i]];
     }
 #pragma omp critical(plans_counts)
     for (std::size_t j = 0; j < P; ++j) {

@@ -175,17 +175,19 @@ void resolve_residents(Simulation& sim) {
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
   {
   std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
+  const std::int16_t* const open_since = r.open_since.data();
 #pragma omp for schedule(static)
   for (std::int64_t i = 0; i < n; ++i) {
-    if (r.open_since[i] < 0) continue;
-    const int a = sim.t - r.open_since[i];
+    if (open_since[i] < 0) continue;  // most residents have no contact waiting
+    const int a = sim.t - open_since[i];
     const std::size_t j = r.open_producer[i];
     const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
     const std::int64_t before = f.cohort_before[k];
     double score = 0;
     bool resolved = true, unmet = false, served_here = false;
     if (before > 0) {
-      const double u = sim.rng.uniforms(Stream::service_outcome, r.global(static_cast<std::size_t>(i)), t)[0] * static_cast<double>(before);
+      const double u = CounterRng::to_unit(sim.rng.resident_word(Stream::service_outcome, r.global(static_cast<std::size_t>(i)), t)) *
+                       static_cast<double>(before);
       const double diverted = static_cast<double>(f.cohort_diverted[k]);
       const double served = static_cast<double>(f.cohort_served[k]);
       if (u < served) {

@@ -123,12 +123,13 @@ namespace {
 int nearest_public(const Simulation& sim, double lat, double lon, int zone, std::size_t except) {
   int best = -1;
   double best_minutes = 1e300;
+  const Place from = place(lat, lon);
   bool best_in_zone = false;
   for (std::size_t k = 0; k < sim.producers.size(); ++k) {
     const Producer& p = sim.producers[k];
     if (k == except || !p.active || p.sector != Sector::public_sector) continue;
     const bool in_zone = static_cast<int>(p.zone) == zone;
-    const double minutes = travel_minutes(sim.scenario.choice, lat, lon, p.lat, p.lon);
+    const double minutes = travel_minutes(sim.scenario.choice, from, p.place);
     if ((in_zone && !best_in_zone) || (in_zone == best_in_zone && minutes < best_minutes)) {
       best = static_cast<int>(k);
       best_minutes = minutes;
@@ -172,6 +173,19 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   const std::int64_t listed_before = p.n_listed;
 
+  // The residents the closure concerns, in resident order: listed there, home station there, or
+  // a contact waiting there (one pass over the population; each closure touches few of them).
+  std::vector<std::size_t> concerned;
+  {
+    const auto jj = static_cast<std::uint16_t>(j);
+    const std::uint16_t* const listed = r.listed.data();
+    const std::uint16_t* const home = r.home.data();
+    const std::uint16_t* const open_producer = r.open_producer.data();
+    const std::int16_t* const open_since = r.open_since.data();
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if ((listed[i] == jj) | (home[i] == jj) | ((open_producer[i] == jj) & (open_since[i] >= 0))) concerned.push_back(i);
+  }
+
   // Waiting contacts move, cohort by cohort, to the nearest open public station.
   const int heir = nearest_public(sim, p.lat, p.lon, p.zone, j);
   if (heir >= 0) {
@@ -184,13 +198,13 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     }
     sim.flows.transferred_out[j] += moved;
     sim.flows.transferred_in[static_cast<std::size_t>(heir)] += moved;
-    for (std::size_t i = 0; i < r.size(); ++i)
+    for (const std::size_t i : concerned)
       if (r.open_since[i] >= 0 && r.open_producer[i] == j) r.open_producer[i] = static_cast<std::uint16_t>(heir);
   }
 
   // Listed residents choose again; home stations that closed are replaced.
   std::vector<SwitchRequest> requests;
-  for (std::size_t i = 0; i < r.size(); ++i) {
+  for (const std::size_t i : concerned) {
     if (r.home[i] == j) {
       const int home = nearest_public(sim, r.lat[i], r.lon[i], r.zone[i], j);
       if (home >= 0) r.home[i] = static_cast<std::uint16_t>(home);
@@ -223,11 +237,12 @@ void assign_nearest(Simulation& sim) {
     if (!(r.flags[i] & Residents::kEligible)) continue;
     double best = 1e300;
     std::uint16_t nearest = r.listed[i];
+    const Place from = place(r.lat[i], r.lon[i]);
     for (const std::uint16_t j : sim.zones[r.zone[i]].candidates) {
       const Producer& p = sim.producers[j];
       if (!p.active) continue;  // not open yet (scheduled opening, market entrant's slot) or closed
       if (!sim.zones[p.zone].in_pilot) continue;  // only the pilot area's producers are assigned
-      const double minutes = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
+      const double minutes = travel_minutes(c, from, p.place);
       if (minutes < best) {
         best = minutes;
         nearest = j;

@@ -9,6 +9,7 @@
 #include <Random123/philox.h>
 
 #include <array>
+#include <cstddef>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -61,9 +62,42 @@ class CounterRng {
 
   static double to_unit(std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1p-32; }
 
+  // Per-resident draws of the resident phases (needs, demand, review, plans, waiting contacts).
+  // Four residents share one block: resident g's word in (stream, step) is word g % 4 of
+  // bits(stream, g / 4, step), so a phase costs a quarter of a block per resident and the draw
+  // is still a pure function of the resident's global number.
+  std::uint32_t resident_word(Stream stream, std::uint64_t resident, std::uint32_t step) const {
+    return bits(stream, resident / 4, step)[resident % 4];
+  }
+  // The words of residents first, first + 1, ..., first + count - 1, computed many blocks at a
+  // time (SIMD where the processor has it; every path gives the same numbers). `buffer` must
+  // hold resident_buffer_size(count) words; the result points into it: result[k] is resident
+  // first + k's word.
+  const std::uint32_t* resident_words(Stream stream, std::uint32_t step, std::uint64_t first,
+                                      std::size_t count, std::uint32_t* buffer) const;
+  static constexpr std::size_t resident_buffer_size(std::size_t count) { return 4 * (count / 4 + 2); }
+
  private:
   std::uint32_t seed_lo_;
   std::uint32_t seed_hi_;
+};
+
+// One thread's words for the residents of a chunk (CounterRng::resident_words): resident phases
+// walk their residents in chunks of up to kChunk and draw each chunk's words at once.
+class ResidentDraws {
+ public:
+  static constexpr std::size_t kChunk = 1024;
+  static std::int64_t chunks(std::size_t residents) {
+    return static_cast<std::int64_t>((residents + kChunk - 1) / kChunk);
+  }
+  // Words of global residents first .. first + count - 1 (count <= kChunk).
+  const std::uint32_t* operator()(const CounterRng& rng, Stream stream, std::uint32_t step, std::uint64_t first,
+                                  std::size_t count) {
+    return rng.resident_words(stream, step, first, count, buffer_.data());
+  }
+
+ private:
+  std::array<std::uint32_t, CounterRng::resident_buffer_size(kChunk)> buffer_;
 };
 
 // A standard-conforming uniform random bit generator over one (stream, entity, step) key, for
@@ -112,5 +146,16 @@ inline int poisson_from_uniform(double lambda, double u) { return poisson_from_u
 
 // Standard Gumbel from one uniform.
 inline double gumbel_from_uniform(double u) { return -std::log(-std::log(u)); }
+
+namespace detail {
+// Philox4x32-10 of the counters {first + b, c1, c2, c3} under the key {k0, k1}, b = 0 .. n - 1;
+// block b's four words go to out[4b .. 4b + 3]. The instruction set is chosen once, at run time
+// (philox_best_path); the paths differ only in speed.
+enum class SimdPath { scalar, avx2, avx512 };
+SimdPath philox_best_path();
+bool philox_path_available(SimdPath path);
+void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
+                   std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
+}  // namespace detail
 
 }  // namespace valinta

@@ -1,0 +1,204 @@
+// Many Philox4x32-10 blocks at once: the per-resident draws of the resident phases.
+//
+// A Philox round multiplies two of the four 32-bit words by constants and keeps both halves of
+// each 64-bit product; vector units do that for 8 (AVX2) or 16 (AVX-512) blocks per instruction.
+// Several groups of blocks are interleaved so that the multiplier's latency is hidden. Only
+// integer operations are involved, so every path gives exactly the numbers of Random123's
+// scalar Philox (tests/util/rng_test.cpp checks each path against it).
+#include "valinta/util/rng.hpp"
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+// GCC 12's AVX-512 intrinsics start some vectors from an "undefined" value, which its flow
+// analysis reports as uninitialised where they are inlined (a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#endif
+
+namespace valinta {
+namespace detail {
+namespace {
+
+constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;      // Philox4x32 multipliers
+constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;    // key schedule
+constexpr int kRounds = 10;
+
+std::size_t scalar_blocks(std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
+                          std::uint32_t k0, std::uint32_t k1, std::size_t from, std::size_t n, std::uint32_t* out) {
+  const r123::Philox4x32 philox;
+  const r123::Philox4x32::key_type key = {{k0, k1}};
+  for (std::size_t b = from; b < n; ++b) {
+    const r123::Philox4x32::ctr_type ctr = {{first + static_cast<std::uint32_t>(b), c1, c2, c3}};
+    const auto r = philox(ctr, key);
+    std::copy(r.begin(), r.end(), out + 4 * b);
+  }
+  return n;
+}
+
+#if defined(__x86_64__)
+
+// kGroups vectors of lanes are in flight at once.
+constexpr int kGroups = 4;
+
+__attribute__((target("avx2"))) std::size_t avx2_blocks(std::uint32_t first, std::uint32_t c1, std::uint32_t c2,
+                                                         std::uint32_t c3, std::uint32_t k0, std::uint32_t k1,
+                                                         std::size_t n, std::uint32_t* out) {
+  constexpr std::size_t kLanes = 8, kStep = kLanes * kGroups;
+  const __m256i mul0 = _mm256_set1_epi32(static_cast<int>(kMul0)), mul1 = _mm256_set1_epi32(static_cast<int>(kMul1));
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  std::size_t b = 0;
+  for (; b + kStep <= n; b += kStep) {
+    __m256i x0[kGroups], x1[kGroups], x2[kGroups], x3[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      x0[g] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first + b + kLanes * g)), lane);
+      x1[g] = _mm256_set1_epi32(static_cast<int>(c1));
+      x2[g] = _mm256_set1_epi32(static_cast<int>(c2));
+      x3[g] = _mm256_set1_epi32(static_cast<int>(c3));
+    }
+    std::uint32_t ka = k0, kb = k1;
+    for (int round = 0; round < kRounds; ++round) {
+      const __m256i key0 = _mm256_set1_epi32(static_cast<int>(ka)), key1 = _mm256_set1_epi32(static_cast<int>(kb));
+      for (int g = 0; g < kGroups; ++g) {
+        // Products of the even lanes and of the odd lanes, then split into low and high halves.
+        const __m256i even0 = _mm256_mul_epu32(x0[g], mul0), odd0 = _mm256_mul_epu32(_mm256_srli_epi64(x0[g], 32), mul0);
+        const __m256i even1 = _mm256_mul_epu32(x2[g], mul1), odd1 = _mm256_mul_epu32(_mm256_srli_epi64(x2[g], 32), mul1);
+        const __m256i lo0 = _mm256_blend_epi32(even0, _mm256_slli_epi64(odd0, 32), 0xAA);
+        const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(even0, 32), odd0, 0xAA);
+        const __m256i lo1 = _mm256_blend_epi32(even1, _mm256_slli_epi64(odd1, 32), 0xAA);
+        const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(even1, 32), odd1, 0xAA);
+        x0[g] = _mm256_xor_si256(_mm256_xor_si256(hi1, x1[g]), key0);
+        x2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, x3[g]), key1);
+        x1[g] = lo1;
+        x3[g] = lo0;
+      }
+      ka += kWeyl0;
+      kb += kWeyl1;
+    }
+    for (int g = 0; g < kGroups; ++g) {
+      // Interleave the four words of each block: (x0 x1 x2 x3) of lane 0, of lane 1, ...
+      const __m256i a = _mm256_unpacklo_epi32(x0[g], x1[g]), c = _mm256_unpackhi_epi32(x0[g], x1[g]);
+      const __m256i d = _mm256_unpacklo_epi32(x2[g], x3[g]), e = _mm256_unpackhi_epi32(x2[g], x3[g]);
+      const __m256i l0 = _mm256_unpacklo_epi64(a, d), l1 = _mm256_unpackhi_epi64(a, d);
+      const __m256i l2 = _mm256_unpacklo_epi64(c, e), l3 = _mm256_unpackhi_epi64(c, e);
+      // Each 128-bit half now holds one block: lanes 0, 1, 2, 3 in the low halves, 4..7 high.
+      std::uint32_t* o = out + 4 * (b + kLanes * g);
+      _mm256_storeu2_m128i(reinterpret_cast<__m128i*>(o + 16), reinterpret_cast<__m128i*>(o + 0), l0);
+      _mm256_storeu2_m128i(reinterpret_cast<__m128i*>(o + 20), reinterpret_cast<__m128i*>(o + 4), l1);
+      _mm256_storeu2_m128i(reinterpret_cast<__m128i*>(o + 24), reinterpret_cast<__m128i*>(o + 8), l2);
+      _mm256_storeu2_m128i(reinterpret_cast<__m128i*>(o + 28), reinterpret_cast<__m128i*>(o + 12), l3);
+    }
+  }
+  return b;
+}
+
+__attribute__((target("avx512f"))) std::size_t avx512_blocks(std::uint32_t first, std::uint32_t c1,
+                                                             std::uint32_t c2, std::uint32_t c3, std::uint32_t k0,
+                                                             std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+  constexpr std::size_t kLanes = 16, kStep = kLanes * kGroups;
+  const __m512i mul0 = _mm512_set1_epi32(static_cast<int>(kMul0)), mul1 = _mm512_set1_epi32(static_cast<int>(kMul1));
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  constexpr __mmask16 kOdd = 0xAAAA;
+  std::size_t b = 0;
+  for (; b + kStep <= n; b += kStep) {
+    __m512i x0[kGroups], x1[kGroups], x2[kGroups], x3[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      x0[g] = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first + b + kLanes * g)), lane);
+      x1[g] = _mm512_set1_epi32(static_cast<int>(c1));
+      x2[g] = _mm512_set1_epi32(static_cast<int>(c2));
+      x3[g] = _mm512_set1_epi32(static_cast<int>(c3));
+    }
+    std::uint32_t ka = k0, kb = k1;
+    for (int round = 0; round < kRounds; ++round) {
+      const __m512i key0 = _mm512_set1_epi32(static_cast<int>(ka)), key1 = _mm512_set1_epi32(static_cast<int>(kb));
+      for (int g = 0; g < kGroups; ++g) {
+        const __m512i even0 = _mm512_mul_epu32(x0[g], mul0), odd0 = _mm512_mul_epu32(_mm512_srli_epi64(x0[g], 32), mul0);
+        const __m512i even1 = _mm512_mul_epu32(x2[g], mul1), odd1 = _mm512_mul_epu32(_mm512_srli_epi64(x2[g], 32), mul1);
+        const __m512i lo0 = _mm512_mask_blend_epi32(kOdd, even0, _mm512_slli_epi64(odd0, 32));
+        const __m512i hi0 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even0, 32), odd0);
+        const __m512i lo1 = _mm512_mask_blend_epi32(kOdd, even1, _mm512_slli_epi64(odd1, 32));
+        const __m512i hi1 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even1, 32), odd1);
+        x0[g] = _mm512_ternarylogic_epi32(hi1, x1[g], key0, 0x96);  // three-way xor
+        x2[g] = _mm512_ternarylogic_epi32(hi0, x3[g], key1, 0x96);
+        x1[g] = lo1;
+        x3[g] = lo0;
+      }
+      ka += kWeyl0;
+      kb += kWeyl1;
+    }
+    for (int g = 0; g < kGroups; ++g) {
+      // Interleave the four words of each block, as for AVX2: per 128-bit chunk one block, then
+      // the chunks put in lane order.
+      const __m512i a = _mm512_unpacklo_epi32(x0[g], x1[g]), c = _mm512_unpackhi_epi32(x0[g], x1[g]);
+      const __m512i d = _mm512_unpacklo_epi32(x2[g], x3[g]), e = _mm512_unpackhi_epi32(x2[g], x3[g]);
+      const __m512i l0 = _mm512_unpacklo_epi64(a, d), l1 = _mm512_unpackhi_epi64(a, d);  // lanes 0 4 8 12, 1 5 9 13
+      const __m512i l2 = _mm512_unpacklo_epi64(c, e), l3 = _mm512_unpackhi_epi64(c, e);  // lanes 2 6 10 14, 3 7 11 15
+      const __m512i t0 = _mm512_shuffle_i32x4(l0, l1, 0x88), t1 = _mm512_shuffle_i32x4(l0, l1, 0xDD);
+      const __m512i t2 = _mm512_shuffle_i32x4(l2, l3, 0x88), t3 = _mm512_shuffle_i32x4(l2, l3, 0xDD);
+      std::uint32_t* o = out + 4 * (b + kLanes * g);
+      _mm512_storeu_si512(o + 0, _mm512_shuffle_i32x4(t0, t2, 0x88));   // lanes 0..3
+      _mm512_storeu_si512(o + 16, _mm512_shuffle_i32x4(t1, t3, 0x88));  // lanes 4..7
+      _mm512_storeu_si512(o + 32, _mm512_shuffle_i32x4(t0, t2, 0xDD));  // lanes 8..11
+      _mm512_storeu_si512(o + 48, _mm512_shuffle_i32x4(t1, t3, 0xDD));  // lanes 12..15
+    }
+  }
+  return b;
+}
+
+#endif  // __x86_64__
+
+}  // namespace
+
+bool philox_path_available(SimdPath path) {
+  switch (path) {
+    case SimdPath::scalar:
+      return true;
+#if defined(__x86_64__)
+    case SimdPath::avx2:
+      return __builtin_cpu_supports("avx2");
+    case SimdPath::avx512:
+      return __builtin_cpu_supports("avx512f");
+#else
+    default:
+      return false;
+#endif
+  }
+  return false;
+}
+
+SimdPath philox_best_path() {
+  static const SimdPath best = philox_path_available(SimdPath::avx512) ? SimdPath::avx512
+                               : philox_path_available(SimdPath::avx2) ? SimdPath::avx2
+                                                                       : SimdPath::scalar;
+  return best;
+}
+
+void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
+                   std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+  std::size_t done = 0;
+#if defined(__x86_64__)
+  if (path == SimdPath::avx512) done = avx512_blocks(first, c1, c2, c3, k0, k1, n, out);
+  else if (path == SimdPath::avx2) done = avx2_blocks(first, c1, c2, c3, k0, k1, n, out);
+#else
+  (void)path;
+#endif
+  scalar_blocks(first, c1, c2, c3, k0, k1, done, n, out);
+}
+
+}  // namespace detail
+
+const std::uint32_t* CounterRng::resident_words(Stream stream, std::uint32_t step, std::uint64_t first,
+                                                std::size_t count, std::uint32_t* buffer) const {
+  if (count == 0) return buffer;
+  // The blocks that hold residents first .. first + count - 1, with the counters of bits().
+  const std::uint64_t first_block = first / 4, end_block = (first + count - 1) / 4 + 1;
+  const auto s = static_cast<std::uint32_t>(stream);
+  detail::philox_blocks(detail::philox_best_path(), static_cast<std::uint32_t>(first_block),
+                        static_cast<std::uint32_t>(first_block >> 32), step, s, seed_lo_, seed_hi_ ^ (s << 20),
+                        static_cast<std::size_t>(end_block - first_block), buffer);
+  return buffer + first % 4;
+}
+
+}  // namespace valinta
