@@ -167,6 +167,27 @@ TEST(ChoiceLogit, FirstChoicesMatchClosedFormLogit) {
   expect_logit_shares(prob, chosen, P);
 }
 
+// The best few, as the choice phase and closures ask for them, are the start of the full
+// ranking, with or without the fees worked out in advance.
+TEST(ChoiceLogit, LimitedRankingIsTheStartOfTheFullRanking) {
+  const Scenario s = test::scenario_from_yaml(logit_yaml());
+  Simulation sim(s, {12, 0, 1});
+  const std::vector<double> fees = expected_fees(sim);
+  std::size_t shortened = 0;
+  for (std::size_t i = 0; i < sim.residents.size(); i += 3) {
+    for (const bool inertia : {false, true}) {
+      const std::vector<std::uint16_t> full = rank_producers(sim, i, inertia);
+      for (std::size_t limit : {1u, 2u, 3u, 10u}) {
+        const std::vector<std::uint16_t> expected(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(std::min(limit, full.size())));
+        ASSERT_EQ(rank_producers(sim, i, inertia, limit), expected) << "resident " << i << ", limit " << limit;
+        ASSERT_EQ(rank_producers(sim, i, inertia, limit, &fees), expected) << "resident " << i << ", limit " << limit;
+        shortened += limit < full.size();
+      }
+    }
+  }
+  EXPECT_GT(shortened, 100u);
+}
+
 // The same through the choice phase: everyone reviews in the first step (huge hazard), no
 // inertia and no listing caps, so each resident ends the step listed at their first choice.
 TEST(ChoiceLogit, OneChoiceRoundMatchesClosedFormLogit) {

@@ -145,7 +145,14 @@ double expected_fee(const Simulation& sim, std::size_t j) {
   return p.doctor_share * doctor + (1 - p.doctor_share) * nurse;
 }
 
-std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia) {
+std::vector<double> expected_fees(const Simulation& sim) {
+  std::vector<double> fees(sim.producers.size());
+  for (std::size_t j = 0; j < fees.size(); ++j) fees[j] = expected_fee(sim, j);
+  return fees;
+}
+
+std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia, std::size_t limit,
+                                          const std::vector<double>* fees) {
   const Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
@@ -165,7 +172,7 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     const double travel = travel_minutes(c, home, p.place);
     const bool is_current = j == current;
     if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
-    const double fee = expected_fee(sim, j);
+    const double fee = fees ? (*fees)[j] : expected_fee(sim, j);
     double u = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
                sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]) +
                gumbel_from_uniform(noise[m % 4]);
@@ -177,10 +184,17 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     }
     scored.emplace_back(u, j);
   }
-  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  // Utility descending, ties by producer number: a strict order, so the best `limit` are the
+  // same whether the rest is sorted or not.
+  const auto better = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  if (limit < scored.size()) {
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(limit), scored.end(), better);
+    scored.resize(limit);
+  } else {
+    std::sort(scored.begin(), scored.end(), better);
+  }
   std::vector<std::uint16_t> ranking;
+  ranking.reserve(scored.size());
   for (const auto& [u, j] : scored) ranking.push_back(j);
   return ranking;
 }
@@ -221,12 +235,17 @@ void run_choice(Simulation& sim) {
     // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
     bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
   }
+  // With no campaign or nudge this step the bound is an integer test on the draw (see rng.hpp).
+  const bool any_extra = std::any_of(sim.zones.begin(), sim.zones.end(), [](const Zone& z) { return z.extra_review != 0; });
+  std::array<std::uint64_t, 256> skip_from{};
+  for (int e = 0; e < 256; ++e) skip_from[e] = CounterRng::words_at_most(bound_of[e]);
   const std::uint8_t* const flags = r.flags.data();
   const std::int16_t* const listed_since = r.listed_since.data();
   const std::uint8_t* const switches_this_year = r.switches_this_year.data();
   const std::int8_t* const experience = r.experience.data();
   const std::uint16_t* const zone_of = r.zone.data();
 
+  const std::vector<double> fees = expected_fees(sim);
   std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
   std::int64_t reviews = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : reviews)
@@ -239,12 +258,13 @@ void run_choice(Simulation& sim) {
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
       for (std::size_t i = first; i < end; ++i) {
+        const int e = experience[i] + 128;
+        const std::uint32_t w = words[i - first];
+        if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e]) continue;
         if (!(flags[i] & Residents::kEligible)) continue;
         if (sim.t - listed_since[i] < lock_in_steps) continue;
         if (switches_this_year[i] >= c.max_switches_per_year) continue;
-        const double u = CounterRng::to_unit(words[i - first]);
-        const int e = experience[i] + 128;
-        if (u > bound_of[e] + extra_review[zone_of[i]]) continue;
+        const double u = CounterRng::to_unit(w);
         const double x = x_of[e];
         const double dissatisfaction = dissatisfaction_of[e];
         const double hazard = base + dissatisfaction;
@@ -256,7 +276,8 @@ void run_choice(Simulation& sim) {
         SwitchReason reason = SwitchReason::review;
         if (u >= p_hazard) reason = zone.extra_reason;
         else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
-        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true);
+        // The options come before the current producer, at most kMaxOptions of them.
+        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &fees);
         if (ranking.empty() || ranking.front() == r.listed[i]) continue;
         SwitchRequest request{r.global(i), reason, {}};
         for (const std::uint16_t j : ranking) {

@@ -1,5 +1,6 @@
 #pragma once
 // M5 choice and switching: review hazard, lock-in, logit over a consideration set, caps.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,7 +58,12 @@ double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double la
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
 // draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are left out.
-std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia);
+// Only the best `limit` are returned (the start of the full ranking, found without sorting the
+// rest); `fees`, if given, holds expected_fee of every producer, worked out once by the caller.
+std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia,
+                                          std::size_t limit = SIZE_MAX, const std::vector<double>* fees = nullptr);
+// expected_fee of every producer.
+std::vector<double> expected_fees(const Simulation& sim);
 
 // The expected client fee of one visit at producer j (fees may differ by sector).
 double expected_fee(const Simulation& sim, std::size_t j);

@@ -60,6 +60,15 @@ void run_demand(Simulation& sim) {
 
   std::vector<double> zone_factor(sim.zones.size());
   for (std::size_t z = 0; z < zone_factor.size(); ++z) zone_factor[z] = sim.zones[z].demand_factor;
+  // Without demand shocks or induced visits every factor is 1: then no contact is the integer
+  // test w < no_contact (u <= exp(-lambda)), and most residents need nothing else.
+  const bool plain = std::all_of(zone_factor.begin(), zone_factor.end(), [](double x) { return x == 1.0; }) &&
+                     std::all_of(induced.begin(), induced.end(), [](double x) { return x == 1.0; });
+  std::array<std::uint64_t, kNeedLevels * kAgeBands * 2> no_contact{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc)
+        no_contact[(level * kAgeBands + band) * 2 + ohc] = CounterRng::words_at_most(exp_rate[level][band][ohc]);
 
   const std::size_t P = sim.producers.size();
   const std::size_t n = r.size();
@@ -76,19 +85,30 @@ void run_demand(Simulation& sim) {
   {
     std::vector<std::int64_t> local(P * kNeedLevels, 0);
     ResidentDraws draws;
+    std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);
+      // First the residents who may have a contact, listed without branches (a contact is a
+      // rare event in no pattern a branch predictor could follow); all of them unless `plain`.
+      std::size_t m = 0;
       for (std::size_t i = first; i < end; ++i) {
+        const std::size_t cell = (static_cast<std::size_t>(need[i]) * kAgeBands + kAgeBandOfAge[age[i]]) * 2 +
+                                 ((flags[i] & Residents::kOhc) ? 1 : 0);
+        maybe[m] = static_cast<std::uint32_t>(i);
+        m += (!plain || words[i - first] >= no_contact[cell]) ? 1 : 0;
+      }
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = maybe[q];
         const int level = need[i];
         const int band = kAgeBandOfAge[age[i]];
         const int ohc = (flags[i] & Residents::kOhc) ? 1 : 0;
         const std::uint16_t j = listed[i];
         const double factor = zone_factor[zone[i]] * induced[j];
         const double u = CounterRng::to_unit(words[i - first]);
-        // No contact unless u exceeds P(0) = exp(-lambda) (most residents, most steps).
+        // No contact unless u exceeds P(0) = exp(-lambda).
         if (factor == 1.0 && u <= exp_rate[level][band][ohc]) continue;
         const double lambda = rate[level][band][ohc] * factor;
         const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])

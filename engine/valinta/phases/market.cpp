@@ -226,12 +226,9 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
   struct Sampled {
     double probability, visits_rate;
   };
-  std::vector<Sampled> mine;
+  std::vector<std::size_t> chosen;   // the sampled residents held here, in resident order
   std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
-  const auto sample = [&](std::size_t i) {
-    mine.push_back({choice_probability(sim, inputs, i, j),
-                    demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)});
-  };
+  const auto sample = [&](std::size_t i) { chosen.push_back(i); };
   for (const std::size_t z : zones) {
     const Zone& zone = sim.zones[z];
     const std::int64_t end = seen + zone.n_eligible;
@@ -251,6 +248,15 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
     }
     seen = end;
     next = std::max(next, (seen + stride - 1) / stride * stride);
+  }
+  // Their choice probabilities, over threads (each written to its own place).
+  std::vector<Sampled> mine(chosen.size());
+  const auto n_chosen = static_cast<std::int64_t>(chosen.size());
+#pragma omp parallel for schedule(static) num_threads(sim.threads())
+  for (std::int64_t k = 0; k < n_chosen; ++k) {
+    const std::size_t i = chosen[static_cast<std::size_t>(k)];
+    mine[static_cast<std::size_t>(k)] = {choice_probability(sim, inputs, i, j),
+                                         demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)};
   }
   // Added up in zone and resident order on every rank, as one process would.
   double probability_sum = 0, sampled = 0, visits_rate = 0;

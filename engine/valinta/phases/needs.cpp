@@ -80,6 +80,19 @@ void run_needs(Simulation& sim) {
           table[level][band][unmet][plan] = need_rates(p, level, band, unmet == 1, step_weeks,
                                                        plan ? sim.scenario.plans.up_rate_multiplier : 1.0);
 
+  // The same tests on the integer draw: up if w < up, down if w >= down.
+  struct Thresholds {
+    std::uint64_t up, down;
+  };
+  std::array<Thresholds, kNeedLevels * kAgeBands * 4> thresholds{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int k = 0; k < 4; ++k) {
+        const NeedRates& rate = table[level][band][k / 2][k % 2];
+        thresholds[(level * kAgeBands + band) * 4 + k] = {CounterRng::words_below(rate.up),
+                                                          CounterRng::words_at_most(1.0 - rate.down)};
+      }
+
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::uint8_t* const need = r.need.data();
@@ -98,29 +111,24 @@ void run_needs(Simulation& sim) {
       const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);
-      std::int64_t l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+      std::uint64_t packed = 0;  // residents at each level, 16 bits per level (a chunk has at most 1024)
       for (std::size_t i = first; i < end; ++i) {
         const int level = need[i];
-        const bool unmet = unmet_steps[i] > 0;
-        l0 += level == 0;
-        l1 += level == 1;
-        l2 += level == 2;
-        l3 += level == 3;
-        const NeedRates& rate = table[level][kAgeBandOfAge[age[i]]][unmet ? 1 : 0][(flags[i] & Residents::kPlan) ? 1 : 0];
-        const double u = CounterRng::to_unit(words[i - first]);
-        if (unmet) --unmet_steps[i];
-        if (u < rate.up) {
+        const int unmet = unmet_steps[i] > 0 ? 1 : 0;
+        packed += std::uint64_t{1} << (16 * level);
+        const Thresholds& th = thresholds[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +
+                                          ((flags[i] & Residents::kPlan) ? 1 : 0)];
+        const std::uint64_t w = words[i - first];
+        unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - unmet);
+        if (w < th.up) {
           need[i] = static_cast<std::uint8_t>(level + 1);
           ++moves[level][level + 1];
-        } else if (u > 1.0 - rate.down) {
+        } else if (w >= th.down) {
           need[i] = static_cast<std::uint8_t>(level - 1);
           ++moves[level][level - 1];
         }
       }
-      at_level[0] += l0;
-      at_level[1] += l1;
-      at_level[2] += l2;
-      at_level[3] += l3;
+      for (int level = 0; level < kNeedLevels; ++level) at_level[level] += static_cast<std::int64_t>((packed >> (16 * level)) & 0xFFFF);
     }
     for (int a = 0; a < kNeedLevels; ++a) {
       moves[a][a] = at_level[a];

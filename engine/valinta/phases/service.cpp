@@ -11,6 +11,7 @@
 #include "valinta/phases/service.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/random/binomial_distribution.hpp>
 #include <cmath>
 #include <vector>
@@ -168,7 +169,7 @@ void resolve_residents(Simulation& sim) {
   const int L = sim.queue_steps;
   const double step_weeks = s.step_weeks();
   const auto unmet_steps = static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
   std::int64_t plan_contacts = 0, plan_continuous = 0;
@@ -176,44 +177,58 @@ void resolve_residents(Simulation& sim) {
   {
   std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
   const std::int16_t* const open_since = r.open_since.data();
+  ResidentDraws draws;
+  std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
 #pragma omp for schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) {
-    if (open_since[i] < 0) continue;  // most residents have no contact waiting
-    const int a = sim.t - open_since[i];
-    const std::size_t j = r.open_producer[i];
-    const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
-    const std::int64_t before = f.cohort_before[k];
-    double score = 0;
-    bool resolved = true, unmet = false, served_here = false;
-    if (before > 0) {
-      const double u = CounterRng::to_unit(sim.rng.resident_word(Stream::service_outcome, r.global(static_cast<std::size_t>(i)), t)) *
-                       static_cast<double>(before);
-      const double diverted = static_cast<double>(f.cohort_diverted[k]);
-      const double served = static_cast<double>(f.cohort_served[k]);
-      if (u < served) {
-        served_here = true;
-        const double wait_weeks = a * step_weeks;
-        unmet = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
-        score = sim.producers[j].spec.quality - sp.experience_wait_per_week * wait_weeks;
-      } else if (u < served + diverted) {
-        unmet = true;
-        score = sp.experience_diverted;
-      } else {
-        resolved = false;
+  for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
+    const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
+    const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+    // The chunk's residents with a contact waiting, listed without branches (a sixth or so of
+    // them, in no pattern a branch predictor could follow).
+    std::size_t m = 0;
+    for (std::size_t i = first; i < end; ++i) {
+      waiting[m] = static_cast<std::uint32_t>(i);
+      m += open_since[i] >= 0 ? 1 : 0;
+    }
+    if (m == 0) continue;
+    const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
+    for (std::size_t q = 0; q < m; ++q) {
+      const std::size_t i = waiting[q];
+      const int a = sim.t - open_since[i];
+      const std::size_t j = r.open_producer[i];
+      const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
+      const std::int64_t before = f.cohort_before[k];
+      double score = 0;
+      bool resolved = true, unmet = false, served_here = false;
+      if (before > 0) {
+        const double u = CounterRng::to_unit(words[i - first]) * static_cast<double>(before);
+        const double diverted = static_cast<double>(f.cohort_diverted[k]);
+        const double served = static_cast<double>(f.cohort_served[k]);
+        if (u < served) {
+          served_here = true;
+          const double wait_weeks = a * step_weeks;
+          unmet = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
+          score = sim.producers[j].spec.quality - sp.experience_wait_per_week * wait_weeks;
+        } else if (u < served + diverted) {
+          unmet = true;
+          score = sp.experience_diverted;
+        } else {
+          resolved = false;
+        }
       }
+      if (!resolved) continue;
+      r.open_since[i] = -1;
+      if (unmet) {
+        r.unmet_steps[i] = unmet_steps;
+        ++local_unmet[r.zone[i]];
+      }
+      if (r.flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
+        ++plan_contacts;
+        if (served_here && j == r.listed[i] && !unmet) ++plan_continuous;
+      }
+      const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
+      r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));
     }
-    if (!resolved) continue;
-    r.open_since[i] = -1;
-    if (unmet) {
-      r.unmet_steps[i] = unmet_steps;
-      ++local_unmet[r.zone[i]];
-    }
-    if (r.flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
-      ++plan_contacts;
-      if (served_here && j == r.listed[i] && !unmet) ++plan_continuous;
-    }
-    const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
-    r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));
   }
 #pragma omp critical(service_unmet)
   for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];

@@ -182,8 +182,18 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     const std::uint16_t* const home = r.home.data();
     const std::uint16_t* const open_producer = r.open_producer.data();
     const std::int16_t* const open_since = r.open_since.data();
-    for (std::size_t i = 0; i < r.size(); ++i)
-      if ((listed[i] == jj) | (home[i] == jj) | ((open_producer[i] == jj) & (open_since[i] >= 0))) concerned.push_back(i);
+    const auto concerns = [&](std::size_t i) {
+      return static_cast<unsigned>((listed[i] == jj) | (home[i] == jj) | ((open_producer[i] == jj) & (open_since[i] >= 0)));
+    };
+    constexpr std::size_t kBlock = 512;  // a block is first tested as a whole, in vector instructions
+    for (std::size_t b = 0; b < r.size(); b += kBlock) {
+      const std::size_t e = std::min(r.size(), b + kBlock);
+      unsigned any = 0;
+      for (std::size_t i = b; i < e; ++i) any |= concerns(i);
+      if (any == 0) continue;
+      for (std::size_t i = b; i < e; ++i)
+        if (concerns(i)) concerned.push_back(i);
+    }
   }
 
   // Waiting contacts move, cohort by cohort, to the nearest open public station.
@@ -203,6 +213,7 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   }
 
   // Listed residents choose again; home stations that closed are replaced.
+  const std::vector<double> fees = expected_fees(sim);
   std::vector<SwitchRequest> requests;
   for (const std::size_t i : concerned) {
     if (r.home[i] == j) {
@@ -212,7 +223,7 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     if (r.listed[i] != j) continue;
     SwitchRequest request{r.global(i), SwitchReason::closure, {}};
     if (r.flags[i] & Residents::kEligible)
-      for (const std::uint16_t k : rank_producers(sim, i, false)) {
+      for (const std::uint16_t k : rank_producers(sim, i, false, SwitchRequest::kMaxOptions + 1, &fees)) {
         if (k == j) continue;
         if (request.options.size() == SwitchRequest::kMaxOptions) break;
         request.options.push_back(k);

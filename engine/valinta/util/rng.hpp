@@ -62,6 +62,13 @@ class CounterRng {
 
   static double to_unit(std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1p-32; }
 
+  // Integer forms of the tests on u = to_unit(w), for loops over many residents (exact: scaling
+  // by 2^32 and subtracting 1/2 lose nothing for 0 <= p <= 1):
+  //   u < p   <=>  w <  words_below(p)
+  //   u > q   <=>  w >= words_at_most(q)
+  static std::uint64_t words_below(double p) { return clamp_words(std::ceil(p * 0x1p32 - 0.5)); }
+  static std::uint64_t words_at_most(double q) { return clamp_words(std::floor(q * 0x1p32 - 0.5) + 1); }
+
   // Per-resident draws of the resident phases (needs, demand, review, plans, waiting contacts).
   // Four residents share one block: resident g's word in (stream, step) is word g % 4 of
   // bits(stream, g / 4, step), so a phase costs a quarter of a block per resident and the draw
@@ -78,6 +85,8 @@ class CounterRng {
   static constexpr std::size_t resident_buffer_size(std::size_t count) { return 4 * (count / 4 + 2); }
 
  private:
+  static std::uint64_t clamp_words(double x) { return x <= 0 ? 0 : x >= 0x1p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x); }
+
   std::uint32_t seed_lo_;
   std::uint32_t seed_hi_;
 };
