@@ -132,5 +132,32 @@ TEST(Payment, CapitationOfThePilotPopulationAveragesTheYearlyAmount) {
   EXPECT_NEAR(per_resident_year, s.payment.capitation_eur_per_year, 0.01 * s.payment.capitation_eur_per_year);
 }
 
+// The risk-cell counts kept current as needs and listings change equal a recount from scratch
+// after every step, through switching, default assignment at pilot start, a listing cap, a
+// closure and market exits.
+TEST(RiskCells, KeptCurrentThroughNeedsSwitchesAndClosures) {
+  const Scenario s = test::scenario_from_yaml(
+      test::small_region_yaml(5000, 3000) +
+      "pilot: {zones: [A, B]}\n"
+      "rules: {default_assignment: nearest, min_listing_months: 0}\n"
+      "choice: {awareness_per_year: 3}\n"
+      "producers:\n"
+      "  - {name: StationA, zone: A}\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200, quality: 1,\n"
+      "     listing_cap: 400}\n"
+      "  - {name: Other, sector: private, zone: B, capacity_per_week: 100, quality: 0.5}\n"
+      "events: [{date: 2017-05-03, type: close, producer: Other}]\n");
+  Simulation sim(s, {8, 0, 2});
+  ASSERT_EQ(sim.risk_cells, count_risk_cells(sim));
+  std::int64_t switches = 0;
+  for (int step = 0; step < 30; ++step) {
+    sim.step();
+    ASSERT_EQ(sim.risk_cells, count_risk_cells(sim)) << "after step " << step;
+    for (const std::int64_t x : sim.flows.switches_in) switches += x;
+  }
+  EXPECT_GT(switches, 100);
+  EXPECT_FALSE(sim.producers[2].active);
+}
+
 }  // namespace
 }  // namespace valinta

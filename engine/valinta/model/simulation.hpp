@@ -108,6 +108,9 @@ class Simulation {
   std::vector<Zone> zones;
   std::vector<Producer> producers;
   Residents residents;
+  // This process's residents by producer and capitation risk cell ([producer * kRiskCells + cell],
+  // phases/payment.hpp), kept current as needs and listings change.
+  std::vector<std::int64_t> risk_cells;
   StepFlows flows;
   Recorder recorder;
 

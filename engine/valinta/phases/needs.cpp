@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/payment.hpp"
 
 namespace valinta {
 
@@ -105,6 +108,7 @@ void run_needs(Simulation& sim) {
     // Moves are rare: counted in a table; who stays is counted by level in registers.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
+    std::vector<std::pair<std::uint32_t, std::uint8_t>> moved;  // (resident, level before)
     ResidentDraws draws;
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
@@ -123,9 +127,11 @@ void run_needs(Simulation& sim) {
         if (w < th.up) {
           need[i] = static_cast<std::uint8_t>(level + 1);
           ++moves[level][level + 1];
+          moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         } else if (w >= th.down) {
           need[i] = static_cast<std::uint8_t>(level - 1);
           ++moves[level][level - 1];
+          moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         }
       }
       for (int level = 0; level < kNeedLevels; ++level) at_level[level] += static_cast<std::int64_t>((packed >> (16 * level)) & 0xFFFF);
@@ -136,8 +142,16 @@ void run_needs(Simulation& sim) {
         if (b != a) moves[a][a] -= moves[a][b];
     }
 #pragma omp critical(needs_flows)
-    for (int a = 0; a < kNeedLevels; ++a)
-      for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
+    {
+      for (int a = 0; a < kNeedLevels; ++a)
+        for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
+      // The capitation's risk cells follow the residents who moved (integer counts: any order).
+      for (const auto& [i, before] : moved) {
+        const std::size_t at = static_cast<std::size_t>(r.listed[i]) * kRiskCells;
+        --sim.risk_cells[at + static_cast<std::size_t>(risk_cell(r, i, before))];
+        ++sim.risk_cells[at + static_cast<std::size_t>(risk_cell(r, i, need[i]))];
+      }
+    }
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;

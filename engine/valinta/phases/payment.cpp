@@ -84,10 +84,7 @@ double raw_risk_weight(const PaymentParams& p, int age_band, bool female, int ne
 
 namespace {
 
-constexpr int kCells = kAgeBands * 2 * kNeedLevels * 2;  // age band x sex x need x low income
-int cell_of(int age_band, bool female, int need, bool low_income) {
-  return ((age_band * 2 + (female ? 1 : 0)) * kNeedLevels + need) * 2 + (low_income ? 1 : 0);
-}
+constexpr int kCells = kRiskCells;
 double cell_weight(const PaymentParams& p, int cell) {
   const bool low = cell % 2;
   const int need = (cell / 2) % kNeedLevels;
@@ -96,8 +93,10 @@ double cell_weight(const PaymentParams& p, int cell) {
   return raw_risk_weight(p, band, female, need, low ? 1 : 10);
 }
 
-// Residents counted by producer and risk cell (integers, so any thread count gives the same).
-std::vector<std::int64_t> count_cells(const Simulation& sim, bool eligible_only) {
+}  // namespace
+
+// Integers, so any thread count gives the same.
+std::vector<std::int64_t> count_risk_cells(const Simulation& sim, bool eligible_only) {
   const Residents& r = sim.residents;
   const std::size_t P = sim.producers.size();
   std::vector<std::int64_t> counts(P * kCells, 0);
@@ -105,31 +104,24 @@ std::vector<std::int64_t> count_cells(const Simulation& sim, bool eligible_only)
 #pragma omp parallel num_threads(sim.threads())
   {
     std::vector<std::int64_t> local(P * kCells, 0);
-    const std::uint8_t* const flags = r.flags.data();
-    const std::uint8_t* const age = r.age.data();
-    const std::uint8_t* const need = r.need.data();
-    const std::uint8_t* const decile = r.income_decile.data();
-    const std::uint16_t* const listed = r.listed.data();
-    std::int64_t* const cells = local.data();
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
-      if (eligible_only && !(flags[i] & Residents::kEligible)) continue;
-      cells[listed[i] * kCells + cell_of(kAgeBandOfAge[age[i]], flags[i] & Residents::kFemale, need[i], decile[i] <= 3)] += 1;
+      if (eligible_only && !(r.flags[i] & Residents::kEligible)) continue;
+      local[r.listed[i] * kCells + risk_cell(r, static_cast<std::size_t>(i), r.need[i])] += 1;
     }
 #pragma omp critical(payment_cells)
     for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += local[k];
   }
-  sim.comm->sum(counts);
   return counts;
 }
-
-}  // namespace
 
 void initialise_payments(Simulation& sim) {
   const PaymentParams& p = sim.scenario.payment;
   bool any_eligible = false;
   for (const auto& z : sim.zones) any_eligible = any_eligible || (z.in_pilot && z.n_residents > 0);
-  const std::vector<std::int64_t> counts = count_cells(sim, any_eligible);
+  std::vector<std::int64_t> counts = count_risk_cells(sim, any_eligible);
+  sim.comm->sum(counts);
+  sim.risk_cells = count_risk_cells(sim);
   double weight = 0, people = 0;
   for (std::size_t k = 0; k < counts.size(); ++k) {
     weight += static_cast<double>(counts[k]) * cell_weight(p, static_cast<int>(k % kCells));
@@ -168,7 +160,8 @@ void run_payment(Simulation& sim) {
   const double step_years = static_cast<double>(s.time.step_days) / 365.25;
   StepFlows& f = sim.flows;
   const std::size_t P = sim.producers.size();
-  const std::vector<std::int64_t> counts = count_cells(sim, false);
+  std::vector<std::int64_t> counts = sim.risk_cells;  // kept current by the needs phase and switches
+  sim.comm->sum(counts);
   std::vector<double> weights(kCells);
   for (int k = 0; k < kCells; ++k) weights[k] = cell_weight(p, k) / sim.risk_normaliser;
   // Capitation, less the share of its budget that goes to performance pay.

@@ -7,6 +7,7 @@
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
+#include "valinta/phases/payment.hpp"
 
 namespace valinta {
 
@@ -50,6 +51,9 @@ void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReas
   Residents& r = sim.residents;
   if (m.resident < r.offset || m.resident - r.offset >= r.size()) return;  // held by another rank
   const std::size_t i = m.resident - r.offset;
+  const int cell = risk_cell(r, i, r.need[i]);
+  --sim.risk_cells[static_cast<std::size_t>(r.listed[i]) * kRiskCells + cell];
+  ++sim.risk_cells[static_cast<std::size_t>(to) * kRiskCells + cell];
   r.listed[i] = to;
   // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
   if (reason == SwitchReason::assignment || reason == SwitchReason::closure) return;

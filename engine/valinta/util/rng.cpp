@@ -8,6 +8,8 @@
 #include "valinta/util/rng.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -169,9 +171,15 @@ bool philox_path_available(SimdPath path) {
 }
 
 SimdPath philox_best_path() {
-  static const SimdPath best = philox_path_available(SimdPath::avx512) ? SimdPath::avx512
-                               : philox_path_available(SimdPath::avx2) ? SimdPath::avx2
-                                                                       : SimdPath::scalar;
+  static const SimdPath best = [] {
+    // VALINTA_SIMD=scalar|avx2|avx512 caps the instruction set (to compare speeds; the numbers
+    // are the same).
+    const char* cap = std::getenv("VALINTA_SIMD");
+    const std::string_view wanted = cap ? cap : "avx512";
+    if (wanted == "avx512" && philox_path_available(SimdPath::avx512)) return SimdPath::avx512;
+    if ((wanted == "avx512" || wanted == "avx2") && philox_path_available(SimdPath::avx2)) return SimdPath::avx2;
+    return SimdPath::scalar;
+  }();
   return best;
 }
 
