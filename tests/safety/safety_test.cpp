@@ -67,7 +67,8 @@ TEST(Safety, ExistingResultsAreNeverReplacedWithoutOverwrite) {
 void expect_stops_cleanly(int sig, const std::string& name) {
   const ScratchDir dir("safety-" + name);
   const fs::path out = dir / "out.h5";
-  BackgroundRun run({"run", "-o", out.string(), "--threads", "1"});  // the default scenario: seconds
+  // The default scenario over 20 years: seconds, however fast the machine.
+  BackgroundRun run({"run", "-o", out.string(), "--threads", "1", "--set", "time.steps=1040"});
   ASSERT_TRUE(run.started());
   // The handlers are installed once the scenario is loaded and the residents are built, before the
   // first step; half a second later the run is well into its steps.
