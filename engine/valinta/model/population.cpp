@@ -188,10 +188,9 @@ void build_population(Simulation& sim) {
       std::uint16_t home = 0;
       const Place where = place(r.lat[i], r.lon[i]);
       for (const std::uint16_t j : own_stations) {
-        const Producer& pr = sim.producers[j];
-        const double minutes = travel_minutes(s.choice, where, pr.place);
-        if (minutes < best) {
-          best = minutes;
+        const double h = haversine(where, sim.producers[j].place);  // the nearest by travel time
+        if (h < best) {
+          best = h;
           home = j;
         }
       }

@@ -100,12 +100,7 @@ Place place(double lat, double lon) {
 }
 
 double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
-  // Haversine: h = sin^2(dlat / 2) + cos(lat_a) cos(lat_b) sin^2(dlon / 2), with the half-angle
-  // sines from sin(x - y) = sin x cos y - cos x sin y (no cancellation of 1 - cos: exact zero for
-  // the same point, full precision for short distances).
-  const double s_lat = b.sin_half_lat * a.cos_half_lat - b.cos_half_lat * a.sin_half_lat;
-  const double s_lon = b.sin_half_lon * a.cos_half_lon - b.cos_half_lon * a.sin_half_lon;
-  const double h = std::min(1.0, s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon);
+  const double h = std::min(1.0, haversine(a, b));
   const double x = std::sqrt(h);
   // asin x by its series below 0.02 (distances under 250 km; the next term is below 1e-17 of x).
   const double x2 = x * x;

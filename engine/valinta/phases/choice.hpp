@@ -54,6 +54,16 @@ Place place(double lat, double lon);
 
 // Travel minutes between two points (MODEL.md M5): great-circle distance x detour / speed.
 double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b);
+// The haversine of the central angle between two points: travel minutes increase with it, so the
+// nearest of several points is the one with the smallest (and it is cheaper to compute).
+inline double haversine(const Place& a, const Place& b) {
+  // sin^2(dlat / 2) + cos(lat_a) cos(lat_b) sin^2(dlon / 2), with the half-angle sines from
+  // sin(x - y) = sin x cos y - cos x sin y (no cancellation of 1 - cos: exact zero for the same
+  // point, full precision for short distances).
+  const double s_lat = b.sin_half_lat * a.cos_half_lat - b.cos_half_lat * a.sin_half_lat;
+  const double s_lon = b.sin_half_lon * a.cos_half_lon - b.cos_half_lon * a.sin_half_lon;
+  return s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon;
+}
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
