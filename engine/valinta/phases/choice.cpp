@@ -157,7 +157,8 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   const double literacy = r.literacy[i] / 255.0;
   const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
-  std::vector<std::pair<double, std::uint16_t>> scored;
+  thread_local std::vector<std::pair<double, std::uint16_t>> scored;  // reused: no allocation per call
+  scored.clear();
   std::array<double, 4> noise{};
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
     if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));

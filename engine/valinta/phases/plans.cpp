@@ -8,6 +8,8 @@
 // resolved contacts served, within the care guarantee, by the producer they are listed at).
 #include "valinta/phases/plans.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -43,17 +45,28 @@ void run_plans(Simulation& sim) {
     const std::uint8_t* const need = r.need.data();
     const std::uint16_t* const listed = r.listed.data();
     std::uint8_t* const flags = r.flags.data();
+    std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
 #pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const bool heavy = need[i] == kNeedLevels - 1;
-      if (!heavy && !(flags[i] & Residents::kPlan)) continue;  // most residents
-      if (heavy) ++local_heavy[listed[i]];
-      if (heavy && !(flags[i] & Residents::kPlan) && prob > 0 &&
-          CounterRng::to_unit(sim.rng.resident_word(Stream::plans, r.global(static_cast<std::size_t>(i)), t)) < prob)
-        flags[i] |= Residents::kPlan;
-      if (!(flags[i] & Residents::kPlan)) continue;
-      ++plans;
-      if (heavy) ++local[listed[i]];
+    for (std::int64_t c = 0; c < ResidentDraws::chunks(static_cast<std::size_t>(n)); ++c) {
+      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
+      const std::size_t end = std::min(static_cast<std::size_t>(n), first + ResidentDraws::kChunk);
+      // Heavy users and plan holders (a few per cent), listed without branches.
+      std::size_t m = 0;
+      for (std::size_t i = first; i < end; ++i) {
+        concerned[m] = static_cast<std::uint32_t>(i);
+        m += ((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0)) ? 1 : 0;
+      }
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = concerned[q];
+        const bool heavy = need[i] == kNeedLevels - 1;
+        if (heavy) ++local_heavy[listed[i]];
+        if (heavy && !(flags[i] & Residents::kPlan) && prob > 0 &&
+            CounterRng::to_unit(sim.rng.resident_word(Stream::plans, r.global(i), t)) < prob)
+          flags[i] |= Residents::kPlan;
+        if (!(flags[i] & Residents::kPlan)) continue;
+        ++plans;
+        if (heavy) ++local[listed[i]];
+      }
     }
 #pragma omp critical(plans_counts)
     for (std::size_t j = 0; j < P; ++j) {

@@ -5,6 +5,7 @@
 // producers' revenue, cost and profit, and risk selection (mean risk weight of each list).
 #include "valinta/phases/record.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -175,13 +176,19 @@ void run_record(Simulation& sim) {
   const Residents& r = sim.residents;
   std::vector<std::int64_t> away(Z * kSectors, 0);
   const std::int64_t zones = static_cast<std::int64_t>(Z);
+  std::vector<std::uint8_t> sector_of(P);
+  for (std::size_t j = 0; j < P; ++j) sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint16_t* const home = r.home.data();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
   for (std::int64_t z = 0; z < zones; ++z) {
     // Only pilot residents can be away from home; this rank counts the zones it holds.
     if (!sim.zones[z].in_pilot || !sim.holds_zone(static_cast<std::size_t>(z))) continue;
     const std::size_t first = sim.local_first(sim.zones[z]), last = first + sim.zones[z].n_residents;
+    std::array<std::int64_t, kSectors> by_sector{};  // most residents are at home: a predictable branch
     for (std::size_t i = first; i < last; ++i)
-      if (r.listed[i] != r.home[i]) ++away[z * kSectors + static_cast<int>(sim.producers[r.listed[i]].sector)];
+      if (listed[i] != home[i]) ++by_sector[sector_of[listed[i]]];
+    for (int k = 0; k < kSectors; ++k) away[static_cast<std::size_t>(z) * kSectors + k] = by_sector[k];
   }
   sim.comm->sum(away);
   std::vector<std::int64_t> away_by_sector(kSectors, 0);

@@ -218,14 +218,19 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
 
   // Listed residents choose again; home stations that closed are replaced.
   const std::vector<double> fees = expected_fees(sim);
-  std::vector<SwitchRequest> requests;
-  for (const std::size_t i : concerned) {
+  // Over threads, each resident's request in its own place, then collected in resident order.
+  std::vector<SwitchRequest> chosen(concerned.size());
+  const auto n_concerned = static_cast<std::int64_t>(concerned.size());
+#pragma omp parallel for schedule(dynamic, 64) num_threads(sim.threads())
+  for (std::int64_t q = 0; q < n_concerned; ++q) {
+    const std::size_t i = concerned[static_cast<std::size_t>(q)];
     if (r.home[i] == j) {
       const int home = nearest_public(sim, r.lat[i], r.lon[i], r.zone[i], j);
       if (home >= 0) r.home[i] = static_cast<std::uint16_t>(home);
     }
     if (r.listed[i] != j) continue;
-    SwitchRequest request{r.global(i), SwitchReason::closure, {}};
+    SwitchRequest& request = chosen[static_cast<std::size_t>(q)];
+    request = {r.global(i), SwitchReason::closure, {}};
     if (r.flags[i] & Residents::kEligible)
       for (const std::uint16_t k : rank_producers(sim, i, false, SwitchRequest::kMaxOptions + 1, &fees)) {
         if (k == j) continue;
@@ -233,8 +238,10 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
         request.options.push_back(k);
       }
     if (request.options.empty() || !(r.flags[i] & Residents::kEligible)) request.options = {r.home[i]};
-    requests.push_back(std::move(request));
   }
+  std::vector<SwitchRequest> requests;
+  for (SwitchRequest& request : chosen)
+    if (!request.options.empty()) requests.push_back(std::move(request));
   // Every option was full: the home station takes them.
   for (const Mover& m : resolve_switches(sim, requests))
     if (m.home != j) record_switch(sim, m, m.home, SwitchReason::closure);
