@@ -1,5 +1,7 @@
 #include "valinta/phases/switching.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
@@ -190,14 +192,24 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
       return static_cast<unsigned>((listed[i] == jj) | (home[i] == jj) | ((open_producer[i] == jj) & (open_since[i] >= 0)));
     };
     constexpr std::size_t kBlock = 512;  // a block is first tested as a whole, in vector instructions
-    for (std::size_t b = 0; b < r.size(); b += kBlock) {
-      const std::size_t e = std::min(r.size(), b + kBlock);
-      unsigned any = 0;
-      for (std::size_t i = b; i < e; ++i) any |= concerns(i);
-      if (any == 0) continue;
-      for (std::size_t i = b; i < e; ++i)
-        if (concerns(i)) concerned.push_back(i);
+    const auto blocks = static_cast<std::int64_t>((r.size() + kBlock - 1) / kBlock);
+    // A static schedule gives each thread one run of blocks, in thread order: concatenated in
+    // that order the lists are in resident order.
+    std::vector<std::vector<std::size_t>> found(static_cast<std::size_t>(sim.threads()));
+#pragma omp parallel num_threads(sim.threads())
+    {
+      std::vector<std::size_t>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(static)
+      for (std::int64_t block = 0; block < blocks; ++block) {
+        const std::size_t b = static_cast<std::size_t>(block) * kBlock, e = std::min(r.size(), b + kBlock);
+        unsigned any = 0;
+        for (std::size_t i = b; i < e; ++i) any |= concerns(i);
+        if (any == 0) continue;
+        for (std::size_t i = b; i < e; ++i)
+          if (concerns(i)) mine.push_back(i);
+      }
     }
+    for (const auto& list : found) concerned.insert(concerned.end(), list.begin(), list.end());
   }
 
   // Waiting contacts move, cohort by cohort, to the nearest open public station.
