@@ -95,6 +95,13 @@ void run_needs(Simulation& sim) {
         thresholds[(level * kAgeBands + band) * 4 + k] = {CounterRng::words_below(rate.up),
                                                           CounterRng::words_at_most(1.0 - rate.down)};
       }
+  // Whoever moves has w < highest_up or w >= lowest_down: a screen that needs no look-up and that
+  // few residents (a few per cent) pass; only they are tested exactly.
+  std::uint64_t highest_up = 0, lowest_down = std::uint64_t{1} << 32;
+  for (const Thresholds& th : thresholds) {
+    highest_up = std::max(highest_up, th.up);
+    lowest_down = std::min(lowest_down, th.down);
+  }
 
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
@@ -105,36 +112,55 @@ void run_needs(Simulation& sim) {
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
 #pragma omp parallel num_threads(sim.threads())
   {
-    // Moves are rare: counted in a table; who stays is counted by level in registers.
+    // Moves are rare: counted in a table; who stays is counted by level.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
     std::vector<std::pair<std::uint32_t, std::uint8_t>> moved;  // (resident, level before)
     ResidentDraws draws;
+    // Private copies: the loops store bytes, which could alias anything the threads share, so the
+    // compiler would reload shared values at every resident.
+    const std::uint64_t up_screen = highest_up, down_screen = lowest_down;
+    const auto table_copy = thresholds;
+    std::uint8_t* const need_ = need;
+    std::uint8_t* const unmet_ = unmet_steps;
+    const std::uint8_t* const age_ = age;
+    const std::uint8_t* const flags_ = flags;
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);
-      std::uint64_t packed = 0;  // residents at each level, 16 bits per level (a chunk has at most 1024)
+      // Residents at each level before the moves (a loop the compiler turns into vector code).
+      std::int64_t l0 = 0, l1 = 0, l2 = 0;
       for (std::size_t i = first; i < end; ++i) {
-        const int level = need[i];
-        const int unmet = unmet_steps[i] > 0 ? 1 : 0;
-        packed += std::uint64_t{1} << (16 * level);
-        const Thresholds& th = thresholds[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +
-                                          ((flags[i] & Residents::kPlan) ? 1 : 0)];
+        l0 += need_[i] == 0;
+        l1 += need_[i] == 1;
+        l2 += need_[i] == 2;
+      }
+      at_level[0] += l0;
+      at_level[1] += l1;
+      at_level[2] += l2;
+      at_level[3] += static_cast<std::int64_t>(end - first) - l0 - l1 - l2;
+      for (std::size_t i = first; i < end; ++i) {
         const std::uint64_t w = words[i - first];
-        unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - unmet);
+        if (w >= up_screen && w < down_screen) continue;  // the screen: most residents stay
+        const int level = need_[i];
+        const int unmet = unmet_[i] > 0 ? 1 : 0;
+        const Thresholds& th = table_copy[(level * kAgeBands + kAgeBandOfAge[age_[i]]) * 4 + unmet * 2 +
+                                          ((flags_[i] & Residents::kPlan) ? 1 : 0)];
         if (w < th.up) {
-          need[i] = static_cast<std::uint8_t>(level + 1);
+          need_[i] = static_cast<std::uint8_t>(level + 1);
           ++moves[level][level + 1];
           moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         } else if (w >= th.down) {
-          need[i] = static_cast<std::uint8_t>(level - 1);
+          need_[i] = static_cast<std::uint8_t>(level - 1);
           ++moves[level][level - 1];
           moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         }
       }
-      for (int level = 0; level < kNeedLevels; ++level) at_level[level] += static_cast<std::int64_t>((packed >> (16 * level)) & 0xFFFF);
+      // Raised escalation after unmet need runs down by one step (after the tests above, which
+      // read it as it was).
+      for (std::size_t i = first; i < end; ++i) unmet_[i] = static_cast<std::uint8_t>(unmet_[i] - (unmet_[i] > 0 ? 1 : 0));
     }
     for (int a = 0; a < kNeedLevels; ++a) {
       moves[a][a] = at_level[a];
