@@ -235,6 +235,8 @@ void run_choice(Simulation& sim) {
   const bool any_extra = std::any_of(sim.zones.begin(), sim.zones.end(), [](const Zone& z) { return z.extra_review != 0; });
   std::array<std::uint64_t, 256> skip_from{};
   for (int e = 0; e < 256; ++e) skip_from[e] = CounterRng::words_at_most(bound_of[e]);
+  // A draw at or above every resident's bound needs no look-up (most of them).
+  const std::uint64_t screen = any_extra ? std::uint64_t{1} << 32 : *std::max_element(skip_from.begin(), skip_from.end());
   const std::uint8_t* const flags = r.flags.data();
   const std::int16_t* const listed_since = r.listed_since.data();
   const std::uint8_t* const switches_this_year = r.switches_this_year.data();
@@ -248,14 +250,16 @@ void run_choice(Simulation& sim) {
   {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
     ResidentDraws draws;
+    const std::uint64_t screen_ = screen;  // a private copy the compiler keeps in a register
 #pragma omp for schedule(static)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
       const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
       for (std::size_t i = first; i < end; ++i) {
-        const int e = experience[i] + 128;
         const std::uint32_t w = words[i - first];
+        if (w >= screen_) continue;
+        const int e = experience[i] + 128;
         if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e]) continue;
         if (!(flags[i] & Residents::kEligible)) continue;
         if (sim.t - listed_since[i] < lock_in_steps) continue;
