@@ -160,8 +160,10 @@ void build_population(Simulation& sim) {
           0.0, 1.0);
       // Residents live around the zone centre: normal offsets with SD of half the radius.
       const double sd_km = zone.spread_km / 2;
-      const double dx = sd_km * box_muller(c[1], c[2]);
-      const double dy = sd_km * box_muller(c[1], std::fmod(c[2] + 0.25, 1.0));
+      // (Both offsets share the radius of one Box-Muller pair: worked out once, the same numbers.)
+      const double radius = std::sqrt(-2.0 * std::log(c[1]));
+      const double dx = sd_km * (radius * std::cos(6.283185307179586 * c[2]));
+      const double dy = sd_km * (radius * std::cos(6.283185307179586 * std::fmod(c[2] + 0.25, 1.0)));
       int level = 0;
       double acc = need_start[band][0];
       while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
@@ -185,9 +187,10 @@ void build_population(Simulation& sim) {
 
       // Home station: the nearest public station of the resident's own zone.
       double best = 1e300;
-      std::uint16_t home = 0;
-      const Place where = place(r.lat[i], r.lon[i]);
+      std::uint16_t home = own_stations.size() == 1 ? own_stations.front() : 0;
+      const Place where = own_stations.size() > 1 ? place(r.lat[i], r.lon[i]) : Place{};
       for (const std::uint16_t j : own_stations) {
+        if (own_stations.size() == 1) break;  // the only station: no distance needed
         const double h = haversine(where, sim.producers[j].place);  // the nearest by travel time
         if (h < best) {
           best = h;
