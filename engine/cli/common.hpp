@@ -42,7 +42,8 @@ int open_output(std::optional<output::H5File>& file, const std::filesystem::path
 // False (with a message on stderr, once) if a run of `scenario` cannot fit in memory.
 bool fits_in_memory(const Scenario& scenario, int threads);
 
-// Wall time per phase and its share, for --profile.
-std::string format_profile(const std::array<double, kPhaseCount>& seconds, double total_seconds);
+// Wall time per phase and its share, for --profile: the steps' phases, building the run (set-up)
+// and the rest (reading the scenario, summarising and writing the results).
+std::string format_profile(const std::array<double, kPhaseCount>& seconds, double setup_seconds, double total_seconds);
 
 }  // namespace valinta::cli

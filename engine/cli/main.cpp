@@ -146,7 +146,7 @@ int run(const RunArgs& args, const std::string& cmdline) {
     file->commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
-    if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, seconds));
+    if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, sim.setup_seconds, seconds));
     if (!args.quiet) fmt::print("finished in {:.2f} s\n", seconds);
     fmt::print("results: {}\n", out.string());
     return 0;

@@ -60,6 +60,7 @@ class Batch {
       progress_.residents(record.summary.residents);
       for (int p = 0; p < kPhaseCount; ++p)
         profile_[static_cast<std::size_t>(p)] += record.phase_seconds[static_cast<std::size_t>(p)];
+      setup_seconds_ += record.setup_seconds;
     }
     progress_.update(steps_ * (k + 1));
     return record;
@@ -92,7 +93,7 @@ class Batch {
     file_->commit();
     fmt::print("{}", text);
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (args_.profile) fmt::print("{}", format_profile(profile_, seconds));
+    if (args_.profile) fmt::print("{}", format_profile(profile_, setup_seconds_, seconds));
     if (!args_.quiet) fmt::print("finished in {}\n", format_duration(seconds));
     fmt::print("results: {}\n", out_.string());
   }
@@ -104,6 +105,7 @@ class Batch {
   fs::path out_;
   std::optional<output::H5File> file_;
   std::array<double, kPhaseCount> profile_{};
+  double setup_seconds_ = 0;
   Clock::time_point start_ = Clock::now();
 };
 

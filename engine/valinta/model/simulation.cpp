@@ -60,6 +60,7 @@ void StepFlows::reset(std::size_t producers, std::size_t zones, std::size_t queu
 
 Simulation::Simulation(const Scenario& s, RunOptions opts)
     : scenario(s), initial(s), options(opts), rng(opts.seed, opts.replication) {
+  const auto start = std::chrono::steady_clock::now();
   queue_steps = std::max(2, static_cast<int>(std::ceil(s.service.queue_max_weeks * 7.0 /
                                                        static_cast<double>(s.time.step_days))) + 1);
   const std::set<std::string> pilot(s.pilot.zones.begin(), s.pilot.zones.end());
@@ -88,6 +89,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   initialise_payments(*this);
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   recorder.start(*this);
+  setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 int Simulation::threads() const {

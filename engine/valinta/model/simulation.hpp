@@ -98,6 +98,7 @@ class Simulation {
   double risk_normaliser = 1.0;
   double workforce_free_fte = 0;  // staff in the region not employed by any producer (M7)
   std::array<double, kPhaseCount> phase_seconds{};  // wall time spent in each phase (--profile)
+  double setup_seconds = 0;  // wall time spent building the run: producers, population (--profile)
   std::vector<std::string> event_log;  // dated, readable record of scheduled and market events
 
   // The processes of the run: this one holds the residents of zones [first_zone, end_zone)

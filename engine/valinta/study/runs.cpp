@@ -15,6 +15,7 @@ RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bo
     out.series = sim.recorder.take_series();
     out.event_log = std::move(sim.event_log);
     out.phase_seconds = sim.phase_seconds;
+    out.setup_seconds = sim.setup_seconds;
     out.ok = true;
   } catch (const RunsStopped&) {
     throw;

@@ -23,6 +23,7 @@ struct RunRecord {
   std::vector<std::string> event_log;
   std::optional<RunSetup> setup;          // filled when asked for
   std::array<double, kPhaseCount> phase_seconds{};
+  double setup_seconds = 0;
 };
 
 // Raised by a progress callback to stop a batch of runs (SIGINT, SIGTERM); never recorded as a
