@@ -105,10 +105,6 @@ void run_needs(Simulation& sim) {
 
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
-  std::uint8_t* const need = r.need.data();
-  std::uint8_t* const unmet_steps = r.unmet_steps.data();
-  const std::uint8_t* const age = r.age.data();
-  const std::uint8_t* const flags = r.flags.data();
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
 #pragma omp parallel num_threads(sim.threads())
   {
@@ -120,11 +116,11 @@ void run_needs(Simulation& sim) {
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
     const std::uint64_t up_screen = highest_up, down_screen = lowest_down;
-    const auto table_copy = thresholds;
-    std::uint8_t* const need_ = need;
-    std::uint8_t* const unmet_ = unmet_steps;
-    const std::uint8_t* const age_ = age;
-    const std::uint8_t* const flags_ = flags;
+    const auto limits = thresholds;
+    std::uint8_t* const need = r.need.data();
+    std::uint8_t* const unmet_steps = r.unmet_steps.data();
+    const std::uint8_t* const age = r.age.data();
+    const std::uint8_t* const flags = r.flags.data();
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
@@ -133,9 +129,9 @@ void run_needs(Simulation& sim) {
       // Residents at each level before the moves (a loop the compiler turns into vector code).
       std::int64_t l0 = 0, l1 = 0, l2 = 0;
       for (std::size_t i = first; i < end; ++i) {
-        l0 += need_[i] == 0;
-        l1 += need_[i] == 1;
-        l2 += need_[i] == 2;
+        l0 += need[i] == 0;
+        l1 += need[i] == 1;
+        l2 += need[i] == 2;
       }
       at_level[0] += l0;
       at_level[1] += l1;
@@ -144,23 +140,23 @@ void run_needs(Simulation& sim) {
       for (std::size_t i = first; i < end; ++i) {
         const std::uint64_t w = words[i - first];
         if (w >= up_screen && w < down_screen) continue;  // the screen: most residents stay
-        const int level = need_[i];
-        const int unmet = unmet_[i] > 0 ? 1 : 0;
-        const Thresholds& th = table_copy[(level * kAgeBands + kAgeBandOfAge[age_[i]]) * 4 + unmet * 2 +
-                                          ((flags_[i] & Residents::kPlan) ? 1 : 0)];
+        const int level = need[i];
+        const int unmet = unmet_steps[i] > 0 ? 1 : 0;
+        const Thresholds& th = limits[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +
+                                          ((flags[i] & Residents::kPlan) ? 1 : 0)];
         if (w < th.up) {
-          need_[i] = static_cast<std::uint8_t>(level + 1);
+          need[i] = static_cast<std::uint8_t>(level + 1);
           ++moves[level][level + 1];
           moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         } else if (w >= th.down) {
-          need_[i] = static_cast<std::uint8_t>(level - 1);
+          need[i] = static_cast<std::uint8_t>(level - 1);
           ++moves[level][level - 1];
           moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
         }
       }
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
-      for (std::size_t i = first; i < end; ++i) unmet_[i] = static_cast<std::uint8_t>(unmet_[i] - (unmet_[i] > 0 ? 1 : 0));
+      for (std::size_t i = first; i < end; ++i) unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - (unmet_steps[i] > 0 ? 1 : 0));
     }
     for (int a = 0; a < kNeedLevels; ++a) {
       moves[a][a] = at_level[a];
