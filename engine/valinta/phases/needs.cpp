@@ -14,6 +14,7 @@
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/payment.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -115,7 +116,11 @@ void run_needs(Simulation& sim) {
     ResidentDraws draws;
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
-    const std::uint64_t up_screen = highest_up, down_screen = lowest_down;
+    const bool screen_all = highest_up > 0xFFFFFFFFu, downs = lowest_down <= 0xFFFFFFFFu;
+    const auto up32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(highest_up, 0xFFFFFFFFu));
+    const auto down32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(lowest_down, 0xFFFFFFFFu));
+    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
+    std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
     const auto limits = thresholds;
     std::uint8_t* const need = r.need.data();
     std::uint8_t* const unmet_steps = r.unmet_steps.data();
@@ -137,9 +142,14 @@ void run_needs(Simulation& sim) {
       at_level[1] += l1;
       at_level[2] += l2;
       at_level[3] += static_cast<std::int64_t>(end - first) - l0 - l1 - l2;
-      for (std::size_t i = first; i < end; ++i) {
+      // The screen, marked without branches in 32-bit vector compares (the thresholds go up to
+      // 2^32: a certain move up marks everyone, none down marks nobody for going down).
+      for (std::size_t k = 0; k < end - first; ++k)
+        mask[k] = static_cast<std::uint8_t>(screen_all | (words[k] < up32) | (downs & (words[k] >= down32)));
+      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), marked.data());
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = marked[q];
         const std::uint64_t w = words[i - first];
-        if (w >= up_screen && w < down_screen) continue;  // the screen: most residents stay
         const int level = need[i];
         const int unmet = unmet_steps[i] > 0 ? 1 : 0;
         const Thresholds& th = limits[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +

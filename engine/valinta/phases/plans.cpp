@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -46,16 +47,15 @@ void run_plans(Simulation& sim) {
     const std::uint16_t* const listed = r.listed.data();
     std::uint8_t* const flags = r.flags.data();
     std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
+    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(static_cast<std::size_t>(n)); ++c) {
       const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
       const std::size_t end = std::min(static_cast<std::size_t>(n), first + ResidentDraws::kChunk);
-      // Heavy users and plan holders (a few per cent), listed without branches.
-      std::size_t m = 0;
-      for (std::size_t i = first; i < end; ++i) {
-        concerned[m] = static_cast<std::uint32_t>(i);
-        m += ((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0)) ? 1 : 0;
-      }
+      // Heavy users and plan holders (a few per cent), marked without branches.
+      for (std::size_t i = first; i < end; ++i)
+        mask[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
+      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), concerned.data());
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = concerned[q];
         const bool heavy = need[i] == kNeedLevels - 1;

@@ -5,12 +5,14 @@
 // producers' revenue, cost and profit, and risk selection (mean risk weight of each list).
 #include "valinta/phases/record.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -185,9 +187,16 @@ void run_record(Simulation& sim) {
     // Only pilot residents can be away from home; this rank counts the zones it holds.
     if (!sim.zones[z].in_pilot || !sim.holds_zone(static_cast<std::size_t>(z))) continue;
     const std::size_t first = sim.local_first(sim.zones[z]), last = first + sim.zones[z].n_residents;
-    std::array<std::int64_t, kSectors> by_sector{};  // most residents are at home: a predictable branch
-    for (std::size_t i = first; i < last; ++i)
-      if (listed[i] != home[i]) ++by_sector[sector_of[listed[i]]];
+    std::array<std::int64_t, kSectors> by_sector{};
+    constexpr std::size_t kBlock = 1024;
+    std::array<std::uint8_t, kBlock> away_here{};  // marked without branches; most are at home
+    std::array<std::uint32_t, kBlock> who{};
+    for (std::size_t b = first; b < last; b += kBlock) {
+      const std::size_t e = std::min(last, b + kBlock);
+      for (std::size_t i = b; i < e; ++i) away_here[i - b] = static_cast<std::uint8_t>(listed[i] != home[i]);
+      const std::size_t m = positions_of(away_here.data(), e - b, static_cast<std::uint32_t>(b), who.data());
+      for (std::size_t q = 0; q < m; ++q) ++by_sector[sector_of[listed[who[q]]]];
+    }
     for (int k = 0; k < kSectors; ++k) away[static_cast<std::size_t>(z) * kSectors + k] = by_sector[k];
   }
   sim.comm->sum(away);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -179,17 +180,15 @@ void resolve_residents(Simulation& sim) {
   const std::int16_t* const open_since = r.open_since.data();
   ResidentDraws draws;
   std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
+  std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(static)
   for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
     const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
     const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
-    // The chunk's residents with a contact waiting, listed without branches (a sixth or so of
-    // them, in no pattern a branch predictor could follow).
-    std::size_t m = 0;
-    for (std::size_t i = first; i < end; ++i) {
-      waiting[m] = static_cast<std::uint32_t>(i);
-      m += open_since[i] >= 0 ? 1 : 0;
-    }
+    // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch
+    // predictor could follow), marked without branches.
+    for (std::size_t i = first; i < end; ++i) mask[i - first] = static_cast<std::uint8_t>(open_since[i] >= 0);
+    const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), waiting.data());
     if (m == 0) continue;
     const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
     for (std::size_t q = 0; q < m; ++q) {
