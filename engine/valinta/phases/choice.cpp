@@ -23,6 +23,7 @@
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/switching.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -250,15 +251,22 @@ void run_choice(Simulation& sim) {
   {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
     ResidentDraws draws;
-    const std::uint64_t screen_ = screen;  // a private copy the compiler keeps in a register
+    // The screen in 32 bits (it reaches 2^32, every draw, only with a campaign or nudge).
+    const bool screen_all = screen > 0xFFFFFFFFu;
+    const auto screen32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(screen, 0xFFFFFFFFu));
+    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
+    std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
 #pragma omp for schedule(static)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
       const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
       const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
-      for (std::size_t i = first; i < end; ++i) {
+      // Who passes the screen, marked without branches, then listed (a few per cent).
+      for (std::size_t k = 0; k < end - first; ++k) mask[k] = static_cast<std::uint8_t>(screen_all | (words[k] < screen32));
+      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), marked.data());
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = marked[q];
         const std::uint32_t w = words[i - first];
-        if (w >= screen_) continue;
         const int e = experience[i] + 128;
         if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e]) continue;
         if (!(flags[i] & Residents::kEligible)) continue;
