@@ -186,15 +186,16 @@ void build_population(Simulation& sim) {
       if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age) r.flags[i] |= Residents::kEligible;
 
       // Home station: the nearest public station of the resident's own zone.
-      double best = 1e300;
-      std::uint16_t home = own_stations.size() == 1 ? own_stations.front() : 0;
-      const Place where = own_stations.size() > 1 ? place(r.lat[i], r.lon[i]) : Place{};
-      for (const std::uint16_t j : own_stations) {
-        if (own_stations.size() == 1) break;  // the only station: no distance needed
-        const double h = haversine(where, sim.producers[j].place);  // the nearest by travel time
-        if (h < best) {
-          best = h;
-          home = j;
+      std::uint16_t home = own_stations.empty() ? 0 : own_stations.front();
+      if (own_stations.size() > 1) {  // the nearest by travel time (a single station needs no distance)
+        const Place where = place(r.lat[i], r.lon[i]);
+        double best = 1e300;
+        for (const std::uint16_t j : own_stations) {
+          const double h = haversine(where, sim.producers[j].place);
+          if (h < best) {
+            best = h;
+            home = j;
+          }
         }
       }
       r.home[i] = home;

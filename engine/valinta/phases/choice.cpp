@@ -258,8 +258,7 @@ void run_choice(Simulation& sim) {
     std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
 #pragma omp for schedule(static)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
-      const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
-      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const auto [first, end] = ResidentDraws::chunk(chunk, n);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
       // Who passes the screen, marked without branches, then listed (a few per cent).
       for (std::size_t k = 0; k < end - first; ++k) mask[k] = static_cast<std::uint8_t>(screen_all | (words[k] < screen32));

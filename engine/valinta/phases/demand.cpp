@@ -88,11 +88,12 @@ void run_demand(Simulation& sim) {
     std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
-      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
-      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const auto [first, end] = ResidentDraws::chunk(c, n);
       const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);
       // First the residents who may have a contact, listed without branches (a contact is a
       // rare event in no pattern a branch predictor could follow); all of them unless `plain`.
+      // (The test needs a table look-up, so it does not become vector code: listing directly is
+      // faster here than a mask and util/select.hpp, measured.)
       std::size_t m = 0;
       for (std::size_t i = first; i < end; ++i) {
         const std::size_t cell = (static_cast<std::size_t>(need[i]) * kAgeBands + kAgeBandOfAge[age[i]]) * 2 +

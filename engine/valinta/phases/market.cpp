@@ -163,7 +163,7 @@ struct ForecastInputs {
 
 ForecastInputs forecast_inputs(const Simulation& sim) {
   ForecastInputs in;
-  for (std::size_t k = 0; k < sim.producers.size(); ++k) in.fee.push_back(expected_fee(sim, k));
+  in.fee = expected_fees(sim);
   in.informed = sim.scenario.choice.information != "none";
   return in;
 }
@@ -228,19 +228,18 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
   };
   std::vector<std::size_t> chosen;   // the sampled residents held here, in resident order
   std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
-  const auto sample = [&](std::size_t i) { chosen.push_back(i); };
   for (const std::size_t z : zones) {
     const Zone& zone = sim.zones[z];
     const std::int64_t end = seen + zone.n_eligible;
     if (!sim.holds_zone(z)) {
     } else if (zone.n_eligible == zone.n_residents) {  // everyone eligible: jump from sample to sample
-      for (; next < end; next += stride) sample(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
+      for (; next < end; next += stride) chosen.push_back(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
     } else {
       const std::size_t first = sim.local_first(zone);
       for (std::size_t i = first; i < first + zone.n_residents && next < end; ++i) {
         if (!(r.flags[i] & Residents::kEligible)) continue;
         if (seen == next) {
-          sample(i);
+          chosen.push_back(i);
           next += stride;
         }
         ++seen;

@@ -128,8 +128,7 @@ void run_needs(Simulation& sim) {
     const std::uint8_t* const flags = r.flags.data();
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
-      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
-      const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+      const auto [first, end] = ResidentDraws::chunk(c, n);
       const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);
       // Residents at each level before the moves (a loop the compiler turns into vector code).
       std::int64_t l0 = 0, l1 = 0, l2 = 0;

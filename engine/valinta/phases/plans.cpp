@@ -50,8 +50,7 @@ void run_plans(Simulation& sim) {
     std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(static_cast<std::size_t>(n)); ++c) {
-      const std::size_t first = static_cast<std::size_t>(c) * ResidentDraws::kChunk;
-      const std::size_t end = std::min(static_cast<std::size_t>(n), first + ResidentDraws::kChunk);
+      const auto [first, end] = ResidentDraws::chunk(c, static_cast<std::size_t>(n));
       // Heavy users and plan holders (a few per cent), marked without branches.
       for (std::size_t i = first; i < end; ++i)
         mask[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));

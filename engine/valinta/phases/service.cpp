@@ -183,8 +183,7 @@ void resolve_residents(Simulation& sim) {
   std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(static)
   for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
-    const std::size_t first = static_cast<std::size_t>(chunk) * ResidentDraws::kChunk;
-    const std::size_t end = std::min(n, first + ResidentDraws::kChunk);
+    const auto [first, end] = ResidentDraws::chunk(chunk, n);
     // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch
     // predictor could follow), marked without branches.
     for (std::size_t i = first; i < end; ++i) mask[i - first] = static_cast<std::uint8_t>(open_since[i] >= 0);

@@ -10,6 +10,7 @@
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/payment.hpp"
+#include "valinta/util/select.hpp"
 
 namespace valinta {
 
@@ -188,10 +189,7 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     const std::uint16_t* const home = r.home.data();
     const std::uint16_t* const open_producer = r.open_producer.data();
     const std::int16_t* const open_since = r.open_since.data();
-    const auto concerns = [&](std::size_t i) {
-      return static_cast<unsigned>((listed[i] == jj) | (home[i] == jj) | ((open_producer[i] == jj) & (open_since[i] >= 0)));
-    };
-    constexpr std::size_t kBlock = 512;  // a block is first tested as a whole, in vector instructions
+    constexpr std::size_t kBlock = 1024;
     const auto blocks = static_cast<std::int64_t>((r.size() + kBlock - 1) / kBlock);
     // A static schedule gives each thread one run of blocks, in thread order: concatenated in
     // that order the lists are in resident order.
@@ -199,14 +197,16 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
 #pragma omp parallel num_threads(sim.threads())
     {
       std::vector<std::size_t>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
+      std::array<std::uint8_t, kBlock> mask{};  // marked by vector code, then listed (util/select.hpp)
+      std::array<std::uint32_t, kBlock> marked{};
 #pragma omp for schedule(static)
       for (std::int64_t block = 0; block < blocks; ++block) {
         const std::size_t b = static_cast<std::size_t>(block) * kBlock, e = std::min(r.size(), b + kBlock);
-        unsigned any = 0;
-        for (std::size_t i = b; i < e; ++i) any |= concerns(i);
-        if (any == 0) continue;
         for (std::size_t i = b; i < e; ++i)
-          if (concerns(i)) mine.push_back(i);
+          mask[i - b] = static_cast<std::uint8_t>((listed[i] == jj) | (home[i] == jj) |
+                                                  ((open_producer[i] == jj) & (open_since[i] >= 0)));
+        const std::size_t m = positions_of(mask.data(), e - b, static_cast<std::uint32_t>(b), marked.data());
+        mine.insert(mine.end(), marked.begin(), marked.begin() + static_cast<std::ptrdiff_t>(m));
       }
     }
     for (const auto& list : found) concerned.insert(concerned.end(), list.begin(), list.end());

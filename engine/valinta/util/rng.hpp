@@ -8,6 +8,7 @@
 // numbers for paired comparisons).
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cmath>
@@ -98,6 +99,14 @@ class ResidentDraws {
   static constexpr std::size_t kChunk = 1024;
   static std::int64_t chunks(std::size_t residents) {
     return static_cast<std::int64_t>((residents + kChunk - 1) / kChunk);
+  }
+  // The residents [first, end) of chunk c of `residents`.
+  struct Range {
+    std::size_t first, end;
+  };
+  static Range chunk(std::int64_t c, std::size_t residents) {
+    const std::size_t first = static_cast<std::size_t>(c) * kChunk;
+    return {first, std::min(residents, first + kChunk)};
   }
   // Words of global residents first .. first + count - 1 (count <= kChunk).
   const std::uint32_t* operator()(const CounterRng& rng, Stream stream, std::uint32_t step, std::uint64_t first,
