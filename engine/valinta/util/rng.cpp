@@ -8,8 +8,6 @@
 #include "valinta/util/rng.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <string_view>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -153,36 +151,6 @@ __attribute__((target("avx512f"))) std::size_t avx512_blocks(std::uint32_t first
 
 }  // namespace
 
-bool philox_path_available(SimdPath path) {
-  switch (path) {
-    case SimdPath::scalar:
-      return true;
-#if defined(__x86_64__)
-    case SimdPath::avx2:
-      return __builtin_cpu_supports("avx2");
-    case SimdPath::avx512:
-      return __builtin_cpu_supports("avx512f");
-#else
-    default:
-      return false;
-#endif
-  }
-  return false;
-}
-
-SimdPath philox_best_path() {
-  static const SimdPath best = [] {
-    // VALINTA_SIMD=scalar|avx2|avx512 caps the instruction set (to compare speeds; the numbers
-    // are the same).
-    const char* cap = std::getenv("VALINTA_SIMD");
-    const std::string_view wanted = cap ? cap : "avx512";
-    if (wanted == "avx512" && philox_path_available(SimdPath::avx512)) return SimdPath::avx512;
-    if ((wanted == "avx512" || wanted == "avx2") && philox_path_available(SimdPath::avx2)) return SimdPath::avx2;
-    return SimdPath::scalar;
-  }();
-  return best;
-}
-
 void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
                    std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out) {
   std::size_t done = 0;
@@ -203,7 +171,7 @@ const std::uint32_t* CounterRng::resident_words(Stream stream, std::uint32_t ste
   // The blocks that hold residents first .. first + count - 1, with the counters of bits().
   const std::uint64_t first_block = first / 4, end_block = (first + count - 1) / 4 + 1;
   const auto s = static_cast<std::uint32_t>(stream);
-  detail::philox_blocks(detail::philox_best_path(), static_cast<std::uint32_t>(first_block),
+  detail::philox_blocks(detail::simd_best_path(), static_cast<std::uint32_t>(first_block),
                         static_cast<std::uint32_t>(first_block >> 32), step, s, seed_lo_, seed_hi_ ^ (s << 20),
                         static_cast<std::size_t>(end_block - first_block), buffer);
   return buffer + first % 4;

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "valinta/util/simd.hpp"
+
 namespace valinta {
 
 // One named stream per process of the model; the value is part of the key, so streams never
@@ -168,10 +170,7 @@ inline double gumbel_from_uniform(double u) { return -std::log(-std::log(u)); }
 namespace detail {
 // Philox4x32-10 of the counters {first + b, c1, c2, c3} under the key {k0, k1}, b = 0 .. n - 1;
 // block b's four words go to out[4b .. 4b + 3]. The instruction set is chosen once, at run time
-// (philox_best_path); the paths differ only in speed.
-enum class SimdPath { scalar, avx2, avx512 };
-SimdPath philox_best_path();
-bool philox_path_available(SimdPath path);
+// (simd_best_path in util/simd.hpp); the paths differ only in speed.
 void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
                    std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
 }  // namespace detail

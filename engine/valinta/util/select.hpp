@@ -2,33 +2,26 @@
 // Picking the few residents of a chunk that a phase must visit.
 //
 // A phase first fills a byte mask over the chunk in a loop without branches, which the compiler
-// turns into vector instructions; positions_of then lists the marked positions, reading the mask
-// eight bytes at a time, so a chunk where most bytes are zero costs little and no branch depends
-// on individual residents.
-#include <bit>
+// turns into vector instructions; positions_of then lists the marked positions. Which residents
+// are marked follows no pattern a branch predictor could learn, so no path branches on single
+// bytes: AVX-512 packs the positions of 16 bytes with one compress instruction, AVX2 with a
+// table of permutations of 8, and the scalar path writes every position and advances only past
+// the marked ones.
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
+
+#include "valinta/util/simd.hpp"
 
 namespace valinta {
 
 // The positions k in [0, n) with mask[k] != 0, as base + k in increasing order; returns how
-// many were written to `out` (room for n).
-inline std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t base, std::uint32_t* out) {
-  static_assert(std::endian::native == std::endian::little, "byte k of a word is bits 8k .. 8k + 7");
-  std::size_t m = 0, k = 0;
-  for (; k + 8 <= n; k += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, mask + k, 8);
-    while (word != 0) {
-      const int bit = std::countr_zero(word);
-      out[m++] = base + static_cast<std::uint32_t>(k) + static_cast<std::uint32_t>(bit / 8);
-      word &= ~(std::uint64_t{0xFF} << (bit & ~7));  // the whole byte: any non-zero value marks
-    }
-  }
-  for (; k < n; ++k)
-    if (mask[k] != 0) out[m++] = base + static_cast<std::uint32_t>(k);
-  return m;
-}
+// many were written to `out`. `out` needs room for n: no path writes past out[n - 1].
+std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t base, std::uint32_t* out);
+
+namespace detail {
+// The same on a given instruction set (available on this processor: simd_path_available).
+std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n, std::uint32_t base,
+                         std::uint32_t* out);
+}  // namespace detail
 
 }  // namespace valinta
