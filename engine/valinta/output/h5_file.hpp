@@ -46,6 +46,9 @@ class H5File {
   void variable(const std::string& path, std::span<const std::int64_t> data,
                 const std::vector<std::string>& dims, std::string_view units,
                 std::string_view long_name);
+  // How many threads compress the chunks of large variables (default 1; the file's contents do
+  // not depend on it).
+  void compress_with_threads(int threads) { threads_ = threads; }
   // A 1-D variable of strings along one dimension.
   void variable(const std::string& path, const std::vector<std::string>& data,
                 const std::string& dim, std::string_view long_name);
@@ -64,6 +67,7 @@ class H5File {
   std::filesystem::path temporary_;
   std::int64_t file_ = -1;  // hid_t
   bool committed_ = false;
+  int threads_ = 1;
   std::vector<std::pair<std::string, std::size_t>> dims_;  // name, length
 };
 
