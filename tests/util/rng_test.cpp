@@ -156,5 +156,26 @@ TEST(ResidentWords, EqualSingleDrawsForAnyRun) {
   EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), CounterRng(2024, 4).resident_word(Stream::needs, 5, 17));
 }
 
+// Many entities' blocks at once are bits() of each, also across a change of the entity's high
+// word and for every slot.
+TEST(EntityBits, EqualSingleBlocksForAnyRun) {
+  const CounterRng rng(77, 1);
+  std::vector<std::uint32_t> out;
+  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{4'294'967'290}, std::uint64_t{1} << 40}) {
+    for (const std::size_t count : {1u, 15u, 16u, 17u, 300u}) {
+      for (const std::uint32_t slot : {0u, 2u}) {
+        out.assign(4 * count + 1, 0xABCDu);
+        rng.entity_bits(Stream::population, first, count, 0, slot, out.data());
+        for (std::size_t k = 0; k < count; ++k) {
+          const auto b = rng.bits(Stream::population, first + k, 0, slot);
+          for (std::size_t w = 0; w < 4; ++w)
+            ASSERT_EQ(out[4 * k + w], b[w]) << "first " << first << ", k " << k << ", slot " << slot;
+        }
+        EXPECT_EQ(out[4 * count], 0xABCDu);  // nothing written past the last block
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace valinta

@@ -1,6 +1,7 @@
 #include "valinta/model/population.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -137,69 +138,85 @@ void build_population(Simulation& sim) {
       const Producer& pr = sim.producers[j];
       if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations.push_back(j);
     }
-#pragma omp parallel for schedule(static) num_threads(sim.threads())
-    for (std::int64_t i = first; i < last; ++i) {
-      const std::uint64_t id = r.global(static_cast<std::size_t>(i));
-      const auto a = sim.rng.uniforms(Stream::population, id, 0, 0);
-      const auto b = sim.rng.uniforms(Stream::population, id, 0, 1);
-      const auto c = sim.rng.uniforms(Stream::population, id, 0, 2);
-      int band = 0;
-      while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
-      const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
-      const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
-      const bool employed = a[3] < p.employment_rate[band];
-      std::uint8_t flags = 0;
-      if (a[2] < p.female_share) flags |= Residents::kFemale;
-      if (employed) flags |= Residents::kEmployed;
-      if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
-      const double income = box_muller(b[1], b[2]) + (employed ? p.employed_income_shift : 0.0);
-      int decile = 1;
-      while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
-      const double literacy = std::clamp(
-          1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * box_muller(b[3], c[0]),
-          0.0, 1.0);
-      // Residents live around the zone centre: normal offsets with SD of half the radius.
-      const double sd_km = zone.spread_km / 2;
-      // (Both offsets share the radius of one Box-Muller pair: worked out once, the same numbers.)
-      const double radius = std::sqrt(-2.0 * std::log(c[1]));
-      const double dx = sd_km * (radius * std::cos(6.283185307179586 * c[2]));
-      const double dy = sd_km * (radius * std::cos(6.283185307179586 * std::fmod(c[2] + 0.25, 1.0)));
-      int level = 0;
-      double acc = need_start[band][0];
-      while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
+    // Residents in runs of kRun: the draws of a run (three blocks per resident, slots 0-2 of
+    // Stream::population) are computed together, many blocks at a time.
+    constexpr std::int64_t kRun = 256;
+#pragma omp parallel num_threads(sim.threads())
+    {
+      std::vector<std::uint32_t> words(3 * 4 * kRun);
+#pragma omp for schedule(static)
+      for (std::int64_t from = first; from < last; from += kRun) {
+        const std::int64_t to = std::min(last, from + kRun);
+        for (std::uint32_t slot = 0; slot < 3; ++slot)
+          sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
+                              static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
+        for (std::int64_t i = from; i < to; ++i) {
+          const auto uniforms = [&](std::uint32_t slot) {
+            const std::uint32_t* w = words.data() + 4 * (kRun * slot + (i - from));
+            return std::array<double, 4>{CounterRng::to_unit(w[0]), CounterRng::to_unit(w[1]),
+                                         CounterRng::to_unit(w[2]), CounterRng::to_unit(w[3])};
+          };
+          const auto a = uniforms(0), b = uniforms(1), c = uniforms(2);
+          int band = 0;
+          while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
+          const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
+          const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
+          const bool employed = a[3] < p.employment_rate[band];
+          std::uint8_t flags = 0;
+          if (a[2] < p.female_share) flags |= Residents::kFemale;
+          if (employed) flags |= Residents::kEmployed;
+          if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
+          const double income = box_muller(b[1], b[2]) + (employed ? p.employed_income_shift : 0.0);
+          int decile = 1;
+          while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
+          const double literacy = std::clamp(
+              1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * box_muller(b[3], c[0]),
+              0.0, 1.0);
+          // Residents live around the zone centre: normal offsets with SD of half the radius.
+          const double sd_km = zone.spread_km / 2;
+          // (Both offsets share the radius of one Box-Muller pair: worked out once, the same numbers.)
+          const double radius = std::sqrt(-2.0 * std::log(c[1]));
+          const double dx = sd_km * (radius * std::cos(6.283185307179586 * c[2]));
+          const double dy = sd_km * (radius * std::cos(6.283185307179586 * std::fmod(c[2] + 0.25, 1.0)));
+          int level = 0;
+          double acc = need_start[band][0];
+          while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
 
-      r.zone[i] = static_cast<std::uint16_t>(z);
-      r.lat[i] = static_cast<float>(zone.spec.lat + dy / km_per_deg_lat);
-      r.lon[i] = static_cast<float>(zone.spec.lon + dx / km_per_deg_lon);
-      r.age[i] = static_cast<std::uint8_t>(age);
-      r.flags[i] = flags;
-      r.income_decile[i] = static_cast<std::uint8_t>(decile);
-      r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
-      r.need[i] = static_cast<std::uint8_t>(level);
-      r.unmet_steps[i] = 0;
-      r.listed_since[i] = std::numeric_limits<std::int16_t>::min();  // never chose: not locked in
-      r.switches[i] = 0;
-      r.switches_this_year[i] = 0;
-      r.open_producer[i] = 0;
-      r.open_since[i] = -1;
-      r.experience[i] = 0;
-      if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age) r.flags[i] |= Residents::kEligible;
+          r.zone[i] = static_cast<std::uint16_t>(z);
+          r.lat[i] = static_cast<float>(zone.spec.lat + dy / km_per_deg_lat);
+          r.lon[i] = static_cast<float>(zone.spec.lon + dx / km_per_deg_lon);
+          r.age[i] = static_cast<std::uint8_t>(age);
+          r.flags[i] = flags;
+          r.income_decile[i] = static_cast<std::uint8_t>(decile);
+          r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
+          r.need[i] = static_cast<std::uint8_t>(level);
+          r.unmet_steps[i] = 0;
+          r.listed_since[i] = std::numeric_limits<std::int16_t>::min();  // never chose: not locked in
+          r.switches[i] = 0;
+          r.switches_this_year[i] = 0;
+          r.open_producer[i] = 0;
+          r.open_since[i] = -1;
+          r.experience[i] = 0;
+          if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age)
+            r.flags[i] |= Residents::kEligible;
 
-      // Home station: the nearest public station of the resident's own zone.
-      std::uint16_t home = own_stations.empty() ? 0 : own_stations.front();
-      if (own_stations.size() > 1) {  // the nearest by travel time (a single station needs no distance)
-        const Place where = place(r.lat[i], r.lon[i]);
-        double best = 1e300;
-        for (const std::uint16_t j : own_stations) {
-          const double h = haversine(where, sim.producers[j].place);
-          if (h < best) {
-            best = h;
-            home = j;
+          // Home station: the nearest public station of the resident's own zone.
+          std::uint16_t home = own_stations.empty() ? 0 : own_stations.front();
+          if (own_stations.size() > 1) {  // the nearest by travel time (a single station needs no distance)
+            const Place where = place(r.lat[i], r.lon[i]);
+            double best = 1e300;
+            for (const std::uint16_t j : own_stations) {
+              const double h = haversine(where, sim.producers[j].place);
+              if (h < best) {
+                best = h;
+                home = j;
+              }
+            }
           }
+          r.home[i] = home;
+          r.listed[i] = home;
         }
       }
-      r.home[i] = home;
-      r.listed[i] = home;
     }
   }
   std::vector<std::int64_t> eligible(sim.zones.size(), 0);

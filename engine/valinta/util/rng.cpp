@@ -177,4 +177,20 @@ const std::uint32_t* CounterRng::resident_words(Stream stream, std::uint32_t ste
   return buffer + first % 4;
 }
 
+void CounterRng::entity_bits(Stream stream, std::uint64_t first, std::size_t count, std::uint32_t step,
+                             std::uint32_t slot, std::uint32_t* out) const {
+  const auto s = static_cast<std::uint32_t>(stream);
+  // The counters of bits(): the entity's low word counts up; a run never crosses a change of
+  // its high word.
+  while (count > 0) {
+    const auto low = static_cast<std::uint32_t>(first);
+    const std::size_t run = static_cast<std::size_t>(std::min<std::uint64_t>(count, (std::uint64_t{1} << 32) - low));
+    detail::philox_blocks(detail::simd_best_path(), low, static_cast<std::uint32_t>(first >> 32) ^ (slot << 16), step, s,
+                          seed_lo_, seed_hi_ ^ (s << 20), run, out);
+    first += run;
+    count -= run;
+    out += 4 * run;
+  }
+}
+
 }  // namespace valinta

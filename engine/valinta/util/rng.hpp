@@ -87,6 +87,11 @@ class CounterRng {
                                       std::size_t count, std::uint32_t* buffer) const;
   static constexpr std::size_t resident_buffer_size(std::size_t count) { return 4 * (count / 4 + 2); }
 
+  // bits(stream, entity, step, slot) of entities first .. first + count - 1, many blocks at a
+  // time: entity first + k's four words go to out[4k .. 4k + 3] (out holds 4 count words).
+  void entity_bits(Stream stream, std::uint64_t first, std::size_t count, std::uint32_t step, std::uint32_t slot,
+                   std::uint32_t* out) const;
+
  private:
   static std::uint64_t clamp_words(double x) { return x <= 0 ? 0 : x >= 0x1p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x); }
 
