@@ -141,8 +141,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
     progress.finish();
     default_stop_signals();
     const valinta::Summary summary = valinta::summarise(sim);  // collective: every rank
+    // The other ranks of rank 0's machine are done now: their cores compress the results too.
+    const int output_threads = sim.threads() * comm.node_size();  // collective: every rank
     if (!comm.root()) return 0;
-    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size()}, summary);
+    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size(), output_threads}, summary);
     file->commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));

@@ -84,8 +84,8 @@ class Batch {
     return root();
   }
   RunInfo info(std::uint64_t seed) const {
-    return {args_.command_line, seed, args_.threads > 0 ? args_.threads : Simulation::default_threads(),
-            parallel::Comm::world().size()};
+    const int threads = args_.threads > 0 ? args_.threads : Simulation::default_threads();
+    return {args_.command_line, seed, threads, parallel::Comm::world().size(), threads};
   }
   output::H5File& file() { return *file_; }
   // Commits the file; prints `text`, then the profile, the time taken and the path of the file.

@@ -225,7 +225,7 @@ void write_scenario_texts(output::H5File& file, const Scenario& sc, const std::s
 }
 
 void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary) {
-  file.compress_with_threads(info.threads);
+  file.compress_with_threads(info.output_threads);
   write_header(file, sim.scenario, info, "run");
   file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));
   write_axes(file, describe_setup(sim), true);

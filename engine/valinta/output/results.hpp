@@ -21,6 +21,7 @@ struct RunInfo {
   std::uint64_t seed = 0;
   int threads = 1;
   int ranks = 1;  // MPI processes that ran it
+  int output_threads = 1;  // threads that compress the results (the file does not depend on it)
 };
 
 // Headline figures of a run (printed, stored as attributes of /summary, used by golden tests).

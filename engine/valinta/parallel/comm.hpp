@@ -31,6 +31,9 @@ class Comm {
   int rank() const;
   int size() const;
   bool root() const { return rank() == 0; }
+  // How many ranks share this rank's machine (its memory), itself included. Collective: every
+  // rank calls it.
+  int node_size() const;
 
   // In place, on every rank: values[k] = the sum over ranks of values[k].
   void sum(std::span<std::int64_t> values) const;

@@ -52,6 +52,16 @@ int Comm::size() const {
   return size;
 }
 
+int Comm::node_size() const {
+  if (size() == 1) return 1;
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  int ranks = 1;
+  MPI_Comm_size(node, &ranks);
+  MPI_Comm_free(&node);
+  return ranks;
+}
+
 void Comm::sum(std::span<std::int64_t> values) const {
   if (size() == 1 || values.empty()) return;
   if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
