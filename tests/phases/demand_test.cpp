@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -97,6 +101,45 @@ TEST(Demand, DefaultPopulationMakesAboutFourAndAHalfContactsAYear) {
     }
     const double per_year = contacts / static_cast<double>(sim.residents.size()) * 365.25 / (steps * step_days);
     EXPECT_NEAR(per_year, 4.5, 0.5) << "step_days " << step_days;
+  }
+}
+
+// The demand screen lists the same residents on every instruction set: thresholds anywhere in
+// [0, 2^32] (2^32: never a contact; 0: always, which the vector path hands to the scalar one),
+// every age up to 255, every length of chunk.
+TEST(MaybeContacts, EveryPathListsTheResidentsAtOrAboveTheirThreshold) {
+  std::mt19937_64 random(11);
+  for (const int table : {0, 1, 2}) {
+    std::array<std::uint64_t, detail::kContactCells> no_contact{};
+    for (auto& t : no_contact) t = random() % (std::uint64_t{1} << 32);
+    if (table == 1) no_contact[5] = no_contact[40] = std::uint64_t{1} << 32;
+    if (table == 2) no_contact[17] = 0;
+    for (const std::size_t n : {0u, 1u, 15u, 16u, 17u, 1000u, 1024u}) {
+      std::vector<std::uint8_t> need(n), age(n), flags(n);
+      std::vector<std::uint32_t> words(n);
+      std::vector<std::uint32_t> expected;
+      for (std::size_t k = 0; k < n; ++k) {
+        need[k] = static_cast<std::uint8_t>(random() % kNeedLevels);
+        age[k] = static_cast<std::uint8_t>(random() % 256);
+        flags[k] = static_cast<std::uint8_t>(random() % 32);
+        const std::size_t cell = (need[k] * kAgeBands + kAgeBandOfAge[age[k]]) * 2 + ((flags[k] & Residents::kOhc) ? 1 : 0);
+        // Draws near the threshold half of the time, to test the boundary.
+        words[k] = random() % 2 ? static_cast<std::uint32_t>(random())
+                                : static_cast<std::uint32_t>(std::min<std::uint64_t>(no_contact[cell] + random() % 3, 0xFFFFFFFFu) -
+                                                             (random() % 2));
+        if (words[k] >= no_contact[cell]) expected.push_back(500 + static_cast<std::uint32_t>(k));
+      }
+      for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
+        if (!detail::simd_path_available(path)) continue;
+        std::vector<std::uint32_t> out(n + 1, 0xDEADBEEFu);
+        const std::size_t m = detail::maybe_contacts(path, need.data(), age.data(), flags.data(), words.data(), n, 500,
+                                                     no_contact, out.data());
+        ASSERT_EQ(m, expected.size()) << "table " << table << ", n " << n << ", path " << static_cast<int>(path);
+        EXPECT_EQ(out[n], 0xDEADBEEFu);
+        out.resize(m);
+        EXPECT_EQ(out, expected) << "table " << table << ", n " << n << ", path " << static_cast<int>(path);
+      }
+    }
   }
 }
 

@@ -100,15 +100,67 @@ Place place(double lat, double lon) {
           std::sin(lon * kRad / 2), std::cos(lon * kRad / 2)};
 }
 
-double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
-  const double h = std::min(1.0, haversine(a, b));
-  const double x = std::sqrt(h);
-  // asin x by its series below 0.02 (distances under 250 km; the next term is below 1e-17 of x).
+namespace {
+// asin x by its series, for x below 0.02 (distances under 250 km; the next term is below 1e-17
+// of x).
+inline double asin_series(double x) {
   const double x2 = x * x;
-  const double arc = x < 0.02 ? x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))))
-                              : std::asin(x);
+  return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))));
+}
+inline double minutes_of_arc(const ChoiceParams& p, double arc) {
   const double km = 2 * 6371.0 * arc;
   return p.travel_base_min + km * p.detour_factor / p.speed_kmh * 60.0;
+}
+}  // namespace
+
+double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
+  const double x = std::sqrt(std::min(1.0, haversine(a, b)));
+  return minutes_of_arc(p, x < 0.02 ? asin_series(x) : std::asin(x));
+}
+
+namespace {
+// The loop of candidate_travel over columns, compiled for the widest vector unit the processor
+// has (the clone is chosen at load time; element-wise IEEE operations in the same order, so every
+// clone gives the same numbers).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void travel_columns(
+    const ChoiceParams& p, const Place& a, std::size_t n, const double* __restrict sin_half_lat,
+    const double* __restrict cos_half_lat, const double* __restrict sin_half_lon, const double* __restrict cos_half_lon,
+    const double* __restrict cos_lat, double* __restrict root, double* __restrict minutes) {
+  const double base = p.travel_base_min, detour = p.detour_factor, speed = p.speed_kmh;
+  for (std::size_t m = 0; m < n; ++m) {
+    // haversine(a, b) and travel_minutes, written out.
+    const double s_lat = sin_half_lat[m] * a.cos_half_lat - cos_half_lat[m] * a.sin_half_lat;
+    const double s_lon = sin_half_lon[m] * a.cos_half_lon - cos_half_lon[m] * a.sin_half_lon;
+    const double h = s_lat * s_lat + a.cos_lat * cos_lat[m] * s_lon * s_lon;
+    const double x = std::sqrt(h < 1.0 ? h : 1.0);
+    const double x2 = x * x;
+    const double arc = x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))));
+    const double km = 2 * 6371.0 * arc;
+    root[m] = x;
+    minutes[m] = base + km * detour / speed * 60.0;
+  }
+}
+}  // namespace
+
+void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes) {
+  const std::size_t n = zone.candidates.size();
+  thread_local std::vector<double> columns, root;  // reused: no allocation per call
+  columns.resize(5 * n);
+  root.resize(n);
+  minutes.resize(n);
+  double* const c = columns.data();
+  for (std::size_t m = 0; m < n; ++m) {
+    const Place& b = sim.producers[zone.candidates[m]].place;
+    c[m] = b.sin_half_lat;
+    c[n + m] = b.cos_half_lat;
+    c[2 * n + m] = b.sin_half_lon;
+    c[3 * n + m] = b.cos_half_lon;
+    c[4 * n + m] = b.cos_lat;
+  }
+  travel_columns(sim.scenario.choice, home, n, c, c + n, c + 2 * n, c + 3 * n, c + 4 * n, root.data(), minutes.data());
+  // Beyond the series' range (250 km), the arcsine itself, as travel_minutes does.
+  for (std::size_t m = 0; m < n; ++m)
+    if (!(root[m] < 0.02)) minutes[m] = minutes_of_arc(sim.scenario.choice, std::asin(root[m]));
 }
 
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2) {
@@ -159,14 +211,16 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
   thread_local std::vector<std::pair<double, std::uint16_t>> scored;  // reused: no allocation per call
+  thread_local std::vector<double> minutes;
   scored.clear();
+  candidate_travel(sim, zone, home, minutes);
   std::array<double, 4> noise{};
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
     if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
     const Producer& p = sim.producers[j];
     if (!p.active) continue;
-    const double travel = travel_minutes(c, home, p.place);
+    const double travel = minutes[m];
     const bool is_current = j == current;
     if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
     const double fee = fees ? (*fees)[j] : expected_fee(sim, j);

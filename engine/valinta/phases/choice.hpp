@@ -10,6 +10,7 @@
 namespace valinta {
 
 class Simulation;
+struct Zone;
 
 struct ChoiceParams {
   // review hazard (per year)
@@ -65,6 +66,9 @@ inline double haversine(const Place& a, const Place& b) {
   return s_lat * s_lat + a.cos_lat * b.cos_lat * s_lon * s_lon;
 }
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
+// travel_minutes(p, home, place of candidate m) for each of the zone's candidates m, into
+// `minutes` (resized), several candidates per vector instruction; the same numbers.
+void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes);
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
 // draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are left out.

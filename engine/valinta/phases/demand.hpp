@@ -1,8 +1,13 @@
 #pragma once
 // M2 demand: each resident's care contacts per step.
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
+#include "valinta/model/types.hpp"
 #include "valinta/scenario/params.hpp"
+#include "valinta/util/simd.hpp"
 
 namespace valinta {
 
@@ -21,5 +26,15 @@ void declare_demand_params(ParamRegistry& registry, DemandParams& p);
 double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
 
 void run_demand(Simulation& sim);
+
+namespace detail {
+// The screen of the demand phase: residents k of a chunk (need, age, flags, draws words) with
+// words[k] >= no_contact[(need x kAgeBands + age band) x 2 + occupational health care], listed
+// as base + k in order into `out` (room for n); returns how many. Every path gives the same list.
+inline constexpr std::size_t kContactCells = kNeedLevels * kAgeBands * 2;
+std::size_t maybe_contacts(SimdPath path, const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags,
+                           const std::uint32_t* words, std::size_t n, std::uint32_t base,
+                           const std::array<std::uint64_t, kContactCells>& no_contact, std::uint32_t* out);
+}  // namespace detail
 
 }  // namespace valinta

@@ -174,12 +174,15 @@ double choice_probability(const Simulation& sim, const ForecastInputs& in, std::
   const ChoiceParams& c = sim.scenario.choice;
   const Zone& zone = sim.zones[r.zone[i]];
   const Place home = place(r.lat[i], r.lon[i]);
+  thread_local std::vector<double> minutes;  // reused: no allocation per call
+  candidate_travel(sim, zone, home, minutes);
   double total = 0, own = 0;
-  for (const std::uint16_t k : zone.candidates) {
+  for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
+    const std::uint16_t k = zone.candidates[m];
     const Producer& p = sim.producers[k];
     const bool candidate = k == j;
     if (!p.active && !candidate) continue;
-    const double travel = travel_minutes(c, home, p.place);
+    const double travel = minutes[m];
     if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
     double u = c.b_travel * travel + c.b_fee * in.fee[k] +
                c.b_digital * p.spec.digital * (r.literacy[i] / 255.0);
