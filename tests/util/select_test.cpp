@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace valinta {
@@ -38,6 +40,38 @@ TEST(PositionsOf, ListsEveryMarkedPositionInOrder) {
       }
       std::vector<std::uint32_t> out(n + 1, 0);
       ASSERT_EQ(positions_of(mask.data(), n, 1000, out.data()), expected.size());
+    }
+  }
+}
+
+// The screens on draws: words below one bound or at or above another, bounds anywhere in
+// [0, 2^32], words at the bounds, every instruction set.
+TEST(PositionsOutside, ListsTheWordsOutsideTheBoundsInOrder) {
+  std::mt19937_64 random(3);
+  constexpr std::uint64_t kAll = std::uint64_t{1} << 32;
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> bounds = {
+      {0, kAll}, {kAll, kAll}, {0, 0}, {kAll, 0}, {1000, kAll}, {0, 0xFFFFFFFFu}, {0x10000000u, 0xF0000000u}, {5, 6}};
+  for (const auto& [below, from] : bounds) {
+    for (const std::size_t n : {0u, 1u, 15u, 16u, 17u, 1000u, 1024u}) {
+      std::vector<std::uint32_t> words(n), expected;
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::uint64_t near = random() % 2 ? below : from;  // half the words at a bound, +-1
+        words[k] = random() % 2 ? static_cast<std::uint32_t>(random())
+                                : static_cast<std::uint32_t>(std::min<std::uint64_t>(near + random() % 2, 0xFFFFFFFFu) -
+                                                             (near > 0 ? random() % 2 : 0));
+        if (words[k] < below || words[k] >= from) expected.push_back(7 + static_cast<std::uint32_t>(k));
+      }
+      for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
+        if (!detail::simd_path_available(path)) continue;
+        std::vector<std::uint32_t> out(n + 1, 0xDEADBEEFu);
+        const std::size_t m = detail::positions_outside(path, words.data(), n, below, from, 7, out.data());
+        const auto where = "below " + std::to_string(below) + ", from " + std::to_string(from) + ", n " +
+                           std::to_string(n) + ", path " + std::to_string(static_cast<int>(path));
+        ASSERT_EQ(m, expected.size()) << where;
+        EXPECT_EQ(out[n], 0xDEADBEEFu) << where;
+        out.resize(m);
+        EXPECT_EQ(out, expected) << where;
+      }
     }
   }
 }

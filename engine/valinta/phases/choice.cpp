@@ -305,18 +305,14 @@ void run_choice(Simulation& sim) {
   {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
     ResidentDraws draws;
-    // The screen in 32 bits (it reaches 2^32, every draw, only with a campaign or nudge).
-    const bool screen_all = screen > 0xFFFFFFFFu;
-    const auto screen32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(screen, 0xFFFFFFFFu));
-    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
     std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
 #pragma omp for schedule(static)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
       const auto [first, end] = ResidentDraws::chunk(chunk, n);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
-      // Who passes the screen, marked without branches, then listed (a few per cent).
-      for (std::size_t k = 0; k < end - first; ++k) mask[k] = static_cast<std::uint8_t>(screen_all | (words[k] < screen32));
-      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), marked.data());
+      // Who passes the screen (a few per cent; everyone with a campaign or nudge, screen = 2^32).
+      const std::size_t m = positions_outside(words, end - first, screen, std::uint64_t{1} << 32,
+                                              static_cast<std::uint32_t>(first), marked.data());
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
         const std::uint32_t w = words[i - first];

@@ -112,20 +112,18 @@ void run_needs(Simulation& sim) {
     // Moves are rare: counted in a table; who stays is counted by level.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
-    std::vector<std::pair<std::uint32_t, std::uint8_t>> moved;  // (resident, level before)
+    // The capitation risk cells each move leaves and enters: [producer x kRiskCells + cell].
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> moved;
     ResidentDraws draws;
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
-    const bool screen_all = highest_up > 0xFFFFFFFFu, downs = lowest_down <= 0xFFFFFFFFu;
-    const auto up32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(highest_up, 0xFFFFFFFFu));
-    const auto down32 = static_cast<std::uint32_t>(std::min<std::uint64_t>(lowest_down, 0xFFFFFFFFu));
-    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
     std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
     const auto limits = thresholds;
     std::uint8_t* const need = r.need.data();
     std::uint8_t* const unmet_steps = r.unmet_steps.data();
     const std::uint8_t* const age = r.age.data();
     const std::uint8_t* const flags = r.flags.data();
+    const std::uint16_t* const listed = r.listed.data();
 #pragma omp for schedule(static)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
@@ -141,11 +139,10 @@ void run_needs(Simulation& sim) {
       at_level[1] += l1;
       at_level[2] += l2;
       at_level[3] += static_cast<std::int64_t>(end - first) - l0 - l1 - l2;
-      // The screen, marked without branches in 32-bit vector compares (the thresholds go up to
-      // 2^32: a certain move up marks everyone, none down marks nobody for going down).
-      for (std::size_t k = 0; k < end - first; ++k)
-        mask[k] = static_cast<std::uint8_t>(screen_all | (words[k] < up32) | (downs & (words[k] >= down32)));
-      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), marked.data());
+      // The screen, in vector compares (the thresholds go up to 2^32: a certain move up lists
+      // everyone, none down nobody for going down).
+      const std::size_t m =
+          positions_outside(words, end - first, highest_up, lowest_down, static_cast<std::uint32_t>(first), marked.data());
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
         const std::uint64_t w = words[i - first];
@@ -153,15 +150,13 @@ void run_needs(Simulation& sim) {
         const int unmet = unmet_steps[i] > 0 ? 1 : 0;
         const Thresholds& th = limits[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +
                                           ((flags[i] & Residents::kPlan) ? 1 : 0)];
-        if (w < th.up) {
-          need[i] = static_cast<std::uint8_t>(level + 1);
-          ++moves[level][level + 1];
-          moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
-        } else if (w >= th.down) {
-          need[i] = static_cast<std::uint8_t>(level - 1);
-          ++moves[level][level - 1];
-          moved.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(level));
-        }
+        const int after = w < th.up ? level + 1 : w >= th.down ? level - 1 : level;
+        if (after == level) continue;
+        need[i] = static_cast<std::uint8_t>(after);
+        ++moves[level][after];
+        const auto at = static_cast<std::uint32_t>(listed[i]) * kRiskCells;
+        moved.emplace_back(at + static_cast<std::uint32_t>(risk_cell(r, i, level)),
+                           at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
       }
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
@@ -177,10 +172,9 @@ void run_needs(Simulation& sim) {
       for (int a = 0; a < kNeedLevels; ++a)
         for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
       // The capitation's risk cells follow the residents who moved (integer counts: any order).
-      for (const auto& [i, before] : moved) {
-        const std::size_t at = static_cast<std::size_t>(r.listed[i]) * kRiskCells;
-        --sim.risk_cells[at + static_cast<std::size_t>(risk_cell(r, i, before))];
-        ++sim.risk_cells[at + static_cast<std::size_t>(risk_cell(r, i, need[i]))];
+      for (const auto& [left, entered] : moved) {
+        --sim.risk_cells[left];
+        ++sim.risk_cells[entered];
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "valinta/util/select.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -56,24 +57,53 @@ __attribute__((target("avx2"))) std::size_t avx2_positions(const std::uint8_t* m
   return k;
 }
 
+// The lanes of `at` marked in `bits`, packed, appended to out[m ..]; only they are stored.
+__attribute__((target("avx512f"))) inline void append_marked(__mmask16 bits, __m512i at, std::uint32_t* out,
+                                                            std::size_t& m) {
+  const int count = std::popcount(static_cast<unsigned>(bits));
+  _mm512_mask_storeu_epi32(out + m, static_cast<__mmask16>((1u << count) - 1u), _mm512_maskz_compress_epi32(bits, at));
+  m += static_cast<std::size_t>(count);
+}
+
+// base, base + 1, ..., base + 15.
+__attribute__((target("avx512f"))) inline __m512i first_positions(std::uint32_t base) {
+  return _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(base)),
+                          _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+
 __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const std::uint8_t* mask, std::size_t n,
                                                                         std::uint32_t base, std::uint32_t* out,
                                                                         std::size_t& m) {
   const __m512i sixteen = _mm512_set1_epi32(16);
-  __m512i at = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(base)),
-                                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  __m512i at = first_positions(base);
   std::size_t k = 0;
   for (; k + 64 <= n; k += 64) {
     const __m512i bytes = _mm512_loadu_si512(mask + k);
     const std::uint64_t marked = _mm512_test_epi8_mask(bytes, bytes);
     for (int quarter = 0; quarter < 4; ++quarter) {
-      const auto bits = static_cast<std::uint16_t>(marked >> (16 * quarter));
-      const int count = std::popcount(bits);
-      // Only the first `count` lanes are stored.
-      _mm512_mask_storeu_epi32(out + m, static_cast<__mmask16>((1u << count) - 1u), _mm512_maskz_compress_epi32(bits, at));
-      m += static_cast<std::size_t>(count);
+      append_marked(static_cast<__mmask16>(marked >> (16 * quarter)), at, out, m);
       at = _mm512_add_epi32(at, sixteen);
     }
+  }
+  return k;
+}
+
+__attribute__((target("avx512f"))) std::size_t avx512_outside(const std::uint32_t* words, std::size_t n,
+                                                              std::uint64_t below, std::uint64_t from,
+                                                              std::uint32_t base, std::uint32_t* out, std::size_t& m) {
+  // Bounds of 2^32 become masks: every word is below it, none is at or above it.
+  const __mmask16 all_below = below > 0xFFFFFFFFu ? 0xFFFF : 0, none_from = from > 0xFFFFFFFFu ? 0 : 0xFFFF;
+  const __m512i low = _mm512_set1_epi32(static_cast<int>(std::min<std::uint64_t>(below, 0xFFFFFFFFu)));
+  const __m512i high = _mm512_set1_epi32(static_cast<int>(std::min<std::uint64_t>(from, 0xFFFFFFFFu)));
+  const __m512i sixteen = _mm512_set1_epi32(16);
+  __m512i at = first_positions(base);
+  std::size_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const __m512i w = _mm512_loadu_si512(words + k);
+    const __mmask16 bits = static_cast<__mmask16>(all_below | _mm512_cmplt_epu32_mask(w, low) |
+                                                  (none_from & _mm512_cmpge_epu32_mask(w, high)));
+    append_marked(bits, at, out, m);
+    at = _mm512_add_epi32(at, sixteen);
   }
   return k;
 }
@@ -81,6 +111,21 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const s
 #endif  // __x86_64__
 
 }  // namespace
+
+std::size_t positions_outside(SimdPath path, const std::uint32_t* words, std::size_t n, std::uint64_t below,
+                              std::uint64_t from, std::uint32_t base, std::uint32_t* out) {
+  std::size_t m = 0, k = 0;
+#if defined(__x86_64__)
+  if (path == SimdPath::avx512) k = avx512_outside(words, n, below, from, base, out, m);
+#else
+  (void)path;
+#endif
+  for (; k < n; ++k) {  // the rest, and every word without AVX-512: written always, kept if marked
+    out[m] = base + static_cast<std::uint32_t>(k);
+    m += (words[k] < below || words[k] >= from) ? 1 : 0;
+  }
+  return m;
+}
 
 std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n, std::uint32_t base,
                          std::uint32_t* out) {
@@ -98,6 +143,11 @@ std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n,
 
 std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t base, std::uint32_t* out) {
   return detail::positions_of(detail::simd_best_path(), mask, n, base, out);
+}
+
+std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
+                              std::uint32_t base, std::uint32_t* out) {
+  return detail::positions_outside(detail::simd_best_path(), words, n, below, from, base, out);
 }
 
 }  // namespace valinta

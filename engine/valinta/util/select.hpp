@@ -18,10 +18,18 @@ namespace valinta {
 // many were written to `out`. `out` needs room for n: no path writes past out[n - 1].
 std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t base, std::uint32_t* out);
 
+// The positions k in [0, n) with words[k] < below or words[k] >= from, as base + k in increasing
+// order (the screens on a chunk's draws); returns how many were written to `out` (room for n).
+// The bounds go up to 2^32: below = 2^32 lists every position, from = 2^32 none by the second test.
+std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
+                              std::uint32_t base, std::uint32_t* out);
+
 namespace detail {
 // The same on a given instruction set (available on this processor: simd_path_available).
 std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n, std::uint32_t base,
                          std::uint32_t* out);
+std::size_t positions_outside(SimdPath path, const std::uint32_t* words, std::size_t n, std::uint64_t below,
+                              std::uint64_t from, std::uint32_t base, std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta
