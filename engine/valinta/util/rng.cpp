@@ -100,7 +100,10 @@ __attribute__((target("avx512f"))) std::size_t avx512_blocks(std::uint32_t first
   constexpr std::size_t kLanes = 16, kStep = kLanes * kGroups;
   const __m512i mul0 = _mm512_set1_epi32(static_cast<int>(kMul0)), mul1 = _mm512_set1_epi32(static_cast<int>(kMul1));
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  constexpr __mmask16 kOdd = 0xAAAA;
+  // The 64-bit products of the even lanes are in `even`, those of the odd lanes in `odd` (low
+  // half first): one permute of the two gathers the high halves, one the low halves.
+  const __m512i high_halves = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+  const __m512i low_halves = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
   std::size_t b = 0;
   for (; b + kStep <= n; b += kStep) {
     __m512i x0[kGroups], x1[kGroups], x2[kGroups], x3[kGroups];
@@ -116,10 +119,10 @@ __attribute__((target("avx512f"))) std::size_t avx512_blocks(std::uint32_t first
       for (int g = 0; g < kGroups; ++g) {
         const __m512i even0 = _mm512_mul_epu32(x0[g], mul0), odd0 = _mm512_mul_epu32(_mm512_srli_epi64(x0[g], 32), mul0);
         const __m512i even1 = _mm512_mul_epu32(x2[g], mul1), odd1 = _mm512_mul_epu32(_mm512_srli_epi64(x2[g], 32), mul1);
-        const __m512i lo0 = _mm512_mask_blend_epi32(kOdd, even0, _mm512_slli_epi64(odd0, 32));
-        const __m512i hi0 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even0, 32), odd0);
-        const __m512i lo1 = _mm512_mask_blend_epi32(kOdd, even1, _mm512_slli_epi64(odd1, 32));
-        const __m512i hi1 = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even1, 32), odd1);
+        const __m512i lo0 = _mm512_permutex2var_epi32(even0, low_halves, odd0);
+        const __m512i hi0 = _mm512_permutex2var_epi32(even0, high_halves, odd0);
+        const __m512i lo1 = _mm512_permutex2var_epi32(even1, low_halves, odd1);
+        const __m512i hi1 = _mm512_permutex2var_epi32(even1, high_halves, odd1);
         x0[g] = _mm512_ternarylogic_epi32(hi1, x1[g], key0, 0x96);  // three-way xor
         x2[g] = _mm512_ternarylogic_epi32(hi0, x3[g], key1, 0x96);
         x1[g] = lo1;
