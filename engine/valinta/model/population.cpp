@@ -144,7 +144,7 @@ void build_population(Simulation& sim) {
 #pragma omp parallel num_threads(sim.threads())
     {
       std::vector<std::uint32_t> words(3 * 4 * kRun);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 4)
       for (std::int64_t from = first; from < last; from += kRun) {
         const std::int64_t to = std::min(last, from + kRun);
         for (std::uint32_t slot = 0; slot < 3; ++slot)

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -199,6 +201,28 @@ std::vector<double> expected_fees(const Simulation& sim) {
   return fees;
 }
 
+namespace {
+// Bounds of the Gumbel noise by the top kNoiseBits bits of its draw: the noise is increasing in
+// the draw, so a draw in bucket b gives noise between low[b] and high[b] (the noise at the
+// bucket's first and last words).
+constexpr int kNoiseBits = 12;
+struct NoiseBounds {
+  std::array<double, std::size_t{1} << kNoiseBits> low, high;
+};
+const NoiseBounds& noise_bounds() {
+  static const NoiseBounds bounds = [] {
+    NoiseBounds b{};
+    constexpr std::uint32_t kWidth = std::uint32_t{1} << (32 - kNoiseBits);
+    for (std::uint32_t k = 0; k < b.low.size(); ++k) {
+      b.low[k] = gumbel_from_uniform(CounterRng::to_unit(k * kWidth));
+      b.high[k] = gumbel_from_uniform(CounterRng::to_unit(k * kWidth + (kWidth - 1)));
+    }
+    return b;
+  }();
+  return bounds;
+}
+}  // namespace
+
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia, std::size_t limit,
                                           const std::vector<double>* fees) {
   const Residents& r = sim.residents;
@@ -210,30 +234,61 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   const double literacy = r.literacy[i] / 255.0;
   const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
-  thread_local std::vector<std::pair<double, std::uint16_t>> scored;  // reused: no allocation per call
-  thread_local std::vector<double> minutes;
+  // The considered candidates: the utility before the noise, the noise's draw, the producer.
+  struct Option {
+    double before_noise;
+    std::uint32_t draw;
+    std::uint16_t producer;
+  };
+  thread_local std::vector<Option> options;  // reused: no allocation per call
+  thread_local std::vector<std::pair<double, std::uint16_t>> scored;
+  thread_local std::vector<double> minutes, lows;
+  options.clear();
   scored.clear();
   candidate_travel(sim, zone, home, minutes);
-  std::array<double, 4> noise{};
+  std::array<std::uint32_t, 4> noise{};
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
-    if (m % 4 == 0) noise = sim.rng.uniforms(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
+    if (m % 4 == 0) noise = sim.rng.bits(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
     const Producer& p = sim.producers[j];
     if (!p.active) continue;
     const double travel = minutes[m];
-    const bool is_current = j == current;
-    if (travel > c.max_travel_min && !p.spec.digital_first && !is_current) continue;
+    if (travel > c.max_travel_min && !p.spec.digital_first && j != current) continue;
     const double fee = fees ? (*fees)[j] : expected_fee(sim, j);
-    double u = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
-               sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]) +
-               gumbel_from_uniform(noise[m % 4]);
+    const double before_noise = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
+                                sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]);
+    options.push_back({before_noise, noise[m % 4], j});
+  }
+  // The utility once the noise is added (in this order of additions, always).
+  const auto utility = [&](const Option& o, double noise_value) {
+    const Producer& p = sim.producers[o.producer];
+    double u = o.before_noise + noise_value;
     if (informed) u += c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality;
-    if (is_current) {
+    if (o.producer == current) {
       if (with_inertia) u += c.inertia;
       if (with_inertia && (r.flags[i] & Residents::kPlan)) u += s.plans.continuity_inertia;  // M8
       if (!informed) u += c.b_quality * r.experience[i] / 20.0;
     }
-    scored.emplace_back(u, j);
+    return u;
+  };
+  // Only the best `limit` are wanted: an option whose utility, at the top of its noise bucket,
+  // stays below `limit` others' utilities at the bottom of theirs cannot be among them, and its
+  // noise (two logarithms) is never worked out. The margin covers rounding: the options kept
+  // and their order are exactly those of the full ranking.
+  constexpr double kMargin = 1e-6;
+  double cut = -std::numeric_limits<double>::infinity();
+  if (limit > 0 && limit < options.size()) {
+    const NoiseBounds& bounds = noise_bounds();
+    lows.clear();
+    for (const Option& o : options) lows.push_back(utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin);
+    std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(), std::greater<>());
+    cut = lows[limit - 1];
+    for (const Option& o : options)
+      if (utility(o, bounds.high[o.draw >> (32 - kNoiseBits)]) + kMargin >= cut)
+        scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
+  } else {
+    for (const Option& o : options)
+      scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
   }
   // Utility descending, ties by producer number: a strict order, so the best `limit` are the
   // same whether the rest is sorted or not.
@@ -306,7 +361,7 @@ void run_choice(Simulation& sim) {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
     ResidentDraws draws;
     std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
       const auto [first, end] = ResidentDraws::chunk(chunk, n);
       const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
@@ -346,8 +401,10 @@ void run_choice(Simulation& sim) {
     }
   }
   sim.flows.reviews += sim.comm->sum(reviews);
+  // In resident order, however the chunks were shared out among the threads.
   std::vector<SwitchRequest> requests;
-  for (auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
+  for (auto& list : per_thread) requests.insert(requests.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  std::sort(requests.begin(), requests.end(), [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
   apply_switches(sim, requests);
 }
 

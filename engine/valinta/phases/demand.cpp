@@ -171,7 +171,7 @@ void run_demand(Simulation& sim) {
     ResidentDraws draws;
     std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};
     const detail::SimdPath path = detail::simd_best_path();
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
       const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);

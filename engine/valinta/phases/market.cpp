@@ -254,7 +254,7 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
   // Their choice probabilities, over threads (each written to its own place).
   std::vector<Sampled> mine(chosen.size());
   const auto n_chosen = static_cast<std::int64_t>(chosen.size());
-#pragma omp parallel for schedule(static) num_threads(sim.threads())
+#pragma omp parallel for schedule(dynamic, 64) num_threads(sim.threads())
   for (std::int64_t k = 0; k < n_chosen; ++k) {
     const std::size_t i = chosen[static_cast<std::size_t>(k)];
     mine[static_cast<std::size_t>(k)] = {choice_probability(sim, inputs, i, j),

@@ -124,7 +124,7 @@ void run_needs(Simulation& sim) {
     const std::uint8_t* const age = r.age.data();
     const std::uint8_t* const flags = r.flags.data();
     const std::uint16_t* const listed = r.listed.data();
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
       const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);

@@ -48,7 +48,7 @@ void run_plans(Simulation& sim) {
     std::uint8_t* const flags = r.flags.data();
     std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
     std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(static_cast<std::size_t>(n)); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, static_cast<std::size_t>(n));
       // Heavy users and plan holders (a few per cent), marked without branches.

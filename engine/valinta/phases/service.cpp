@@ -181,7 +181,7 @@ void resolve_residents(Simulation& sim) {
   ResidentDraws draws;
   std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
   std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kChunksPerGrab)
   for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
     const auto [first, end] = ResidentDraws::chunk(chunk, n);
     // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch

@@ -99,6 +99,11 @@ class CounterRng {
   std::uint32_t seed_hi_;
 };
 
+// Resident phases hand their chunks to threads kChunksPerGrab at a time, as the threads become
+// free (schedule(dynamic)): a thread slowed by anything else on the machine takes fewer. Nothing
+// a phase computes depends on which thread did a chunk.
+inline constexpr int kChunksPerGrab = 8;
+
 // One thread's words for the residents of a chunk (CounterRng::resident_words): resident phases
 // walk their residents in chunks of up to kChunk and draw each chunk's words at once.
 class ResidentDraws {
