@@ -76,5 +76,30 @@ TEST(PositionsOutside, ListsTheWordsOutsideTheBoundsInOrder) {
   }
 }
 
+// Waiting contacts: the non-negative values of an int16 column (-1 is "none"; the whole range).
+TEST(PositionsNonnegative, ListsTheNonNegativeValuesInOrder) {
+  std::mt19937_64 random(5);
+  for (const std::size_t n : {0u, 1u, 31u, 32u, 33u, 1000u, 1024u}) {
+    for (const int density : {0, 1, 2}) {
+      std::vector<std::int16_t> values(n);
+      std::vector<std::uint32_t> expected;
+      for (std::size_t k = 0; k < n; ++k) {
+        const bool waiting = density == 2 || (density == 1 && random() % 6 == 0);
+        values[k] = waiting ? static_cast<std::int16_t>(random() % 32768) : static_cast<std::int16_t>(-1 - static_cast<int>(random() % 32768));
+        if (waiting) expected.push_back(9 + static_cast<std::uint32_t>(k));
+      }
+      for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
+        if (!detail::simd_path_available(path)) continue;
+        std::vector<std::uint32_t> out(n + 1, 0xDEADBEEFu);
+        const std::size_t m = detail::positions_nonnegative(path, values.data(), n, 9, out.data());
+        ASSERT_EQ(m, expected.size()) << "n " << n << ", path " << static_cast<int>(path);
+        EXPECT_EQ(out[n], 0xDEADBEEFu);
+        out.resize(m);
+        EXPECT_EQ(out, expected) << "n " << n << ", path " << static_cast<int>(path);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace valinta

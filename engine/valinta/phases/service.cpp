@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/util/round.hpp"
 #include "valinta/util/select.hpp"
 
 namespace valinta {
@@ -180,14 +181,12 @@ void resolve_residents(Simulation& sim) {
   const std::int16_t* const open_since = r.open_since.data();
   ResidentDraws draws;
   std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
-  std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)
   for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
     const auto [first, end] = ResidentDraws::chunk(chunk, n);
     // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch
-    // predictor could follow), marked without branches.
-    for (std::size_t i = first; i < end; ++i) mask[i - first] = static_cast<std::uint8_t>(open_since[i] >= 0);
-    const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), waiting.data());
+    // predictor could follow), listed without branches.
+    const std::size_t m = positions_nonnegative(open_since + first, end - first, static_cast<std::uint32_t>(first), waiting.data());
     if (m == 0) continue;
     const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
     for (std::size_t q = 0; q < m; ++q) {
@@ -225,7 +224,7 @@ void resolve_residents(Simulation& sim) {
         if (served_here && j == r.listed[i] && !unmet) ++plan_continuous;
       }
       const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
-      r.experience[i] = static_cast<std::int8_t>(std::lround(std::clamp(experience, -6.35, 6.35) * 20.0));
+      r.experience[i] = static_cast<std::int8_t>(round_half_away(std::clamp(experience, -6.35, 6.35) * 20.0));
     }
   }
 #pragma omp critical(service_unmet)

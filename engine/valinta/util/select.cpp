@@ -71,19 +71,24 @@ __attribute__((target("avx512f"))) inline __m512i first_positions(std::uint32_t 
                           _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
+// The positions marked in the `groups` x 16 low bits of `marked`, appended to out[m ..]; `at`
+// moves past them.
+__attribute__((target("avx512f"))) inline void append_groups(std::uint64_t marked, int groups, __m512i& at,
+                                                            std::uint32_t* out, std::size_t& m) {
+  for (int g = 0; g < groups; ++g) {
+    append_marked(static_cast<__mmask16>(marked >> (16 * g)), at, out, m);
+    at = _mm512_add_epi32(at, _mm512_set1_epi32(16));
+  }
+}
+
 __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const std::uint8_t* mask, std::size_t n,
                                                                         std::uint32_t base, std::uint32_t* out,
                                                                         std::size_t& m) {
-  const __m512i sixteen = _mm512_set1_epi32(16);
   __m512i at = first_positions(base);
   std::size_t k = 0;
   for (; k + 64 <= n; k += 64) {
     const __m512i bytes = _mm512_loadu_si512(mask + k);
-    const std::uint64_t marked = _mm512_test_epi8_mask(bytes, bytes);
-    for (int quarter = 0; quarter < 4; ++quarter) {
-      append_marked(static_cast<__mmask16>(marked >> (16 * quarter)), at, out, m);
-      at = _mm512_add_epi32(at, sixteen);
-    }
+    append_groups(_mm512_test_epi8_mask(bytes, bytes), 4, at, out, m);
   }
   return k;
 }
@@ -95,22 +100,45 @@ __attribute__((target("avx512f"))) std::size_t avx512_outside(const std::uint32_
   const __mmask16 all_below = below > 0xFFFFFFFFu ? 0xFFFF : 0, none_from = from > 0xFFFFFFFFu ? 0 : 0xFFFF;
   const __m512i low = _mm512_set1_epi32(static_cast<int>(std::min<std::uint64_t>(below, 0xFFFFFFFFu)));
   const __m512i high = _mm512_set1_epi32(static_cast<int>(std::min<std::uint64_t>(from, 0xFFFFFFFFu)));
-  const __m512i sixteen = _mm512_set1_epi32(16);
   __m512i at = first_positions(base);
   std::size_t k = 0;
   for (; k + 16 <= n; k += 16) {
     const __m512i w = _mm512_loadu_si512(words + k);
     const __mmask16 bits = static_cast<__mmask16>(all_below | _mm512_cmplt_epu32_mask(w, low) |
                                                   (none_from & _mm512_cmpge_epu32_mask(w, high)));
-    append_marked(bits, at, out, m);
-    at = _mm512_add_epi32(at, sixteen);
+    append_groups(bits, 1, at, out, m);
   }
+  return k;
+}
+
+__attribute__((target("avx512f,avx512bw"))) std::size_t avx512_nonnegative(const std::int16_t* values, std::size_t n,
+                                                                          std::uint32_t base, std::uint32_t* out,
+                                                                          std::size_t& m) {
+  __m512i at = first_positions(base);
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32)  // the sign bits of 32 values; the others are marked
+    append_groups(~_mm512_movepi16_mask(_mm512_loadu_si512(values + k)), 2, at, out, m);
   return k;
 }
 
 #endif  // __x86_64__
 
 }  // namespace
+
+std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n, std::uint32_t base,
+                                  std::uint32_t* out) {
+  std::size_t m = 0, k = 0;
+#if defined(__x86_64__)
+  if (path == SimdPath::avx512) k = avx512_nonnegative(values, n, base, out, m);
+#else
+  (void)path;
+#endif
+  for (; k < n; ++k) {  // written always, kept if marked
+    out[m] = base + static_cast<std::uint32_t>(k);
+    m += values[k] >= 0 ? 1 : 0;
+  }
+  return m;
+}
 
 std::size_t positions_outside(SimdPath path, const std::uint32_t* words, std::size_t n, std::uint64_t below,
                               std::uint64_t from, std::uint32_t base, std::uint32_t* out) {
@@ -148,6 +176,10 @@ std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t 
 std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
                               std::uint32_t base, std::uint32_t* out) {
   return detail::positions_outside(detail::simd_best_path(), words, n, below, from, base, out);
+}
+
+std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base, std::uint32_t* out) {
+  return detail::positions_nonnegative(detail::simd_best_path(), values, n, base, out);
 }
 
 }  // namespace valinta

@@ -24,12 +24,18 @@ std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t 
 std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
                               std::uint32_t base, std::uint32_t* out);
 
+// The positions k in [0, n) with values[k] >= 0, as base + k in increasing order (e.g. the
+// residents with a contact waiting); returns how many were written to `out` (room for n).
+std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base, std::uint32_t* out);
+
 namespace detail {
 // The same on a given instruction set (available on this processor: simd_path_available).
 std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n, std::uint32_t base,
                          std::uint32_t* out);
 std::size_t positions_outside(SimdPath path, const std::uint32_t* words, std::size_t n, std::uint64_t below,
                               std::uint64_t from, std::uint32_t base, std::uint32_t* out);
+std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n, std::uint32_t base,
+                                  std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta
