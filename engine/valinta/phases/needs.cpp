@@ -128,12 +128,14 @@ void run_needs(Simulation& sim) {
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
       const std::uint32_t* words = draws(sim.rng, Stream::needs, t, r.global(first), end - first);
-      // Residents at each level before the moves (a loop the compiler turns into vector code).
-      std::int64_t l0 = 0, l1 = 0, l2 = 0;
+      // Residents at each level before the moves (a loop the compiler turns into vector code;
+      // 16-bit counts, as a chunk has at most 1,024 residents, keep the vectors wide).
+      static_assert(ResidentDraws::kChunk < 65536, "a chunk's counts fit in 16 bits");
+      std::uint16_t l0 = 0, l1 = 0, l2 = 0;
       for (std::size_t i = first; i < end; ++i) {
-        l0 += need[i] == 0;
-        l1 += need[i] == 1;
-        l2 += need[i] == 2;
+        l0 = static_cast<std::uint16_t>(l0 + (need[i] == 0));
+        l1 = static_cast<std::uint16_t>(l1 + (need[i] == 1));
+        l2 = static_cast<std::uint16_t>(l2 + (need[i] == 2));
       }
       at_level[0] += l0;
       at_level[1] += l1;
