@@ -132,8 +132,8 @@ TEST(MaybeContacts, EveryPathListsTheResidentsAtOrAboveTheirThreshold) {
       for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
         if (!detail::simd_path_available(path)) continue;
         std::vector<std::uint32_t> out(n + 1, 0xDEADBEEFu);
-        const std::size_t m = detail::maybe_contacts(path, need.data(), age.data(), flags.data(), words.data(), n, 500,
-                                                     no_contact, out.data());
+        const std::size_t m = detail::maybe_contacts(path, detail::ContactScreen(no_contact), need.data(), age.data(),
+                                                     flags.data(), words.data(), n, 500, out.data());
         ASSERT_EQ(m, expected.size()) << "table " << table << ", n " << n << ", path " << static_cast<int>(path);
         EXPECT_EQ(out[n], 0xDEADBEEFu);
         out.resize(m);

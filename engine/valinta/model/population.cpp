@@ -151,12 +151,8 @@ void build_population(Simulation& sim) {
           sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
                               static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
         for (std::int64_t i = from; i < to; ++i) {
-          const auto uniforms = [&](std::uint32_t slot) {
-            const std::uint32_t* w = words.data() + 4 * (kRun * slot + (i - from));
-            return std::array<double, 4>{CounterRng::to_unit(w[0]), CounterRng::to_unit(w[1]),
-                                         CounterRng::to_unit(w[2]), CounterRng::to_unit(w[3])};
-          };
-          const auto a = uniforms(0), b = uniforms(1), c = uniforms(2);
+          const std::uint32_t* const w = words.data() + 4 * (i - from);  // slot s at w + 4 kRun s
+          const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun), c = CounterRng::units(w + 8 * kRun);
           int band = 0;
           while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
           const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];

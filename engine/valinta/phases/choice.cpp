@@ -20,7 +20,6 @@
 #include <array>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -109,9 +108,12 @@ inline double asin_series(double x) {
   const double x2 = x * x;
   return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))));
 }
-inline double minutes_of_arc(const ChoiceParams& p, double arc) {
+inline double minutes_of_arc(double base, double detour, double speed, double arc) {
   const double km = 2 * 6371.0 * arc;
-  return p.travel_base_min + km * p.detour_factor / p.speed_kmh * 60.0;
+  return base + km * detour / speed * 60.0;
+}
+inline double minutes_of_arc(const ChoiceParams& p, double arc) {
+  return minutes_of_arc(p.travel_base_min, p.detour_factor, p.speed_kmh, arc);
 }
 }  // namespace
 
@@ -130,16 +132,13 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void travel_columns
     const double* __restrict cos_lat, double* __restrict root, double* __restrict minutes) {
   const double base = p.travel_base_min, detour = p.detour_factor, speed = p.speed_kmh;
   for (std::size_t m = 0; m < n; ++m) {
-    // haversine(a, b) and travel_minutes, written out.
+    // haversine(a, b) written out over the columns, then travel_minutes with the series.
     const double s_lat = sin_half_lat[m] * a.cos_half_lat - cos_half_lat[m] * a.sin_half_lat;
     const double s_lon = sin_half_lon[m] * a.cos_half_lon - cos_half_lon[m] * a.sin_half_lon;
     const double h = s_lat * s_lat + a.cos_lat * cos_lat[m] * s_lon * s_lon;
-    const double x = std::sqrt(h < 1.0 ? h : 1.0);
-    const double x2 = x * x;
-    const double arc = x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))));
-    const double km = 2 * 6371.0 * arc;
+    const double x = std::sqrt(std::min(1.0, h));
     root[m] = x;
-    minutes[m] = base + km * detour / speed * 60.0;
+    minutes[m] = minutes_of_arc(base, detour, speed, asin_series(x));
   }
 }
 }  // namespace
@@ -276,19 +275,18 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   // noise (two logarithms) is never worked out. The margin covers rounding: the options kept
   // and their order are exactly those of the full ranking.
   constexpr double kMargin = 1e-6;
-  double cut = -std::numeric_limits<double>::infinity();
-  if (limit > 0 && limit < options.size()) {
-    const NoiseBounds& bounds = noise_bounds();
+  const NoiseBounds& bounds = noise_bounds();
+  const bool prune = limit > 0 && limit < options.size();
+  double cut = 0;
+  if (prune) {
     lows.clear();
     for (const Option& o : options) lows.push_back(utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin);
     std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(), std::greater<>());
     cut = lows[limit - 1];
-    for (const Option& o : options)
-      if (utility(o, bounds.high[o.draw >> (32 - kNoiseBits)]) + kMargin >= cut)
-        scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
-  } else {
-    for (const Option& o : options)
-      scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
+  }
+  for (const Option& o : options) {
+    if (prune && utility(o, bounds.high[o.draw >> (32 - kNoiseBits)]) + kMargin < cut) continue;
+    scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
   }
   // Utility descending, ties by producer number: a strict order, so the best `limit` are the
   // same whether the rest is sorted or not.

@@ -15,7 +15,7 @@
 #include "valinta/phases/payment.hpp"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "valinta/util/select_avx512.hpp"
 // GCC 12's AVX-512 intrinsics start some vectors from an "undefined" value, which its flow
 // analysis reports as uninitialised where they are inlined (a false positive).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -49,37 +49,40 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
 
 namespace detail {
 
-// Residents k of a chunk who may have a contact: words[k] >= no_contact[cell], cell = (need x
-// kAgeBands + age band) x 2 + occupational health care. Listed as base + k, in order.
-std::size_t maybe_contacts_scalar(const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags,
-                                  const std::uint32_t* words, std::size_t n, std::uint32_t base,
-                                  const std::array<std::uint64_t, kContactCells>& no_contact, std::uint32_t* out) {
+ContactScreen::ContactScreen(const std::array<std::uint64_t, kContactCells>& thresholds) : no_contact(thresholds) {
+  vector_ready = std::all_of(no_contact.begin(), no_contact.end(), [](std::uint64_t t) { return t >= 1; });
+  for (std::size_t c = 0; c < kContactCells; ++c) below[c] = static_cast<std::uint32_t>(no_contact[c] - 1);
+}
+
+namespace {
+
+std::size_t maybe_contacts_scalar(const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
+                                  const std::uint8_t* flags, const std::uint32_t* words, std::size_t n,
+                                  std::uint32_t base, std::uint32_t* out) {
   // Without branches: a contact is a rare event in no pattern a branch predictor could follow.
   std::size_t m = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t cell = (static_cast<std::size_t>(need[k]) * kAgeBands + kAgeBandOfAge[age[k]]) * 2 +
                              ((flags[k] & Residents::kOhc) ? 1 : 0);
     out[m] = base + static_cast<std::uint32_t>(k);
-    m += words[k] >= no_contact[cell] ? 1 : 0;
+    m += words[k] >= screen.no_contact[cell] ? 1 : 0;
   }
   return m;
 }
 
 #if defined(__x86_64__)
 // The same, 16 residents per instruction: the age band by compares with the bands' first ages,
-// the threshold by permutes of the 64-cell table, the positions by a compress. Needs every
-// threshold to be at least 1 (then w >= t is w > t - 1, in 32 bits).
+// the threshold by permutes of the 64-cell table (w >= t as w > t - 1, in 32 bits), the
+// positions by a compress.
 __attribute__((target("avx512f,avx512bw"))) std::size_t maybe_contacts_avx512(
-    const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags, const std::uint32_t* words,
-    std::size_t n, std::uint32_t base, const std::array<std::uint64_t, kContactCells>& no_contact, std::uint32_t* out) {
+    const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags,
+    const std::uint32_t* words, std::size_t n, std::uint32_t base, std::uint32_t* out) {
   static_assert(kContactCells == 64 && kAgeBands == 8, "two permutes of 32 cells, three bits of age band");
-  alignas(64) std::array<std::uint32_t, kContactCells> below{};
-  for (std::size_t c = 0; c < kContactCells; ++c) below[c] = static_cast<std::uint32_t>(no_contact[c] - 1);
-  const __m512i t0 = _mm512_load_si512(below.data()), t1 = _mm512_load_si512(below.data() + 16);
-  const __m512i t2 = _mm512_load_si512(below.data() + 32), t3 = _mm512_load_si512(below.data() + 48);
-  const __m512i one = _mm512_set1_epi32(1), ohc_bit = _mm512_set1_epi32(Residents::kOhc), sixteen = _mm512_set1_epi32(16);
-  __m512i at = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(base)),
-                                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  const std::uint32_t* const below = screen.below.data();
+  const __m512i t0 = _mm512_load_si512(below), t1 = _mm512_load_si512(below + 16);
+  const __m512i t2 = _mm512_load_si512(below + 32), t3 = _mm512_load_si512(below + 48);
+  const __m512i one = _mm512_set1_epi32(1), ohc_bit = _mm512_set1_epi32(Residents::kOhc);
+  __m512i at = first_positions(base);
   std::size_t m = 0, k = 0;
   for (; k + 16 <= n; k += 16) {
     const __m512i level = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(need + k)));
@@ -92,30 +95,26 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t maybe_contacts_avx512(
     const __m512i cell = _mm512_add_epi32(_mm512_slli_epi32(_mm512_add_epi32(_mm512_slli_epi32(level, 3), band), 1), ohc);
     const __m512i low = _mm512_permutex2var_epi32(t0, cell, t1), high = _mm512_permutex2var_epi32(t2, cell, t3);
     const __m512i threshold = _mm512_mask_blend_epi32(_mm512_cmpge_epu32_mask(cell, _mm512_set1_epi32(32)), low, high);
-    const __m512i w = _mm512_loadu_si512(words + k);
-    const __mmask16 marked = _mm512_cmpgt_epu32_mask(w, threshold);
-    const int count = std::popcount(static_cast<unsigned>(marked));
-    _mm512_mask_storeu_epi32(out + m, static_cast<__mmask16>((1u << count) - 1u), _mm512_maskz_compress_epi32(marked, at));
-    m += static_cast<std::size_t>(count);
-    at = _mm512_add_epi32(at, sixteen);
+    append_groups(_mm512_cmpgt_epu32_mask(_mm512_loadu_si512(words + k), threshold), 1, at, out, m);
   }
   // The rest of the chunk, one by one.
-  return m + maybe_contacts_scalar(need + k, age + k, flags + k, words + k, n - k, base + static_cast<std::uint32_t>(k),
-                                   no_contact, out + m);
+  return m + maybe_contacts_scalar(screen, need + k, age + k, flags + k, words + k, n - k,
+                                   base + static_cast<std::uint32_t>(k), out + m);
 }
 #endif
 
-std::size_t maybe_contacts(SimdPath path, const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags,
-                           const std::uint32_t* words, std::size_t n, std::uint32_t base,
-                           const std::array<std::uint64_t, kContactCells>& no_contact, std::uint32_t* out) {
+}  // namespace
+
+std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
+                           const std::uint8_t* flags, const std::uint32_t* words, std::size_t n, std::uint32_t base,
+                           std::uint32_t* out) {
 #if defined(__x86_64__)
-  const bool positive = std::all_of(no_contact.begin(), no_contact.end(), [](std::uint64_t t) { return t >= 1; });
-  if (path == SimdPath::avx512 && positive)
-    return maybe_contacts_avx512(need, age, flags, words, n, base, no_contact, out);
+  if (path == SimdPath::avx512 && screen.vector_ready)
+    return maybe_contacts_avx512(screen, need, age, flags, words, n, base, out);
 #else
   (void)path;
 #endif
-  return maybe_contacts_scalar(need, age, flags, words, n, base, no_contact, out);
+  return maybe_contacts_scalar(screen, need, age, flags, words, n, base, out);
 }
 
 }  // namespace detail
@@ -153,6 +152,7 @@ void run_demand(Simulation& sim) {
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
         no_contact[(level * kAgeBands + band) * 2 + ohc] = CounterRng::words_at_most(exp_rate[level][band][ohc]);
+  const detail::ContactScreen screen(no_contact);
 
   const std::size_t P = sim.producers.size();
   const std::size_t n = r.size();
@@ -178,8 +178,8 @@ void run_demand(Simulation& sim) {
       // First the residents who may have a contact; all of them unless `plain`.
       std::size_t m = end - first;
       if (plain)
-        m = detail::maybe_contacts(path, need + first, age + first, flags + first, words, end - first,
-                                   static_cast<std::uint32_t>(first), no_contact, maybe.data());
+        m = detail::maybe_contacts(path, screen, need + first, age + first, flags + first, words, end - first,
+                                   static_cast<std::uint32_t>(first), maybe.data());
       else
         std::iota(maybe.begin(), maybe.begin() + static_cast<std::ptrdiff_t>(m), static_cast<std::uint32_t>(first));
       for (std::size_t q = 0; q < m; ++q) {

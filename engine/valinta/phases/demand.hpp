@@ -32,9 +32,15 @@ namespace detail {
 // words[k] >= no_contact[(need x kAgeBands + age band) x 2 + occupational health care], listed
 // as base + k in order into `out` (room for n); returns how many. Every path gives the same list.
 inline constexpr std::size_t kContactCells = kNeedLevels * kAgeBands * 2;
-std::size_t maybe_contacts(SimdPath path, const std::uint8_t* need, const std::uint8_t* age, const std::uint8_t* flags,
-                           const std::uint32_t* words, std::size_t n, std::uint32_t base,
-                           const std::array<std::uint64_t, kContactCells>& no_contact, std::uint32_t* out);
+struct ContactScreen {
+  explicit ContactScreen(const std::array<std::uint64_t, kContactCells>& no_contact);
+  std::array<std::uint64_t, kContactCells> no_contact;  // up to 2^32: never a contact
+  alignas(64) std::array<std::uint32_t, kContactCells> below{};  // no_contact - 1, for the vector path
+  bool vector_ready = false;  // every threshold at least 1, so `below` holds them all
+};
+std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
+                           const std::uint8_t* flags, const std::uint32_t* words, std::size_t n, std::uint32_t base,
+                           std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta

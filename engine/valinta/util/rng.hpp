@@ -59,8 +59,11 @@ class CounterRng {
   // Four uniforms in the open interval (0, 1).
   std::array<double, 4> uniforms(Stream stream, std::uint64_t entity, std::uint32_t step,
                                  std::uint32_t slot = 0) const {
-    const auto b = bits(stream, entity, step, slot);
-    return {to_unit(b[0]), to_unit(b[1]), to_unit(b[2]), to_unit(b[3])};
+    return units(bits(stream, entity, step, slot).data());
+  }
+  // The four uniforms of a block's words w[0 .. 3] (as uniforms() gives them).
+  static std::array<double, 4> units(const std::uint32_t* w) {
+    return {to_unit(w[0]), to_unit(w[1]), to_unit(w[2]), to_unit(w[3])};
   }
 
   static double to_unit(std::uint32_t x) { return (static_cast<double>(x) + 0.5) * 0x1p-32; }

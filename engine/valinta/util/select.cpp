@@ -5,9 +5,7 @@
 #include <bit>
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "valinta/util/select_avx512.hpp"
 
 namespace valinta {
 namespace detail {
@@ -55,30 +53,6 @@ __attribute__((target("avx2"))) std::size_t avx2_positions(const std::uint8_t* m
     }
   }
   return k;
-}
-
-// The lanes of `at` marked in `bits`, packed, appended to out[m ..]; only they are stored.
-__attribute__((target("avx512f"))) inline void append_marked(__mmask16 bits, __m512i at, std::uint32_t* out,
-                                                            std::size_t& m) {
-  const int count = std::popcount(static_cast<unsigned>(bits));
-  _mm512_mask_storeu_epi32(out + m, static_cast<__mmask16>((1u << count) - 1u), _mm512_maskz_compress_epi32(bits, at));
-  m += static_cast<std::size_t>(count);
-}
-
-// base, base + 1, ..., base + 15.
-__attribute__((target("avx512f"))) inline __m512i first_positions(std::uint32_t base) {
-  return _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(base)),
-                          _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-}
-
-// The positions marked in the `groups` x 16 low bits of `marked`, appended to out[m ..]; `at`
-// moves past them.
-__attribute__((target("avx512f"))) inline void append_groups(std::uint64_t marked, int groups, __m512i& at,
-                                                            std::uint32_t* out, std::size_t& m) {
-  for (int g = 0; g < groups; ++g) {
-    append_marked(static_cast<__mmask16>(marked >> (16 * g)), at, out, m);
-    at = _mm512_add_epi32(at, _mm512_set1_epi32(16));
-  }
 }
 
 __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const std::uint8_t* mask, std::size_t n,
