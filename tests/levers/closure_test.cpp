@@ -55,7 +55,7 @@ TEST(ClosureLever, ClosedProducersResidentsChooseAgainAndTheirQueueMovesWhole) {
   const std::vector<Closing> closings = {{clinic, kClinicCloses}, {third, kThirdCloses}, {station_c, kStationCCloses}};
   for (int step = 0; step < 50; ++step) {
     // The state a closure at the start of this step acts on.
-    const std::vector<std::uint16_t> listed_before = sim.residents.listed;
+    const std::vector<std::uint16_t> listed_before(sim.residents.listed.begin(), sim.residents.listed.end());
     std::vector<std::int64_t> queue_before(sim.producers.size());
     for (std::size_t j = 0; j < sim.producers.size(); ++j) queue_before[j] = test::queue_length(sim.producers[j]);
 

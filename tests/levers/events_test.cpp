@@ -50,7 +50,7 @@ TEST(EventsLever, RuleChangeAppliesFromItsDateOn) {
   const int twelve_months = static_cast<int>(std::ceil(12 * 30.44 / 7 - 1e-9));
   std::int64_t quick_before = 0, switches_after = 0;
   for (int step = 0; step < 60; ++step) {
-    const std::vector<std::uint16_t> before = sim.residents.listed;
+    const std::vector<std::uint16_t> before(sim.residents.listed.begin(), sim.residents.listed.end());
     sim.step();
     EXPECT_EQ(sim.scenario.choice.min_listing_months, step < 20 ? 1.0 : 12.0) << "step " << step;
     EXPECT_EQ(sim.scenario.choice.max_switches_per_year, step < 45 ? 52 : 0) << "step " << step;

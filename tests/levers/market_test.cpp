@@ -127,7 +127,7 @@ TEST(MarketLever, SustainedLossesCloseAPrivateProducerAndItsResidentsAreRelisted
   std::int64_t listed_before_exit = 0;
   for (int step = 0; step < 90; ++step) {
     std::vector<std::uint16_t> before;
-    if (step == exit_step) before = sim.residents.listed;
+    if (step == exit_step) before.assign(sim.residents.listed.begin(), sim.residents.listed.end());
     sim.step();
     test::expect_residents_conserved(sim);
     visits.add_step_and_check(sim);

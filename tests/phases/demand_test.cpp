@@ -64,7 +64,7 @@ void expect_arrivals_match_rates(int step_days, int steps) {
   const std::size_t P = sim.producers.size();
   std::vector<double> expected(P * kNeedLevels, 0.0), observed(P * kNeedLevels, 0.0);
   for (int step = 0; step < steps; ++step) {
-    const std::vector<std::uint16_t> listed = r.listed;  // contacts go where one is listed when they arise
+    const std::vector<std::uint16_t> listed(r.listed.begin(), r.listed.end());  // contacts go where one is listed when they arise
     sim.step();
     for (std::size_t i = 0; i < r.size(); ++i)
       expected[listed[i] * kNeedLevels + r.need[i]] +=

@@ -180,7 +180,7 @@ TEST(ScheduledEvents, RuleChangeAppliesFromItsDate) {
   EXPECT_DOUBLE_EQ(sim.scenario.choice.min_listing_months, 12.0);
   std::vector<int> switched_at(sim.residents.size(), -1);
   for (int step = 8; step < 30; ++step) {
-    const std::vector<std::uint16_t> before = sim.residents.listed;
+    const std::vector<std::uint16_t> before(sim.residents.listed.begin(), sim.residents.listed.end());
     if (step > 8) sim.step();
     for (std::size_t i = 0; i < before.size(); ++i) {
       if (step == 8 || sim.residents.listed[i] == before[i]) continue;

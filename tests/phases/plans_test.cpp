@@ -46,7 +46,7 @@ TEST(Plans, HeavyUsersGetPlansAtTheWeeklyRate) {
     const double p = 1 - std::pow(1 - 0.1, step_days / 7.0);
     double candidates = 0, new_plans = 0;
     for (int step = 0; step < 70 / step_days + 3; ++step) {
-      const std::vector<std::uint8_t> flags = r.flags;
+      const std::vector<std::uint8_t> flags(r.flags.begin(), r.flags.end());
       sim.step();
       std::int64_t holders = 0;
       for (std::size_t i = 0; i < r.size(); ++i) {

@@ -45,7 +45,7 @@ TEST(SwitchingRules, LockInIsRespected) {
   std::vector<int> last_switch(r.size(), -1);
   int shortest_gap = 1 << 30;
   for (int step = 0; step < 40; ++step) {
-    const std::vector<std::uint16_t> before = r.listed;
+    const std::vector<std::uint16_t> before(r.listed.begin(), r.listed.end());
     sim.step();
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (r.listed[i] == before[i]) continue;
@@ -80,7 +80,7 @@ TEST(SwitchingRules, MaxSwitchesPerYearIsRespected) {
   const Residents& r = sim.residents;
   std::vector<std::array<int, 2>> per_year(r.size(), {0, 0});
   for (int step = 0; step < 70; ++step) {
-    const std::vector<std::uint16_t> before = r.listed;
+    const std::vector<std::uint16_t> before(r.listed.begin(), r.listed.end());
     sim.step();
     for (std::size_t i = 0; i < r.size(); ++i)
       if (r.listed[i] != before[i]) ++per_year[i][step / 52];
@@ -237,7 +237,7 @@ TEST(SwitchingRules, EverySwitchHasAReason) {
   Simulation sim(s, {7, 0, 1});
   std::array<std::int64_t, kSwitchReasons> by_reason{};
   for (int step = 0; step < 52; ++step) {
-    const std::vector<std::uint16_t> before = sim.residents.listed;
+    const std::vector<std::uint16_t> before(sim.residents.listed.begin(), sim.residents.listed.end());
     sim.step();
     const StepFlows& f = sim.flows;
     std::int64_t changed = 0;

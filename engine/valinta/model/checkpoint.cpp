@@ -40,8 +40,8 @@ class Out {
     pod<std::uint64_t>(s.size());
     bytes_ += s;
   }
-  template <typename T>
-  void vec(const std::vector<T>& v) {
+  template <typename T, typename A>
+  void vec(const std::vector<T, A>& v) {
     pod<std::uint64_t>(v.size());
     if (!v.empty()) bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
@@ -69,8 +69,8 @@ class In {
     at_ += n;
     return s;
   }
-  template <typename T>
-  void vec(std::vector<T>& v, std::size_t expected = SIZE_MAX) {
+  template <typename T, typename A>
+  void vec(std::vector<T, A>& v, std::size_t expected = SIZE_MAX) {
     const auto n = pod<std::uint64_t>();
     if (expected != SIZE_MAX && n != expected)
       throw std::runtime_error(fmt::format("{}: holds {} entries where this run has {}", where_, n, expected));

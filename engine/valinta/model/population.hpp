@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "valinta/scenario/params.hpp"
+#include "valinta/util/column.hpp"
 
 namespace valinta {
 
@@ -43,22 +44,22 @@ struct Residents {
   // flags bits
   static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8, kPlan = 16;
 
-  std::vector<std::uint16_t> zone;
-  std::vector<float> lat, lon;
-  std::vector<std::uint8_t> age;
-  std::vector<std::uint8_t> flags;
-  std::vector<std::uint8_t> income_decile;  // 1..10
-  std::vector<std::uint8_t> literacy;       // digital literacy x 255
-  std::vector<std::uint8_t> need;           // 0..3
-  std::vector<std::uint8_t> unmet_steps;    // steps of raised escalation left after unmet need
-  std::vector<std::uint16_t> listed;        // producer index
-  std::vector<std::uint16_t> home;          // home public station
-  std::vector<std::int16_t> listed_since;   // step
-  std::vector<std::uint8_t> switches;       // switches so far
-  std::vector<std::uint8_t> switches_this_year;
-  std::vector<std::uint16_t> open_producer; // where the oldest waiting contact queues
-  std::vector<std::int16_t> open_since;     // its arrival step (-1: none waiting)
-  std::vector<std::int8_t> experience;      // EWMA of visit experience, SD x 20
+  Column<std::uint16_t> zone;
+  Column<float> lat, lon;
+  Column<std::uint8_t> age;
+  Column<std::uint8_t> flags;
+  Column<std::uint8_t> income_decile;  // 1..10
+  Column<std::uint8_t> literacy;       // digital literacy x 255
+  Column<std::uint8_t> need;           // 0..3
+  Column<std::uint8_t> unmet_steps;    // steps of raised escalation left after unmet need
+  Column<std::uint16_t> listed;        // producer index
+  Column<std::uint16_t> home;          // home public station
+  Column<std::int16_t> listed_since;   // step
+  Column<std::uint8_t> switches;       // switches so far
+  Column<std::uint8_t> switches_this_year;
+  Column<std::uint16_t> open_producer; // where the oldest waiting contact queues
+  Column<std::int16_t> open_since;     // its arrival step (-1: none waiting)
+  Column<std::int8_t> experience;      // EWMA of visit experience, SD x 20
 
   std::uint32_t offset = 0;  // global number of the first resident held here
 
