@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "valinta/phases/payment.hpp"
+#include "valinta/phases/record.hpp"
 #include "valinta/scenario/loader.hpp"
 #include "valinta/version.hpp"
 
@@ -310,6 +311,7 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
   sim.recorder.restore(std::move(series), steps);
   sim.t = static_cast<int>(h.step);
   sim.risk_cells = count_risk_cells(sim);
+  sim.away_from_home = count_away_from_home(sim);
   // Rule changes already made are made again (they are part of the scenario's timeline).
   for (const EventSpec& e : sim.scenario.events)
     if (e.type == "rule_change" && e.step < h.step) apply_rule_change(sim, e);

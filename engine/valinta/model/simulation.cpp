@@ -87,6 +87,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   for (const Producer& p : producers)
     if (!p.active && p.n_listed > 0) throw std::logic_error("residents listed at a producer that is not open");
   initialise_payments(*this);
+  away_from_home = count_away_from_home(*this);
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   recorder.start(*this);
   setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -112,6 +112,10 @@ class Simulation {
   // This process's residents by producer and capitation risk cell ([producer * kRiskCells + cell],
   // phases/payment.hpp), kept current as needs and listings change.
   std::vector<std::int64_t> risk_cells;
+  // This process's residents listed somewhere other than their home station, by their zone and
+  // that producer's sector ([zone * kSectors + sector], phases/record.hpp), kept current as
+  // listings and home stations change.
+  std::vector<std::int64_t> away_from_home;
   StepFlows flows;
   Recorder recorder;
 

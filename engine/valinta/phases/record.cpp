@@ -50,6 +50,33 @@ double ratio(std::int64_t a, std::int64_t b) {
 
 }  // namespace
 
+std::vector<std::int64_t> count_away_from_home(const Simulation& sim) {
+  const Residents& r = sim.residents;
+  const std::size_t P = sim.producers.size();
+  std::vector<std::int64_t> away(sim.zones.size() * kSectors, 0);
+  std::vector<std::uint8_t> sector_of(P);
+  for (std::size_t j = 0; j < P; ++j) sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint16_t* const home = r.home.data();
+  const auto zones = static_cast<std::int64_t>(sim.end_zone);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
+  for (std::int64_t z = static_cast<std::int64_t>(sim.first_zone); z < zones; ++z) {
+    const std::size_t first = sim.local_first(sim.zones[z]), last = first + sim.zones[z].n_residents;
+    std::array<std::int64_t, kSectors> by_sector{};
+    constexpr std::size_t kBlock = 1024;
+    std::array<std::uint8_t, kBlock> away_here{};  // marked without branches; most are at home
+    std::array<std::uint32_t, kBlock> who{};
+    for (std::size_t b = first; b < last; b += kBlock) {
+      const std::size_t e = std::min(last, b + kBlock);
+      for (std::size_t i = b; i < e; ++i) away_here[i - b] = static_cast<std::uint8_t>(listed[i] != home[i]);
+      const std::size_t m = positions_of(away_here.data(), e - b, static_cast<std::uint32_t>(b), who.data());
+      for (std::size_t q = 0; q < m; ++q) ++by_sector[sector_of[listed[who[q]]]];
+    }
+    for (int k = 0; k < kSectors; ++k) away[static_cast<std::size_t>(z) * kSectors + k] = by_sector[k];
+  }
+  return away;
+}
+
 void run_record(Simulation& sim) {
   const Scenario& s = sim.scenario;
   const StepFlows& f = sim.flows;
@@ -174,31 +201,11 @@ void run_record(Simulation& sim) {
   rec.append("revenue_eur_by_sector", s_revenue, by_s, "EUR", "producer revenue, by sector");
   rec.append("cost_eur_by_sector", s_cost, by_s, "EUR", "producer cost, by sector");
 
-  // --- by zone: where residents of each zone are listed, away from their home station
-  const Residents& r = sim.residents;
-  std::vector<std::int64_t> away(Z * kSectors, 0);
-  const std::int64_t zones = static_cast<std::int64_t>(Z);
-  std::vector<std::uint8_t> sector_of(P);
-  for (std::size_t j = 0; j < P; ++j) sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
-  const std::uint16_t* const listed = r.listed.data();
-  const std::uint16_t* const home = r.home.data();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
-  for (std::int64_t z = 0; z < zones; ++z) {
-    // Only pilot residents can be away from home; this rank counts the zones it holds.
-    if (!sim.zones[z].in_pilot || !sim.holds_zone(static_cast<std::size_t>(z))) continue;
-    const std::size_t first = sim.local_first(sim.zones[z]), last = first + sim.zones[z].n_residents;
-    std::array<std::int64_t, kSectors> by_sector{};
-    constexpr std::size_t kBlock = 1024;
-    std::array<std::uint8_t, kBlock> away_here{};  // marked without branches; most are at home
-    std::array<std::uint32_t, kBlock> who{};
-    for (std::size_t b = first; b < last; b += kBlock) {
-      const std::size_t e = std::min(last, b + kBlock);
-      for (std::size_t i = b; i < e; ++i) away_here[i - b] = static_cast<std::uint8_t>(listed[i] != home[i]);
-      const std::size_t m = positions_of(away_here.data(), e - b, static_cast<std::uint32_t>(b), who.data());
-      for (std::size_t q = 0; q < m; ++q) ++by_sector[sector_of[listed[who[q]]]];
-    }
-    for (int k = 0; k < kSectors; ++k) away[static_cast<std::size_t>(z) * kSectors + k] = by_sector[k];
-  }
+  // --- by zone: where residents of each zone are listed, away from their home station (the
+  // pilot zones, whose residents choose)
+  std::vector<std::int64_t> away = sim.away_from_home;
+  for (std::size_t z = 0; z < Z; ++z)
+    if (!sim.zones[z].in_pilot) std::fill_n(away.begin() + static_cast<std::ptrdiff_t>(z * kSectors), kSectors, 0);
   sim.comm->sum(away);
   std::vector<std::int64_t> away_by_sector(kSectors, 0);
   for (std::size_t z = 0; z < Z; ++z)

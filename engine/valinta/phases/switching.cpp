@@ -39,6 +39,13 @@ Mover pack(const Simulation& sim, const SwitchRequest& request) {
   return m;
 }
 
+// Adds `sign` to the away-from-home count of local resident i if they are listed away from home.
+void count_away(Simulation& sim, std::size_t i, int sign) {
+  const Residents& r = sim.residents;
+  if (r.listed[i] == r.home[i]) return;
+  sim.away_from_home[static_cast<std::size_t>(r.zone[i]) * kSectors + static_cast<std::size_t>(sim.producers[r.listed[i]].sector)] += sign;
+}
+
 // Moves a resident to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in):
 // the counts on every rank, the resident's own state on the rank that holds them.
 void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReason reason) {
@@ -57,7 +64,9 @@ void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReas
   const int cell = risk_cell(r, i, r.need[i]);
   --sim.risk_cells[static_cast<std::size_t>(r.listed[i]) * kRiskCells + cell];
   ++sim.risk_cells[static_cast<std::size_t>(to) * kRiskCells + cell];
+  count_away(sim, i, -1);
   r.listed[i] = to;
+  count_away(sim, i, +1);
   // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
   if (reason == SwitchReason::assignment || reason == SwitchReason::closure) return;
   r.listed_since[i] = static_cast<std::int16_t>(sim.t);
@@ -238,7 +247,14 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     const std::size_t i = concerned[static_cast<std::size_t>(q)];
     if (r.home[i] == j) {
       const int home = nearest_public(sim, r.lat[i], r.lon[i], r.zone[i], j);
-      if (home >= 0) r.home[i] = static_cast<std::uint16_t>(home);
+      if (home >= 0) {
+#pragma omp critical(closure_home)
+        {
+          count_away(sim, i, -1);
+          r.home[i] = static_cast<std::uint16_t>(home);
+          count_away(sim, i, +1);
+        }
+      }
     }
     if (r.listed[i] != j) continue;
     SwitchRequest& request = chosen[static_cast<std::size_t>(q)];

@@ -1,0 +1,72 @@
+// M9 record (phases/record.cpp): the count of residents listed away from their home station,
+// which switches and closures keep current instead of a recount every step.
+#include "valinta/phases/record.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "levers/lever_helpers.hpp"
+#include "support/sim_helpers.hpp"
+#include "support/test_support.hpp"
+#include "valinta/model/simulation.hpp"
+
+namespace valinta {
+namespace {
+
+constexpr int kStationCloses = 20, kClinicCloses = 26;
+
+// Zone A has two public stations, so its residents' home stations differ; the first closes while
+// many of its residents are listed at the clinic or the other station (their home station moves,
+// and with it whether they count as away), then the clinic closes too.
+std::string two_station_region() {
+  return "name: away\n"
+         "time: {start_date: 2017-02-01, steps: 40, step_days: 7}\n"
+         "zones:\n"
+         "  - {name: A, population: 4000, lat: 62.24, lon: 25.75}\n"
+         "  - {name: B, population: 1500, lat: 62.30, lon: 25.95}\n"
+         "pilot: {zones: [A, B]}\n"
+         "rules: {min_listing_months: 1}\n"
+         "choice: {awareness_per_year: 4, inertia: 0.5}\n"
+         "producers:\n"
+         "  - {name: StationA1, zone: A, lat: 62.22, lon: 25.70}\n"
+         "  - {name: StationA2, zone: A, lat: 62.26, lon: 25.80}\n"
+         "  - {name: StationB, zone: B}\n"
+         "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 60, quality: 1.5}\n"
+         "  - {name: Third, sector: third_sector, zone: B, capacity_per_week: 20, quality: 1}\n"
+         "events:\n"
+         "  - {date: " + test::date_of_week(kStationCloses) + ", type: close, producer: StationA1}\n"
+         "  - {date: " + test::date_of_week(kClinicCloses) + ", type: close, producer: Clinic}\n";
+}
+
+TEST(AwayFromHome, KeptCountEqualsARecountAfterEveryStepThroughSwitchesAndClosures) {
+  for (const int threads : {1, 2}) {
+    Simulation sim(test::scenario_from_yaml(two_station_region()), {5, 0, threads});
+    const std::size_t a1 = test::producer_named(sim, "StationA1");
+    std::int64_t home_a1 = 0;
+    for (std::size_t i = 0; i < sim.residents.size(); ++i) home_a1 += sim.residents.home[i] == a1;
+    ASSERT_GT(home_a1, 500) << "both stations of zone A are someone's home";
+    ASSERT_EQ(sim.away_from_home, count_away_from_home(sim));
+    std::int64_t most_away = 0;
+    for (int step = 0; step < 40; ++step) {
+      sim.step();
+      ASSERT_EQ(sim.away_from_home, count_away_from_home(sim)) << "after step " << step << ", " << threads << " threads";
+      std::int64_t away = 0;
+      for (const std::int64_t x : sim.away_from_home) away += x;
+      most_away = std::max(most_away, away);
+      // The recorded indicator is the kept count (both zones are in the pilot).
+      const Recorder::Series* recorded = sim.recorder.find("n_away_from_home_by_zone");
+      ASSERT_NE(recorded, nullptr);
+      const std::vector<std::int64_t> last(recorded->count.end() - static_cast<std::ptrdiff_t>(sim.away_from_home.size()),
+                                           recorded->count.end());
+      ASSERT_EQ(last, sim.away_from_home) << "step " << step;
+    }
+    EXPECT_GT(most_away, 300) << "residents did switch away from home";
+    EXPECT_FALSE(sim.producers[a1].active);
+    for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_NE(sim.residents.home[i], a1) << "resident " << i;
+  }
+}
+
+}  // namespace
+}  // namespace valinta
