@@ -168,11 +168,11 @@ TEST(ChoiceLogit, FirstChoicesMatchClosedFormLogit) {
 }
 
 // The best few, as the choice phase and closures ask for them, are the start of the full
-// ranking, with or without the fees worked out in advance.
+// ranking, with or without the producers' inputs worked out in advance.
 TEST(ChoiceLogit, LimitedRankingIsTheStartOfTheFullRanking) {
   const Scenario s = test::scenario_from_yaml(logit_yaml());
   Simulation sim(s, {12, 0, 1});
-  const std::vector<double> fees = expected_fees(sim);
+  const ChoiceInputs inputs = choice_inputs(sim);
   std::size_t shortened = 0;
   for (std::size_t i = 0; i < sim.residents.size(); i += 3) {
     for (const bool inertia : {false, true}) {
@@ -180,7 +180,7 @@ TEST(ChoiceLogit, LimitedRankingIsTheStartOfTheFullRanking) {
       for (std::size_t limit : {1u, 2u, 3u, 10u}) {
         const std::vector<std::uint16_t> expected(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(std::min(limit, full.size())));
         ASSERT_EQ(rank_producers(sim, i, inertia, limit), expected) << "resident " << i << ", limit " << limit;
-        ASSERT_EQ(rank_producers(sim, i, inertia, limit, &fees), expected) << "resident " << i << ", limit " << limit;
+        ASSERT_EQ(rank_producers(sim, i, inertia, limit, &inputs), expected) << "resident " << i << ", limit " << limit;
         shortened += limit < full.size();
       }
     }

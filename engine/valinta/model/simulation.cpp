@@ -77,6 +77,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   }
   build_producers(*this);
   add_entrant_slots(*this);
+  for (Zone& zone : zones) zone.candidate_places = candidate_place_columns(*this, zone);
   build_population(*this);
   size_auto_capacity(*this);
   initialise_workforce(*this);

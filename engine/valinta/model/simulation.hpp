@@ -29,6 +29,10 @@ struct Zone {
   std::uint32_t n_residents = 0;
   std::int64_t n_eligible = 0;       // residents eligible to choose (fixed when the population is built)
   std::vector<std::uint16_t> candidates;  // producers that can be within reach of its residents
+  // The candidates' places as five columns of candidates.size() (sines and cosines of half their
+  // latitude, of half their longitude, cosine of the latitude) for candidate_travel; fixed with
+  // the candidates when the run is built.
+  std::vector<double> candidate_places;
   // Set by events for one step (information campaign, a new producer nearby) or a while (demand).
   double extra_review = 0;
   SwitchReason extra_reason = SwitchReason::campaign;

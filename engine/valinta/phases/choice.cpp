@@ -20,6 +20,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -143,13 +144,9 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void travel_columns
 }
 }  // namespace
 
-void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes) {
+std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& zone) {
   const std::size_t n = zone.candidates.size();
-  thread_local std::vector<double> columns, root;  // reused: no allocation per call
-  columns.resize(5 * n);
-  root.resize(n);
-  minutes.resize(n);
-  double* const c = columns.data();
+  std::vector<double> c(5 * n);
   for (std::size_t m = 0; m < n; ++m) {
     const Place& b = sim.producers[zone.candidates[m]].place;
     c[m] = b.sin_half_lat;
@@ -158,6 +155,17 @@ void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home
     c[3 * n + m] = b.cos_half_lon;
     c[4 * n + m] = b.cos_lat;
   }
+  return c;
+}
+
+void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes) {
+  const std::size_t n = zone.candidates.size();
+  if (zone.candidate_places.size() != 5 * n)
+    throw std::logic_error("candidate_travel: the zone's candidate places are not built");
+  thread_local std::vector<double> root;  // reused: no allocation per call
+  root.resize(n);
+  minutes.resize(n);
+  const double* const c = zone.candidate_places.data();
   travel_columns(sim.scenario.choice, home, n, c, c + n, c + 2 * n, c + 3 * n, c + 4 * n, root.data(), minutes.data());
   // Beyond the series' range (250 km), the arcsine itself, as travel_minutes does.
   for (std::size_t m = 0; m < n; ++m)
@@ -222,8 +230,24 @@ const NoiseBounds& noise_bounds() {
 }
 }  // namespace
 
+ChoiceInputs choice_inputs(const Simulation& sim) {
+  const ChoiceParams& c = sim.scenario.choice;
+  ChoiceInputs in;
+  in.fee = expected_fees(sim);
+  for (const Producer& p : sim.producers) {
+    in.published.push_back(c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality);
+    in.digital.push_back(p.spec.digital);
+    in.open.push_back(p.active ? 1 : 0);
+    in.digital_first.push_back(p.spec.digital_first ? 1 : 0);
+    in.is_private.push_back(p.sector == Sector::private_sector ? 1 : 0);
+  }
+  return in;
+}
+
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia, std::size_t limit,
-                                          const std::vector<double>* fees) {
+                                          const ChoiceInputs* given) {
+  const ChoiceInputs computed = given ? ChoiceInputs{} : choice_inputs(sim);
+  const ChoiceInputs& in = given ? *given : computed;
   const Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
@@ -245,24 +269,23 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   options.clear();
   scored.clear();
   candidate_travel(sim, zone, home, minutes);
+  // The private sector's constant for this resident (the others' is 0).
+  const double private_constant = sector_constant(c, Sector::private_sector, r.age[i], r.flags[i], r.income_decile[i]);
   std::array<std::uint32_t, 4> noise{};
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
     if (m % 4 == 0) noise = sim.rng.bits(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
-    const Producer& p = sim.producers[j];
-    if (!p.active) continue;
+    if (!in.open[j]) continue;
     const double travel = minutes[m];
-    if (travel > c.max_travel_min && !p.spec.digital_first && j != current) continue;
-    const double fee = fees ? (*fees)[j] : expected_fee(sim, j);
-    const double before_noise = c.b_travel * travel + c.b_fee * fee + c.b_digital * p.spec.digital * literacy +
-                                sector_constant(c, p.sector, r.age[i], r.flags[i], r.income_decile[i]);
+    if (travel > c.max_travel_min && !in.digital_first[j] && j != current) continue;
+    const double before_noise = c.b_travel * travel + c.b_fee * in.fee[j] + c.b_digital * in.digital[j] * literacy +
+                                (in.is_private[j] ? private_constant : 0.0);
     options.push_back({before_noise, noise[m % 4], j});
   }
   // The utility once the noise is added (in this order of additions, always).
   const auto utility = [&](const Option& o, double noise_value) {
-    const Producer& p = sim.producers[o.producer];
     double u = o.before_noise + noise_value;
-    if (informed) u += c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality;
+    if (informed) u += in.published[o.producer];
     if (o.producer == current) {
       if (with_inertia) u += c.inertia;
       if (with_inertia && (r.flags[i] & Residents::kPlan)) u += s.plans.continuity_inertia;  // M8
@@ -351,7 +374,7 @@ void run_choice(Simulation& sim) {
   const std::int8_t* const experience = r.experience.data();
   const std::uint16_t* const zone_of = r.zone.data();
 
-  const std::vector<double> fees = expected_fees(sim);
+  const ChoiceInputs inputs = choice_inputs(sim);
   std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
   std::int64_t reviews = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : reviews)
@@ -387,7 +410,7 @@ void run_choice(Simulation& sim) {
         if (u >= p_hazard) reason = zone.extra_reason;
         else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
         // The options come before the current producer, at most kMaxOptions of them.
-        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &fees);
+        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
         if (ranking.empty() || ranking.front() == r.listed[i]) continue;
         SwitchRequest request{r.global(i), reason, {}};
         for (const std::uint16_t j : ranking) {

@@ -68,14 +68,27 @@ inline double haversine(const Place& a, const Place& b) {
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
 // travel_minutes(p, home, place of candidate m) for each of the zone's candidates m, into
 // `minutes` (resized), several candidates per vector instruction; the same numbers.
+// The zone's Zone::candidate_places must be built (candidate_place_columns).
 void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes);
+// The columns of Zone::candidate_places for the zone's candidates.
+std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& zone);
+
+// What a ranking needs of every producer, in compact columns worked out once for the many
+// rankings of a phase (the producers' state as it is then).
+struct ChoiceInputs {
+  std::vector<double> fee;        // expected_fee
+  std::vector<double> published;  // b_wait x published wait + b_quality x published quality
+  std::vector<double> digital;    // digital services level
+  std::vector<std::uint8_t> open, digital_first, is_private;
+};
+ChoiceInputs choice_inputs(const Simulation& sim);
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
 // draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are left out.
 // Only the best `limit` are returned (the start of the full ranking, found without sorting the
-// rest); `fees`, if given, holds expected_fee of every producer, worked out once by the caller.
+// rest); `inputs`, if given, holds choice_inputs(sim), worked out once by the caller.
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia,
-                                          std::size_t limit = SIZE_MAX, const std::vector<double>* fees = nullptr);
+                                          std::size_t limit = SIZE_MAX, const ChoiceInputs* inputs = nullptr);
 // expected_fee of every producer.
 std::vector<double> expected_fees(const Simulation& sim);
 

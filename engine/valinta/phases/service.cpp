@@ -173,12 +173,33 @@ void resolve_residents(Simulation& sim) {
   const auto unmet_steps = static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
+  // What a waiting contact's fate needs of its cohort [producer * L + age], in one place: the
+  // cohort's size before service, and the bounds of the served and of the served or diverted
+  // on the draw scaled by that size.
+  struct Cohort {
+    double before, served, resolved;
+  };
+  std::vector<Cohort> cohorts(f.cohort_before.size());
+  for (std::size_t k = 0; k < cohorts.size(); ++k) {
+    const auto served = static_cast<double>(f.cohort_served[k]);
+    cohorts[k] = {static_cast<double>(f.cohort_before[k]), served, served + static_cast<double>(f.cohort_diverted[k])};
+  }
+  std::vector<double> quality(sim.producers.size());
+  for (std::size_t j = 0; j < quality.size(); ++j) quality[j] = sim.producers[j].spec.quality;
   std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
   std::int64_t plan_contacts = 0, plan_continuous = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
   {
   std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
-  const std::int16_t* const open_since = r.open_since.data();
+  std::int16_t* const open_since = r.open_since.data();
+  const std::uint16_t* const open_producer = r.open_producer.data();
+  const std::uint16_t* const zone = r.zone.data();
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint8_t* const flags = r.flags.data();
+  std::uint8_t* const unmet_left = r.unmet_steps.data();
+  std::int8_t* const experience = r.experience.data();
+  const Cohort* const cohort_of = cohorts.data();
+  const double* const quality_of = quality.data();
   ResidentDraws draws;
   std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)
@@ -192,39 +213,26 @@ void resolve_residents(Simulation& sim) {
     for (std::size_t q = 0; q < m; ++q) {
       const std::size_t i = waiting[q];
       const int a = sim.t - open_since[i];
-      const std::size_t j = r.open_producer[i];
-      const std::size_t k = j * L + static_cast<std::size_t>(std::min(a, L - 1));
-      const std::int64_t before = f.cohort_before[k];
-      double score = 0;
-      bool resolved = true, unmet = false, served_here = false;
-      if (before > 0) {
-        const double u = CounterRng::to_unit(words[i - first]) * static_cast<double>(before);
-        const double diverted = static_cast<double>(f.cohort_diverted[k]);
-        const double served = static_cast<double>(f.cohort_served[k]);
-        if (u < served) {
-          served_here = true;
-          const double wait_weeks = a * step_weeks;
-          unmet = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
-          score = sim.producers[j].spec.quality - sp.experience_wait_per_week * wait_weeks;
-        } else if (u < served + diverted) {
-          unmet = true;
-          score = sp.experience_diverted;
-        } else {
-          resolved = false;
-        }
-      }
-      if (!resolved) continue;
-      r.open_since[i] = -1;
-      if (unmet) {
-        r.unmet_steps[i] = unmet_steps;
-        ++local_unmet[r.zone[i]];
-      }
-      if (r.flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
+      const std::size_t j = open_producer[i];
+      const Cohort& c = cohort_of[j * L + static_cast<std::size_t>(std::min(a, L - 1))];
+      // Served, diverted or still waiting, as a random draw decides, without branches on it (a
+      // branch here would be mispredicted for many of them): the updates below are selected.
+      const double u = CounterRng::to_unit(words[i - first]) * c.before;
+      const bool served = c.before > 0 && u < c.served;
+      const bool resolved = c.before > 0 && u < c.resolved;
+      const bool late = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
+      const bool unmet = resolved && (!served || late);
+      const double score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
+      const double updated = (1 - sp.experience_weight) * experience[i] / 20.0 + sp.experience_weight * score;
+      const auto rounded = static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
+      experience[i] = resolved ? rounded : experience[i];
+      open_since[i] = resolved ? std::int16_t{-1} : open_since[i];
+      unmet_left[i] = unmet ? unmet_steps : unmet_left[i];
+      local_unmet[zone[i]] += unmet;
+      if (resolved && (flags[i] & Residents::kPlan)) {  // continuity of care (M8): served where listed
         ++plan_contacts;
-        if (served_here && j == r.listed[i] && !unmet) ++plan_continuous;
+        if (served && j == listed[i] && !unmet) ++plan_continuous;
       }
-      const double experience = (1 - sp.experience_weight) * r.experience[i] / 20.0 + sp.experience_weight * score;
-      r.experience[i] = static_cast<std::int8_t>(round_half_away(std::clamp(experience, -6.35, 6.35) * 20.0));
     }
   }
 #pragma omp critical(service_unmet)

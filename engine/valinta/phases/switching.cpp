@@ -238,7 +238,7 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   }
 
   // Listed residents choose again; home stations that closed are replaced.
-  const std::vector<double> fees = expected_fees(sim);
+  const ChoiceInputs inputs = choice_inputs(sim);
   // Over threads, each resident's request in its own place, then collected in resident order.
   std::vector<SwitchRequest> chosen(concerned.size());
   const auto n_concerned = static_cast<std::int64_t>(concerned.size());
@@ -260,7 +260,7 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     SwitchRequest& request = chosen[static_cast<std::size_t>(q)];
     request = {r.global(i), SwitchReason::closure, {}};
     if (r.flags[i] & Residents::kEligible)
-      for (const std::uint16_t k : rank_producers(sim, i, false, SwitchRequest::kMaxOptions + 1, &fees)) {
+      for (const std::uint16_t k : rank_producers(sim, i, false, SwitchRequest::kMaxOptions + 1, &inputs)) {
         if (k == j) continue;
         if (request.options.size() == SwitchRequest::kMaxOptions) break;
         request.options.push_back(k);
