@@ -70,8 +70,7 @@ void expect_stops_cleanly(int sig, const std::string& name) {
   // The default scenario over 20 years: seconds, however fast the machine.
   BackgroundRun run({"run", "-o", out.string(), "--threads", "1", "--set", "time.steps=1040"});
   ASSERT_TRUE(run.started());
-  // The handlers are installed once the scenario is loaded and the residents are built, before the
-  // first step; half a second later the run is well into its steps.
+  // The handlers are installed first thing; half a second later the run is well into its steps.
   ASSERT_TRUE(run.wait_for_handler(sig)) << "the run ended before it could be stopped: " << describe_status(run.wait()) << "\n"
                                          << run.output();
   std::this_thread::sleep_for(500ms);
@@ -89,16 +88,17 @@ void expect_stops_cleanly(int sig, const std::string& name) {
 TEST(Safety, SigintStopsTheRunAndLeavesNoFile) { expect_stops_cleanly(SIGINT, "SIGINT"); }
 TEST(Safety, SigtermStopsTheRunAndLeavesNoFile) { expect_stops_cleanly(SIGTERM, "SIGTERM"); }
 
-// A signal that arrives while the residents are still being built (before the first step) must
-// stop the run as cleanly as one during the steps. Today the handlers are installed only after the
-// simulation is built (engine/cli/main.cpp), so such a signal kills the process and its temporary
-// file (.out.h5.tmp-PID) stays behind. Disabled until main.cpp installs the handlers first.
+// A signal that arrives while the scenario is loaded and the residents are built (before the
+// first step) stops the run as cleanly as one during the steps. The run installs its handlers
+// first thing; the signal is sent the moment they are in place (a fixed delay would sometimes
+// land before, while the program itself is still being loaded on a busy machine).
 TEST(Safety, SignalDuringStartupStopsTheRunAndLeavesNoFile) {
   const ScratchDir dir("safety-startup-signal");
   const fs::path out = dir / "out.h5";
   BackgroundRun run({"run", "-o", out.string(), "--threads", "1"});
   ASSERT_TRUE(run.started());
-  std::this_thread::sleep_for(100ms);  // loading and building the population take longer
+  ASSERT_TRUE(run.wait_for_handler(SIGINT)) << "the run ended before it could be stopped: " << describe_status(run.wait())
+                                            << "\n" << run.output();
   run.signal(SIGINT);
   const int status = run.wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT) << describe_status(status) << "\n"
