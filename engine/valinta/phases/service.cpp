@@ -215,24 +215,23 @@ void resolve_residents(Simulation& sim) {
       const int a = sim.t - open_since[i];
       const std::size_t j = open_producer[i];
       const Cohort& c = cohort_of[j * L + static_cast<std::size_t>(std::min(a, L - 1))];
-      // Served, diverted or still waiting, as a random draw decides, without branches on it (a
-      // branch here would be mispredicted for many of them): the updates below are selected.
+      if (c.before <= 0) continue;
       const double u = CounterRng::to_unit(words[i - first]) * c.before;
-      const bool served = c.before > 0 && u < c.served;
-      const bool resolved = c.before > 0 && u < c.resolved;
-      const bool late = a * s.time.step_days > sp.care_guarantee_days + 1e-9;
-      const bool unmet = resolved && (!served || late);
+      if (!(u < c.resolved)) continue;  // still waiting
+      const bool served = u < c.served;
+      const bool unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
       const double score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
-      const double updated = (1 - sp.experience_weight) * experience[i] / 20.0 + sp.experience_weight * score;
-      const auto rounded = static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
-      experience[i] = resolved ? rounded : experience[i];
-      open_since[i] = resolved ? std::int16_t{-1} : open_since[i];
-      unmet_left[i] = unmet ? unmet_steps : unmet_left[i];
-      local_unmet[zone[i]] += unmet;
-      if (resolved && (flags[i] & Residents::kPlan)) {  // continuity of care (M8): served where listed
+      open_since[i] = -1;
+      if (unmet) {
+        unmet_left[i] = unmet_steps;
+        ++local_unmet[zone[i]];
+      }
+      if (flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
         ++plan_contacts;
         if (served && j == listed[i] && !unmet) ++plan_continuous;
       }
+      const double updated = (1 - sp.experience_weight) * experience[i] / 20.0 + sp.experience_weight * score;
+      experience[i] = static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
     }
   }
 #pragma omp critical(service_unmet)
