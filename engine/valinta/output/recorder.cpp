@@ -1,13 +1,17 @@
 #include "valinta/output/recorder.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "valinta/model/simulation.hpp"
 
 namespace valinta {
 
-void Recorder::start(const Simulation&) {
+void Recorder::start(const Simulation& sim) {
   series_.clear();
   index_.clear();
   steps_ = 0;
+  run_steps_ = static_cast<std::size_t>(std::max<std::int64_t>(0, sim.scenario.time.steps));
 }
 
 Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::string>& dims,
@@ -22,6 +26,10 @@ Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::
     s.long_name = long_name;
     s.integer = integer;
     s.row_length = row_length;
+    // All the run's rows at once: a series that grew step by step would be copied (and its new
+    // memory faulted in) every time its capacity doubled.
+    if (integer) s.count.reserve(row_length * run_steps_);
+    else s.real.reserve(row_length * run_steps_);
     index_[name] = series_.size();
     series_.push_back(std::move(s));
     return series_.back();
@@ -58,6 +66,10 @@ void Recorder::append(const std::string& name, double value, const std::string& 
 
 void Recorder::restore(std::vector<Series> series, std::size_t steps) {
   series_ = std::move(series);
+  for (Series& s : series_) {
+    if (s.integer) s.count.reserve(s.row_length * run_steps_);
+    else s.real.reserve(s.row_length * run_steps_);
+  }
   index_.clear();
   for (std::size_t k = 0; k < series_.size(); ++k) index_[series_[k].name] = k;
   steps_ = steps;

@@ -57,6 +57,7 @@ class Recorder {
   std::vector<Series> series_;
   std::map<std::string, std::size_t> index_;
   std::size_t steps_ = 0;
+  std::size_t run_steps_ = 0;  // steps of the whole run: a new series reserves room for all its rows
 };
 
 }  // namespace valinta
