@@ -215,12 +215,17 @@ void resolve_residents(Simulation& sim) {
       const int a = sim.t - open_since[i];
       const std::size_t j = open_producer[i];
       const Cohort& c = cohort_of[j * L + static_cast<std::size_t>(std::min(a, L - 1))];
-      if (c.before <= 0) continue;
-      const double u = CounterRng::to_unit(words[i - first]) * c.before;
-      if (!(u < c.resolved)) continue;  // still waiting
-      const bool served = u < c.served;
-      const bool unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
-      const double score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
+      // Served, diverted or still waiting; a contact whose cohort is empty (older than the ring)
+      // is closed with a neutral experience.
+      bool served = false, unmet = false;
+      double score = 0;
+      if (c.before > 0) {
+        const double u = CounterRng::to_unit(words[i - first]) * c.before;
+        if (!(u < c.resolved)) continue;  // still waiting
+        served = u < c.served;
+        unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
+        score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
+      }
       open_since[i] = -1;
       if (unmet) {
         unmet_left[i] = unmet_steps;
