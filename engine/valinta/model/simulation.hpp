@@ -116,6 +116,9 @@ class Simulation {
   // This process's residents by producer and capitation risk cell ([producer * kRiskCells + cell],
   // phases/payment.hpp), kept current as needs and listings change.
   std::vector<std::int64_t> risk_cells;
+  // All processes' risk_cells, summed by the payment phase: kept from step to step, as a fresh
+  // megabyte every step is slow to allocate and to communicate under MPI.
+  std::vector<std::int64_t> risk_cells_all;
   // This process's residents listed somewhere other than their home station, by their zone and
   // that producer's sector ([zone * kSectors + sector], phases/record.hpp), kept current as
   // listings and home stations change.

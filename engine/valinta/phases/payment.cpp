@@ -160,7 +160,8 @@ void run_payment(Simulation& sim) {
   const double step_years = static_cast<double>(s.time.step_days) / 365.25;
   StepFlows& f = sim.flows;
   const std::size_t P = sim.producers.size();
-  std::vector<std::int64_t> counts = sim.risk_cells;  // kept current by the needs phase and switches
+  std::vector<std::int64_t>& counts = sim.risk_cells_all;
+  counts = sim.risk_cells;  // kept current by the needs phase and switches
   sim.comm->sum(counts);
   std::vector<double> weights(kCells);
   for (int k = 0; k < kCells; ++k) weights[k] = cell_weight(p, k) / sim.risk_normaliser;

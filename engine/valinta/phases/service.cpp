@@ -179,13 +179,19 @@ void resolve_residents(Simulation& sim) {
   struct Cohort {
     double before, served, resolved;
   };
-  std::vector<Cohort> cohorts(f.cohort_before.size());
+  // (Kept from step to step: a fresh allocation of this size every step is slow under MPI.)
+  thread_local std::vector<Cohort> cohorts;
+  cohorts.resize(f.cohort_before.size());
   for (std::size_t k = 0; k < cohorts.size(); ++k) {
     const auto served = static_cast<double>(f.cohort_served[k]);
     cohorts[k] = {static_cast<double>(f.cohort_before[k]), served, served + static_cast<double>(f.cohort_diverted[k])};
   }
   std::vector<double> quality(sim.producers.size());
   for (std::size_t j = 0; j < quality.size(); ++j) quality[j] = sim.producers[j].spec.quality;
+  // (Taken here, on the thread that owns the rows: inside the parallel region `cohorts` would name
+  // each thread's own.)
+  const Cohort* const cohort_of = cohorts.data();
+  const double* const quality_of = quality.data();
   std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
   std::int64_t plan_contacts = 0, plan_continuous = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
@@ -198,8 +204,6 @@ void resolve_residents(Simulation& sim) {
   const std::uint8_t* const flags = r.flags.data();
   std::uint8_t* const unmet_left = r.unmet_steps.data();
   std::int8_t* const experience = r.experience.data();
-  const Cohort* const cohort_of = cohorts.data();
-  const double* const quality_of = quality.data();
   ResidentDraws draws;
   std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)

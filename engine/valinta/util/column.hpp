@@ -4,7 +4,7 @@
 // A national run holds some 150 MB of resident state in a few large arrays. Allocated in the
 // default 4 KiB pages, filling them costs tens of thousands of page faults (expensive under a
 // hypervisor) and the data loops miss the TLB across the whole population at every phase. A
-// column of at least kHugeBytes is instead mapped on a 2 MiB boundary and marked for transparent
+// column of at least one huge page (kHugeBytes) is instead mapped on a 2 MiB boundary and marked for transparent
 // huge pages (madvise; the kernel's default mode), so it faults in 2 MiB at a time and is covered
 // by a few hundred TLB entries. Where huge pages are off, the hint is ignored and the column works
 // as ordinary memory. Elements are value-initialised as in std::vector.
@@ -16,7 +16,7 @@ namespace valinta {
 
 namespace detail {
 inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
-inline constexpr std::size_t kHugeBytes = std::size_t{4} << 20;  // smaller columns: ordinary new
+inline constexpr std::size_t kHugeBytes = kHugePageBytes;  // smaller columns: ordinary new
 // A mapping of at least `bytes` on a 2 MiB boundary, advised for huge pages; throws std::bad_alloc.
 void* map_huge(std::size_t bytes);
 void unmap_huge(void* p, std::size_t bytes) noexcept;
