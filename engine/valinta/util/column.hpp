@@ -4,10 +4,10 @@
 // A national run holds some 150 MB of resident state in a few large arrays. Allocated in the
 // default 4 KiB pages, filling them costs tens of thousands of page faults (expensive under a
 // hypervisor) and the data loops miss the TLB across the whole population at every phase. A
-// column of at least one huge page (kHugeBytes) is instead mapped on a 2 MiB boundary and marked for transparent
-// huge pages (madvise; the kernel's default mode), so it faults in 2 MiB at a time and is covered
-// by a few hundred TLB entries. Where huge pages are off, the hint is ignored and the column works
-// as ordinary memory. Elements are value-initialised as in std::vector.
+// column of at least one huge page (kHugeBytes) is instead mapped on a 2 MiB boundary and marked
+// for transparent huge pages (madvise; the kernel's default mode), so it faults in 2 MiB at a
+// time and is covered by a few hundred TLB entries. Where huge pages are off, the hint is ignored
+// and the column works as ordinary memory. Elements are value-initialised as in std::vector.
 #include <cstddef>
 #include <new>
 #include <vector>
