@@ -181,6 +181,36 @@ TEST(ServiceLimits, InfiniteCapacityMeansNoWaiting) {
   for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_EQ(sim.residents.unmet_steps[i], 0);
 }
 
+// A resident's waiting contact whose cohort is empty (the producer's accounts hold nobody of that
+// age: its queue was served in full) is closed, with a neutral experience and no unmet need,
+// rather than left waiting for ever.
+TEST(Service, ContactOfAnEmptyCohortIsClosedWithANeutralExperience) {
+  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 1000) +
+                                              "producers:\n"
+                                              "  - {name: StationA, zone: A, capacity_per_week: 1e9}\n"
+                                              "  - {name: StationB, zone: B, capacity_per_week: 1e9}\n");
+  Simulation sim(s, {4, 0, 2});
+  for (int step = 0; step < 5; ++step) sim.step();
+  Residents& r = sim.residents;
+  std::vector<std::size_t> chosen;
+  for (std::size_t i = 0; i < r.size() && chosen.size() < 50; i += 7) {
+    if (r.open_since[i] >= 0 || r.unmet_steps[i] != 0) continue;
+    r.open_since[i] = static_cast<std::int16_t>(sim.t - 3);  // nobody of that age waits: all were served
+    r.open_producer[i] = r.listed[i];
+    r.experience[i] = 40;  // +2 SD
+    chosen.push_back(i);
+  }
+  ASSERT_EQ(chosen.size(), 50u);
+  sim.step();
+  const double weight = s.service.experience_weight;
+  const auto neutral = static_cast<std::int8_t>(std::lround((1 - weight) * 2.0 * 20));
+  for (const std::size_t i : chosen) {
+    EXPECT_EQ(r.open_since[i], -1) << "resident " << i << " is still waiting";
+    EXPECT_EQ(r.experience[i], neutral) << "resident " << i;
+    EXPECT_EQ(r.unmet_steps[i], 0) << "resident " << i;
+  }
+}
+
 // Towards the limit: more capacity, shorter waits (same random numbers in all three runs).
 TEST(ServiceLimits, WaitsFallAsCapacityGrows) {
   double previous = INFINITY;
