@@ -49,6 +49,9 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
 }
 
 void Residents::resize(std::size_t n) {
+  const std::uint32_t first = offset;
+  *this = Residents{};  // fresh columns: every resident starts at zero (util/column.hpp)
+  offset = first;
   zone.resize(n);
   lat.resize(n);
   lon.resize(n);

@@ -7,9 +7,18 @@
 // column of at least one huge page (kHugeBytes) is instead mapped on a 2 MiB boundary and marked
 // for transparent huge pages (madvise; the kernel's default mode), so it faults in 2 MiB at a
 // time and is covered by a few hundred TLB entries. Where huge pages are off, the hint is ignored
-// and the column works as ordinary memory. Elements are value-initialised as in std::vector.
+// and the column works as ordinary memory.
+//
+// Storage comes zeroed (a fresh mapping is the kernel's zero pages; smaller storage is cleared),
+// and resize does not write the new elements again: a column that grows into fresh storage reads
+// zero there, as std::vector would give, without a serial pass over all its memory (the pages
+// are then first touched by the threads that fill them). Unlike std::vector, a column shrunk and
+// grown again within its capacity keeps its old values; Residents::resize starts from fresh
+// columns.
 #include <cstddef>
+#include <cstring>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace valinta {
@@ -32,12 +41,23 @@ struct ColumnAllocator {
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes >= detail::kHugeBytes) return static_cast<T*>(detail::map_huge(bytes));
-    return std::allocator<T>().allocate(n);
+    T* const p = std::allocator<T>().allocate(n);
+    std::memset(static_cast<void*>(p), 0, bytes);
+    return p;
   }
   void deallocate(T* p, std::size_t n) noexcept {
     const std::size_t bytes = n * sizeof(T);
     if (bytes >= detail::kHugeBytes) return detail::unmap_huge(p, bytes);
     std::allocator<T>().deallocate(p, n);
+  }
+  // Elements made without a value are left as the storage holds them (zero, see above).
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
   template <typename U>
   bool operator==(const ColumnAllocator<U>&) const noexcept {
