@@ -373,6 +373,12 @@ void run_choice(Simulation& sim) {
   const std::uint8_t* const switches_this_year = r.switches_this_year.data();
   const std::int8_t* const experience = r.experience.data();
   const std::uint16_t* const zone_of = r.zone.data();
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint8_t* const literacy = r.literacy.data();
+  const float* const lat = r.lat.data();
+  const float* const lon = r.lon.data();
+  const std::uint8_t* const age = r.age.data();
+  const std::uint8_t* const income_decile = r.income_decile.data();
 
   const ChoiceInputs inputs = choice_inputs(sim);
   std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
@@ -381,7 +387,8 @@ void run_choice(Simulation& sim) {
   {
     std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
     ResidentDraws draws;
-    std::array<std::uint32_t, ResidentDraws::kChunk> marked{};
+    std::array<std::uint32_t, ResidentDraws::kChunk> marked{}, reviewing{};
+    std::array<SwitchReason, ResidentDraws::kChunk> reasons{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
       const auto [first, end] = ResidentDraws::chunk(chunk, n);
@@ -389,6 +396,9 @@ void run_choice(Simulation& sim) {
       // Who passes the screen (a few per cent; everyone with a campaign or nudge, screen = 2^32).
       const std::size_t m = positions_outside(words, end - first, screen, std::uint64_t{1} << 32,
                                               static_cast<std::uint32_t>(first), marked.data());
+      prefetch_rows(marked.data(), m, experience, flags, listed_since, switches_this_year);
+      // Those who review, then their rankings: the columns a ranking reads are asked for at once.
+      std::size_t n_reviewing = 0;
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
         const std::uint32_t w = words[i - first];
@@ -409,6 +419,13 @@ void run_choice(Simulation& sim) {
         SwitchReason reason = SwitchReason::review;
         if (u >= p_hazard) reason = zone.extra_reason;
         else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
+        reviewing[n_reviewing] = static_cast<std::uint32_t>(i);
+        reasons[n_reviewing++] = reason;
+      }
+      prefetch_rows(reviewing.data(), n_reviewing, zone_of, listed, literacy, lat, lon, age, income_decile);
+      for (std::size_t q = 0; q < n_reviewing; ++q) {
+        const std::size_t i = reviewing[q];
+        const SwitchReason reason = reasons[q];
         // The options come before the current producer, at most kMaxOptions of them.
         std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
         if (ranking.empty() || ranking.front() == r.listed[i]) continue;

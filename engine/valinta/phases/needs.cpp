@@ -124,6 +124,7 @@ void run_needs(Simulation& sim) {
     const std::uint8_t* const age = r.age.data();
     const std::uint8_t* const flags = r.flags.data();
     const std::uint16_t* const listed = r.listed.data();
+    const std::uint8_t* const income_decile = r.income_decile.data();
 #pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
@@ -145,6 +146,7 @@ void run_needs(Simulation& sim) {
       // everyone, none down nobody for going down).
       const std::size_t m =
           positions_outside(words, end - first, highest_up, lowest_down, static_cast<std::uint32_t>(first), marked.data());
+      prefetch_rows(marked.data(), m, age, flags, listed, income_decile);
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
         const std::uint64_t w = words[i - first];

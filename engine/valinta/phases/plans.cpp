@@ -55,6 +55,7 @@ void run_plans(Simulation& sim) {
       for (std::size_t i = first; i < end; ++i)
         mask[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
       const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), concerned.data());
+      prefetch_rows(concerned.data(), m, listed);
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = concerned[q];
         const bool heavy = need[i] == kNeedLevels - 1;

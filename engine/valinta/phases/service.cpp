@@ -213,6 +213,9 @@ void resolve_residents(Simulation& sim) {
     // predictor could follow), listed without branches.
     const std::size_t m = positions_nonnegative(open_since + first, end - first, static_cast<std::uint32_t>(first), waiting.data());
     if (m == 0) continue;
+    // Residents on a customer plan are checked against their listing: a miss each, unless asked
+    // for now (the draws below take long enough for the lines to arrive).
+    prefetch_span(listed, first, end);
     const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
     for (std::size_t q = 0; q < m; ++q) {
       const std::size_t i = waiting[q];
