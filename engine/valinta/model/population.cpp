@@ -9,6 +9,7 @@
 #include "valinta/parallel/partition.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/needs.hpp"
+#include "valinta/util/unit_math.hpp"
 
 namespace valinta {
 
@@ -95,8 +96,30 @@ std::vector<double> income_cut_points(double employed_share, double shift) {
   return cuts;
 }
 
-double box_muller(double u1, double u2) {
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+// The normal parts of a run of residents' draws (the words of slot s at w + 4 kRun s, four per
+// resident): the standard normals of income and of literacy, and the offsets of home from the
+// zone centre in SDs, eastward and northward. Box-Muller, each from a pair of uniforms; the
+// offsets share the radius of one pair. A loop of util/unit_math.hpp's functions, compiled for
+// the widest vector unit at hand: every clone gives the same numbers.
+constexpr std::size_t kRun = 256;
+struct NormalParts {
+  std::array<double, kRun> income, literacy, east, north;
+};
+__attribute__((target_clones("avx512f", "avx2", "default"))) void normal_parts(const std::uint32_t* __restrict w,
+                                                                               std::size_t n, NormalParts& out) {
+  const std::uint32_t* __restrict b = w + 4 * kRun;
+  const std::uint32_t* __restrict c = w + 8 * kRun;
+  for (std::size_t k = 0; k < n; ++k) {
+    double cos_income = 0, cos_literacy = 0, cos_home = 0, sin_unused = 0, sin_home = 0;
+    cos_sin_turn(CounterRng::to_unit(b[4 * k + 2]), cos_income, sin_unused);
+    cos_sin_turn(CounterRng::to_unit(c[4 * k + 0]), cos_literacy, sin_unused);
+    cos_sin_turn(CounterRng::to_unit(c[4 * k + 2]), cos_home, sin_home);
+    out.income[k] = std::sqrt(minus_two_log(CounterRng::to_unit(b[4 * k + 1]))) * cos_income;
+    out.literacy[k] = std::sqrt(minus_two_log(CounterRng::to_unit(b[4 * k + 3]))) * cos_literacy;
+    const double radius = std::sqrt(minus_two_log(CounterRng::to_unit(c[4 * k + 1])));
+    out.east[k] = radius * cos_home;
+    out.north[k] = radius * -sin_home;
+  }
 }
 
 }  // namespace
@@ -142,19 +165,22 @@ void build_population(Simulation& sim) {
       if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations.push_back(j);
     }
     // Residents in runs of kRun: the draws of a run (three blocks per resident, slots 0-2 of
-    // Stream::population) are computed together, many blocks at a time.
-    constexpr std::int64_t kRun = 256;
+    // Stream::population) and their normal parts are computed together, many at a time.
+    constexpr auto kStride = static_cast<std::int64_t>(kRun);
 #pragma omp parallel num_threads(sim.threads())
     {
       std::vector<std::uint32_t> words(3 * 4 * kRun);
+      NormalParts normal;
 #pragma omp for schedule(dynamic, 4)
-      for (std::int64_t from = first; from < last; from += kRun) {
-        const std::int64_t to = std::min(last, from + kRun);
+      for (std::int64_t from = first; from < last; from += kStride) {
+        const std::int64_t to = std::min(last, from + kStride);
         for (std::uint32_t slot = 0; slot < 3; ++slot)
           sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
                               static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
+        normal_parts(words.data(), static_cast<std::size_t>(to - from), normal);
         for (std::int64_t i = from; i < to; ++i) {
-          const std::uint32_t* const w = words.data() + 4 * (i - from);  // slot s at w + 4 kRun s
+          const auto k = static_cast<std::size_t>(i - from);
+          const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kRun s
           const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun), c = CounterRng::units(w + 8 * kRun);
           int band = 0;
           while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
@@ -165,18 +191,16 @@ void build_population(Simulation& sim) {
           if (a[2] < p.female_share) flags |= Residents::kFemale;
           if (employed) flags |= Residents::kEmployed;
           if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
-          const double income = box_muller(b[1], b[2]) + (employed ? p.employed_income_shift : 0.0);
+          const double income = normal.income[k] + (employed ? p.employed_income_shift : 0.0);
           int decile = 1;
           while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
           const double literacy = std::clamp(
-              1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * box_muller(b[3], c[0]),
+              1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * normal.literacy[k],
               0.0, 1.0);
           // Residents live around the zone centre: normal offsets with SD of half the radius.
           const double sd_km = zone.spread_km / 2;
-          // (Both offsets share the radius of one Box-Muller pair: worked out once, the same numbers.)
-          const double radius = std::sqrt(-2.0 * std::log(c[1]));
-          const double dx = sd_km * (radius * std::cos(6.283185307179586 * c[2]));
-          const double dy = sd_km * (radius * std::cos(6.283185307179586 * std::fmod(c[2] + 0.25, 1.0)));
+          const double dx = sd_km * normal.east[k];
+          const double dy = sd_km * normal.north[k];
           int level = 0;
           double acc = need_start[band][0];
           while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
