@@ -50,22 +50,24 @@ TEST(UnitMath, MinusTwoLogMatchesTheLibraryToAFewUlps) {
 }
 
 TEST(UnitMath, CosineAndSineOfATurnMatchTheLibrary) {
-  for (const double u : draws_to_check()) {
-    if (u < 0.0 || u > 1.0) continue;
-    double c = 2, s = 2;
-    cos_sin_turn(u, c, s);
-    // 2 pi u itself is rounded for the library: absolute differences of a few 1e-16.
-    ASSERT_NEAR(c, std::cos(6.283185307179586 * u), 1e-15) << "u = " << u;
-    ASSERT_NEAR(s, std::sin(6.283185307179586 * u), 1e-15) << "u = " << u;
-    ASSERT_LE(c * c + s * s, 1.0 + 4e-16);
+  for (const double draw : draws_to_check()) {
+    for (const double u : {draw, -draw}) {  // turns either way (negative latitudes and longitudes)
+      if (u < -1.0 || u > 1.0) continue;
+      double c = 2, s = 2;
+      cos_sin_turn(u, c, s);
+      // 2 pi u itself is rounded for the library: absolute differences of a few 1e-16.
+      ASSERT_NEAR(c, std::cos(6.283185307179586 * u), 1e-15) << "u = " << u;
+      ASSERT_NEAR(s, std::sin(6.283185307179586 * u), 1e-15) << "u = " << u;
+      ASSERT_LE(c * c + s * s, 1.0 + 4e-16);
+    }
   }
   // Quarter turns are exact.
-  const double quarter[5][2] = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}, {1, 0}};
-  for (int k = 0; k <= 4; ++k) {
+  const double quarter[4][2] = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}};
+  for (int k = -4; k <= 4; ++k) {
     double c = 2, s = 2;
     cos_sin_turn(k / 4.0, c, s);
-    EXPECT_EQ(c, quarter[k][0]) << k;
-    EXPECT_EQ(s, quarter[k][1]) << k;
+    EXPECT_EQ(c, quarter[(k + 8) % 4][0]) << k;
+    EXPECT_EQ(s, quarter[(k + 8) % 4][1]) << k;
   }
 }
 

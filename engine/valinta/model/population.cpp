@@ -122,6 +122,23 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void normal_parts(c
   }
 }
 
+// place(lat, lon) of a run of residents, for the search of their nearest station: the cosines
+// and sines of turns of util/unit_math.hpp in vector code (within a few 1e-16 of the library's
+// trigonometry, whose calls would cost more than the rest of building a resident).
+struct RunPlaces {
+  std::array<double, kRun> cos_lat, sin_half_lat, cos_half_lat, sin_half_lon, cos_half_lon;
+};
+__attribute__((target_clones("avx512f", "avx2", "default"))) void run_places(const float* __restrict lat,
+                                                                             const float* __restrict lon, std::size_t n,
+                                                                             RunPlaces& out) {
+  for (std::size_t k = 0; k < n; ++k) {
+    double sin_lat = 0;  // (not needed)
+    cos_sin_turn(lat[k] / 360.0, out.cos_lat[k], sin_lat);
+    cos_sin_turn(lat[k] / 720.0, out.cos_half_lat[k], out.sin_half_lat[k]);
+    cos_sin_turn(lon[k] / 720.0, out.cos_half_lon[k], out.sin_half_lon[k]);
+  }
+}
+
 }  // namespace
 
 void build_population(Simulation& sim) {
@@ -171,6 +188,7 @@ void build_population(Simulation& sim) {
     {
       std::vector<std::uint32_t> words(3 * 4 * kRun);
       NormalParts normal;
+      RunPlaces places;
 #pragma omp for schedule(dynamic, 4)
       for (std::int64_t from = first; from < last; from += kStride) {
         const std::int64_t to = std::min(last, from + kStride);
@@ -222,11 +240,17 @@ void build_population(Simulation& sim) {
           r.experience[i] = 0;
           if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age)
             r.flags[i] |= Residents::kEligible;
-
-          // Home station: the nearest public station of the resident's own zone.
+        }
+        // Home station: the nearest public station of the resident's own zone, by travel time (a
+        // single station needs no distance).
+        if (own_stations.size() > 1)
+          run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from), places);
+        for (std::int64_t i = from; i < to; ++i) {
           std::uint16_t home = own_stations.empty() ? 0 : own_stations.front();
-          if (own_stations.size() > 1) {  // the nearest by travel time (a single station needs no distance)
-            const Place where = place(r.lat[i], r.lon[i]);
+          if (own_stations.size() > 1) {
+            const auto k = static_cast<std::size_t>(i - from);
+            const Place where{r.lat[i],           r.lon[i],           places.cos_lat[k],     places.sin_half_lat[k],
+                              places.cos_half_lat[k], places.sin_half_lon[k], places.cos_half_lon[k]};
             double best = 1e300;
             for (const std::uint16_t j : own_stations) {
               const double h = haversine(where, sim.producers[j].place);

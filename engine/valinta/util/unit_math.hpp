@@ -42,16 +42,17 @@ inline double minus_two_log(double u) {
   return -2.0 * (e * detail::kLn2 + 2.0 * s * series);
 }
 
-// cos(2 pi u) and sin(2 pi u) for u in [0, 1]. u = k / 4 + r with k the nearest integer to 4u
+// cos(2 pi u) and sin(2 pi u) for u in [-1, 1]. u = k / 4 + r with k the nearest integer to 4u
 // and |r| <= 1/8, exactly (Sterbenz); x = 2 pi r in [-pi/4, pi/4] by the Taylor series to x^17
-// (the next term is below 2e-18); the quarter turn k swaps and negates them.
+// (the next term is below 2e-18); the quarter turns k (mod 4) swap and negate them.
 inline void cos_sin_turn(double u, double& cosine, double& sine) {
   // 1 / ((n - 1) n) and 1 / (n (n + 1)) for n = 2, 4, .., 16: the steps of the two series.
   constexpr double kCos[8] = {1.0 / 2,   1.0 / 12,  1.0 / 30,  1.0 / 56,
                               1.0 / 90,  1.0 / 132, 1.0 / 182, 1.0 / 240};
   constexpr double kSin[8] = {1.0 / 6,   1.0 / 20,  1.0 / 42,  1.0 / 72,
                               1.0 / 110, 1.0 / 156, 1.0 / 210, 1.0 / 272};
-  const double k = (4.0 * u + 0x1p52) - 0x1p52;  // 0 <= 4u <= 4: rounds to the nearest integer
+  // 1.5 2^52 + 4u lies where the doubles are the integers: rounded to the nearest one.
+  const double k = (4.0 * u + 0x1.8p52) - 0x1.8p52;
   const double x = detail::kTwoPi * (u - 0.25 * k);
   const double x2 = x * x;
   // cos x = 1 - x^2/2! (1 - x^2/(3 4) (1 - ...)), sin x = x (1 - x^2/(2 3) (1 - ...)), innermost first.
@@ -62,10 +63,12 @@ inline void cos_sin_turn(double u, double& cosine, double& sine) {
     s = 1.0 - x2 * kSin[j] * s;
   }
   s *= x;
-  const bool odd = (k == 1.0) | (k == 3.0);
+  // Quarter turns k = 1 and -3 swap cos and sin and negate cos, k = 2 and -2 negate both, k = 3 and
+  // -1 swap them and negate sin.
+  const bool odd = (k == 1.0) | (k == 3.0) | (k == -1.0) | (k == -3.0);
   const double turned_cos = odd ? s : c, turned_sin = odd ? c : s;
-  cosine = ((k == 1.0) | (k == 2.0)) ? -turned_cos : turned_cos;
-  sine = ((k == 2.0) | (k == 3.0)) ? -turned_sin : turned_sin;
+  cosine = ((k == 1.0) | (k == 2.0) | (k == -2.0) | (k == -3.0)) ? -turned_cos : turned_cos;
+  sine = ((k == 2.0) | (k == 3.0) | (k == -1.0) | (k == -2.0)) ? -turned_sin : turned_sin;
 }
 
 }  // namespace valinta
