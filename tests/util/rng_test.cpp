@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <random>
 #include <set>
 #include <vector>
 
@@ -41,6 +42,25 @@ TEST(PoissonFromUniform, HasThePoissonDistribution) {
     EXPECT_NEAR(mean, lambda, 1e-4 * std::max(1.0, lambda)) << "lambda " << lambda;
     EXPECT_NEAR(second - mean * mean, lambda, 1e-3 * std::max(1.0, lambda)) << "lambda " << lambda;
   }
+}
+
+// The tabulated form gives the inversion's count for every draw: the same partial sums, compared
+// in the same order, up to the cap of 64 (reached by lambda = 100 and by draws above the sums'
+// limit, which falls short of 1 by rounding).
+TEST(PoissonFromUniform, TableGivesTheSameCountAsTheInversion) {
+  std::mt19937_64 random(3);
+  std::uniform_real_distribution<double> any(0.0, 1.0);
+  for (const double lambda : {0.0, 1e-6, 0.01, 0.0734, 0.2, 1.0, 4.5, 20.0, 100.0}) {
+    const double e = std::exp(-lambda);
+    const PoissonTable table = poisson_table(lambda, e);
+    std::vector<double> draws = {CounterRng::to_unit(0), CounterRng::to_unit(0xFFFFFFFFU), 1.0, e,
+                                 std::nextafter(e, 0.0), std::nextafter(e, 1.0)};
+    for (const double c : table) draws.insert(draws.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
+    for (int k = 0; k < 20000; ++k) draws.push_back(any(random));
+    for (const double u : draws)
+      ASSERT_EQ(poisson_from_table(table, u), poisson_from_uniform(lambda, u, e)) << "lambda " << lambda << ", u " << u;
+  }
+  EXPECT_EQ(poisson_from_table(poisson_table(100.0, std::exp(-100.0)), 0.5), 64);
 }
 
 TEST(PoissonFromUniform, ZeroRateGivesNoContacts) {

@@ -147,6 +147,12 @@ void run_demand(Simulation& sim) {
   // test w < no_contact (u <= exp(-lambda)), and most residents need nothing else.
   const bool plain = std::all_of(zone_factor.begin(), zone_factor.end(), [](double x) { return x == 1.0; }) &&
                      std::all_of(induced.begin(), induced.end(), [](double x) { return x == 1.0; });
+  // The counts' distribution of every cell, for the residents whose rate has no factor.
+  std::array<std::array<std::array<PoissonTable, 2>, kAgeBands>, kNeedLevels> counts{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc)
+        counts[level][band][ohc] = poisson_table(rate[level][band][ohc], exp_rate[level][band][ohc]);
   std::array<std::uint64_t, detail::kContactCells> no_contact{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
@@ -193,7 +199,7 @@ void run_demand(Simulation& sim) {
         // No contact unless u exceeds P(0) = exp(-lambda).
         if (factor == 1.0 && u <= exp_rate[level][band][ohc]) continue;
         const double lambda = rate[level][band][ohc] * factor;
-        const int contacts = factor == 1.0 ? poisson_from_uniform(lambda, u, exp_rate[level][band][ohc])
+        const int contacts = factor == 1.0 ? poisson_from_table(counts[level][band][ohc], u)
                                            : poisson_from_uniform(lambda, u);
         if (contacts == 0) continue;
         local[j * kNeedLevels + level] += contacts;

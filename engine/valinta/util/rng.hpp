@@ -177,6 +177,27 @@ inline int poisson_from_uniform(double lambda, double u, double exp_minus_lambda
 }
 inline int poisson_from_uniform(double lambda, double u) { return poisson_from_uniform(lambda, u, std::exp(-lambda)); }
 
+// The partial sums poisson_from_uniform(lambda, u, exp_minus_lambda) forms, term by term in the
+// same order (so the same numbers): cdf[k] after the terms 0 .. k. For a rate used by many draws.
+using PoissonTable = std::array<double, 65>;
+inline PoissonTable poisson_table(double lambda, double exp_minus_lambda) {
+  PoissonTable cdf{};
+  double p = exp_minus_lambda;
+  cdf[0] = p;
+  for (int k = 1; k <= 64; ++k) {
+    p *= lambda / k;
+    cdf[k] = cdf[k - 1] + p;
+  }
+  return cdf;
+}
+// poisson_from_uniform(lambda, u, exp_minus_lambda) with its table: the same count, found by
+// comparisons only (the inversion's divisions are a chain of long latencies per draw).
+inline int poisson_from_table(const PoissonTable& cdf, double u) {
+  int k = 0;
+  while (u > cdf[static_cast<std::size_t>(k)] && k < 64) ++k;
+  return k;
+}
+
 // Standard Gumbel from one uniform.
 inline double gumbel_from_uniform(double u) { return -std::log(-std::log(u)); }
 
