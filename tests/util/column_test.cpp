@@ -1,11 +1,17 @@
 // util/column.hpp: resident columns read zero where they grow into fresh storage, small or huge,
-// even though resize does not write the new elements; Residents::resize starts from zero.
+// even though resize does not write the new elements; Residents::resize starts from zero; the
+// arena of the indicator series hands out separate aligned blocks, kept as long as a vector in
+// them holds its storage.
 #include "valinta/util/column.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <memory_resource>
+#include <utility>
+#include <vector>
 
 #include "valinta/model/population.hpp"
 
@@ -54,6 +60,51 @@ TEST(Column, ResidentsResizeGivesZeroResidentsAndKeepsTheOffset) {
   EXPECT_EQ(r.size(), 5000U);
   EXPECT_TRUE(all_zero(r.need));
   EXPECT_TRUE(all_zero(r.open_since));
+}
+
+}  // namespace
+}  // namespace valinta
+
+namespace valinta {
+namespace {
+
+TEST(HugeArena, HandsOutAlignedBlocksThatDoNotOverlap) {
+  HugeArena arena;
+  std::vector<std::pair<std::byte*, std::size_t>> blocks;
+  for (const std::size_t bytes : {std::size_t{1}, std::size_t{836'160}, std::size_t{24}, std::size_t{40} << 20,
+                                  std::size_t{3'000'000}, std::size_t{8}}) {
+    auto* const p = static_cast<std::byte*>(arena.allocate(bytes, alignof(std::int64_t)));
+    ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % alignof(std::int64_t), 0U);
+    std::fill(p, p + bytes, std::byte{0x5A});  // the memory is there, and writable
+    blocks.emplace_back(p, bytes);
+  }
+  for (std::size_t a = 0; a < blocks.size(); ++a)
+    for (std::size_t b = a + 1; b < blocks.size(); ++b) {
+      const bool apart = blocks[a].first + blocks[a].second <= blocks[b].first ||
+                         blocks[b].first + blocks[b].second <= blocks[a].first;
+      EXPECT_TRUE(apart) << a << " and " << b;
+    }
+}
+
+TEST(HugeArena, VectorsKeepTheArenaAliveThroughTheirSharedStorage) {
+  // A series handed over by a recorder keeps the arena alive: its rows stay readable.
+  std::pmr::vector<double> kept;
+  {
+    auto arena = std::make_shared<HugeArena>();
+    std::pmr::vector<double> rows(arena.get());
+    rows.reserve(1000);
+    for (int k = 0; k < 1000; ++k) rows.push_back(k * 0.5);
+    struct Holder {
+      std::shared_ptr<std::pmr::memory_resource> storage;
+      std::pmr::vector<double> rows;
+    } holder{arena, std::move(rows)};
+    arena.reset();
+    const Holder moved = std::move(holder);
+    kept.assign(moved.rows.begin(), moved.rows.end());
+    EXPECT_EQ(moved.rows.get_allocator().resource(), moved.storage.get());
+  }
+  ASSERT_EQ(kept.size(), 1000U);
+  EXPECT_EQ(kept[999], 499.5);
 }
 
 }  // namespace

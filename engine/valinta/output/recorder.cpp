@@ -12,6 +12,7 @@ void Recorder::start(const Simulation& sim) {
   index_.clear();
   steps_ = 0;
   run_steps_ = static_cast<std::size_t>(std::max<std::int64_t>(0, sim.scenario.time.steps));
+  arena_ = std::make_shared<HugeArena>();
 }
 
 Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::string>& dims,
@@ -19,13 +20,17 @@ Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::
                                 std::size_t row_length) {
   auto it = index_.find(name);
   if (it == index_.end()) {
-    Series s;
-    s.name = name;
-    s.dims = dims;
-    s.units = units;
-    s.long_name = long_name;
-    s.integer = integer;
-    s.row_length = row_length;
+    // The rows' vectors are made with the arena (a vector assigned later would keep its own).
+    std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
+    Series s{.storage = arena_,
+             .name = name,
+             .dims = dims,
+             .units = units,
+             .long_name = long_name,
+             .integer = integer,
+             .real = std::pmr::vector<double>(memory),
+             .count = std::pmr::vector<std::int64_t>(memory),
+             .row_length = row_length};
     // All the run's rows at once: a series that grew step by step would be copied (and its new
     // memory faulted in) every time its capacity doubled.
     if (integer) s.count.reserve(row_length * run_steps_);
@@ -65,10 +70,24 @@ void Recorder::append(const std::string& name, double value, const std::string& 
 }
 
 void Recorder::restore(std::vector<Series> series, std::size_t steps) {
-  series_ = std::move(series);
-  for (Series& s : series_) {
-    if (s.integer) s.count.reserve(s.row_length * run_steps_);
-    else s.real.reserve(s.row_length * run_steps_);
+  // Into this recorder's memory, with room for the rest of the run, as if recorded here.
+  std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
+  series_.clear();
+  for (Series& from : series) {
+    Series s{.storage = arena_,
+             .name = std::move(from.name),
+             .dims = std::move(from.dims),
+             .units = std::move(from.units),
+             .long_name = std::move(from.long_name),
+             .integer = from.integer,
+             .real = std::pmr::vector<double>(memory),
+             .count = std::pmr::vector<std::int64_t>(memory),
+             .row_length = from.row_length};
+    s.count.reserve(std::max(from.count.size(), s.integer ? s.row_length * run_steps_ : 0));
+    s.real.reserve(std::max(from.real.size(), s.integer ? 0 : s.row_length * run_steps_));
+    s.count.assign(from.count.begin(), from.count.end());
+    s.real.assign(from.real.begin(), from.real.end());
+    series_.push_back(std::move(s));
   }
   index_.clear();
   for (std::size_t k = 0; k < series_.size(); ++k) index_[series_[k].name] = k;

@@ -3,10 +3,14 @@
 // Names follow MODEL.md: n_ stocks, new_ flows per step, cum_ cumulative totals.
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <memory_resource>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "valinta/util/column.hpp"
 
 namespace valinta {
 
@@ -15,13 +19,15 @@ class Simulation;
 class Recorder {
  public:
   struct Series {
+    // The memory of the rows when the recorder made the series (declared first: it outlives them).
+    std::shared_ptr<std::pmr::memory_resource> storage;
     std::string name;
     std::vector<std::string> dims;  // after the leading "step" dimension
     std::string units;
     std::string long_name;
     bool integer = false;
-    std::vector<double> real;
-    std::vector<std::int64_t> count;
+    std::pmr::vector<double> real;
+    std::pmr::vector<std::int64_t> count;
     std::size_t row_length = 0;
   };
 
@@ -58,6 +64,9 @@ class Recorder {
   std::map<std::string, std::size_t> index_;
   std::size_t steps_ = 0;
   std::size_t run_steps_ = 0;  // steps of the whole run: a new series reserves room for all its rows
+  // Where a run's series keep their rows, in huge pages (util/column.hpp); shared with the series
+  // handed over, which may outlive the recorder.
+  std::shared_ptr<HugeArena> arena_;
 };
 
 }  // namespace valinta

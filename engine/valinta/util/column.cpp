@@ -2,6 +2,8 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace valinta::detail {
@@ -33,3 +35,30 @@ void* map_huge(std::size_t bytes) {
 void unmap_huge(void* p, std::size_t bytes) noexcept { munmap(p, round_up(bytes)); }
 
 }  // namespace valinta::detail
+
+namespace valinta {
+
+HugeArena::~HugeArena() {
+  for (const Mapping& m : mappings_) detail::unmap_huge(m.start, m.bytes);
+}
+
+void* HugeArena::do_allocate(std::size_t bytes, std::size_t alignment) {
+  if (!mappings_.empty()) {
+    const Mapping& last = mappings_.back();
+    const std::size_t at = (used_ + alignment - 1) / alignment * alignment;
+    if (at <= last.bytes && bytes <= last.bytes - at) {
+      used_ = at + bytes;
+      return static_cast<std::byte*>(last.start) + at;
+    }
+  }
+  // A new mapping of whole huge pages, at least 16 MiB (the start is on a 2 MiB boundary, which
+  // satisfies any alignment asked of it here).
+  constexpr std::size_t kMinimum = std::size_t{16} << 20;
+  const std::size_t size = std::max(
+      kMinimum, (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes);
+  mappings_.push_back({detail::map_huge(size), size});
+  used_ = bytes;
+  return mappings_.back().start;
+}
+
+}  // namespace valinta

@@ -17,6 +17,7 @@
 // columns.
 #include <cstddef>
 #include <cstring>
+#include <memory_resource>
 #include <new>
 #include <utility>
 #include <vector>
@@ -68,5 +69,29 @@ struct ColumnAllocator {
 // One per-resident array.
 template <typename T>
 using Column = std::vector<T, ColumnAllocator<T>>;
+
+// Memory for many arrays that live as long as one another and are reserved once (the indicator
+// series of a run: some forty of a megabyte each on a national run), handed out one after another
+// from mappings of whole huge pages. In 4 KiB pages their first touch would cost thousands of page
+// faults in the step that records them. Freeing is a no-op: the mappings go with the arena.
+class HugeArena : public std::pmr::memory_resource {
+ public:
+  HugeArena() = default;
+  HugeArena(const HugeArena&) = delete;
+  HugeArena& operator=(const HugeArena&) = delete;
+  ~HugeArena() override;
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t alignment) override;
+  void do_deallocate(void*, std::size_t, std::size_t) override {}
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+
+  struct Mapping {
+    void* start;
+    std::size_t bytes;
+  };
+  std::vector<Mapping> mappings_;
+  std::size_t used_ = 0;  // of the last mapping
+};
 
 }  // namespace valinta
