@@ -200,9 +200,6 @@ void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_k
   cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 }
 
-}  // namespace
-
-namespace {
 // A run allocates and frees blocks of a few hundred kilobytes to tens of megabytes again and
 // again (the HDF5 library's conversion buffers, chunks being compressed, per-step tables). By
 // default glibc maps each such block afresh and unmaps it when freed, so every use faults its

@@ -15,26 +15,33 @@ void Recorder::start(const Simulation& sim) {
   arena_ = std::make_shared<HugeArena>();
 }
 
+Recorder::Series Recorder::make_series(const std::string& name, const std::vector<std::string>& dims,
+                                      const std::string& units, const std::string& long_name, bool integer,
+                                      std::size_t row_length) const {
+  // The rows' vectors are made with the arena (a vector assigned later would keep its own), with
+  // room for all the run's rows: a series that grew step by step would be copied (and its new
+  // memory faulted in) every time its capacity doubled.
+  std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
+  Series s{.storage = arena_,
+           .name = name,
+           .dims = dims,
+           .units = units,
+           .long_name = long_name,
+           .integer = integer,
+           .real = std::pmr::vector<double>(memory),
+           .count = std::pmr::vector<std::int64_t>(memory),
+           .row_length = row_length};
+  if (integer) s.count.reserve(row_length * run_steps_);
+  else s.real.reserve(row_length * run_steps_);
+  return s;
+}
+
 Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::string>& dims,
                                 const std::string& units, const std::string& long_name, bool integer,
                                 std::size_t row_length) {
   auto it = index_.find(name);
   if (it == index_.end()) {
-    // The rows' vectors are made with the arena (a vector assigned later would keep its own).
-    std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
-    Series s{.storage = arena_,
-             .name = name,
-             .dims = dims,
-             .units = units,
-             .long_name = long_name,
-             .integer = integer,
-             .real = std::pmr::vector<double>(memory),
-             .count = std::pmr::vector<std::int64_t>(memory),
-             .row_length = row_length};
-    // All the run's rows at once: a series that grew step by step would be copied (and its new
-    // memory faulted in) every time its capacity doubled.
-    if (integer) s.count.reserve(row_length * run_steps_);
-    else s.real.reserve(row_length * run_steps_);
+    Series s = make_series(name, dims, units, long_name, integer, row_length);
     index_[name] = series_.size();
     series_.push_back(std::move(s));
     return series_.back();
@@ -71,20 +78,9 @@ void Recorder::append(const std::string& name, double value, const std::string& 
 
 void Recorder::restore(std::vector<Series> series, std::size_t steps) {
   // Into this recorder's memory, with room for the rest of the run, as if recorded here.
-  std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
   series_.clear();
   for (Series& from : series) {
-    Series s{.storage = arena_,
-             .name = std::move(from.name),
-             .dims = std::move(from.dims),
-             .units = std::move(from.units),
-             .long_name = std::move(from.long_name),
-             .integer = from.integer,
-             .real = std::pmr::vector<double>(memory),
-             .count = std::pmr::vector<std::int64_t>(memory),
-             .row_length = from.row_length};
-    s.count.reserve(std::max(from.count.size(), s.integer ? s.row_length * run_steps_ : 0));
-    s.real.reserve(std::max(from.real.size(), s.integer ? 0 : s.row_length * run_steps_));
+    Series s = make_series(from.name, from.dims, from.units, from.long_name, from.integer, from.row_length);
     s.count.assign(from.count.begin(), from.count.end());
     s.real.assign(from.real.begin(), from.real.end());
     series_.push_back(std::move(s));

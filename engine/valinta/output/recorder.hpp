@@ -58,6 +58,9 @@ class Recorder {
   void restore(std::vector<Series> series, std::size_t steps);
 
  private:
+  // A new, empty series in this run's arena with room for all its rows.
+  Series make_series(const std::string& name, const std::vector<std::string>& dims, const std::string& units,
+                     const std::string& long_name, bool integer, std::size_t row_length) const;
   Series& get(const std::string& name, const std::vector<std::string>& dims, const std::string& units,
               const std::string& long_name, bool integer, std::size_t row_length);
   std::vector<Series> series_;
