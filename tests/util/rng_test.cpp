@@ -157,6 +157,46 @@ TEST(PhiloxBlocks, EveryPathEqualsTheScalarGenerator) {
   EXPECT_GE(paths, 1);
 }
 
+// Blocks with counters given one by one equal Random123's scalar Philox on every path, for
+// counts that leave every kind of remainder of the vector widths.
+TEST(PhiloxBlocks, GivenCountersEqualTheScalarGenerator) {
+  const r123::Philox4x32 philox;
+  for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
+    if (!detail::simd_path_available(path)) continue;
+    for (const std::size_t n : {0u, 1u, 7u, 8u, 9u, 15u, 16u, 17u, 40u, 63u, 64u, 65u, 100u, 300u}) {
+      std::vector<std::uint32_t> c0(n), c1(n), out(4 * n + 4, 0xDEADBEEFu);
+      for (std::size_t b = 0; b < n; ++b) {
+        c0[b] = static_cast<std::uint32_t>(b * 2654435761u);
+        c1[b] = static_cast<std::uint32_t>(b << 16) ^ 0x5u;
+      }
+      detail::philox_blocks_at(path, c0.data(), c1.data(), 77, 5, 0x12345678u, 0x9ABCDEF0u, n, out.data());
+      for (std::size_t b = 0; b < n; ++b) {
+        const auto expected = philox({{c0[b], c1[b], 77, 5}}, {{0x12345678u, 0x9ABCDEF0u}});
+        for (int w = 0; w < 4; ++w)
+          ASSERT_EQ(out[4 * b + w], expected[w]) << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
+      }
+      EXPECT_EQ(out[4 * n], 0xDEADBEEFu) << "wrote past the end";
+    }
+  }
+}
+
+// An entity's slots at once are its single draws of each slot, also for entities above 2^32
+// and for more slots than one batch.
+TEST(SlotBits, EqualSingleBlocksOfEachSlot) {
+  const CounterRng rng(31, 4);
+  for (const std::uint64_t entity : {std::uint64_t{0}, std::uint64_t{123457}, (std::uint64_t{1} << 40) + 9}) {
+    for (const std::uint32_t slots : {1u, 3u, 11u, 16u, 64u, 65u, 200u}) {
+      std::vector<std::uint32_t> out(4 * slots + 1, 0xABCDu);
+      rng.slot_bits(Stream::choice_noise, entity, 12, slots, out.data());
+      for (std::uint32_t slot = 0; slot < slots; ++slot) {
+        const auto b = rng.bits(Stream::choice_noise, entity, 12, slot);
+        for (std::size_t w = 0; w < 4; ++w) ASSERT_EQ(out[4 * slot + w], b[w]) << "entity " << entity << ", slot " << slot;
+      }
+      EXPECT_EQ(out[4 * slots], 0xABCDu);  // nothing written past the last block
+    }
+  }
+}
+
 // A run of residents' words equals their single draws, wherever the run starts and ends within
 // the four-resident blocks; different streams and steps give different words.
 TEST(ResidentWords, EqualSingleDrawsForAnyRun) {

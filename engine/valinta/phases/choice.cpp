@@ -266,21 +266,23 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   thread_local std::vector<Option> options;  // reused: no allocation per call
   thread_local std::vector<std::pair<double, std::uint16_t>> scored;
   thread_local std::vector<double> minutes, lows;
+  thread_local std::vector<std::uint32_t> noise;  // candidate m's draw is noise[m]: word m % 4 of slot m / 4
   options.clear();
   scored.clear();
   candidate_travel(sim, zone, home, minutes);
   // The private sector's constant for this resident (the others' is 0).
   const double private_constant = sector_constant(c, Sector::private_sector, r.age[i], r.flags[i], r.income_decile[i]);
-  std::array<std::uint32_t, 4> noise{};
+  const auto slots = static_cast<std::uint32_t>((zone.candidates.size() + 3) / 4);
+  noise.resize(4 * static_cast<std::size_t>(slots));
+  sim.rng.slot_bits(Stream::choice_noise, r.global(i), t, slots, noise.data());
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
-    if (m % 4 == 0) noise = sim.rng.bits(Stream::choice_noise, r.global(i), t, static_cast<std::uint32_t>(m / 4));
     const std::uint16_t j = zone.candidates[m];
     if (!in.open[j]) continue;
     const double travel = minutes[m];
     if (travel > c.max_travel_min && !in.digital_first[j] && j != current) continue;
     const double before_noise = c.b_travel * travel + c.b_fee * in.fee[j] + c.b_digital * in.digital[j] * literacy +
                                 (in.is_private[j] ? private_constant : 0.0);
-    options.push_back({before_noise, noise[m % 4], j});
+    options.push_back({before_noise, noise[m], j});
   }
   // The utility once the noise is added (in this order of additions, always).
   const auto utility = [&](const Option& o, double noise_value) {

@@ -95,6 +95,10 @@ class CounterRng {
   void entity_bits(Stream stream, std::uint64_t first, std::size_t count, std::uint32_t step, std::uint32_t slot,
                    std::uint32_t* out) const;
 
+  // bits(stream, entity, step, slot) of slots 0 .. slots - 1 of one entity, many blocks at a
+  // time: slot s's four words go to out[4s .. 4s + 3] (out holds 4 slots words).
+  void slot_bits(Stream stream, std::uint64_t entity, std::uint32_t step, std::uint32_t slots, std::uint32_t* out) const;
+
  private:
   static std::uint64_t clamp_words(double x) { return x <= 0 ? 0 : x >= 0x1p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x); }
 
@@ -207,6 +211,9 @@ namespace detail {
 // (simd_best_path in util/simd.hpp); the paths differ only in speed.
 void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3,
                    std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
+// The same for blocks whose first two counter words are given one by one: {c0[b], c1[b], c2, c3}.
+void philox_blocks_at(SimdPath path, const std::uint32_t* c0, const std::uint32_t* c1, std::uint32_t c2,
+                      std::uint32_t c3, std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta
