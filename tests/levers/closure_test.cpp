@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
+#include "valinta/phases/switching.hpp"
 
 namespace valinta {
 namespace {
@@ -120,6 +121,44 @@ TEST(ClosureLever, ClosingDateAndCloseEventAreTheSame) {
     ASSERT_EQ(test::residents_listed_elsewhere(by_date, by_close_event), 0) << "step " << step;
     ASSERT_EQ(by_date.flows.transferred_in, by_close_event.flows.transferred_in) << "step " << step;
   }
+}
+
+// Several closures at once (the market's exits of a quarter) find their residents in one pass
+// made before the first of them: the result is that of closing them one by one, each with its
+// own pass, also for residents the first closure sends to the second producer.
+TEST(ClosureLever, ClosuresSharingOnePassEqualClosuresOneByOne) {
+  std::string yaml = closing_region();
+  yaml.erase(yaml.find("events:"));  // the two are closed by hand below
+  const std::string closes = ", closes: " + test::date_of_week(kClinicCloses);
+  yaml.erase(yaml.find(closes), closes.size());
+  Simulation shared(test::scenario_from_yaml(yaml), {12, 0, 1});
+  Simulation one_by_one(test::scenario_from_yaml(yaml), {12, 0, 1});
+  for (int step = 0; step < kClinicCloses; ++step) {
+    shared.step();
+    one_by_one.step();
+  }
+  const std::size_t clinic = test::producer_named(shared, "Clinic"), third = test::producer_named(shared, "Third");
+  const std::vector<std::uint16_t> listed_before(one_by_one.residents.listed.begin(), one_by_one.residents.listed.end());
+  ASSERT_GT(shared.producers[clinic].n_listed, 20);
+  ASSERT_GT(shared.producers[third].n_listed, 20);
+
+  const std::vector<std::size_t> concerned = residents_concerned(shared, {clinic, third});
+  close_producer(shared, clinic, ProducerEvent::exited, "test", &concerned);
+  close_producer(shared, third, ProducerEvent::exited, "test", &concerned);
+  close_producer(one_by_one, clinic, ProducerEvent::exited, "test");
+  std::int64_t clinic_to_third = 0;
+  for (std::size_t i = 0; i < listed_before.size(); ++i)
+    clinic_to_third += listed_before[i] == clinic && one_by_one.residents.listed[i] == third;
+  close_producer(one_by_one, third, ProducerEvent::exited, "test");
+  EXPECT_GT(clinic_to_third, 0) << "no resident of the first closure went to the second: the case is not tested";
+
+  EXPECT_EQ(shared.residents.listed, one_by_one.residents.listed);
+  EXPECT_EQ(shared.residents.home, one_by_one.residents.home);
+  EXPECT_EQ(shared.residents.open_producer, one_by_one.residents.open_producer);
+  for (std::size_t j = 0; j < shared.producers.size(); ++j)
+    EXPECT_EQ(shared.producers[j].n_listed, one_by_one.producers[j].n_listed) << shared.producers[j].spec.name;
+  EXPECT_EQ(shared.event_log, one_by_one.event_log);
+  test::expect_residents_conserved(shared);
 }
 
 }  // namespace

@@ -324,14 +324,25 @@ void enter_market(Simulation& sim) {
 void exit_and_adjust(Simulation& sim) {
   const Scenario& s = sim.scenario;
   const int quarter_steps = std::max(1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
+  // Who leaves: the quarters of losses (nothing below changes them), then the residents every
+  // exit concerns, in one pass over the population.
+  std::vector<std::size_t> leaving;
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     Producer& p = sim.producers[j];
     if (!p.active) continue;
     const bool settled = sim.t - p.open_step >= 4 * quarter_steps;  // a first year to build a list
     p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
-    if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) {
-      close_producer(sim, j, ProducerEvent::exited,
-                     fmt::format("{} quarters of losses", p.losing_quarters));
+    if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) leaving.push_back(j);
+  }
+  const std::vector<std::size_t> concerned = leaving.empty() ? std::vector<std::size_t>{} : residents_concerned(sim, leaving);
+  // Exits and capacity changes in producer order (an exit frees staff that later hires use).
+  auto next_leaving = leaving.begin();
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    Producer& p = sim.producers[j];
+    if (!p.active) continue;
+    if (next_leaving != leaving.end() && *next_leaving == j) {
+      ++next_leaving;
+      close_producer(sim, j, ProducerEvent::exited, fmt::format("{} quarters of losses", p.losing_quarters), &concerned);
       continue;
     }
     if (!s.market.capacity_adjustment) continue;

@@ -180,7 +180,41 @@ void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std
                                       kProducerEventNames[static_cast<int>(kind)], why, p.capacity_per_week));
 }
 
-void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why) {
+std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::vector<std::size_t>& closing) {
+  const Residents& r = sim.residents;
+  std::vector<std::uint8_t> closes(sim.producers.size(), 0);
+  for (const std::size_t j : closing) closes[j] = 1;
+  const std::uint8_t* const in = closes.data();
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint16_t* const home = r.home.data();
+  const std::uint16_t* const open_producer = r.open_producer.data();
+  const std::int16_t* const open_since = r.open_since.data();
+  constexpr std::size_t kBlock = 1024;
+  const auto blocks = static_cast<std::int64_t>((r.size() + kBlock - 1) / kBlock);
+  // A static schedule gives each thread one run of blocks, in thread order: concatenated in
+  // that order the lists are in resident order.
+  std::vector<std::vector<std::size_t>> found(static_cast<std::size_t>(sim.threads()));
+#pragma omp parallel num_threads(sim.threads())
+  {
+    std::vector<std::size_t>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
+    std::array<std::uint8_t, kBlock> mask{};  // marked, then listed (util/select.hpp)
+    std::array<std::uint32_t, kBlock> marked{};
+#pragma omp for schedule(static)
+    for (std::int64_t block = 0; block < blocks; ++block) {
+      const std::size_t b = static_cast<std::size_t>(block) * kBlock, e = std::min(r.size(), b + kBlock);
+      for (std::size_t i = b; i < e; ++i)
+        mask[i - b] = static_cast<std::uint8_t>(in[listed[i]] | in[home[i]] | (in[open_producer[i]] & (open_since[i] >= 0)));
+      const std::size_t m = positions_of(mask.data(), e - b, static_cast<std::uint32_t>(b), marked.data());
+      mine.insert(mine.end(), marked.begin(), marked.begin() + static_cast<std::ptrdiff_t>(m));
+    }
+  }
+  std::vector<std::size_t> concerned;
+  for (const auto& list : found) concerned.insert(concerned.end(), list.begin(), list.end());
+  return concerned;
+}
+
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
+                    const std::vector<std::size_t>* concerned_by_set) {
   Residents& r = sim.residents;
   Producer& p = sim.producers[j];
   p.active = false;
@@ -189,36 +223,15 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   const std::int64_t listed_before = p.n_listed;
 
-  // The residents the closure concerns, in resident order: listed there, home station there, or
-  // a contact waiting there (one pass over the population; each closure touches few of them).
+  // The residents the closure concerns, in resident order. Of those found for a set of closures,
+  // the ones concerned by this one now: earlier closures of the set moved only residents they
+  // concerned, so anyone listed, at home or waiting here now was found.
   std::vector<std::size_t> concerned;
-  {
-    const auto jj = static_cast<std::uint16_t>(j);
-    const std::uint16_t* const listed = r.listed.data();
-    const std::uint16_t* const home = r.home.data();
-    const std::uint16_t* const open_producer = r.open_producer.data();
-    const std::int16_t* const open_since = r.open_since.data();
-    constexpr std::size_t kBlock = 1024;
-    const auto blocks = static_cast<std::int64_t>((r.size() + kBlock - 1) / kBlock);
-    // A static schedule gives each thread one run of blocks, in thread order: concatenated in
-    // that order the lists are in resident order.
-    std::vector<std::vector<std::size_t>> found(static_cast<std::size_t>(sim.threads()));
-#pragma omp parallel num_threads(sim.threads())
-    {
-      std::vector<std::size_t>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
-      std::array<std::uint8_t, kBlock> mask{};  // marked by vector code, then listed (util/select.hpp)
-      std::array<std::uint32_t, kBlock> marked{};
-#pragma omp for schedule(static)
-      for (std::int64_t block = 0; block < blocks; ++block) {
-        const std::size_t b = static_cast<std::size_t>(block) * kBlock, e = std::min(r.size(), b + kBlock);
-        for (std::size_t i = b; i < e; ++i)
-          mask[i - b] = static_cast<std::uint8_t>((listed[i] == jj) | (home[i] == jj) |
-                                                  ((open_producer[i] == jj) & (open_since[i] >= 0)));
-        const std::size_t m = positions_of(mask.data(), e - b, static_cast<std::uint32_t>(b), marked.data());
-        mine.insert(mine.end(), marked.begin(), marked.begin() + static_cast<std::ptrdiff_t>(m));
-      }
-    }
-    for (const auto& list : found) concerned.insert(concerned.end(), list.begin(), list.end());
+  if (concerned_by_set) {
+    for (const std::size_t i : *concerned_by_set)
+      if (r.listed[i] == j || r.home[i] == j || (r.open_producer[i] == j && r.open_since[i] >= 0)) concerned.push_back(i);
+  } else {
+    concerned = residents_concerned(sim, {j});
   }
 
   // Waiting contacts move, cohort by cohort, to the nearest open public station.

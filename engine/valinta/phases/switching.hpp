@@ -31,9 +31,16 @@ void assign_nearest(Simulation& sim);
 // A producer opens (scheduled or a market entrant): residents whose consideration set may hold
 // it get a one-time nudge to review (reason entry_nudge).
 void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
+// The local residents (in order) that closing any of the producers `closing` concerns: listed
+// there, home station there, or a contact waiting there. One pass over the population.
+std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::vector<std::size_t>& closing);
+
 // A producer closes (scheduled or market exit): its waiting contacts move to the nearest open
 // public station; its listed residents choose again (reason closure) and anyone left without a
 // choice goes to the nearest open public station of their zone. No resident is lost.
-void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
+// `concerned`, if given, is residents_concerned of a set of producers holding j, found before
+// any of them closed (several closures at once need one pass over the population, not one each).
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
+                    const std::vector<std::size_t>* concerned = nullptr);
 
 }  // namespace valinta
