@@ -106,6 +106,26 @@ TEST(MarketLever, EntryForecastSeesWhatResidentsSee) {
   EXPECT_NE(first_entry_line("transparent", 0.0), first_entry_line("transparent", 3.0));
 }
 
+// Units of two chains at one site are forecast from one sample, each as if it opened alone: a
+// second chain that never enters (an infinite hurdle) changes nothing of the first chain's
+// entries, forecasts or lists.
+TEST(MarketLever, EachChainsForecastIgnoresTheOtherChainsClosedUnits) {
+  const std::string alone = market_yaml("entry_hurdle: 0, max_entries_per_quarter: 2");
+  const std::string with_rival =
+      alone + "  - {name: Rival, sector: third_sector, capacity_per_week: 200, quality: 2, hurdle: 1e9}\n";
+  Simulation a(test::scenario_from_yaml(alone), {5, 0, 1});
+  Simulation b(test::scenario_from_yaml(with_rival), {5, 0, 1});
+  ASSERT_EQ(entrant_slots(b).size(), 2 * entrant_slots(a).size());
+  const std::vector<Entry> entries = run_and_collect_entries(a);
+  ASSERT_FALSE(entries.empty());
+  run_and_collect_entries(b);
+  EXPECT_EQ(a.event_log, b.event_log);
+  for (std::size_t j = 0; j < a.producers.size(); ++j) {
+    EXPECT_EQ(a.producers[j].active, b.producers[j].active) << a.producers[j].spec.name;
+    EXPECT_EQ(a.producers[j].n_listed, b.producers[j].n_listed) << a.producers[j].spec.name;
+  }
+}
+
 // A private producer whose fixed costs dwarf its revenue loses money every quarter. Its first
 // year does not count (a year to build a list); after exit_after_quarters more losing quarters it
 // leaves, at the end of quarter 4 + 2 = 6 (step 77). Its residents choose again, none is lost and

@@ -168,19 +168,26 @@ ForecastInputs forecast_inputs(const Simulation& sim) {
   return in;
 }
 
-// The logit probability (no noise) that resident i picks producer j on review, with j open.
-double choice_probability(const Simulation& sim, const ForecastInputs& in, std::size_t i, std::size_t j) {
+// The logit probabilities (no noise) that resident i picks each of the closed producers `slots`
+// on review, with that one open and the others of `slots` still closed: out[s] for slots[s].
+void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::size_t i,
+                          const std::vector<std::size_t>& slots, double* out) {
   const Residents& r = sim.residents;
   const ChoiceParams& c = sim.scenario.choice;
   const Zone& zone = sim.zones[r.zone[i]];
   const Place home = place(r.lat[i], r.lon[i]);
-  thread_local std::vector<double> minutes;  // reused: no allocation per call
+  // Reused: no allocation per call. Candidate m's exponential of utility and which of `slots`
+  // it is (-1: an open producer; -2: not considered).
+  thread_local std::vector<double> minutes, weight;
+  thread_local std::vector<int> slot_of;
   candidate_travel(sim, zone, home, minutes);
-  double total = 0, own = 0;
+  weight.assign(zone.candidates.size(), 0.0);
+  slot_of.assign(zone.candidates.size(), -2);
   for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
     const std::uint16_t k = zone.candidates[m];
     const Producer& p = sim.producers[k];
-    const bool candidate = k == j;
+    const auto it = std::find(slots.begin(), slots.end(), k);
+    const bool candidate = it != slots.end();
     if (!p.active && !candidate) continue;
     const double travel = minutes[m];
     if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
@@ -194,11 +201,19 @@ double choice_probability(const Simulation& sim, const ForecastInputs& in, std::
       if ((r.flags[i] & Residents::kEmployed) && r.age[i] >= 18 && r.age[i] < 65) u += c.private_employed;
     }
     if (k == r.listed[i]) u += c.inertia;
-    const double e = std::exp(std::min(u, 50.0));
-    total += e;
-    if (candidate) own = e;
+    weight[m] = std::exp(std::min(u, 50.0));
+    slot_of[m] = candidate ? static_cast<int>(it - slots.begin()) : -1;
   }
-  return total > 0 ? own / total : 0.0;
+  // Each slot's denominator adds the open producers and that slot, in candidate order.
+  for (std::size_t s = 0; s < slots.size(); ++s) {
+    double total = 0, own = 0;
+    for (std::size_t m = 0; m < weight.size(); ++m) {
+      if (slot_of[m] == -2 || (slot_of[m] >= 0 && slot_of[m] != static_cast<int>(s))) continue;
+      total += weight[m];
+      if (slot_of[m] == static_cast<int>(s)) own = weight[m];
+    }
+    out[s] = total > 0 ? own / total : 0.0;
+  }
 }
 
 struct Forecast {
@@ -207,28 +222,30 @@ struct Forecast {
   double capacity = 0;
 };
 
-Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size_t j) {
-  const Scenario& s = sim.scenario;
-  const Residents& r = sim.residents;
-  const Producer& p = sim.producers[j];
-  const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
-  // Eligible residents of every zone that considers the site; a systematic sample of them.
-  std::int64_t catchment = 0;
+// The pilot zones that consider producer j, in zone order: its catchment.
+std::vector<std::size_t> catchment_zones(const Simulation& sim, std::size_t j) {
   std::vector<std::size_t> zones;
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     const Zone& zone = sim.zones[z];
-    if (!zone.in_pilot || std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;
-    zones.push_back(z);
+    if (zone.in_pilot && std::find(zone.candidates.begin(), zone.candidates.end(), j) != zone.candidates.end()) zones.push_back(z);
   }
+  return zones;
+}
+
+// The forecasts of closed producers `slots` that share the catchment `zones` (units of different
+// chains at one site): one sample of residents and their choice model serve them all.
+std::vector<Forecast> forecast(const Simulation& sim, const ForecastInputs& inputs, const std::vector<std::size_t>& zones,
+                               const std::vector<std::size_t>& slots) {
+  const Scenario& s = sim.scenario;
+  const Residents& r = sim.residents;
+  std::vector<Forecast> out(slots.size());
+  // Eligible residents of every zone that considers the site; a systematic sample of them.
+  std::int64_t catchment = 0;
   for (const std::size_t z : zones) catchment += sim.zones[z].n_eligible;
-  Forecast out;
   if (catchment == 0) return out;
   // Each rank takes the sampled residents of the zones it holds; `seen` numbers the catchment's
   // eligible residents in zone order, so the sample does not depend on the partition.
   const std::int64_t stride = std::max<std::int64_t>(1, catchment / s.market.sample_size);
-  struct Sampled {
-    double probability, visits_rate;
-  };
   std::vector<std::size_t> chosen;   // the sampled residents held here, in resident order
   std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
   for (const std::size_t z : zones) {
@@ -251,35 +268,44 @@ Forecast forecast(const Simulation& sim, const ForecastInputs& inputs, std::size
     seen = end;
     next = std::max(next, (seen + stride - 1) / stride * stride);
   }
-  // Their choice probabilities, over threads (each written to its own place).
-  std::vector<Sampled> mine(chosen.size());
+  // Per sampled resident, over threads (each written to its own place): the choice probability
+  // of each slot, then the visit rate.
+  const std::size_t width = slots.size() + 1;
+  std::vector<double> mine(chosen.size() * width);
   const auto n_chosen = static_cast<std::int64_t>(chosen.size());
 #pragma omp parallel for schedule(dynamic, 64) num_threads(sim.threads())
   for (std::int64_t k = 0; k < n_chosen; ++k) {
     const std::size_t i = chosen[static_cast<std::size_t>(k)];
-    mine[static_cast<std::size_t>(k)] = {choice_probability(sim, inputs, i, j),
-                                         demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc)};
+    double* row = &mine[static_cast<std::size_t>(k) * width];
+    choice_probabilities(sim, inputs, i, slots, row);
+    row[slots.size()] = demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
   }
   // Added up in zone and resident order on every rank, as one process would.
-  double probability_sum = 0, sampled = 0, visits_rate = 0;
-  for (const Sampled& x : sim.comm->all_gather(mine)) {
-    sampled += 1;
-    probability_sum += x.probability;
-    visits_rate += x.visits_rate;
-  }
+  const std::vector<double> all = sim.comm->all_gather(mine);
+  const double sampled = static_cast<double>(all.size() / width);
   if (sampled == 0) return out;
+  double visits_rate = 0;
+  for (std::size_t row = 0; row < all.size(); row += width) visits_rate += all[row + slots.size()];
   const double review = 1.0 - std::exp(-s.choice.base_review_per_year * s.market.horizon_years);
   const double scale = static_cast<double>(catchment) / sampled;
-  out.listed = probability_sum * review * scale;
   const double visits_per_resident_week = visits_rate / sampled;
-  const double visits_week = visits_per_resident_week * out.listed;
-  out.capacity = std::min(chain.capacity_per_week * s.population.scale, visits_week * (1 + s.market.capacity_slack));
-  const double weeks = 52.18;
-  const double fee = expected_fee(sim, j);
-  const double revenue = out.listed * s.payment.capitation_eur_per_year +
-                         visits_week * weeks * (s.payment.fee_for_service_eur + fee);
-  const double cost = visits_week * weeks * p.cost_per_visit + out.capacity * weeks * p.fixed_cost_per_capacity_week;
-  out.margin = revenue > 0 ? (revenue - cost) / revenue : -1e9;
+  for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+    const std::size_t j = slots[slot];
+    const Producer& p = sim.producers[j];
+    const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
+    double probability_sum = 0;
+    for (std::size_t row = 0; row < all.size(); row += width) probability_sum += all[row + slot];
+    Forecast& f = out[slot];
+    f.listed = probability_sum * review * scale;
+    const double visits_week = visits_per_resident_week * f.listed;
+    f.capacity = std::min(chain.capacity_per_week * s.population.scale, visits_week * (1 + s.market.capacity_slack));
+    const double weeks = 52.18;
+    const double fee = expected_fee(sim, j);
+    const double revenue = f.listed * s.payment.capitation_eur_per_year +
+                           visits_week * weeks * (s.payment.fee_for_service_eur + fee);
+    const double cost = visits_week * weeks * p.cost_per_visit + f.capacity * weeks * p.fixed_cost_per_capacity_week;
+    f.margin = revenue > 0 ? (revenue - cost) / revenue : -1e9;
+  }
   return out;
 }
 
@@ -291,15 +317,26 @@ void enter_market(Simulation& sim) {
     std::size_t j;
     Forecast f;
   };
-  std::vector<Candidate> candidates;
-  const ForecastInputs inputs = forecast_inputs(sim);
+  // The closed slots, grouped by catchment (in order of their first slot).
+  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> sites;
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     const Producer& p = sim.producers[j];
     if (p.chain < 0 || p.active) continue;
-    const ChainSpec& chain = s.chains[static_cast<std::size_t>(p.chain)];
-    const double hurdle = chain.hurdle >= 0 ? chain.hurdle : s.market.entry_hurdle;
-    const Forecast f = forecast(sim, inputs, j);
-    if (f.margin > hurdle && f.capacity > 0) candidates.push_back({f.margin, j, f});
+    std::vector<std::size_t> zones = catchment_zones(sim, j);
+    const auto site = std::find_if(sites.begin(), sites.end(), [&](const auto& x) { return x.first == zones; });
+    if (site != sites.end()) site->second.push_back(j);
+    else sites.push_back({std::move(zones), {j}});
+  }
+  std::vector<Candidate> candidates;
+  const ForecastInputs inputs = forecast_inputs(sim);
+  for (const auto& [zones, slots] : sites) {
+    const std::vector<Forecast> forecasts = forecast(sim, inputs, zones, slots);
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      const ChainSpec& chain = s.chains[static_cast<std::size_t>(sim.producers[slots[k]].chain)];
+      const double hurdle = chain.hurdle >= 0 ? chain.hurdle : s.market.entry_hurdle;
+      const Forecast& f = forecasts[k];
+      if (f.margin > hurdle && f.capacity > 0) candidates.push_back({f.margin, slots[k], f});
+    }
   }
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.margin != b.margin ? a.margin > b.margin : a.j < b.j; });
