@@ -177,7 +177,7 @@ TEST(ChoiceLogit, LimitedRankingIsTheStartOfTheFullRanking) {
   for (std::size_t i = 0; i < sim.residents.size(); i += 3) {
     for (const bool inertia : {false, true}) {
       const std::vector<std::uint16_t> full = rank_producers(sim, i, inertia);
-      for (std::size_t limit : {1u, 2u, 3u, 10u}) {
+      for (std::size_t limit : {1u, 2u, 3u, 5u, 8u, 9u, 10u}) {
         const std::vector<std::uint16_t> expected(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(std::min(limit, full.size())));
         ASSERT_EQ(rank_producers(sim, i, inertia, limit), expected) << "resident " << i << ", limit " << limit;
         ASSERT_EQ(rank_producers(sim, i, inertia, limit, &inputs), expected) << "resident " << i << ", limit " << limit;

@@ -20,6 +20,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -300,13 +301,28 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   // noise (two logarithms) is never worked out. The margin covers rounding: the options kept
   // and their order are exactly those of the full ranking.
   constexpr double kMargin = 1e-6;
+  constexpr std::size_t kShortList = 8;
   const NoiseBounds& bounds = noise_bounds();
   const bool prune = limit > 0 && limit < options.size();
   double cut = 0;
   if (prune) {
-    lows.clear();
-    for (const Option& o : options) lows.push_back(utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin);
-    std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(), std::greater<>());
+    // The limit-th largest of the lower bounds: for a few wanted, kept in a short list sorted
+    // descending that most options do not enter; otherwise by selection.
+    const auto low_of = [&](const Option& o) { return utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin; };
+    if (limit <= kShortList) {
+      lows.assign(limit, -std::numeric_limits<double>::infinity());
+      for (const Option& o : options) {
+        const double low = low_of(o);
+        if (!(low > lows.back())) continue;
+        std::size_t k = limit - 1;
+        for (; k > 0 && lows[k - 1] < low; --k) lows[k] = lows[k - 1];
+        lows[k] = low;
+      }
+    } else {
+      lows.clear();
+      for (const Option& o : options) lows.push_back(low_of(o));
+      std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(), std::greater<>());
+    }
     cut = lows[limit - 1];
   }
   for (const Option& o : options) {
@@ -356,11 +372,12 @@ void run_choice(Simulation& sim) {
   // The review hazard depends on the resident only through their experience (an int8): its
   // per-step exponent and the bound that settles most draws without an exponential are
   // tabulated by experience + 128.
-  std::array<double, 256> dissatisfaction_of{}, x_of{}, bound_of{};
+  std::array<double, 256> dissatisfaction_of{}, x_of{}, p_hazard_of{}, bound_of{};
   for (int e = -128; e < 128; ++e) {
     const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
     dissatisfaction_of[e + 128] = d;
     x_of[e + 128] = (base + d) * step_years;
+    p_hazard_of[e + 128] = 1.0 - std::exp(-x_of[e + 128]);
     // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
     bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
   }
@@ -410,16 +427,15 @@ void run_choice(Simulation& sim) {
         if (sim.t - listed_since[i] < lock_in_steps) continue;
         if (switches_this_year[i] >= c.max_switches_per_year) continue;
         const double u = CounterRng::to_unit(w);
-        const double x = x_of[e];
         const double dissatisfaction = dissatisfaction_of[e];
         const double hazard = base + dissatisfaction;
-        const Zone& zone = sim.zones[zone_of[i]];
-        const double p_hazard = 1.0 - std::exp(-x);
-        const double p_review = std::min(1.0, p_hazard + zone.extra_review);  // campaigns and nudges
+        const double p_hazard = p_hazard_of[e];
+        // Campaigns and nudges (the zone is looked up only when there are any).
+        const double p_review = std::min(1.0, p_hazard + (any_extra ? extra_review[zone_of[i]] : 0.0));
         if (u >= p_review) continue;
         ++reviews;
         SwitchReason reason = SwitchReason::review;
-        if (u >= p_hazard) reason = zone.extra_reason;
+        if (u >= p_hazard) reason = sim.zones[zone_of[i]].extra_reason;
         else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
         reviewing[n_reviewing] = static_cast<std::uint32_t>(i);
         reasons[n_reviewing++] = reason;
