@@ -125,7 +125,8 @@ TEST(ClosureLever, ClosingDateAndCloseEventAreTheSame) {
 
 // Several closures at once (the market's exits of a quarter) find their residents in one pass
 // made before the first of them: the result is that of closing them one by one, each with its
-// own pass, also for residents the first closure sends to the second producer.
+// own pass, also for residents the first closure sends to the second producer (the batch hands
+// them on).
 TEST(ClosureLever, ClosuresSharingOnePassEqualClosuresOneByOne) {
   std::string yaml = closing_region();
   yaml.erase(yaml.find("events:"));  // the two are closed by hand below
@@ -142,9 +143,9 @@ TEST(ClosureLever, ClosuresSharingOnePassEqualClosuresOneByOne) {
   ASSERT_GT(shared.producers[clinic].n_listed, 20);
   ASSERT_GT(shared.producers[third].n_listed, 20);
 
-  const std::vector<std::size_t> concerned = residents_concerned(shared, {clinic, third});
-  close_producer(shared, clinic, ProducerEvent::exited, "test", &concerned);
-  close_producer(shared, third, ProducerEvent::exited, "test", &concerned);
+  ClosureBatch batch = closure_batch(shared, {clinic, third});
+  close_producer(shared, clinic, ProducerEvent::exited, "test", &batch);
+  close_producer(shared, third, ProducerEvent::exited, "test", &batch);
   close_producer(one_by_one, clinic, ProducerEvent::exited, "test");
   std::int64_t clinic_to_third = 0;
   for (std::size_t i = 0; i < listed_before.size(); ++i)

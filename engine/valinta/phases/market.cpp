@@ -371,7 +371,7 @@ void exit_and_adjust(Simulation& sim) {
     p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
     if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) leaving.push_back(j);
   }
-  const std::vector<std::size_t> concerned = leaving.empty() ? std::vector<std::size_t>{} : residents_concerned(sim, leaving);
+  ClosureBatch batch = leaving.empty() ? ClosureBatch{} : closure_batch(sim, leaving);
   // Exits and capacity changes in producer order (an exit frees staff that later hires use).
   auto next_leaving = leaving.begin();
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
@@ -379,7 +379,7 @@ void exit_and_adjust(Simulation& sim) {
     if (!p.active) continue;
     if (next_leaving != leaving.end() && *next_leaving == j) {
       ++next_leaving;
-      close_producer(sim, j, ProducerEvent::exited, fmt::format("{} quarters of losses", p.losing_quarters), &concerned);
+      close_producer(sim, j, ProducerEvent::exited, fmt::format("{} quarters of losses", p.losing_quarters), &batch);
       continue;
     }
     if (!s.market.capacity_adjustment) continue;

@@ -6,6 +6,7 @@
 #include <array>
 #include <fmt/format.h>
 #include <map>
+#include <stdexcept>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
@@ -76,10 +77,23 @@ void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReas
 
 // Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
 // whose every option was full, in resident order.
+// Asks for resident i's rows of the columns packing and recording a switch read (local index;
+// the residents of a step's switches are scattered: their misses overlap when asked for ahead).
+void prefetch_switch_rows(const Residents& r, std::size_t i) {
+  const auto at = static_cast<std::uint32_t>(i);
+  prefetch_rows(&at, 1, r.listed.data(), r.home.data(), r.zone.data(), r.need.data(), r.age.data(), r.flags.data(),
+                r.income_decile.data(), r.listed_since.data(), r.switches.data(), r.switches_this_year.data());
+}
+constexpr std::size_t kPrefetchAhead = 16;  // movers
+
 std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
+  const Residents& r = sim.residents;
   std::vector<Mover> mine;
   mine.reserve(local.size());
-  for (const SwitchRequest& request : local) mine.push_back(pack(sim, request));
+  for (std::size_t q = 0; q < local.size(); ++q) {
+    if (q + kPrefetchAhead < local.size()) prefetch_switch_rows(r, local[q + kPrefetchAhead].resident - r.offset);
+    mine.push_back(pack(sim, local[q]));
+  }
   std::vector<Mover> movers = sim.comm->all_gather(mine);
   std::sort(movers.begin(), movers.end(), [](const Mover& a, const Mover& b) { return a.resident < b.resident; });
   // Room on capped lists as of the start of the phase.
@@ -96,7 +110,12 @@ std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchReq
   for (std::size_t round = 0; round < SwitchRequest::kMaxOptions && !pending.empty(); ++round) {
     std::map<std::uint16_t, std::vector<std::pair<std::uint32_t, std::size_t>>> applicants;
     std::vector<std::size_t> next;
-    for (const std::size_t k : pending) {
+    for (std::size_t q = 0; q < pending.size(); ++q) {
+      const std::size_t k = pending[q];
+      if (q + kPrefetchAhead < pending.size()) {
+        const std::uint32_t ahead = movers[pending[q + kPrefetchAhead]].resident;
+        if (ahead >= r.offset && ahead - r.offset < r.size()) prefetch_switch_rows(r, ahead - r.offset);
+      }
       const Mover& m = movers[k];
       if (round >= m.n_options) continue;
       const std::uint16_t j = m.options[round];
@@ -180,11 +199,13 @@ void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std
                                       kProducerEventNames[static_cast<int>(kind)], why, p.capacity_per_week));
 }
 
-std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::vector<std::size_t>& closing) {
+ClosureBatch closure_batch(const Simulation& sim, const std::vector<std::size_t>& closing) {
   const Residents& r = sim.residents;
-  std::vector<std::uint8_t> closes(sim.producers.size(), 0);
-  for (const std::size_t j : closing) closes[j] = 1;
-  const std::uint8_t* const in = closes.data();
+  ClosureBatch batch;
+  batch.pending.assign(sim.producers.size(), 0);
+  batch.concerned.resize(sim.producers.size());
+  for (const std::size_t j : closing) batch.pending[j] = 1;
+  const std::uint8_t* const in = batch.pending.data();
   const std::uint16_t* const listed = r.listed.data();
   const std::uint16_t* const home = r.home.data();
   const std::uint16_t* const open_producer = r.open_producer.data();
@@ -193,10 +214,11 @@ std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::v
   const auto blocks = static_cast<std::int64_t>((r.size() + kBlock - 1) / kBlock);
   // A static schedule gives each thread one run of blocks, in thread order: concatenated in
   // that order the lists are in resident order.
-  std::vector<std::vector<std::size_t>> found(static_cast<std::size_t>(sim.threads()));
+  std::vector<std::vector<std::vector<std::size_t>>> found(static_cast<std::size_t>(sim.threads()));
 #pragma omp parallel num_threads(sim.threads())
   {
-    std::vector<std::size_t>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<std::vector<std::size_t>>& mine = found[static_cast<std::size_t>(omp_get_thread_num())];
+    mine.resize(sim.producers.size());
     std::array<std::uint8_t, kBlock> mask{};  // marked, then listed (util/select.hpp)
     std::array<std::uint32_t, kBlock> marked{};
 #pragma omp for schedule(static)
@@ -205,16 +227,21 @@ std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::v
       for (std::size_t i = b; i < e; ++i)
         mask[i - b] = static_cast<std::uint8_t>(in[listed[i]] | in[home[i]] | (in[open_producer[i]] & (open_since[i] >= 0)));
       const std::size_t m = positions_of(mask.data(), e - b, static_cast<std::uint32_t>(b), marked.data());
-      mine.insert(mine.end(), marked.begin(), marked.begin() + static_cast<std::ptrdiff_t>(m));
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = marked[q];
+        if (in[listed[i]]) mine[listed[i]].push_back(i);
+        if (in[home[i]] && home[i] != listed[i]) mine[home[i]].push_back(i);
+        if (in[open_producer[i]] && open_since[i] >= 0 && open_producer[i] != listed[i] && open_producer[i] != home[i])
+          mine[open_producer[i]].push_back(i);
+      }
     }
   }
-  std::vector<std::size_t> concerned;
-  for (const auto& list : found) concerned.insert(concerned.end(), list.begin(), list.end());
-  return concerned;
+  for (const std::size_t j : closing)
+    for (auto& thread : found) batch.concerned[j].insert(batch.concerned[j].end(), thread[j].begin(), thread[j].end());
+  return batch;
 }
 
-void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
-                    const std::vector<std::size_t>* concerned_by_set) {
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why, ClosureBatch* batch) {
   Residents& r = sim.residents;
   Producer& p = sim.producers[j];
   p.active = false;
@@ -223,15 +250,18 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   const std::int64_t listed_before = p.n_listed;
 
-  // The residents the closure concerns, in resident order. Of those found for a set of closures,
-  // the ones concerned by this one now: earlier closures of the set moved only residents they
-  // concerned, so anyone listed, at home or waiting here now was found.
-  std::vector<std::size_t> concerned;
-  if (concerned_by_set) {
-    for (const std::size_t i : *concerned_by_set)
-      if (r.listed[i] == j || r.home[i] == j || (r.open_producer[i] == j && r.open_since[i] >= 0)) concerned.push_back(i);
-  } else {
-    concerned = residents_concerned(sim, {j});
+  // The residents the closure concerns, in resident order: from the batch (found before its
+  // first closure, with those earlier closures sent here), else by a pass of its own.
+  if (batch && !batch->pending[j]) throw std::logic_error("close_producer: the producer is not pending in the batch");
+  std::vector<std::size_t> concerned = batch ? std::move(batch->concerned[j]) : closure_batch(sim, {j}).concerned[j];
+  if (batch) {
+    batch->pending[j] = 0;
+    std::sort(concerned.begin(), concerned.end());
+    concerned.erase(std::unique(concerned.begin(), concerned.end()), concerned.end());
+    // Earlier closures of the batch may have moved some residents found for this one.
+    std::erase_if(concerned, [&](std::size_t i) {
+      return !(r.listed[i] == j || r.home[i] == j || (r.open_producer[i] == j && r.open_since[i] >= 0));
+    });
   }
 
   // Waiting contacts move, cohort by cohort, to the nearest open public station.
@@ -286,6 +316,11 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   // Every option was full: the home station takes them.
   for (const Mover& m : resolve_switches(sim, requests))
     if (m.home != j) record_switch(sim, m, m.home, SwitchReason::closure);
+  // Residents sent to a producer that closes later in the batch concern that closure too.
+  if (batch)
+    for (const std::size_t i : concerned)
+      for (const std::uint16_t k : {r.listed[i], r.home[i], r.open_since[i] >= 0 ? r.open_producer[i] : r.listed[i]})
+        if (batch->pending[k]) batch->concerned[k].push_back(i);
 
   const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date, sim.t,

@@ -31,16 +31,21 @@ void assign_nearest(Simulation& sim);
 // A producer opens (scheduled or a market entrant): residents whose consideration set may hold
 // it get a one-time nudge to review (reason entry_nudge).
 void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
-// The local residents (in order) that closing any of the producers `closing` concerns: listed
-// there, home station there, or a contact waiting there. One pass over the population.
-std::vector<std::size_t> residents_concerned(const Simulation& sim, const std::vector<std::size_t>& closing);
+// The closures of several producers at once (the market's exits of a quarter): the local
+// residents each closure concerns (listed there, home station there, or a contact waiting
+// there), found in one pass over the population before the first of them closes. Each closure
+// hands the residents it moves to the closures still to come.
+struct ClosureBatch {
+  std::vector<std::uint8_t> pending;                // per producer: in the batch, not closed yet
+  std::vector<std::vector<std::size_t>> concerned;  // per producer of the batch, local residents
+};
+ClosureBatch closure_batch(const Simulation& sim, const std::vector<std::size_t>& closing);
 
 // A producer closes (scheduled or market exit): its waiting contacts move to the nearest open
 // public station; its listed residents choose again (reason closure) and anyone left without a
 // choice goes to the nearest open public station of their zone. No resident is lost.
-// `concerned`, if given, is residents_concerned of a set of producers holding j, found before
-// any of them closed (several closures at once need one pass over the population, not one each).
+// With a batch that holds j, the residents come from the batch instead of a pass of their own.
 void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
-                    const std::vector<std::size_t>* concerned = nullptr);
+                    ClosureBatch* batch = nullptr);
 
 }  // namespace valinta
