@@ -86,6 +86,29 @@ TEST(HugeArena, HandsOutAlignedBlocksThatDoNotOverlap) {
     }
 }
 
+// Faulting the pages in changes nothing they hold, whichever of them were written before, and
+// what is handed out after still works.
+TEST(HugeArena, PopulateKeepsWhatThePagesHold) {
+  HugeArena arena;
+  std::vector<std::pair<std::uint32_t*, std::size_t>> blocks;
+  for (const std::size_t words : {std::size_t{5'000'000}, std::size_t{7}, std::size_t{1'000'000}}) {
+    auto* const p = static_cast<std::uint32_t*>(arena.allocate(words * 4, alignof(std::uint32_t)));
+    blocks.emplace_back(p, words);
+  }
+  // Some words written before (on pages already there and on pages not yet faulted in).
+  for (auto& [p, words] : blocks)
+    for (std::size_t k = 0; k < words; k += 4099) p[k] = static_cast<std::uint32_t>(k * 2654435761u);
+  arena.populate(2);
+  for (auto& [p, words] : blocks)
+    for (std::size_t k = 0; k < words; ++k)
+      ASSERT_EQ(p[k], k % 4099 == 0 ? static_cast<std::uint32_t>(k * 2654435761u) : 0u) << "word " << k;
+  auto* const later = static_cast<std::uint32_t*>(arena.allocate(4'000'000, alignof(std::uint32_t)));
+  std::fill(later, later + 1'000'000, 7u);
+  arena.populate(1);
+  EXPECT_EQ(later[999'999], 7u);
+  EXPECT_EQ(blocks[0].first[4099], static_cast<std::uint32_t>(4099 * 2654435761u));
+}
+
 TEST(HugeArena, VectorsKeepTheArenaAliveThroughTheirSharedStorage) {
   // A series handed over by a recorder keeps the arena alive: its rows stay readable.
   std::pmr::vector<double> kept;

@@ -47,7 +47,11 @@ class Recorder {
   const std::vector<Series>& series() const { return series_; }
   const Series* find(const std::string& name) const;
   std::size_t steps() const { return steps_; }
-  void end_step() { ++steps_; }
+  // Ends a step's rows. After the first, every series exists: the memory reserved for all their
+  // rows is faulted in at once, on `threads` threads (HugeArena::populate).
+  void end_step(int threads) {
+    if (++steps_ == 1 && arena_) arena_->populate(threads);
+  }
   // Hands over everything recorded, leaving the recorder empty (a finished run's series).
   std::vector<Series> take_series() {
     index_.clear();

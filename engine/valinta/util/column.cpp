@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace valinta::detail {
 
@@ -44,10 +45,10 @@ HugeArena::~HugeArena() {
 
 void* HugeArena::do_allocate(std::size_t bytes, std::size_t alignment) {
   if (!mappings_.empty()) {
-    const Mapping& last = mappings_.back();
-    const std::size_t at = (used_ + alignment - 1) / alignment * alignment;
+    Mapping& last = mappings_.back();
+    const std::size_t at = (last.used + alignment - 1) / alignment * alignment;
     if (at <= last.bytes && bytes <= last.bytes - at) {
-      used_ = at + bytes;
+      last.used = at + bytes;
       return static_cast<std::byte*>(last.start) + at;
     }
   }
@@ -56,9 +57,22 @@ void* HugeArena::do_allocate(std::size_t bytes, std::size_t alignment) {
   constexpr std::size_t kMinimum = std::size_t{16} << 20;
   const std::size_t size = std::max(
       kMinimum, (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes);
-  mappings_.push_back({detail::map_huge(size), size});
-  used_ = bytes;
+  mappings_.push_back({detail::map_huge(size), size, bytes});
   return mappings_.back().start;
+}
+
+void HugeArena::populate(int threads) {
+#ifdef MADV_POPULATE_WRITE
+  std::vector<std::byte*> pages;  // the huge pages in use
+  for (const Mapping& m : mappings_)
+    for (std::size_t at = 0; at < m.used; at += detail::kHugePageBytes) pages.push_back(static_cast<std::byte*>(m.start) + at);
+  const auto n = static_cast<std::int64_t>(pages.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
+  for (std::int64_t k = 0; k < n; ++k)
+    madvise(pages[static_cast<std::size_t>(k)], detail::kHugePageBytes, MADV_POPULATE_WRITE);  // a hint: errors are harmless
+#else
+  (void)threads;
+#endif
 }
 
 }  // namespace valinta

@@ -81,6 +81,12 @@ class HugeArena : public std::pmr::memory_resource {
   HugeArena& operator=(const HugeArena&) = delete;
   ~HugeArena() override;
 
+  // Faults in every huge page handed out so far, on `threads` threads at once, without changing
+  // what they hold. Rows written later then land in memory that is there: a page's first touch
+  // (the kernel clearing 2 MiB) otherwise falls in the serial step that writes it. A hint: where
+  // the kernel cannot do it, the pages are faulted in on first use as before.
+  void populate(int threads);
+
  private:
   void* do_allocate(std::size_t bytes, std::size_t alignment) override;
   void do_deallocate(void*, std::size_t, std::size_t) override {}
@@ -89,9 +95,9 @@ class HugeArena : public std::pmr::memory_resource {
   struct Mapping {
     void* start;
     std::size_t bytes;
+    std::size_t used;  // handed out, from the start
   };
   std::vector<Mapping> mappings_;
-  std::size_t used_ = 0;  // of the last mapping
 };
 
 }  // namespace valinta
