@@ -162,6 +162,21 @@ void serve_producer(Simulation& sim, std::size_t j) {
   p.expected_wait_weeks = (1 - sp.wait_smoothing) * p.expected_wait_weeks + sp.wait_smoothing * wait_now;
 }
 
+// Which of a chunk's waiting contacts close this step, mask[q] for contact q: its cohort
+// (cell[q]) is empty, or its draw (word[q]) scaled by the cohort's size falls below the served
+// or diverted. The test of resolve_residents in one loop over the contacts, compiled for the
+// widest vector unit (element-wise IEEE operations: every clone decides alike); most contacts
+// wait on, and a branch per contact would be mispredicted about as often as not.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void closing_contacts(
+    std::size_t m, const std::uint32_t* __restrict cell, const std::uint32_t* __restrict word,
+    const double* __restrict before, const double* __restrict resolved, std::uint8_t* __restrict mask) {
+  for (std::size_t q = 0; q < m; ++q) {
+    const double b = before[cell[q]];
+    const double u = CounterRng::to_unit(word[q]) * b;
+    mask[q] = static_cast<std::uint8_t>(!(b > 0) | (u < resolved[cell[q]]));
+  }
+}
+
 // Each resident with a waiting contact: resolved with their cohort's probabilities.
 void resolve_residents(Simulation& sim) {
   Residents& r = sim.residents;
@@ -176,21 +191,25 @@ void resolve_residents(Simulation& sim) {
   // What a waiting contact's fate needs of its cohort [producer * L + age], in one place: the
   // cohort's size before service, and the bounds of the served and of the served or diverted
   // on the draw scaled by that size.
-  struct Cohort {
-    double before, served, resolved;
-  };
   // (Kept from step to step: a fresh allocation of this size every step is slow under MPI.)
-  thread_local std::vector<Cohort> cohorts;
-  cohorts.resize(f.cohort_before.size());
-  for (std::size_t k = 0; k < cohorts.size(); ++k) {
+  thread_local std::vector<double> cohort_before, cohort_served, cohort_resolved;
+  const std::size_t cells = f.cohort_before.size();
+  cohort_before.resize(cells);
+  cohort_served.resize(cells);
+  cohort_resolved.resize(cells);
+  for (std::size_t k = 0; k < cells; ++k) {
     const auto served = static_cast<double>(f.cohort_served[k]);
-    cohorts[k] = {static_cast<double>(f.cohort_before[k]), served, served + static_cast<double>(f.cohort_diverted[k])};
+    cohort_before[k] = static_cast<double>(f.cohort_before[k]);
+    cohort_served[k] = served;
+    cohort_resolved[k] = served + static_cast<double>(f.cohort_diverted[k]);
   }
   std::vector<double> quality(sim.producers.size());
   for (std::size_t j = 0; j < quality.size(); ++j) quality[j] = sim.producers[j].spec.quality;
   // (Taken here, on the thread that owns the rows: inside the parallel region `cohorts` would name
   // each thread's own.)
-  const Cohort* const cohort_of = cohorts.data();
+  const double* const before_of = cohort_before.data();
+  const double* const served_of = cohort_served.data();
+  const double* const resolved_of = cohort_resolved.data();
   const double* const quality_of = quality.data();
   std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
   std::int64_t plan_contacts = 0, plan_continuous = 0;
@@ -205,7 +224,8 @@ void resolve_residents(Simulation& sim) {
   std::uint8_t* const unmet_left = r.unmet_steps.data();
   std::int8_t* const experience = r.experience.data();
   ResidentDraws draws;
-  std::array<std::uint32_t, ResidentDraws::kChunk> waiting{};
+  std::array<std::uint32_t, ResidentDraws::kChunk> waiting{}, cell{}, word{}, closing{};
+  std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)
   for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
     const auto [first, end] = ResidentDraws::chunk(chunk, n);
@@ -217,19 +237,27 @@ void resolve_residents(Simulation& sim) {
     // for now (the draws below take long enough for the lines to arrive).
     prefetch_span(listed, first, end);
     const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
+    // Each contact's cohort [producer * L + age] and draw, then which of them close.
     for (std::size_t q = 0; q < m; ++q) {
+      const std::size_t i = waiting[q];
+      const int a = std::min(sim.t - open_since[i], L - 1);
+      cell[q] = static_cast<std::uint32_t>(open_producer[i] * static_cast<std::size_t>(L) + static_cast<std::size_t>(a));
+      word[q] = words[i - first];
+    }
+    closing_contacts(m, cell.data(), word.data(), before_of, resolved_of, mask.data());
+    const std::size_t n_closing = positions_of(mask.data(), m, 0, closing.data());
+    for (std::size_t k = 0; k < n_closing; ++k) {
+      const std::size_t q = closing[k];
       const std::size_t i = waiting[q];
       const int a = sim.t - open_since[i];
       const std::size_t j = open_producer[i];
-      const Cohort& c = cohort_of[j * L + static_cast<std::size_t>(std::min(a, L - 1))];
-      // Served, diverted or still waiting; a contact whose cohort is empty (older than the ring)
-      // is closed with a neutral experience.
+      const std::size_t c = cell[q];
+      // Served or diverted; a contact whose cohort is empty (older than the ring) is closed with
+      // a neutral experience.
       bool served = false, unmet = false;
       double score = 0;
-      if (c.before > 0) {
-        const double u = CounterRng::to_unit(words[i - first]) * c.before;
-        if (!(u < c.resolved)) continue;  // still waiting
-        served = u < c.served;
+      if (before_of[c] > 0) {
+        served = CounterRng::to_unit(word[q]) * before_of[c] < served_of[c];
         unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
         score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
       }
