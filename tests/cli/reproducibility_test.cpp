@@ -62,6 +62,43 @@ void expect_reproducible(const Case& c, const fs::path& dir, const std::string& 
       << "the seed attribute must record the seed";
 }
 
+// The text of the string dataset `path` of an HDF5 file ("" if it cannot be read).
+std::string text_dataset(const fs::path& file, const std::string& path) {
+  using detail::h5::Id;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Id f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  Id ds(f.valid() ? H5Dopen2(f, path.c_str(), H5P_DEFAULT) : -1, H5Dclose);
+  if (!ds.valid()) return "";
+  Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  char* text = nullptr;
+  if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0 || text == nullptr) return "";
+  std::string out(text);
+  H5free_memory(text);
+  return out;
+}
+
+// The resolved scenario a results file keeps runs the same simulation again, also when the run
+// changed its rules on the way (it holds the rules the run started with, and the rule change).
+TEST(Reproducibility, TheResolvedScenarioInTheResultsFileRunsTheSameSimulation) {
+  const ScratchDir scratch("repro-resolved");
+  const fs::path scenario = scratch.path() / "rules.yaml", first = scratch.path() / "first.h5";
+  write_text(scenario, small_daily_yaml() + "events:\n  - {date: 2017-04-01, type: rule_change, set: {rules.min_listing_months: 12}}\n");
+  ASSERT_NO_FATAL_FAILURE(run_to(quoted(scenario), first, "--seed 31"));
+  const std::string resolved = text_dataset(first, "/scenario/resolved");
+  ASSERT_NE(resolved.find("min_listing_months: 2"), std::string::npos) << resolved;
+  const fs::path again_scenario = scratch.path() / "resolved.yaml", again = scratch.path() / "again.h5";
+  write_text(again_scenario, resolved);
+  ASSERT_NO_FATAL_FAILURE(run_to(quoted(again_scenario), again, "--seed 31"));
+  H5CompareOptions options;
+  // The files given differ; what they say does not.
+  options.ignored_objects = {"/scenario/source"};
+  options.ignored_attributes["/"].insert("scenario_file");
+  const std::vector<std::string> differences = h5_differences(first, again, options);
+  EXPECT_TRUE(differences.empty()) << differences.front();
+}
+
 // The built-in default scenario at full size (272,617 residents, weekly steps).
 TEST(Reproducibility, DefaultScenario) {
   const ScratchDir scratch("repro-default");

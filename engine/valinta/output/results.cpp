@@ -241,8 +241,9 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
   // Scheduled and market events as a readable log (openings, closings, entries, exits, rule changes).
   write_event_log(file, sim.event_log);
 
-  // The scenario as given and fully resolved, so the run can be reproduced from the file.
-  write_scenario_texts(file, sim.scenario, "scenario");
+  // The scenario as given and fully resolved, so the run can be reproduced from the file: as the
+  // run started (rule changes in its events are replayed when it runs again, not written in).
+  write_scenario_texts(file, sim.initial, "scenario");
   file.text("summary/text", format_summary(summary), "the summary printed at the end of the run");
   for (const auto& [name, value] : summary.items()) file.attribute("summary/text", name, value);
 }
