@@ -187,6 +187,38 @@ TEST(Loader, ResolvedYamlRoundTrips) {
   EXPECT_DOUBLE_EQ(again.producers[0].lat, 62.3);
 }
 
+// Names with characters YAML gives meaning to (quotes, backslashes, colons, brackets, a leading
+// dash, letters beyond ASCII), zones, producers, chains and rule changes: the resolved text
+// loads back to the same names, numbers and events, and resolves to itself again.
+TEST(Loader, ResolvedYamlKeepsNamesAndListsExactly) {
+  const std::string odd = R"(Clinic \"A\": [x], {y} - #1 \\ Jyväskylä)";
+  const Scenario s = load_scenario_text(
+      "zones:\n"
+      "  - {name: \"Zone: 'Ä'\", population: 1234, lat: 62.396007, lon: 26.43071, spread_km: 3.5}\n"
+      "  - {name: B, population: 10, lat: 61.1, lon: 25.0}\n"
+      "pilot: {zones: [\"Zone: 'Ä'\"]}\n"
+      "producers: [{name: \"" + odd + "\", sector: private, zone: \"Zone: 'Ä'\", lat: 62.3, lon: 25.8}]\n"
+      "market: {enabled: true}\n"
+      "chains: [{name: \"- chain, \\\"quoted\\\"\", sector: third_sector}]\n"
+      "events: [{date: 2017-06-01, type: rule_change, set: {rules.min_listing_months: 12, choice.b_wait: -0.25}}]\n",
+      "fixture.yaml");
+  const std::string resolved = resolved_yaml(s);
+  const Scenario again = load_scenario_text(resolved, "fixture.yaml");
+  EXPECT_EQ(resolved_yaml(again), resolved);
+  ASSERT_EQ(again.zones.size(), 2u);
+  EXPECT_EQ(again.zones[0].name, "Zone: 'Ä'");
+  EXPECT_EQ(again.zones[0].population, 1234);
+  EXPECT_EQ(again.zones[0].lat, 62.396007);
+  EXPECT_EQ(again.zones[0].spread_km, 3.5);
+  ASSERT_EQ(again.producers.size(), 1u);
+  EXPECT_EQ(again.producers[0].name, s.producers[0].name);
+  EXPECT_NE(again.producers[0].name.find("\\"), std::string::npos);
+  ASSERT_EQ(again.chains.size(), 1u);
+  EXPECT_EQ(again.chains[0].name, "- chain, \"quoted\"");
+  ASSERT_EQ(again.events.size(), 1u);
+  EXPECT_EQ(again.events[0].set, s.events[0].set);
+}
+
 // The built-in default scenario is valid, and its pilot timeline is derived in steps.
 TEST(Loader, DefaultScenarioLoads) {
   const Scenario s = load_scenario(default_scenario_path());

@@ -282,6 +282,20 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
   return scenario;
 }
 
+namespace {
+// `text` as a YAML double-quoted scalar: quotes, backslashes and control characters escaped.
+std::string double_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += '\\';
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += ch;
+  }
+  return out + "\"";
+}
+}  // namespace
+
 std::string resolved_yaml(const Scenario& scenario) {
   Scenario bound;
   ParamRegistry registry;
@@ -347,58 +361,60 @@ std::string resolved_yaml(const Scenario& scenario) {
       out << YAML::EndMap;
     }
   }
-  out << YAML::Key << "zones" << YAML::Value << YAML::BeginSeq;
+  out << YAML::EndMap;
+  // The lists of records (zones, producers, events, chains: thousands of entries on a national
+  // scenario) are written here, one flow mapping per line: the emitter's checks of every scalar
+  // would take most of the time of writing a results file's scenario.
+  std::string lists;
+  auto begin_list = [&](const char* name, bool empty) { lists += fmt::format("{}:{}\n", name, empty ? " []" : ""); };
+  begin_list("zones", scenario.zones.empty());
   for (const auto& z : scenario.zones) {
-    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << z.name
-        << YAML::Key << "population" << YAML::Value << z.population << YAML::Key << "lat"
-        << YAML::Value << z.lat << YAML::Key << "lon" << YAML::Value << z.lon;
-    if (z.spread_km >= 0) out << YAML::Key << "spread_km" << YAML::Value << z.spread_km;
-    out << YAML::EndMap;
+    lists += fmt::format("  - {{name: {}, population: {}, lat: {}, lon: {}", double_quoted(z.name), z.population, z.lat, z.lon);
+    if (z.spread_km >= 0) lists += fmt::format(", spread_km: {}", z.spread_km);
+    lists += "}\n";
   }
-  out << YAML::EndSeq;
-  // Lists of records: fields as declared, leaving out those that mean "not given".
-  auto emit_fields = [&](const ParamRegistry& fields) {
+  // Fields as declared, leaving out those that mean "not given".
+  auto fields_text = [](const ParamRegistry& fields) {
+    std::string text;
     for (const auto& p : fields.params()) {
       if (p.kind == ParamKind::real && std::isnan(*p.real)) continue;  // e.g. at the zone centre
       if (p.kind == ParamKind::date && p.text->empty()) continue;      // e.g. no closing date
-      out << YAML::Key << p.key << YAML::Value;
+      text += (text.empty() ? "" : ", ") + p.key + ": ";
       if (p.kind == ParamKind::text) {
-        out << YAML::DoubleQuoted << *p.text;
+        text += double_quoted(*p.text);
       } else if (p.kind == ParamKind::text_list) {
-        out << YAML::Flow << YAML::BeginSeq;
-        for (const auto& v : *p.text_list) out << v;
-        out << YAML::EndSeq;
+        text += "[";
+        for (std::size_t k = 0; k < p.text_list->size(); ++k) text += (k ? ", " : "") + double_quoted((*p.text_list)[k]);
+        text += "]";
       } else {
-        out << p.value_text();
+        text += p.value_text();
       }
     }
+    return text;
   };
-  // One list of records: each entry's fields through a registry bound to a copy of it.
+  // One list of records: each entry's fields through one registry bound to a record that each
+  // entry is copied into in turn.
   auto emit_list = [&](const char* name, const auto& list, auto declare, auto extra) {
-    out << YAML::Key << name << YAML::Value << YAML::BeginSeq;
+    begin_list(name, list.empty());
+    typename std::remove_cvref_t<decltype(list)>::value_type fields;
+    ParamRegistry registry_of_fields;
+    declare(registry_of_fields, fields);
     for (const auto& spec : list) {
-      std::remove_cvref_t<decltype(spec)> fields;
-      ParamRegistry registry_of_fields;
-      declare(registry_of_fields, fields);
       fields = spec;
-      out << YAML::Flow << YAML::BeginMap;
-      emit_fields(registry_of_fields);
-      extra(spec);
-      out << YAML::EndMap;
+      lists += "  - {" + fields_text(registry_of_fields) + extra(spec) + "}\n";
     }
-    out << YAML::EndSeq;
   };
-  const auto nothing = [](const auto&) {};
+  const auto nothing = [](const auto&) { return std::string(); };
   emit_list("producers", scenario.producers, declare_producer_fields, nothing);
-  emit_list("events", scenario.events, declare_event_fields, [&](const EventSpec& spec) {
-    if (spec.set.empty()) return;
-    out << YAML::Key << "set" << YAML::Value << YAML::BeginMap;
-    for (const auto& [key, value] : spec.set) out << YAML::Key << key << YAML::Value << YAML::Load(value);
-    out << YAML::EndMap;
+  emit_list("events", scenario.events, declare_event_fields, [](const EventSpec& spec) {
+    if (spec.set.empty()) return std::string();
+    // Each value as the loader keeps it: YAML in flow style.
+    std::string text = ", set: {";
+    for (std::size_t k = 0; k < spec.set.size(); ++k) text += (k ? ", " : "") + spec.set[k].first + ": " + spec.set[k].second;
+    return text + "}";
   });
   emit_list("chains", scenario.chains, declare_chain_fields, nothing);
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  return std::string(out.c_str()) + "\n" + lists;
 }
 
 std::filesystem::path default_scenario_path() {
