@@ -171,98 +171,111 @@ void build_population(Simulation& sim) {
   for (int b = 0; b < kAgeBands; ++b)
     need_start[b] = stationary_need_distribution(s.needs, b, s.step_weeks());
 
+  // What building a resident needs of their zone: the open public stations of the zone (home
+  // candidates) and the length of a degree of longitude at its centre.
+  const double km_per_deg_lat = 111.32;
+  std::vector<std::vector<std::uint16_t>> own_stations(sim.zones.size());
+  std::vector<double> km_per_deg_lon(sim.zones.size());
+  // Residents in runs of kRun within a zone, all zones' runs shared out among the threads at once:
+  // the draws of a run (three blocks per resident, slots 0-2 of Stream::population) and their
+  // normal parts are computed together, many at a time.
+  struct Run {
+    std::size_t zone;
+    std::int64_t from, to;
+  };
+  std::vector<Run> runs;
   for (std::size_t z = sim.first_zone; z < sim.end_zone; ++z) {
     const Zone& zone = sim.zones[z];
-    const double km_per_deg_lat = 111.32;
-    const double km_per_deg_lon = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
-    const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)), last = first + zone.n_residents;
-    std::vector<std::uint16_t> own_stations;  // open public stations of the zone: home candidates
+    km_per_deg_lon[z] = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
     for (const std::uint16_t j : zone.candidates) {
       const Producer& pr = sim.producers[j];
-      if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations.push_back(j);
+      if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations[z].push_back(j);
     }
-    // Residents in runs of kRun: the draws of a run (three blocks per resident, slots 0-2 of
-    // Stream::population) and their normal parts are computed together, many at a time.
-    constexpr auto kStride = static_cast<std::int64_t>(kRun);
+    const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)), last = first + zone.n_residents;
+    for (std::int64_t from = first; from < last; from += static_cast<std::int64_t>(kRun))
+      runs.push_back({z, from, std::min(last, from + static_cast<std::int64_t>(kRun))});
+  }
+  const auto n_runs = static_cast<std::int64_t>(runs.size());
 #pragma omp parallel num_threads(sim.threads())
-    {
-      std::vector<std::uint32_t> words(3 * 4 * kRun);
-      NormalParts normal;
-      RunPlaces places;
+  {
+    std::vector<std::uint32_t> words(3 * 4 * kRun);
+    NormalParts normal;
+    RunPlaces places;
 #pragma omp for schedule(dynamic, 4)
-      for (std::int64_t from = first; from < last; from += kStride) {
-        const std::int64_t to = std::min(last, from + kStride);
-        for (std::uint32_t slot = 0; slot < 3; ++slot)
-          sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
-                              static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
-        normal_parts(words.data(), static_cast<std::size_t>(to - from), normal);
-        for (std::int64_t i = from; i < to; ++i) {
-          const auto k = static_cast<std::size_t>(i - from);
-          const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kRun s
-          const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun), c = CounterRng::units(w + 8 * kRun);
-          int band = 0;
-          while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
-          const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
-          const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
-          const bool employed = a[3] < p.employment_rate[band];
-          std::uint8_t flags = 0;
-          if (a[2] < p.female_share) flags |= Residents::kFemale;
-          if (employed) flags |= Residents::kEmployed;
-          if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
-          const double income = normal.income[k] + (employed ? p.employed_income_shift : 0.0);
-          int decile = 1;
-          while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
-          const double literacy = std::clamp(
-              1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * normal.literacy[k],
-              0.0, 1.0);
-          // Residents live around the zone centre: normal offsets with SD of half the radius.
-          const double sd_km = zone.spread_km / 2;
-          const double dx = sd_km * normal.east[k];
-          const double dy = sd_km * normal.north[k];
-          int level = 0;
-          double acc = need_start[band][0];
-          while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
+    for (std::int64_t run = 0; run < n_runs; ++run) {
+      const auto [z, from, to] = runs[static_cast<std::size_t>(run)];
+      const Zone& zone = sim.zones[z];
+      const std::vector<std::uint16_t>& stations = own_stations[z];
+      for (std::uint32_t slot = 0; slot < 3; ++slot)
+        sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
+                            static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
+      normal_parts(words.data(), static_cast<std::size_t>(to - from), normal);
+      for (std::int64_t i = from; i < to; ++i) {
+        const auto k = static_cast<std::size_t>(i - from);
+        const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kRun s
+        const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun), c = CounterRng::units(w + 8 * kRun);
+        int band = 0;
+        while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
+        const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
+        const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
+        const bool employed = a[3] < p.employment_rate[band];
+        std::uint8_t flags = 0;
+        if (a[2] < p.female_share) flags |= Residents::kFemale;
+        if (employed) flags |= Residents::kEmployed;
+        if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
+        const double income = normal.income[k] + (employed ? p.employed_income_shift : 0.0);
+        int decile = 1;
+        while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
+        const double literacy = std::clamp(
+            1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * normal.literacy[k],
+            0.0, 1.0);
+        // Residents live around the zone centre: normal offsets with SD of half the radius.
+        const double sd_km = zone.spread_km / 2;
+        const double dx = sd_km * normal.east[k];
+        const double dy = sd_km * normal.north[k];
+        int level = 0;
+        double acc = need_start[band][0];
+        while (level + 1 < kNeedLevels && c[3] > acc) acc += need_start[band][++level];
 
-          r.zone[i] = static_cast<std::uint16_t>(z);
-          r.lat[i] = static_cast<float>(zone.spec.lat + dy / km_per_deg_lat);
-          r.lon[i] = static_cast<float>(zone.spec.lon + dx / km_per_deg_lon);
-          r.age[i] = static_cast<std::uint8_t>(age);
-          r.flags[i] = flags;
-          r.income_decile[i] = static_cast<std::uint8_t>(decile);
-          r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
-          r.need[i] = static_cast<std::uint8_t>(level);
-          r.unmet_steps[i] = 0;
-          r.listed_since[i] = std::numeric_limits<std::int16_t>::min();  // never chose: not locked in
-          r.switches[i] = 0;
-          r.switches_this_year[i] = 0;
-          r.open_producer[i] = 0;
-          r.open_since[i] = -1;
-          r.experience[i] = 0;
-          if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age)
-            r.flags[i] |= Residents::kEligible;
-        }
-        // Home station: the nearest public station of the resident's own zone, by travel time (a
-        // single station needs no distance).
-        if (own_stations.size() > 1)
-          run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from), places);
-        for (std::int64_t i = from; i < to; ++i) {
-          std::uint16_t home = own_stations.empty() ? 0 : own_stations.front();
-          if (own_stations.size() > 1) {
-            const auto k = static_cast<std::size_t>(i - from);
-            const Place where{r.lat[i],           r.lon[i],           places.cos_lat[k],     places.sin_half_lat[k],
-                              places.cos_half_lat[k], places.sin_half_lon[k], places.cos_half_lon[k]};
-            double best = 1e300;
-            for (const std::uint16_t j : own_stations) {
-              const double h = haversine(where, sim.producers[j].place);
-              if (h < best) {
-                best = h;
-                home = j;
-              }
+        r.zone[i] = static_cast<std::uint16_t>(z);
+        r.lat[i] = static_cast<float>(zone.spec.lat + dy / km_per_deg_lat);
+        r.lon[i] = static_cast<float>(zone.spec.lon + dx / km_per_deg_lon[z]);
+        r.age[i] = static_cast<std::uint8_t>(age);
+        r.flags[i] = flags;
+        r.income_decile[i] = static_cast<std::uint8_t>(decile);
+        r.literacy[i] = static_cast<std::uint8_t>(std::lround(literacy * 255));
+        r.need[i] = static_cast<std::uint8_t>(level);
+        r.unmet_steps[i] = 0;
+        r.listed_since[i] = std::numeric_limits<std::int16_t>::min();  // never chose: not locked in
+        r.switches[i] = 0;
+        r.switches_this_year[i] = 0;
+        r.open_producer[i] = 0;
+        r.open_since[i] = -1;
+        r.experience[i] = 0;
+        if (zone.in_pilot && age >= s.pilot.min_age && age <= s.pilot.max_age)
+          r.flags[i] |= Residents::kEligible;
+      }
+      // Home station: the nearest public station of the resident's own zone, by travel time (a
+      // single station needs no distance).
+      if (stations.size() > 1)
+        run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from), places);
+      for (std::int64_t i = from; i < to; ++i) {
+        std::uint16_t home = stations.empty() ? 0 : stations.front();
+        if (stations.size() > 1) {
+          const auto k = static_cast<std::size_t>(i - from);
+          const Place where{r.lat[i],           r.lon[i],           places.cos_lat[k],     places.sin_half_lat[k],
+                            places.cos_half_lat[k], places.sin_half_lon[k], places.cos_half_lon[k]};
+          double best = 1e300;
+          for (const std::uint16_t j : stations) {
+            const double h = haversine(where, sim.producers[j].place);
+            if (h < best) {
+              best = h;
+              home = j;
             }
           }
-          r.home[i] = home;
-          r.listed[i] = home;
         }
+        r.home[i] = home;
+        r.listed[i] = home;
       }
     }
   }
