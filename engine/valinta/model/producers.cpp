@@ -133,9 +133,10 @@ void build_producers(Simulation& sim) {
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     Zone& zone = sim.zones[z];
     const double margin_min = zone.spread_km * 2.5 * c.detour_factor / c.speed_kmh * 60.0;
+    const Place centre = place(zone.spec.lat, zone.spec.lon);  // its trigonometry once, not per producer
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       const Producer& p = sim.producers[j];
-      const double minutes = travel_minutes(c, zone.spec.lat, zone.spec.lon, p.lat, p.lon);
+      const double minutes = travel_minutes(c, centre, p.place);
       if (p.zone == z || p.spec.digital_first || minutes - margin_min <= c.max_travel_min)
         zone.candidates.push_back(static_cast<std::uint16_t>(j));
     }
