@@ -297,7 +297,7 @@ TEST(Cli, ShowWritesOutEveryDefaultAndOverride) {
   const CliResult r = run_cli("show " + quoted(dir / "tiny.yaml") + " --set rules.max_switches_per_year=5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* part : {"name: \"tiny\"", "seed: 1", "step_days: 7", "max_switches_per_year: 5",
-                           "care_guarantee_days:", "capacity_ratio:", "{name: A, population: 500"})
+                           "care_guarantee_days:", "capacity_ratio:", "{name: \"A\", population: 500"})
     EXPECT_TRUE(contains(r.output, part)) << part << " missing from:\n" << r.output;
 }
 
