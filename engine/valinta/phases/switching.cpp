@@ -75,8 +75,6 @@ void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReas
   if (r.switches_this_year[i] < 255) ++r.switches_this_year[i];
 }
 
-// Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
-// whose every option was full, in resident order.
 // Asks for resident i's rows of the columns packing and recording a switch read (local index;
 // the residents of a step's switches are scattered: their misses overlap when asked for ahead).
 void prefetch_switch_rows(const Residents& r, std::size_t i) {
@@ -86,6 +84,8 @@ void prefetch_switch_rows(const Residents& r, std::size_t i) {
 }
 constexpr std::size_t kPrefetchAhead = 16;  // movers
 
+// Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
+// whose every option was full, in resident order.
 std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
   const Residents& r = sim.residents;
   std::vector<Mover> mine;
