@@ -348,7 +348,7 @@ std::string resolved_yaml(const Scenario& scenario) {
       }
     }
   };  // (the caller closes the mapping)
-  // The top level stays open for zones and producers below.
+  // The top level: the parameters through the emitter; the lists of records are appended below.
   out << YAML::BeginMap;
   for (const auto& [name, c] : tree.children) {
     out << YAML::Key << name << YAML::Value;
