@@ -17,6 +17,8 @@
 #include "support/test_support.hpp"
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
+#include "valinta/phases/payment.hpp"
+#include "valinta/phases/record.hpp"
 
 namespace valinta {
 namespace {
@@ -255,6 +257,38 @@ TEST(SwitchingRules, EverySwitchHasAReason) {
   }
   EXPECT_GT(by_reason[static_cast<int>(SwitchReason::review)], 0);
   EXPECT_GT(by_reason[static_cast<int>(SwitchReason::dissatisfaction)], 0);
+}
+
+// A step's switches are applied on all threads (each thread writes its share of the movers' rows
+// and the counts of its share of producers and zones): any number of threads moves the same
+// residents, and the running counts of risk cells and of residents away from home always equal a
+// recount from the residents. Thousands switch every step, with a capped producer among the five.
+TEST(SwitchingRules, ManySwitchesAreAppliedAlikeOnAnyNumberOfThreads) {
+  std::string yaml = restless_yaml("min_listing_months: 1, max_switches_per_year: 52", 20000, 12);
+  yaml += "  - {name: Capped, sector: private, zone: A, capacity_per_week: 1e6, quality: 2, listing_cap: 1500}\n";
+  const Scenario s = test::scenario_from_yaml(yaml);
+  Simulation one(s, {8, 0, 1}), four(s, {8, 0, 4});
+  std::int64_t most = 0;
+  for (int step = 0; step < 12; ++step) {
+    one.step();
+    four.step();
+    most = std::max(most, test::total_switches(one.flows));
+    ASSERT_EQ(test::total_switches(one.flows), test::total_switches(four.flows)) << "step " << step;
+    ASSERT_EQ(one.flows.switches_in, four.flows.switches_in) << "step " << step;
+    ASSERT_EQ(one.flows.switches_by_reason, four.flows.switches_by_reason) << "step " << step;
+    const Residents &a = one.residents, &b = four.residents;
+    ASSERT_TRUE(std::equal(a.listed.begin(), a.listed.end(), b.listed.begin())) << "step " << step;
+    ASSERT_TRUE(std::equal(a.listed_since.begin(), a.listed_since.end(), b.listed_since.begin())) << "step " << step;
+    ASSERT_TRUE(std::equal(a.switches.begin(), a.switches.end(), b.switches.begin())) << "step " << step;
+    ASSERT_TRUE(std::equal(a.switches_this_year.begin(), a.switches_this_year.end(), b.switches_this_year.begin()));
+    for (const Simulation* sim : {&one, &four}) {
+      ASSERT_EQ(sim->risk_cells, count_risk_cells(*sim)) << "step " << step << ", " << sim->threads() << " threads";
+      ASSERT_EQ(sim->away_from_home, count_away_from_home(*sim)) << "step " << step << ", " << sim->threads() << " threads";
+      ASSERT_EQ(sim->producers[5].n_listed, test::listed_counts(*sim)[5]);
+      ASSERT_LE(sim->producers[5].n_listed, 1500);
+    }
+  }
+  EXPECT_GT(most, 2000) << "the steps must have enough switches to be shared out among threads";
 }
 
 }  // namespace

@@ -447,19 +447,19 @@ void run_choice(Simulation& sim) {
         // The options come before the current producer, at most kMaxOptions of them.
         std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
         if (ranking.empty() || ranking.front() == r.listed[i]) continue;
-        SwitchRequest request{r.global(i), reason, {}};
+        SwitchRequest request = switch_request(sim, i, reason);
         for (const std::uint16_t j : ranking) {
-          if (j == r.listed[i] || request.options.size() == SwitchRequest::kMaxOptions) break;
-          request.options.push_back(j);
+          if (j == r.listed[i] || request.full()) break;
+          request.add(j);
         }
-        mine.push_back(std::move(request));
+        mine.push_back(request);
       }
     }
   }
   sim.flows.reviews += sim.comm->sum(reviews);
   // In resident order, however the chunks were shared out among the threads.
   std::vector<SwitchRequest> requests;
-  for (auto& list : per_thread) requests.insert(requests.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  for (const auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
   std::sort(requests.begin(), requests.end(), [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
   apply_switches(sim, requests);
 }

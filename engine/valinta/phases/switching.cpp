@@ -6,6 +6,7 @@
 #include <array>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "valinta/model/simulation.hpp"
@@ -17,39 +18,30 @@ namespace valinta {
 
 namespace {
 
-// A switch request with what every rank needs to know of its resident, packed for the gather.
-struct Mover {
-  std::uint32_t resident;  // global number
-  std::uint16_t from;      // listed at, as the request was made
-  std::uint16_t zone;
-  std::uint16_t home;
-  std::uint8_t reason;
-  std::uint8_t age_band;
-  std::uint8_t income_decile;
-  std::uint8_t n_options;
-  std::array<std::uint16_t, SwitchRequest::kMaxOptions> options;
-};
-
-Mover pack(const Simulation& sim, const SwitchRequest& request) {
-  const Residents& r = sim.residents;
-  const std::size_t i = request.resident - r.offset;
-  Mover m{request.resident, r.listed[i], r.zone[i], r.home[i], static_cast<std::uint8_t>(request.reason),
-          static_cast<std::uint8_t>(age_band_of(r.age[i])), r.income_decile[i],
-          static_cast<std::uint8_t>(std::min(request.options.size(), SwitchRequest::kMaxOptions)), {}};
-  std::copy_n(request.options.begin(), m.n_options, m.options.begin());
-  return m;
+// Adds `sign` to the away-from-home count of a resident of `zone` listed at `listed`, if that is
+// not their home station.
+void count_away(Simulation& sim, std::uint16_t zone, std::uint16_t listed, std::uint16_t home, int sign) {
+  if (listed == home) return;
+  sim.away_from_home[static_cast<std::size_t>(zone) * kSectors + static_cast<std::size_t>(sim.producers[listed].sector)] += sign;
 }
-
-// Adds `sign` to the away-from-home count of local resident i if they are listed away from home.
+// The same for local resident i as they are now.
 void count_away(Simulation& sim, std::size_t i, int sign) {
   const Residents& r = sim.residents;
-  if (r.listed[i] == r.home[i]) return;
-  sim.away_from_home[static_cast<std::size_t>(r.zone[i]) * kSectors + static_cast<std::size_t>(sim.producers[r.listed[i]].sector)] += sign;
+  count_away(sim, r.zone[i], r.listed[i], r.home[i], sign);
 }
 
-// Moves a resident to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in):
-// the counts on every rank, the resident's own state on the rank that holds them.
-void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReason reason) {
+// A switch of a local resident: what moving them changes of their own rows and of the counts
+// kept of local residents.
+struct LocalMove {
+  std::uint32_t i;  // local index
+  std::uint16_t from, to, zone, home;
+  std::uint8_t risk_cell;
+  SwitchReason reason;
+};
+
+// The counts of a switch that every rank keeps (producers' lists, the step's switch flows).
+// Returns the local move, if the rank holds the resident.
+std::optional<LocalMove> count_switch(Simulation& sim, const SwitchRequest& m, std::uint16_t to, SwitchReason reason) {
   StepFlows& f = sim.flows;
   --sim.producers[m.from].n_listed;
   ++sim.producers[to].n_listed;
@@ -59,43 +51,56 @@ void record_switch(Simulation& sim, const Mover& m, std::uint16_t to, SwitchReas
   ++f.switches_by_age_band[m.age_band];
   ++f.switches_by_income_decile[m.income_decile - 1];
   ++f.switches_by_zone[m.zone];
-  Residents& r = sim.residents;
-  if (m.resident < r.offset || m.resident - r.offset >= r.size()) return;  // held by another rank
-  const std::size_t i = m.resident - r.offset;
-  const int cell = risk_cell(r, i, r.need[i]);
-  --sim.risk_cells[static_cast<std::size_t>(r.listed[i]) * kRiskCells + cell];
-  ++sim.risk_cells[static_cast<std::size_t>(to) * kRiskCells + cell];
-  count_away(sim, i, -1);
-  r.listed[i] = to;
-  count_away(sim, i, +1);
-  // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
-  if (reason == SwitchReason::assignment || reason == SwitchReason::closure) return;
-  r.listed_since[i] = static_cast<std::int16_t>(sim.t);
-  if (r.switches[i] < 255) ++r.switches[i];
-  if (r.switches_this_year[i] < 255) ++r.switches_this_year[i];
+  const Residents& r = sim.residents;
+  if (m.resident < r.offset || m.resident - r.offset >= r.size()) return std::nullopt;  // held by another rank
+  return LocalMove{m.resident - r.offset, m.from, to, m.zone, m.home, m.risk_cell, reason};
 }
 
-// Asks for resident i's rows of the columns packing and recording a switch read (local index;
-// the residents of a step's switches are scattered: their misses overlap when asked for ahead).
-void prefetch_switch_rows(const Residents& r, std::size_t i) {
-  const auto at = static_cast<std::uint32_t>(i);
-  prefetch_rows(&at, 1, r.listed.data(), r.home.data(), r.zone.data(), r.need.data(), r.age.data(), r.flags.data(),
-                r.income_decile.data(), r.listed_since.data(), r.switches.data(), r.switches_this_year.data());
+// Moves local residents (each at most once): their rows, the capitation risk cells and the
+// away-from-home counts. A step's movers are scattered over the population, so their cache misses
+// are shared out among the threads: each thread writes the rows of its share of the moves, then
+// the counts of its share of the producers and zones (integers, so the result is the same).
+void move_residents(Simulation& sim, const std::vector<LocalMove>& moves) {
+  Residents& r = sim.residents;
+  const auto n = static_cast<std::int64_t>(moves.size());
+  constexpr std::int64_t kWorthThreads = 256;
+#pragma omp parallel num_threads(n >= kWorthThreads ? sim.threads() : 1)
+  {
+    const auto threads = static_cast<std::uint32_t>(omp_get_num_threads());
+    const auto me = static_cast<std::uint32_t>(omp_get_thread_num());
+#pragma omp for schedule(static)
+    for (std::int64_t q = 0; q < n; ++q) {
+      const LocalMove& mv = moves[static_cast<std::size_t>(q)];
+      r.listed[mv.i] = mv.to;
+      // Assignment and closure are not the resident's own choice: no lock-in, not counted as theirs.
+      if (mv.reason == SwitchReason::assignment || mv.reason == SwitchReason::closure) continue;
+      r.listed_since[mv.i] = static_cast<std::int16_t>(sim.t);
+      if (r.switches[mv.i] < 255) ++r.switches[mv.i];
+      if (r.switches_this_year[mv.i] < 255) ++r.switches_this_year[mv.i];
+    }
+    for (const LocalMove& mv : moves) {
+      if (mv.from % threads == me) --sim.risk_cells[static_cast<std::size_t>(mv.from) * kRiskCells + mv.risk_cell];
+      if (mv.to % threads == me) ++sim.risk_cells[static_cast<std::size_t>(mv.to) * kRiskCells + mv.risk_cell];
+      if (mv.zone % threads == me) {
+        count_away(sim, mv.zone, mv.from, mv.home, -1);
+        count_away(sim, mv.zone, mv.to, mv.home, +1);
+      }
+    }
+  }
 }
-constexpr std::size_t kPrefetchAhead = 16;  // movers
+
+// Moves a resident to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in):
+// the counts on every rank, the resident's own state on the rank that holds them. The request
+// still describes the resident (each is moved once; nothing else changes them meanwhile).
+void record_switch(Simulation& sim, const SwitchRequest& m, std::uint16_t to, SwitchReason reason) {
+  if (const auto local = count_switch(sim, m, to, reason)) move_residents(sim, {*local});
+}
 
 // Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
 // whose every option was full, in resident order.
-std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
-  const Residents& r = sim.residents;
-  std::vector<Mover> mine;
-  mine.reserve(local.size());
-  for (std::size_t q = 0; q < local.size(); ++q) {
-    if (q + kPrefetchAhead < local.size()) prefetch_switch_rows(r, local[q + kPrefetchAhead].resident - r.offset);
-    mine.push_back(pack(sim, local[q]));
-  }
-  std::vector<Mover> movers = sim.comm->all_gather(mine);
-  std::sort(movers.begin(), movers.end(), [](const Mover& a, const Mover& b) { return a.resident < b.resident; });
+std::vector<SwitchRequest> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
+  std::vector<SwitchRequest> movers = sim.comm->all_gather(local);
+  std::sort(movers.begin(), movers.end(), [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
   // Room on capped lists as of the start of the phase.
   std::vector<std::int64_t> room(sim.producers.size(), -1);
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
@@ -104,23 +109,22 @@ std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchReq
     else if (sim.producers[j].spec.listing_cap < 0)
       room[j] = 0;  // stopped taking new clients (event stop_listing)
 
+  std::vector<LocalMove> local_moves;  // applied at the end, all at once
+  const auto accept = [&](std::size_t k, std::uint16_t j) {
+    if (const auto local = count_switch(sim, movers[k], j, movers[k].reason)) local_moves.push_back(*local);
+  };
   std::vector<bool> placed(movers.size(), false);
   std::vector<std::size_t> pending(movers.size());
   for (std::size_t k = 0; k < movers.size(); ++k) pending[k] = k;
   for (std::size_t round = 0; round < SwitchRequest::kMaxOptions && !pending.empty(); ++round) {
     std::map<std::uint16_t, std::vector<std::pair<std::uint32_t, std::size_t>>> applicants;
     std::vector<std::size_t> next;
-    for (std::size_t q = 0; q < pending.size(); ++q) {
-      const std::size_t k = pending[q];
-      if (q + kPrefetchAhead < pending.size()) {
-        const std::uint32_t ahead = movers[pending[q + kPrefetchAhead]].resident;
-        if (ahead >= r.offset && ahead - r.offset < r.size()) prefetch_switch_rows(r, ahead - r.offset);
-      }
-      const Mover& m = movers[k];
+    for (const std::size_t k : pending) {
+      const SwitchRequest& m = movers[k];
       if (round >= m.n_options) continue;
       const std::uint16_t j = m.options[round];
       if (room[j] < 0) {
-        record_switch(sim, m, j, static_cast<SwitchReason>(m.reason));
+        accept(k, j);
         placed[k] = true;
       } else {
         const auto priority = sim.rng.bits(Stream::listing_cap, m.resident, static_cast<std::uint32_t>(sim.t))[0];
@@ -132,7 +136,7 @@ std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchReq
       for (const auto& [priority, k] : list) {
         if (room[j] > 0) {
           --room[j];
-          record_switch(sim, movers[k], j, static_cast<SwitchReason>(movers[k].reason));
+          accept(k, j);
           placed[k] = true;
         } else {
           next.push_back(k);
@@ -142,7 +146,8 @@ std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchReq
     std::sort(next.begin(), next.end());
     pending = std::move(next);
   }
-  std::vector<Mover> unplaced;
+  move_residents(sim, local_moves);
+  std::vector<SwitchRequest> unplaced;
   for (std::size_t k = 0; k < movers.size(); ++k)
     if (!placed[k]) unplaced.push_back(movers[k]);
   return unplaced;
@@ -151,6 +156,20 @@ std::vector<Mover> resolve_switches(Simulation& sim, const std::vector<SwitchReq
 }  // namespace
 
 void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests) { resolve_switches(sim, requests); }
+
+SwitchRequest switch_request(const Simulation& sim, std::size_t i, SwitchReason reason) {
+  const Residents& r = sim.residents;
+  SwitchRequest request;
+  request.resident = r.global(i);
+  request.from = r.listed[i];
+  request.zone = r.zone[i];
+  request.home = r.home[i];
+  request.reason = reason;
+  request.age_band = static_cast<std::uint8_t>(age_band_of(r.age[i]));
+  request.income_decile = r.income_decile[i];
+  request.risk_cell = static_cast<std::uint8_t>(risk_cell(r, i, r.need[i]));
+  return request;
+}
 
 namespace {
 
@@ -301,20 +320,23 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     }
     if (r.listed[i] != j) continue;
     SwitchRequest& request = chosen[static_cast<std::size_t>(q)];
-    request = {r.global(i), SwitchReason::closure, {}};
+    request = switch_request(sim, i, SwitchReason::closure);
     if (r.flags[i] & Residents::kEligible)
       for (const std::uint16_t k : rank_producers(sim, i, false, SwitchRequest::kMaxOptions + 1, &inputs)) {
         if (k == j) continue;
-        if (request.options.size() == SwitchRequest::kMaxOptions) break;
-        request.options.push_back(k);
+        if (request.full()) break;
+        request.add(k);
       }
-    if (request.options.empty() || !(r.flags[i] & Residents::kEligible)) request.options = {r.home[i]};
+    if (request.n_options == 0 || !(r.flags[i] & Residents::kEligible)) {
+      request.n_options = 0;
+      request.add(r.home[i]);
+    }
   }
   std::vector<SwitchRequest> requests;
-  for (SwitchRequest& request : chosen)
-    if (!request.options.empty()) requests.push_back(std::move(request));
+  for (const SwitchRequest& request : chosen)
+    if (request.n_options > 0) requests.push_back(request);
   // Every option was full: the home station takes them.
-  for (const Mover& m : resolve_switches(sim, requests))
+  for (const SwitchRequest& m : resolve_switches(sim, requests))
     if (m.home != j) record_switch(sim, m, m.home, SwitchReason::closure);
   // Residents sent to a producer that closes later in the batch concern that closure too.
   if (batch)
@@ -346,7 +368,9 @@ void assign_nearest(Simulation& sim) {
         nearest = j;
       }
     }
-    if (nearest != r.listed[i]) requests.push_back({r.global(i), SwitchReason::assignment, {nearest}});
+    if (nearest == r.listed[i]) continue;
+    requests.push_back(switch_request(sim, i, SwitchReason::assignment));
+    requests.back().add(nearest);
   }
   apply_switches(sim, std::move(requests));
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Applying switches: listing caps, counters and the reason for every switch (part of M5).
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,12 +11,29 @@ namespace valinta {
 
 class Simulation;
 
+// A resident's request to move, with what resolving it needs to know of them, read where the
+// request is made (in the resident phases' parallel loops, where their rows are in cache; every
+// rank resolves every rank's requests, and a step's few thousand scattered residents would
+// otherwise cost a cache miss per column each, on one thread). Fixed size: gathered as bytes.
 struct SwitchRequest {
   static constexpr std::size_t kMaxOptions = 4;
   std::uint32_t resident = 0;  // global number (Residents::global); held by the rank that asks
+  std::uint16_t from = 0;      // listed at, as the request is made
+  std::uint16_t zone = 0;
+  std::uint16_t home = 0;
   SwitchReason reason = SwitchReason::review;
-  std::vector<std::uint16_t> options;  // preferred producers, best first, all better than current
+  std::uint8_t age_band = 0;
+  std::uint8_t income_decile = 0;
+  std::uint8_t risk_cell = 0;  // capitation risk cell (payment.hpp), at their need level
+  std::uint8_t n_options = 0;
+  std::array<std::uint16_t, kMaxOptions> options{};  // preferred producers, best first, all better than `from`
+
+  bool full() const { return n_options == kMaxOptions; }
+  void add(std::uint16_t producer) { options[n_options++] = producer; }
 };
+
+// Local resident i's request (no options yet).
+SwitchRequest switch_request(const Simulation& sim, std::size_t i, SwitchReason reason);
 
 // Applies the requests in resident order. A producer with a listing cap accepts applicants in
 // a random priority order until full; the others try their next option. Collective: each rank
