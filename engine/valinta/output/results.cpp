@@ -1,7 +1,10 @@
 #include "valinta/output/results.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <iterator>
+#include <vector>
 #include <fmt/format.h>
 
 #include "valinta/model/simulation.hpp"
@@ -48,12 +51,18 @@ Summary summarise(const Simulation& sim) {
     s.eligible += z.n_eligible;
   }
   // Counted over this rank's residents, then over all ranks: [0, kSectors) away by sector, ever.
-  std::array<std::int64_t, kSectors + 1> counts{};
-  for (std::size_t i = 0; i < r.size(); ++i) {
+  std::int64_t found[kSectors + 1] = {};  // NOLINT(*-avoid-c-arrays): an OpenMP array reduction
+  std::vector<std::uint8_t> sector_of(sim.producers.size());
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
+  const auto n = static_cast<std::int64_t>(r.size());
+#pragma omp parallel for schedule(static) num_threads(sim.threads()) reduction(+ : found[:kSectors + 1])
+  for (std::int64_t i = 0; i < n; ++i) {
     if (!(r.flags[i] & Residents::kEligible)) continue;
-    if (r.switches[i] > 0) ++counts[kSectors];
-    if (r.listed[i] != r.home[i]) ++counts[static_cast<int>(sim.producers[r.listed[i]].sector)];
+    if (r.switches[i] > 0) ++found[kSectors];
+    if (r.listed[i] != r.home[i]) ++found[sector_of[r.listed[i]]];
   }
+  std::array<std::int64_t, kSectors + 1> counts{};
+  std::copy(std::begin(found), std::end(found), counts.begin());
   sim.comm->sum(counts);
   const std::int64_t ever = counts[kSectors];
   const std::span<const std::int64_t> away(counts.data(), kSectors);

@@ -6,6 +6,8 @@
 // Indicator: the 4x4 flows between levels and the number of heavy users.
 #include "valinta/phases/needs.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -107,6 +109,7 @@ void run_needs(Simulation& sim) {
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> moved_by_thread;
 #pragma omp parallel num_threads(sim.threads())
   {
     // Moves are rare: counted in a table; who stays is counted by level.
@@ -172,15 +175,22 @@ void run_needs(Simulation& sim) {
         if (b != a) moves[a][a] -= moves[a][b];
     }
 #pragma omp critical(needs_flows)
-    {
-      for (int a = 0; a < kNeedLevels; ++a)
-        for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
-      // The capitation's risk cells follow the residents who moved (integer counts: any order).
-      for (const auto& [left, entered] : moved) {
-        --sim.risk_cells[left];
-        ++sim.risk_cells[entered];
+    for (int a = 0; a < kNeedLevels; ++a)
+      for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
+    // The capitation's risk cells follow the residents who moved (integer counts: any order).
+    // Tens of thousands of scattered counts a step: each thread reads every thread's moves and
+    // updates the cells of its own share of the producers, so no two threads write one count.
+    const int threads = omp_get_num_threads(), me = omp_get_thread_num();
+#pragma omp single
+    moved_by_thread.resize(static_cast<std::size_t>(threads));
+    moved_by_thread[static_cast<std::size_t>(me)] = std::move(moved);
+#pragma omp barrier
+    const auto mine = [&](std::uint32_t cell) { return static_cast<int>((cell / kRiskCells) % static_cast<std::uint32_t>(threads)) == me; };
+    for (const auto& list : moved_by_thread)
+      for (const auto& [left, entered] : list) {
+        if (mine(left)) --sim.risk_cells[left];
+        if (mine(entered)) ++sim.risk_cells[entered];
       }
-    }
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;

@@ -101,16 +101,23 @@ std::vector<std::int64_t> count_risk_cells(const Simulation& sim, bool eligible_
   const std::size_t P = sim.producers.size();
   std::vector<std::int64_t> counts(P * kCells, 0);
   const std::int64_t n = static_cast<std::int64_t>(r.size());
+  // Each thread counts into its own table; the tables are then added up cell range by cell range
+  // on all threads.
+  std::vector<std::vector<std::int64_t>> tables(static_cast<std::size_t>(sim.threads()));
+  const auto cells = static_cast<std::int64_t>(counts.size());
 #pragma omp parallel num_threads(sim.threads())
   {
-    std::vector<std::int64_t> local(P * kCells, 0);
+    std::vector<std::int64_t>& local = tables[static_cast<std::size_t>(omp_get_thread_num())];
+    local.assign(counts.size(), 0);
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       if (eligible_only && !(r.flags[i] & Residents::kEligible)) continue;
       local[r.listed[i] * kCells + risk_cell(r, static_cast<std::size_t>(i), r.need[i])] += 1;
     }
-#pragma omp critical(payment_cells)
-    for (std::size_t k = 0; k < counts.size(); ++k) counts[k] += local[k];
+#pragma omp for schedule(static)
+    for (std::int64_t k = 0; k < cells; ++k)
+      for (const std::vector<std::int64_t>& table : tables)
+        if (!table.empty()) counts[static_cast<std::size_t>(k)] += table[static_cast<std::size_t>(k)];
   }
   return counts;
 }
@@ -219,8 +226,11 @@ void run_payment(Simulation& sim) {
       p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy_all);
   f.n_heavy = heavy_all;
 
-  // Producer-side books from each producer's own list and visits.
-  for (std::size_t j = 0; j < P; ++j) {
+  // Producer-side books from each producer's own list and visits (each on its own: any thread).
+  const auto n_producers = static_cast<std::int64_t>(P);
+#pragma omp parallel for schedule(static) num_threads(sim.threads())
+  for (std::int64_t jj = 0; jj < n_producers; ++jj) {
+    const auto j = static_cast<std::size_t>(jj);
     const Producer& pr = sim.producers[j];
     double weight = 0;
     std::int64_t heavy = 0;
