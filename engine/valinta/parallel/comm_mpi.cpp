@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 
 #include "valinta/parallel/comm.hpp"
 
@@ -27,6 +28,21 @@ bool launched_by_mpi() {
   for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "MPI_LOCALNRANKS"})
     if (std::getenv(name) != nullptr) return true;
   return false;
+}
+
+// Open MPI, with every rank of the job on this machine and no point-to-point layer chosen (by
+// `--mca pml`, OMPI_MCA_pml or a parameter file): asks for ob1, whose shared-memory transport is
+// what ranks on one machine use anyway. Left to itself Open MPI first tries the network layers
+// (UCX), which costs every start 0.2 s where there is no such network. Jobs across machines, or
+// with any choice of their own, are left as they are.
+void prefer_shared_memory() {
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (size == nullptr || local == nullptr || std::string_view(size) != local) return;
+  if (std::getenv("OMPI_MCA_pml") != nullptr) return;
+  for (const char* file : {"OMPI_MCA_mca_base_param_files", "OMPI_MCA_param_files"})
+    if (std::getenv(file) != nullptr) return;
+  setenv("OMPI_MCA_pml", "ob1", 0);
 }
 
 void check(int code, const char* what) {
@@ -106,6 +122,7 @@ void Comm::barrier() const {
 
 Session::Session(int& argc, char**& argv) {
   if (!launched_by_mpi()) return;  // one rank (Comm sees MPI not running)
+  prefer_shared_memory();
   int provided = 0;
   if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
     throw std::runtime_error("MPI_Init_thread failed");
