@@ -232,56 +232,23 @@ std::vector<std::size_t> catchment_zones(const Simulation& sim, std::size_t j) {
   return zones;
 }
 
-// The forecasts of closed producers `slots` that share the catchment `zones` (units of different
-// chains at one site): one sample of residents and their choice model serve them all.
-std::vector<Forecast> forecast(const Simulation& sim, const ForecastInputs& inputs, const std::vector<std::size_t>& zones,
-                               const std::vector<std::size_t>& slots) {
+// A candidate site: closed producers `slots` that share the catchment `zones` (units of different
+// chains at one site), forecast from one sample of residents and their choice model.
+struct Site {
+  std::vector<std::size_t> zones, slots;
+  std::int64_t catchment = 0;        // eligible residents of the zones
+  std::vector<std::size_t> chosen;  // the sampled residents held here, in resident order
+};
+
+// A site's forecasts from its sample's rows (every rank's, in resident order): each slot's
+// expected list, capacity and margin.
+std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site, const std::vector<double>& all) {
   const Scenario& s = sim.scenario;
-  const Residents& r = sim.residents;
+  const std::vector<std::size_t>& slots = site.slots;
   std::vector<Forecast> out(slots.size());
-  // Eligible residents of every zone that considers the site; a systematic sample of them.
-  std::int64_t catchment = 0;
-  for (const std::size_t z : zones) catchment += sim.zones[z].n_eligible;
-  if (catchment == 0) return out;
-  // Each rank takes the sampled residents of the zones it holds; `seen` numbers the catchment's
-  // eligible residents in zone order, so the sample does not depend on the partition.
-  const std::int64_t stride = std::max<std::int64_t>(1, catchment / s.market.sample_size);
-  std::vector<std::size_t> chosen;   // the sampled residents held here, in resident order
-  std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
-  for (const std::size_t z : zones) {
-    const Zone& zone = sim.zones[z];
-    const std::int64_t end = seen + zone.n_eligible;
-    if (!sim.holds_zone(z)) {
-    } else if (zone.n_eligible == zone.n_residents) {  // everyone eligible: jump from sample to sample
-      for (; next < end; next += stride) chosen.push_back(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
-    } else {
-      const std::size_t first = sim.local_first(zone);
-      for (std::size_t i = first; i < first + zone.n_residents && next < end; ++i) {
-        if (!(r.flags[i] & Residents::kEligible)) continue;
-        if (seen == next) {
-          chosen.push_back(i);
-          next += stride;
-        }
-        ++seen;
-      }
-    }
-    seen = end;
-    next = std::max(next, (seen + stride - 1) / stride * stride);
-  }
-  // Per sampled resident, over threads (each written to its own place): the choice probability
-  // of each slot, then the visit rate.
+  if (site.catchment == 0) return out;
+  const std::int64_t catchment = site.catchment;
   const std::size_t width = slots.size() + 1;
-  std::vector<double> mine(chosen.size() * width);
-  const auto n_chosen = static_cast<std::int64_t>(chosen.size());
-#pragma omp parallel for schedule(dynamic, 64) num_threads(sim.threads())
-  for (std::int64_t k = 0; k < n_chosen; ++k) {
-    const std::size_t i = chosen[static_cast<std::size_t>(k)];
-    double* row = &mine[static_cast<std::size_t>(k) * width];
-    choice_probabilities(sim, inputs, i, slots, row);
-    row[slots.size()] = demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
-  }
-  // Added up in zone and resident order on every rank, as one process would.
-  const std::vector<double> all = sim.comm->all_gather(mine);
   const double sampled = static_cast<double>(all.size() / width);
   if (sampled == 0) return out;
   double visits_rate = 0;
@@ -309,6 +276,95 @@ std::vector<Forecast> forecast(const Simulation& sim, const ForecastInputs& inpu
   return out;
 }
 
+// The sampled residents of a site that this rank holds: a systematic sample of the catchment's
+// eligible residents, numbered in zone order (`seen`), so the sample does not depend on the
+// partition.
+void sample_site(const Simulation& sim, Site& site) {
+  const Residents& r = sim.residents;
+  site.catchment = 0;
+  for (const std::size_t z : site.zones) site.catchment += sim.zones[z].n_eligible;
+  if (site.catchment == 0) return;
+  const std::int64_t stride = std::max<std::int64_t>(1, site.catchment / sim.scenario.market.sample_size);
+  std::vector<std::size_t>& chosen = site.chosen;
+  std::int64_t seen = 0, next = 0;  // eligible residents passed; the number of the next one sampled
+  for (const std::size_t z : site.zones) {
+    const Zone& zone = sim.zones[z];
+    const std::int64_t end = seen + zone.n_eligible;
+    if (!sim.holds_zone(z)) {
+    } else if (zone.n_eligible == zone.n_residents) {  // everyone eligible: jump from sample to sample
+      for (; next < end; next += stride) chosen.push_back(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
+    } else {
+      const std::size_t first = sim.local_first(zone);
+      for (std::size_t i = first; i < first + zone.n_residents && next < end; ++i) {
+        if (!(r.flags[i] & Residents::kEligible)) continue;
+        if (seen == next) {
+          chosen.push_back(i);
+          next += stride;
+        }
+        ++seen;
+      }
+    }
+    seen = end;
+    next = std::max(next, (seen + stride - 1) / stride * stride);
+  }
+}
+
+// The forecasts of every site, in site order: the sampled residents of all sites are evaluated
+// at once over threads, and gathered from the ranks in one collective.
+std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const ForecastInputs& inputs, std::vector<Site>& sites) {
+  const Scenario& s = sim.scenario;
+  const Residents& r = sim.residents;
+  // Per sampled resident (each written to its own place): the choice probability of each of its
+  // site's slots, then the visit rate. Rows of all sites, site after site.
+  std::vector<std::int64_t> rows_here(sites.size());  // this rank's sampled residents, by site
+  std::vector<std::size_t> offset(sites.size() + 1, 0);
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    sample_site(sim, sites[k]);
+    rows_here[k] = static_cast<std::int64_t>(sites[k].chosen.size());
+    offset[k + 1] = offset[k] + sites[k].chosen.size() * (sites[k].slots.size() + 1);
+  }
+  std::vector<double> mine(offset.back());
+  std::vector<std::pair<std::size_t, std::size_t>> tasks;  // (site, sampled resident)
+  for (std::size_t k = 0; k < sites.size(); ++k)
+    for (std::size_t q = 0; q < sites[k].chosen.size(); ++q) tasks.emplace_back(k, q);
+  const auto n_tasks = static_cast<std::int64_t>(tasks.size());
+#pragma omp parallel for schedule(dynamic, 64) num_threads(sim.threads())
+  for (std::int64_t t = 0; t < n_tasks; ++t) {
+    const auto [k, q] = tasks[static_cast<std::size_t>(t)];
+    const Site& site = sites[k];
+    const std::size_t i = site.chosen[q];
+    double* row = &mine[offset[k] + q * (site.slots.size() + 1)];
+    choice_probabilities(sim, inputs, i, site.slots, row);
+    row[site.slots.size()] = demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
+  }
+  // Every rank's rows and how many of them belong to each site; each site's rows are then taken
+  // rank by rank, which is zone and resident order, as one process would add them up.
+  const std::vector<std::int64_t> rows_by_rank = sim.comm->all_gather(rows_here);
+  const std::vector<double> all = sim.comm->all_gather(mine);
+  const std::size_t ranks = rows_by_rank.size() / std::max<std::size_t>(1, sites.size());
+  std::vector<std::size_t> rank_start(ranks + 1, 0);  // where each rank's rows begin in `all`
+  for (std::size_t k = 0; k < ranks; ++k) {
+    rank_start[k + 1] = rank_start[k];
+    for (std::size_t site = 0; site < sites.size(); ++site)
+      rank_start[k + 1] += static_cast<std::size_t>(rows_by_rank[k * sites.size() + site]) * (sites[site].slots.size() + 1);
+  }
+  std::vector<std::size_t> at(rank_start.begin(), rank_start.end() - 1);  // each rank's next row
+  std::vector<std::vector<Forecast>> out(sites.size());
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    const Site& site = sites[k];
+    const std::size_t width = site.slots.size() + 1;
+    std::vector<double> rows;
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+      const std::size_t n = static_cast<std::size_t>(rows_by_rank[rank * sites.size() + k]) * width;
+      rows.insert(rows.end(), all.begin() + static_cast<std::ptrdiff_t>(at[rank]),
+                  all.begin() + static_cast<std::ptrdiff_t>(at[rank] + n));
+      at[rank] += n;
+    }
+    out[k] = site_forecasts(sim, site, rows);
+  }
+  return out;
+}
+
 void enter_market(Simulation& sim) {
   const Scenario& s = sim.scenario;
   if (!sim.pilot_active()) return;
@@ -318,19 +374,21 @@ void enter_market(Simulation& sim) {
     Forecast f;
   };
   // The closed slots, grouped by catchment (in order of their first slot).
-  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> sites;
+  std::vector<Site> sites;
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     const Producer& p = sim.producers[j];
     if (p.chain < 0 || p.active) continue;
     std::vector<std::size_t> zones = catchment_zones(sim, j);
-    const auto site = std::find_if(sites.begin(), sites.end(), [&](const auto& x) { return x.first == zones; });
-    if (site != sites.end()) site->second.push_back(j);
-    else sites.push_back({std::move(zones), {j}});
+    const auto site = std::find_if(sites.begin(), sites.end(), [&](const Site& x) { return x.zones == zones; });
+    if (site != sites.end()) site->slots.push_back(j);
+    else sites.push_back({std::move(zones), {j}, 0, {}});
   }
   std::vector<Candidate> candidates;
   const ForecastInputs inputs = forecast_inputs(sim);
-  for (const auto& [zones, slots] : sites) {
-    const std::vector<Forecast> forecasts = forecast(sim, inputs, zones, slots);
+  const std::vector<std::vector<Forecast>> forecasts_by_site = forecast(sim, inputs, sites);
+  for (std::size_t site = 0; site < sites.size(); ++site) {
+    const std::vector<std::size_t>& slots = sites[site].slots;
+    const std::vector<Forecast>& forecasts = forecasts_by_site[site];
     for (std::size_t k = 0; k < slots.size(); ++k) {
       const ChainSpec& chain = s.chains[static_cast<std::size_t>(sim.producers[slots[k]].chain)];
       const double hurdle = chain.hurdle >= 0 ? chain.hurdle : s.market.entry_hurdle;

@@ -74,12 +74,16 @@ void run_plans(Simulation& sim) {
       heavy_listed[j] += local_heavy[j];
     }
   }
-  sim.comm->sum(heavy_with_plan);
-  sim.comm->sum(heavy_listed);
-  plans = sim.comm->sum(plans);
-  sim.flows.n_heavy_plan_listed = heavy_with_plan;
-  sim.flows.n_heavy_listed = heavy_listed;  // (the payment phase recounts after switching)
-  sim.flows.n_plans = plans;
+  // Summed over ranks in one collective: [heavy with a plan by producer, heavy by producer, plans].
+  std::vector<std::int64_t> counts(2 * P + 1);
+  std::copy(heavy_with_plan.begin(), heavy_with_plan.end(), counts.begin());
+  std::copy(heavy_listed.begin(), heavy_listed.end(), counts.begin() + static_cast<std::ptrdiff_t>(P));
+  counts[2 * P] = plans;
+  sim.comm->sum(counts);
+  const auto middle = counts.begin() + static_cast<std::ptrdiff_t>(P);
+  sim.flows.n_heavy_plan_listed.assign(counts.begin(), middle);
+  sim.flows.n_heavy_listed.assign(middle, middle + static_cast<std::ptrdiff_t>(P));  // (payment recounts after switching)
+  sim.flows.n_plans = counts[2 * P];
 }
 
 }  // namespace valinta

@@ -277,10 +277,15 @@ void resolve_residents(Simulation& sim) {
 #pragma omp critical(service_unmet)
   for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
   }
+  // Summed over ranks in one collective: [unmet by zone, plan contacts, of them continuous].
+  const std::size_t Z = unmet_by_zone.size();
+  unmet_by_zone.push_back(plan_contacts);
+  unmet_by_zone.push_back(plan_continuous);
   sim.comm->sum(unmet_by_zone);
+  sim.flows.plan_contacts = unmet_by_zone[Z];
+  sim.flows.plan_contacts_continuous = unmet_by_zone[Z + 1];
+  unmet_by_zone.resize(Z);
   sim.flows.unmet_by_zone = unmet_by_zone;
-  sim.flows.plan_contacts = sim.comm->sum(plan_contacts);
-  sim.flows.plan_contacts_continuous = sim.comm->sum(plan_continuous);
 }
 
 }  // namespace
