@@ -109,14 +109,19 @@ void run_needs(Simulation& sim) {
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> moved_by_thread;
+  // The capitation's risk cells follow the residents who move: each thread counts the changes in
+  // a table of its own [producer x kRiskCells + cell] as it goes (tens of thousands of scattered
+  // counts a step, overlapped with the rest of the loop), then the tables are added to the cells
+  // range by range on all threads (integers: the same for any number of threads).
+  std::vector<std::vector<std::int32_t>> changes(static_cast<std::size_t>(sim.threads()));
+  const std::size_t cells = sim.risk_cells.size();
 #pragma omp parallel num_threads(sim.threads())
   {
     // Moves are rare: counted in a table; who stays is counted by level.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
-    // The capitation risk cells each move leaves and enters: [producer x kRiskCells + cell].
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> moved;
+    std::vector<std::int32_t>& change = changes[static_cast<std::size_t>(omp_get_thread_num())];
+    change.assign(cells, 0);
     ResidentDraws draws;
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
@@ -162,8 +167,8 @@ void run_needs(Simulation& sim) {
         need[i] = static_cast<std::uint8_t>(after);
         ++moves[level][after];
         const auto at = static_cast<std::uint32_t>(listed[i]) * kRiskCells;
-        moved.emplace_back(at + static_cast<std::uint32_t>(risk_cell(r, i, level)),
-                           at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
+        --change[at + static_cast<std::uint32_t>(risk_cell(r, i, level))];
+        ++change[at + static_cast<std::uint32_t>(risk_cell(r, i, after))];
       }
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
@@ -177,20 +182,14 @@ void run_needs(Simulation& sim) {
 #pragma omp critical(needs_flows)
     for (int a = 0; a < kNeedLevels; ++a)
       for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
-    // The capitation's risk cells follow the residents who moved (integer counts: any order).
-    // Tens of thousands of scattered counts a step: each thread reads every thread's moves and
-    // updates the cells of its own share of the producers, so no two threads write one count.
-    const int threads = omp_get_num_threads(), me = omp_get_thread_num();
-#pragma omp single
-    moved_by_thread.resize(static_cast<std::size_t>(threads));
-    moved_by_thread[static_cast<std::size_t>(me)] = std::move(moved);
 #pragma omp barrier
-    const auto mine = [&](std::uint32_t cell) { return static_cast<int>((cell / kRiskCells) % static_cast<std::uint32_t>(threads)) == me; };
-    for (const auto& list : moved_by_thread)
-      for (const auto& [left, entered] : list) {
-        if (mine(left)) --sim.risk_cells[left];
-        if (mine(entered)) ++sim.risk_cells[entered];
-      }
+#pragma omp for schedule(static)
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(cells); ++k) {
+      std::int64_t sum = 0;
+      for (const std::vector<std::int32_t>& table : changes)
+        if (!table.empty()) sum += table[static_cast<std::size_t>(k)];
+      sim.risk_cells[static_cast<std::size_t>(k)] += sum;
+    }
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;

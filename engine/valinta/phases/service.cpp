@@ -292,7 +292,9 @@ void resolve_residents(Simulation& sim) {
 
 void run_service(Simulation& sim) {
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(sim.threads())
+  // Runs of producers per grab: neighbours write neighbouring rows of the step's per-producer
+  // arrays, which would bounce between the cores if they went to different threads.
+#pragma omp parallel for schedule(dynamic, 16) num_threads(sim.threads())
   for (std::int64_t j = 0; j < P; ++j)
     if (sim.producers[j].active) serve_producer(sim, static_cast<std::size_t>(j));
   resolve_residents(sim);
