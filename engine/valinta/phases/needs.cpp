@@ -109,19 +109,23 @@ void run_needs(Simulation& sim) {
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> flows{};
-  // The capitation's risk cells follow the residents who move: each thread counts the changes in
-  // a table of its own [producer x kRiskCells + cell] as it goes (tens of thousands of scattered
-  // counts a step, overlapped with the rest of the loop), then the tables are added to the cells
-  // range by range on all threads (integers: the same for any number of threads).
-  std::vector<std::vector<std::int32_t>> changes(static_cast<std::size_t>(sim.threads()));
-  const std::size_t cells = sim.risk_cells.size();
+  // The capitation's risk cells follow the residents who move (tens of thousands of scattered
+  // counts a step): each thread lists the cells a move leaves and enters [producer x kRiskCells +
+  // cell] under the thread that owns the producer (producer mod threads), and after the loop each
+  // thread updates the cells of its own producers from every thread's lists. No two threads write
+  // one count, the work is shared out whatever the number of threads and producers, and integer
+  // counts come out the same in any order.
+  std::vector<std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> moved;  // [lister][owner]
 #pragma omp parallel num_threads(sim.threads())
   {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto me = static_cast<std::size_t>(omp_get_thread_num());
+#pragma omp single
+    moved.assign(threads, std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>(threads));
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>& mine = moved[me];
     // Moves are rare: counted in a table; who stays is counted by level.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
-    std::vector<std::int32_t>& change = changes[static_cast<std::size_t>(omp_get_thread_num())];
-    change.assign(cells, 0);
     ResidentDraws draws;
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
@@ -167,8 +171,8 @@ void run_needs(Simulation& sim) {
         need[i] = static_cast<std::uint8_t>(after);
         ++moves[level][after];
         const auto at = static_cast<std::uint32_t>(listed[i]) * kRiskCells;
-        --change[at + static_cast<std::uint32_t>(risk_cell(r, i, level))];
-        ++change[at + static_cast<std::uint32_t>(risk_cell(r, i, after))];
+        mine[listed[i] % threads].emplace_back(at + static_cast<std::uint32_t>(risk_cell(r, i, level)),
+                                              at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
       }
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
@@ -183,13 +187,11 @@ void run_needs(Simulation& sim) {
     for (int a = 0; a < kNeedLevels; ++a)
       for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
 #pragma omp barrier
-#pragma omp for schedule(static)
-    for (std::int64_t k = 0; k < static_cast<std::int64_t>(cells); ++k) {
-      std::int64_t sum = 0;
-      for (const std::vector<std::int32_t>& table : changes)
-        if (!table.empty()) sum += table[static_cast<std::size_t>(k)];
-      sim.risk_cells[static_cast<std::size_t>(k)] += sum;
-    }
+    for (const auto& lists : moved)
+      for (const auto& [left, entered] : lists[me]) {
+        --sim.risk_cells[left];
+        ++sim.risk_cells[entered];
+      }
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;
