@@ -38,7 +38,9 @@ void run_plans(Simulation& sim) {
   const std::size_t P = sim.producers.size();
   const std::int64_t n = static_cast<std::int64_t>(r.size());
   const auto t = static_cast<std::uint32_t>(sim.t);
-  std::vector<std::int64_t> heavy_with_plan(P, 0), heavy_listed(P, 0);
+  // Counted into one buffer, summed over ranks in one collective: [heavy with a plan by producer,
+  // heavy by producer, plans].
+  std::vector<std::int64_t> counts(2 * P + 1, 0);
   std::int64_t plans = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plans)
   {
@@ -70,14 +72,10 @@ void run_plans(Simulation& sim) {
     }
 #pragma omp critical(plans_counts)
     for (std::size_t j = 0; j < P; ++j) {
-      heavy_with_plan[j] += local[j];
-      heavy_listed[j] += local_heavy[j];
+      counts[j] += local[j];
+      counts[P + j] += local_heavy[j];
     }
   }
-  // Summed over ranks in one collective: [heavy with a plan by producer, heavy by producer, plans].
-  std::vector<std::int64_t> counts(2 * P + 1);
-  std::copy(heavy_with_plan.begin(), heavy_with_plan.end(), counts.begin());
-  std::copy(heavy_listed.begin(), heavy_listed.end(), counts.begin() + static_cast<std::ptrdiff_t>(P));
   counts[2 * P] = plans;
   sim.comm->sum(counts);
   const auto middle = counts.begin() + static_cast<std::ptrdiff_t>(P);

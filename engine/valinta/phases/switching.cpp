@@ -89,13 +89,6 @@ void move_residents(Simulation& sim, const std::vector<LocalMove>& moves) {
   }
 }
 
-// Moves a resident to producer `to`, with the bookkeeping of a switch (counts, reason, lock-in):
-// the counts on every rank, the resident's own state on the rank that holds them. The request
-// still describes the resident (each is moved once; nothing else changes them meanwhile).
-void record_switch(Simulation& sim, const SwitchRequest& m, std::uint16_t to, SwitchReason reason) {
-  if (const auto local = count_switch(sim, m, to, reason)) move_residents(sim, {*local});
-}
-
 // Resolves every rank's requests alike on every rank (see apply_switches); returns the movers
 // whose every option was full, in resident order.
 std::vector<SwitchRequest> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
@@ -336,8 +329,11 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   for (const SwitchRequest& request : chosen)
     if (request.n_options > 0) requests.push_back(request);
   // Every option was full: the home station takes them.
+  std::vector<LocalMove> home_moves;
   for (const SwitchRequest& m : resolve_switches(sim, requests))
-    if (m.home != j) record_switch(sim, m, m.home, SwitchReason::closure);
+    if (m.home != j)
+      if (const auto local = count_switch(sim, m, m.home, SwitchReason::closure)) home_moves.push_back(*local);
+  move_residents(sim, home_moves);
   // Residents sent to a producer that closes later in the batch concern that closure too.
   if (batch)
     for (const std::size_t i : concerned)
