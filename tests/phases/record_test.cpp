@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
@@ -65,6 +67,41 @@ TEST(AwayFromHome, KeptCountEqualsARecountAfterEveryStepThroughSwitchesAndClosur
     EXPECT_GT(most_away, 300) << "residents did switch away from home";
     EXPECT_FALSE(sim.producers[a1].active);
     for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_NE(sim.residents.home[i], a1) << "resident " << i;
+  }
+}
+
+// After the first step every series keeps its rows in the run's arena with room for all the
+// run's rows, so no later step copies a series to grow it; the first step's row moved with it.
+TEST(Recorder, AfterTheFirstStepEverySeriesHasRoomForTheWholeRunInTheArena) {
+  Simulation sim(test::scenario_from_yaml(two_station_region()), {5, 0, 2});
+  sim.step();
+  ASSERT_FALSE(sim.recorder.series().empty());
+  std::vector<std::pair<std::string, std::vector<double>>> first_rows;
+  for (const Recorder::Series& s : sim.recorder.series()) {
+    SCOPED_TRACE(s.name);
+    ASSERT_NE(s.storage, nullptr);
+    if (s.integer) {
+      EXPECT_EQ(s.count.get_allocator().resource(), s.storage.get());
+      EXPECT_GE(s.count.capacity(), 40 * s.row_length);
+      EXPECT_EQ(s.count.size(), s.row_length);
+      first_rows.emplace_back(s.name, std::vector<double>(s.count.begin(), s.count.end()));
+    } else {
+      EXPECT_EQ(s.real.get_allocator().resource(), s.storage.get());
+      EXPECT_GE(s.real.capacity(), 40 * s.row_length);
+      EXPECT_EQ(s.real.size(), s.row_length);
+      first_rows.emplace_back(s.name, std::vector<double>(s.real.begin(), s.real.end()));
+    }
+  }
+  for (int step = 1; step < 40; ++step) sim.step();
+  for (const auto& [name, row] : first_rows) {
+    const Recorder::Series* s = sim.recorder.find(name);
+    ASSERT_NE(s, nullptr);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const double kept = s->integer ? static_cast<double>(s->count[k]) : s->real[k];
+      if (std::isnan(row[k])) EXPECT_TRUE(std::isnan(kept)) << name << " " << k;
+      else EXPECT_EQ(kept, row[k]) << name << " " << k;
+    }
+    EXPECT_EQ((s->integer ? s->count.size() : s->real.size()), 40 * s->row_length) << name;
   }
 }
 

@@ -86,27 +86,41 @@ TEST(HugeArena, HandsOutAlignedBlocksThatDoNotOverlap) {
     }
 }
 
-// Faulting the pages in changes nothing they hold, whichever of them were written before, and
-// what is handed out after still works.
-TEST(HugeArena, PopulateKeepsWhatThePagesHold) {
-  HugeArena arena;
-  std::vector<std::pair<std::uint32_t*, std::size_t>> blocks;
-  for (const std::size_t words : {std::size_t{5'000'000}, std::size_t{7}, std::size_t{1'000'000}}) {
-    auto* const p = static_cast<std::uint32_t*>(arena.allocate(words * 4, alignof(std::uint32_t)));
-    blocks.emplace_back(p, words);
-  }
+// Faulting the pages in changes nothing they hold, whichever of them were written before.
+TEST(Populate, KeepsWhatThePagesHold) {
+  Column<std::uint32_t> a(5'000'000), b(7), c(1'000'000);
   // Some words written before (on pages already there and on pages not yet faulted in).
-  for (auto& [p, words] : blocks)
-    for (std::size_t k = 0; k < words; k += 4099) p[k] = static_cast<std::uint32_t>(k * 2654435761u);
-  arena.populate(2);
-  for (auto& [p, words] : blocks)
-    for (std::size_t k = 0; k < words; ++k)
-      ASSERT_EQ(p[k], k % 4099 == 0 ? static_cast<std::uint32_t>(k * 2654435761u) : 0u) << "word " << k;
-  auto* const later = static_cast<std::uint32_t*>(arena.allocate(4'000'000, alignof(std::uint32_t)));
-  std::fill(later, later + 1'000'000, 7u);
-  arena.populate(1);
-  EXPECT_EQ(later[999'999], 7u);
-  EXPECT_EQ(blocks[0].first[4099], static_cast<std::uint32_t>(4099 * 2654435761u));
+  for (Column<std::uint32_t>* column : {&a, &b, &c})
+    for (std::size_t k = 0; k < column->size(); k += 4099) (*column)[k] = static_cast<std::uint32_t>(k * 2654435761u);
+  populate({range_of(a), range_of(b), range_of(c), MemoryRange{a.data() + 3, 5}}, 2);
+  for (Column<std::uint32_t>* column : {&a, &b, &c})
+    for (std::size_t k = 0; k < column->size(); ++k)
+      ASSERT_EQ((*column)[k], k % 4099 == 0 ? static_cast<std::uint32_t>(k * 2654435761u) : 0u) << "word " << k;
+}
+
+// What is reserved is handed out after, zeroed and writable, in blocks that do not overlap,
+// whether it fits in the last mapping or needs a new one; and blocks beyond it still work.
+TEST(HugeArena, ReservedRoomIsHandedOutAfter) {
+  HugeArena arena(2);
+  auto* const first = static_cast<std::uint32_t*>(arena.allocate(1'000, alignof(std::uint32_t)));
+  arena.reserve(3'000'000);  // fits in the first 16 MiB mapping
+  auto* const second = static_cast<std::uint32_t*>(arena.allocate(3'000'000, alignof(std::uint32_t)));
+  arena.reserve(40'000'000);  // needs a mapping of its own
+  auto* const third = static_cast<std::uint32_t*>(arena.allocate(40'000'000, alignof(std::uint32_t)));
+  auto* const fourth = static_cast<std::uint32_t*>(arena.allocate(5'000'000, alignof(std::uint32_t)));
+  std::vector<std::pair<std::uint32_t*, std::size_t>> blocks = {
+      {first, 250}, {second, 750'000}, {third, 10'000'000}, {fourth, 1'250'000}};
+  for (auto& [p, words] : blocks) {
+    EXPECT_EQ(std::count(p, p + words, 0u), static_cast<std::ptrdiff_t>(words));
+    std::fill(p, p + words, static_cast<std::uint32_t>(words));
+  }
+  for (auto& [p, words] : blocks) {
+    EXPECT_EQ(p[0], words);
+    EXPECT_EQ(p[words - 1], words);
+  }
+  EXPECT_EQ(first[249], 250u);  // not overwritten by the blocks after it
+  EXPECT_EQ(second[0], 750'000u);
+  arena.reserve(0);
 }
 
 TEST(HugeArena, VectorsKeepTheArenaAliveThroughTheirSharedStorage) {

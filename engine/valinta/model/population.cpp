@@ -72,6 +72,13 @@ void Residents::resize(std::size_t n) {
   experience.resize(n);
 }
 
+std::vector<MemoryRange> Residents::columns() {
+  return {range_of(zone), range_of(lat), range_of(lon), range_of(age), range_of(flags), range_of(income_decile),
+          range_of(literacy), range_of(need), range_of(unmet_steps), range_of(listed), range_of(home),
+          range_of(listed_since), range_of(switches), range_of(switches_this_year), range_of(open_producer),
+          range_of(open_since), range_of(experience)};
+}
+
 std::size_t Residents::bytes_per_resident() const {
   return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 +
          sizeof(std::uint8_t) * 8 + sizeof(std::int8_t);
@@ -161,6 +168,7 @@ void build_population(Simulation& sim) {
   r.offset = sim.first_zone < sim.zones.size() ? sim.zones[sim.first_zone].first_resident : n;
   const std::uint32_t end = sim.end_zone < sim.zones.size() ? sim.zones[sim.end_zone].first_resident : n;
   r.resize(end - r.offset);
+  populate(r.columns(), sim.threads());  // before the interleaved fill below (util/column.hpp)
 
   double employed_share = 0;
   for (int b = 0; b < kAgeBands; ++b) employed_share += p.age_band_shares[b] * p.employment_rate[b];

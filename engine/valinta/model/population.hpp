@@ -66,6 +66,7 @@ struct Residents {
   std::size_t size() const { return zone.size(); }
   std::uint32_t global(std::size_t i) const { return offset + static_cast<std::uint32_t>(i); }
   void resize(std::size_t n);  // fresh columns of n residents, all zero (the offset is kept)
+  std::vector<MemoryRange> columns();  // the memory of every column
   std::size_t bytes_per_resident() const;
 };
 

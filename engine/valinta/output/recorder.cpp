@@ -1,6 +1,7 @@
 #include "valinta/output/recorder.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <stdexcept>
 
 #include "valinta/model/simulation.hpp"
@@ -12,16 +13,18 @@ void Recorder::start(const Simulation& sim) {
   index_.clear();
   steps_ = 0;
   run_steps_ = static_cast<std::size_t>(std::max<std::int64_t>(0, sim.scenario.time.steps));
-  arena_ = std::make_shared<HugeArena>();
+  arena_ = std::make_shared<HugeArena>(sim.threads());  // rows' memory is faulted in on the run's threads
 }
 
 Recorder::Series Recorder::make_series(const std::string& name, const std::vector<std::string>& dims,
                                       const std::string& units, const std::string& long_name, bool integer,
-                                      std::size_t row_length) const {
+                                      std::size_t row_length, bool in_arena) const {
   // The rows' vectors are made with the arena (a vector assigned later would keep its own), with
   // room for all the run's rows: a series that grew step by step would be copied (and its new
-  // memory faulted in) every time its capacity doubled.
-  std::pmr::memory_resource* const memory = arena_ ? arena_.get() : std::pmr::get_default_resource();
+  // memory faulted in) every time its capacity doubled. Series of the first step hold its row in
+  // ordinary memory until the step ends (end_step).
+  in_arena = in_arena && arena_;
+  std::pmr::memory_resource* const memory = in_arena ? arena_.get() : std::pmr::get_default_resource();
   Series s{.storage = arena_,
            .name = name,
            .dims = dims,
@@ -31,9 +34,31 @@ Recorder::Series Recorder::make_series(const std::string& name, const std::vecto
            .real = std::pmr::vector<double>(memory),
            .count = std::pmr::vector<std::int64_t>(memory),
            .row_length = row_length};
-  if (integer) s.count.reserve(row_length * run_steps_);
-  else s.real.reserve(row_length * run_steps_);
+  const std::size_t rows = in_arena ? row_length * run_steps_ : row_length;
+  if (integer) s.count.reserve(rows);
+  else s.real.reserve(rows);
   return s;
+}
+
+void Recorder::end_step() {
+  if (++steps_ != 1 || !arena_) return;
+  // Every series exists now: the memory for all their rows is mapped and faulted in at once, on
+  // the run's threads, and the first step's rows move there.
+  std::size_t bytes = 0;
+  for (const Series& s : series_) bytes += s.row_length * run_steps_ * sizeof(std::int64_t) + alignof(std::max_align_t);
+  static_assert(sizeof(double) == sizeof(std::int64_t));
+  arena_->reserve(bytes);
+  // (New series, moved into place whole: assigned to the old ones, the rows would be copied into
+  // the old ones' memory, whose allocator a pmr vector keeps.)
+  std::vector<Series> settled;
+  settled.reserve(series_.size());
+  for (const Series& s : series_) {
+    Series moved = make_series(s.name, s.dims, s.units, s.long_name, s.integer, s.row_length, true);
+    moved.count.assign(s.count.begin(), s.count.end());
+    moved.real.assign(s.real.begin(), s.real.end());
+    settled.push_back(std::move(moved));
+  }
+  series_ = std::move(settled);
 }
 
 Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::string>& dims,
@@ -41,7 +66,7 @@ Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::
                                 std::size_t row_length) {
   auto it = index_.find(name);
   if (it == index_.end()) {
-    Series s = make_series(name, dims, units, long_name, integer, row_length);
+    Series s = make_series(name, dims, units, long_name, integer, row_length, steps_ > 0);
     index_[name] = series_.size();
     series_.push_back(std::move(s));
     return series_.back();
@@ -80,7 +105,7 @@ void Recorder::restore(std::vector<Series> series, std::size_t steps) {
   // Into this recorder's memory, with room for the rest of the run, as if recorded here.
   series_.clear();
   for (Series& from : series) {
-    Series s = make_series(from.name, from.dims, from.units, from.long_name, from.integer, from.row_length);
+    Series s = make_series(from.name, from.dims, from.units, from.long_name, from.integer, from.row_length, true);
     s.count.assign(from.count.begin(), from.count.end());
     s.real.assign(from.real.begin(), from.real.end());
     series_.push_back(std::move(s));

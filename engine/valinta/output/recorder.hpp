@@ -47,11 +47,9 @@ class Recorder {
   const std::vector<Series>& series() const { return series_; }
   const Series* find(const std::string& name) const;
   std::size_t steps() const { return steps_; }
-  // Ends a step's rows. After the first, every series exists: the memory reserved for all their
-  // rows is faulted in at once, on `threads` threads (HugeArena::populate).
-  void end_step(int threads) {
-    if (++steps_ == 1 && arena_) arena_->populate(threads);
-  }
+  // Ends a step's rows. After the first, every series exists: the memory for all their rows is
+  // reserved in the arena and faulted in at once, on the run's threads (HugeArena::reserve).
+  void end_step();
   // Hands over everything recorded, leaving the recorder empty (a finished run's series).
   std::vector<Series> take_series() {
     index_.clear();
@@ -62,9 +60,10 @@ class Recorder {
   void restore(std::vector<Series> series, std::size_t steps);
 
  private:
-  // A new, empty series in this run's arena with room for all its rows.
+  // A new, empty series: in this run's arena with room for all its rows, or (not `in_arena`) in
+  // ordinary memory with room for one.
   Series make_series(const std::string& name, const std::vector<std::string>& dims, const std::string& units,
-                     const std::string& long_name, bool integer, std::size_t row_length) const;
+                     const std::string& long_name, bool integer, std::size_t row_length, bool in_arena) const;
   Series& get(const std::string& name, const std::vector<std::string>& dims, const std::string& units,
               const std::string& long_name, bool integer, std::size_t row_length);
   std::vector<Series> series_;

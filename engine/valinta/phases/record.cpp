@@ -261,7 +261,7 @@ void run_record(Simulation& sim) {
   rec.append("n_away_from_home_by_sector", away_by_sector, by_s, "residents", "pilot residents listed away from their home station, by sector");
   rec.append("organiser_books_eur", std::span<const double>(f.organiser_side), {"payment_kind"}, "EUR",
              "money flows by kind from the payers' books (organiser; residents for client fees)");
-  rec.end_step(sim.threads());
+  rec.end_step();
 }
 
 }  // namespace valinta

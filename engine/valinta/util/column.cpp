@@ -9,8 +9,8 @@
 
 namespace valinta::detail {
 
-namespace {
 constexpr std::size_t kPageBytes = 4096;
+namespace {
 std::size_t round_up(std::size_t bytes) { return (bytes + kPageBytes - 1) / kPageBytes * kPageBytes; }
 }  // namespace
 
@@ -52,25 +52,52 @@ void* HugeArena::do_allocate(std::size_t bytes, std::size_t alignment) {
       return static_cast<std::byte*>(last.start) + at;
     }
   }
-  // A new mapping of whole huge pages, at least 16 MiB (the start is on a 2 MiB boundary, which
-  // satisfies any alignment asked of it here).
-  constexpr std::size_t kMinimum = std::size_t{16} << 20;
-  const std::size_t size = std::max(
-      kMinimum, (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes);
-  mappings_.push_back({detail::map_huge(size), size, bytes});
+  // A new mapping, at least 16 MiB (the start is on a 2 MiB boundary, which satisfies any
+  // alignment asked of it here).
+  map(std::max(std::size_t{16} << 20, bytes));
+  mappings_.back().used = bytes;
   return mappings_.back().start;
 }
 
-void HugeArena::populate(int threads) {
+void HugeArena::map(std::size_t bytes) {
+  const std::size_t size = (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes;
+  mappings_.push_back({detail::map_huge(size), size, 0});
+}
+
+void HugeArena::reserve(std::size_t bytes) {
+  if (bytes == 0) return;
+  if (!mappings_.empty() && mappings_.back().bytes - mappings_.back().used >= bytes) {
+    const Mapping& last = mappings_.back();  // room enough: fault in that much of it
+    populate({{static_cast<std::byte*>(last.start) + last.used, bytes}}, threads_);
+    return;
+  }
+  map(bytes);
+  populate({{mappings_.back().start, mappings_.back().bytes}}, threads_);
+}
+
+void populate(const std::vector<MemoryRange>& ranges, int threads) {
 #ifdef MADV_POPULATE_WRITE
-  std::vector<std::byte*> pages;  // the huge pages in use
-  for (const Mapping& m : mappings_)
-    for (std::size_t at = 0; at < m.used; at += detail::kHugePageBytes) pages.push_back(static_cast<std::byte*>(m.start) + at);
-  const auto n = static_cast<std::int64_t>(pages.size());
+  // The ranges' 4 KiB pages in pieces that do not cross a 2 MiB boundary: a huge page each where
+  // the range covers it.
+  std::vector<MemoryRange> pieces;
+  for (const MemoryRange& range : ranges) {
+    if (range.bytes == 0) continue;
+    const auto start = reinterpret_cast<std::uintptr_t>(range.start);
+    const std::uintptr_t end = (start + range.bytes + detail::kPageBytes - 1) / detail::kPageBytes * detail::kPageBytes;
+    for (std::uintptr_t at = start / detail::kPageBytes * detail::kPageBytes; at < end;) {
+      const std::uintptr_t next = std::min(end, (at / detail::kHugePageBytes + 1) * detail::kHugePageBytes);
+      pieces.push_back({reinterpret_cast<void*>(at), next - at});
+      at = next;
+    }
+  }
+  const auto n = static_cast<std::int64_t>(pieces.size());
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
-  for (std::int64_t k = 0; k < n; ++k)
-    madvise(pages[static_cast<std::size_t>(k)], detail::kHugePageBytes, MADV_POPULATE_WRITE);  // a hint: errors are harmless
+  for (std::int64_t k = 0; k < n; ++k) {
+    const MemoryRange& piece = pieces[static_cast<std::size_t>(k)];
+    madvise(piece.start, piece.bytes, MADV_POPULATE_WRITE);  // a hint: errors are harmless
+  }
 #else
+  (void)ranges;
   (void)threads;
 #endif
 }

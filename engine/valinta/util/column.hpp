@@ -32,6 +32,26 @@ void* map_huge(std::size_t bytes);
 void unmap_huge(void* p, std::size_t bytes) noexcept;
 }  // namespace detail
 
+// A stretch of memory to fault in: `bytes` from `start`.
+struct MemoryRange {
+  void* start;
+  std::size_t bytes;
+};
+// Faults in the pages of all the ranges, on `threads` threads at once, up to one 2 MiB page per
+// thread at a time (a range is rounded out to whole 4 KiB pages), without changing what they
+// hold. Faulting a page means the kernel clearing it (and, under a hypervisor, often the host
+// providing it: milliseconds for a 2 MiB page); threads filling interleaved chunks of fresh columns
+// touch the same pages and wait on each other, so a parallel fill is faster into memory faulted in
+// this way first. A hint: where the kernel cannot do it
+// (MADV_POPULATE_WRITE, Linux 5.14), the pages are faulted in on first use as before.
+void populate(const std::vector<MemoryRange>& ranges, int threads);
+
+// The range of a column's elements.
+template <typename Vector>
+MemoryRange range_of(Vector& v) {
+  return {static_cast<void*>(v.data()), v.size() * sizeof(typename Vector::value_type)};
+}
+
 template <typename T>
 struct ColumnAllocator {
   using value_type = T;
@@ -72,31 +92,33 @@ using Column = std::vector<T, ColumnAllocator<T>>;
 
 // Memory for many arrays that live as long as one another and are reserved once (the indicator
 // series of a run: some forty of a megabyte each on a national run), handed out one after another
-// from mappings of whole huge pages. In 4 KiB pages their first touch would cost thousands of page
-// faults in the step that records them. Freeing is a no-op: the mappings go with the arena.
+// from mappings of whole huge pages. Freeing is a no-op: the mappings go with the arena.
 class HugeArena : public std::pmr::memory_resource {
  public:
-  HugeArena() = default;
+  // `threads`: how many threads fault in what reserve() maps.
+  explicit HugeArena(int threads = 1) : threads_(threads) {}
   HugeArena(const HugeArena&) = delete;
   HugeArena& operator=(const HugeArena&) = delete;
   ~HugeArena() override;
 
-  // Faults in every huge page handed out so far, on `threads` threads at once, without changing
-  // what they hold. Rows written later then land in memory that is there: a page's first touch
-  // (the kernel clearing 2 MiB) otherwise falls in the serial step that writes it. A hint: where
-  // the kernel cannot do it, the pages are faulted in on first use as before.
-  void populate(int threads);
+  // Makes room for blocks of `bytes` in all to be handed out next, in one mapping whose huge pages
+  // are all faulted in now, on the arena's threads (valinta::populate). Rows written there later
+  // land in memory that is there: first touched one 2 MiB page at a time, each page would wait on
+  // the kernel clearing it in the serial code that writes the rows.
+  void reserve(std::size_t bytes);
 
  private:
   void* do_allocate(std::size_t bytes, std::size_t alignment) override;
   void do_deallocate(void*, std::size_t, std::size_t) override {}
   bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+  void map(std::size_t bytes);  // a new mapping of at least `bytes`, in whole huge pages
 
   struct Mapping {
     void* start;
     std::size_t bytes;
     std::size_t used;  // handed out, from the start
   };
+  int threads_;
   std::vector<Mapping> mappings_;
 };
 
