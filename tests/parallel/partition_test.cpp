@@ -80,6 +80,9 @@ TEST(Comm, OneRankCollectivesAreTheIdentity) {
   std::vector<std::int64_t> counts = {3, -1, 7};
   comm.sum(counts);
   EXPECT_EQ(counts, (std::vector<std::int64_t>{3, -1, 7}));
+  std::vector<std::int32_t> narrow = {5, -2};
+  comm.sum(narrow);
+  EXPECT_EQ(narrow, (std::vector<std::int32_t>{5, -2}));
   EXPECT_EQ(comm.sum(std::int64_t{42}), 42);
   EXPECT_TRUE(comm.all(true));
   EXPECT_FALSE(comm.all(false));

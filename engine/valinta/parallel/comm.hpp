@@ -37,6 +37,8 @@ class Comm {
 
   // In place, on every rank: values[k] = the sum over ranks of values[k].
   void sum(std::span<std::int64_t> values) const;
+  // The same for counts whose sums are known to fit in 32 bits: half the bytes to send.
+  void sum(std::span<std::int32_t> values) const;
   std::int64_t sum(std::int64_t value) const {
     sum(std::span<std::int64_t>(&value, 1));
     return value;

@@ -78,14 +78,19 @@ int Comm::node_size() const {
   return ranks;
 }
 
-void Comm::sum(std::span<std::int64_t> values) const {
-  if (size() == 1 || values.empty()) return;
+namespace {
+template <class T>
+void sum_in_place(const Comm& comm, std::span<T> values, MPI_Datatype type) {
+  if (comm.size() == 1 || values.empty()) return;
   if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     throw std::length_error("Comm::sum: too many values for one MPI call");
-  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_INT64_T, MPI_SUM,
-                      MPI_COMM_WORLD),
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, MPI_SUM, MPI_COMM_WORLD),
         "MPI_Allreduce");
 }
+}  // namespace
+
+void Comm::sum(std::span<std::int64_t> values) const { sum_in_place(*this, values, MPI_INT64_T); }
+void Comm::sum(std::span<std::int32_t> values) const { sum_in_place(*this, values, MPI_INT32_T); }
 
 std::vector<std::byte> Comm::all_gather(std::span<const std::byte> mine) const {
   const int ranks = size();

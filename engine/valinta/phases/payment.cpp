@@ -12,7 +12,10 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
@@ -122,6 +125,25 @@ std::vector<std::int64_t> count_risk_cells(const Simulation& sim, bool eligible_
   return counts;
 }
 
+namespace {
+
+// Every rank's risk-cell counts added up, on every rank. A cell counts at most the whole
+// population, so while that fits in 32 bits the counts travel as 32-bit integers: this is the
+// largest collective of a step (cells x producers), and half its bytes go.
+void sum_risk_cells(const Simulation& sim, std::vector<std::int64_t>& counts) {
+  if (sim.comm->size() == 1) return;
+  if (sim.population_size() > std::numeric_limits<std::int32_t>::max()) {
+    sim.comm->sum(counts);
+    return;
+  }
+  std::vector<std::int32_t> narrow(counts.size());
+  std::transform(counts.begin(), counts.end(), narrow.begin(), [](std::int64_t c) { return static_cast<std::int32_t>(c); });
+  sim.comm->sum(narrow);
+  std::copy(narrow.begin(), narrow.end(), counts.begin());
+}
+
+}  // namespace
+
 void initialise_payments(Simulation& sim) {
   const PaymentParams& p = sim.scenario.payment;
   bool any_eligible = false;
@@ -169,7 +191,7 @@ void run_payment(Simulation& sim) {
   const std::size_t P = sim.producers.size();
   std::vector<std::int64_t>& counts = sim.risk_cells_all;
   counts = sim.risk_cells;  // kept current by the needs phase and switches
-  sim.comm->sum(counts);
+  sum_risk_cells(sim, counts);
   std::vector<double> weights(kCells);
   for (int k = 0; k < kCells; ++k) weights[k] = cell_weight(p, k) / sim.risk_normaliser;
   // Capitation, less the share of its budget that goes to performance pay.
