@@ -1,6 +1,6 @@
-// M8 customer plans and integration (run right after the need transitions). Each step a
-// heavy-need resident without a customer plan gets one with probability plans.prob_per_week
-// (per week); a plan stays once made. A plan multiplies the resident's need up-rates by
+// M8 customer plans and integration (run in the need phase, right after each chunk's
+// transitions: see PlanCounts in plans.hpp). Each step a heavy-need resident without a customer
+// plan gets one with probability plans.prob_per_week (per week); a plan stays once made. A plan multiplies the resident's need up-rates by
 // plans.up_rate_multiplier (M1), the referral probability of plan holders' heavy-level visits by
 // plans.referral_multiplier (M4, applied per producer in proportion to its heavy users holding a
 // plan) and adds plans.continuity_inertia to staying with the current producer (M5).
@@ -31,57 +31,46 @@ void declare_plan_params(ParamRegistry& r, PlanParams& p) {
          {"extra utility of staying with the current producer for plan holders", "", "MODEL.md M8; assumption"});
 }
 
-void run_plans(Simulation& sim) {
+PlanCounts::PlanCounts(const Simulation& sim)
+    : prob_(1.0 - std::pow(1.0 - sim.scenario.plans.prob_per_week, sim.scenario.step_weeks())),
+      counts_(2 * sim.producers.size() + 1, 0) {}
+
+void PlanCounts::chunk(Simulation& sim, std::size_t first, std::size_t end) {
   Residents& r = sim.residents;
-  const PlanParams& p = sim.scenario.plans;
-  const double prob = 1.0 - std::pow(1.0 - p.prob_per_week, sim.scenario.step_weeks());
   const std::size_t P = sim.producers.size();
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
+  const std::uint8_t* const need = r.need.data();
+  const std::uint16_t* const listed = r.listed.data();
+  std::uint8_t* const flags = r.flags.data();
   const auto t = static_cast<std::uint32_t>(sim.t);
-  // Counted into one buffer, summed over ranks in one collective: [heavy with a plan by producer,
-  // heavy by producer, plans].
-  std::vector<std::int64_t> counts(2 * P + 1, 0);
-  std::int64_t plans = 0;
-#pragma omp parallel num_threads(sim.threads()) reduction(+ : plans)
-  {
-    std::vector<std::int64_t> local(P, 0), local_heavy(P, 0);
-    const std::uint8_t* const need = r.need.data();
-    const std::uint16_t* const listed = r.listed.data();
-    std::uint8_t* const flags = r.flags.data();
-    std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
-    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
-#pragma omp for schedule(dynamic, kChunksPerGrab)
-    for (std::int64_t c = 0; c < ResidentDraws::chunks(static_cast<std::size_t>(n)); ++c) {
-      const auto [first, end] = ResidentDraws::chunk(c, static_cast<std::size_t>(n));
-      // Heavy users and plan holders (a few per cent), marked without branches.
-      for (std::size_t i = first; i < end; ++i)
-        mask[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
-      const std::size_t m = positions_of(mask.data(), end - first, static_cast<std::uint32_t>(first), concerned.data());
-      prefetch_rows(concerned.data(), m, listed);
-      for (std::size_t q = 0; q < m; ++q) {
-        const std::size_t i = concerned[q];
-        const bool heavy = need[i] == kNeedLevels - 1;
-        if (heavy) ++local_heavy[listed[i]];
-        if (heavy && !(flags[i] & Residents::kPlan) && prob > 0 &&
-            CounterRng::to_unit(sim.rng.resident_word(Stream::plans, r.global(i), t)) < prob)
-          flags[i] |= Residents::kPlan;
-        if (!(flags[i] & Residents::kPlan)) continue;
-        ++plans;
-        if (heavy) ++local[listed[i]];
-      }
-    }
-#pragma omp critical(plans_counts)
-    for (std::size_t j = 0; j < P; ++j) {
-      counts[j] += local[j];
-      counts[P + j] += local_heavy[j];
-    }
+  // Heavy users and plan holders (a few per cent), marked without branches.
+  for (std::size_t i = first; i < end; ++i)
+    mask_[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
+  const std::size_t m = positions_of(mask_.data(), end - first, static_cast<std::uint32_t>(first), concerned_.data());
+  prefetch_rows(concerned_.data(), m, listed);
+  for (std::size_t q = 0; q < m; ++q) {
+    const std::size_t i = concerned_[q];
+    const bool heavy = need[i] == kNeedLevels - 1;
+    if (heavy) ++counts_[P + listed[i]];
+    if (heavy && !(flags[i] & Residents::kPlan) && prob_ > 0 &&
+        CounterRng::to_unit(sim.rng.resident_word(Stream::plans, r.global(i), t)) < prob_)
+      flags[i] |= Residents::kPlan;
+    if (!(flags[i] & Residents::kPlan)) continue;
+    ++counts_[2 * P];
+    if (heavy) ++counts_[listed[i]];
   }
-  counts[2 * P] = plans;
-  sim.comm->sum(counts);
-  const auto middle = counts.begin() + static_cast<std::ptrdiff_t>(P);
-  sim.flows.n_heavy_plan_listed.assign(counts.begin(), middle);
+}
+
+void PlanCounts::add_to(PlanCounts& total) const {
+  for (std::size_t k = 0; k < counts_.size(); ++k) total.counts_[k] += counts_[k];
+}
+
+void PlanCounts::publish(Simulation& sim) {
+  const std::size_t P = sim.producers.size();
+  sim.comm->sum(counts_);
+  const auto middle = counts_.begin() + static_cast<std::ptrdiff_t>(P);
+  sim.flows.n_heavy_plan_listed.assign(counts_.begin(), middle);
   sim.flows.n_heavy_listed.assign(middle, middle + static_cast<std::ptrdiff_t>(P));  // (payment recounts after switching)
-  sim.flows.n_plans = counts[2 * P];
+  sim.flows.n_plans = counts_[2 * P];
 }
 
 }  // namespace valinta
