@@ -108,8 +108,9 @@ struct Phase {
 };
 constexpr std::array<Phase, kPhaseCount> kPhases = {{
     {"events", run_events},      // 1. scheduled events, the pilot's timeline, publication of indicators
-    {"needs", run_needs},        // 2. M1 need-level transitions, M8 customer plans for heavy users
-    {"demand", run_demand},      // 3. M2 care contacts join their producer's queue
+    // 2. M1 need-level transitions, M8 customer plans for heavy users and 3. M2 care contacts
+    // joining their producer's queue, in one pass over the residents
+    {"needs+plans+demand", run_needs},
     {"service", run_service},    // 4. M3 FIFO service within capacity, waits, emergency diversion
     {"referral", run_referral},  // 5. M4 referrals to specialised care
     {"choice", run_choice},      // 6. M5 review and switching

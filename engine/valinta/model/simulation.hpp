@@ -81,7 +81,7 @@ struct StepFlows {
 };
 
 // The phases of a step, in the order they run; phase_name(k) names phase k.
-constexpr int kPhaseCount = 9;
+constexpr int kPhaseCount = 8;
 const char* phase_name(int phase);
 
 class Simulation {

@@ -123,46 +123,65 @@ double demand_rate(const DemandParams& p, int level, int age_band, bool ohc) {
   return p.visit_rate[level] * p.age_factor[age_band] * (ohc ? 1.0 - p.ohc_offload : 1.0);
 }
 
-void run_demand(Simulation& sim) {
-  Residents& r = sim.residents;
-  const Scenario& s = sim.scenario;
-  const double step_weeks = s.step_weeks();
-  // Fee-for-service pay makes producers book more (return) visits, where they have room: the
-  // effect fades as a producer's expected wait reaches a week.
-  const double incentive = s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
-  std::vector<double> induced(sim.producers.size());
-  for (std::size_t j = 0; j < induced.size(); ++j)
-    induced[j] = 1.0 + incentive * std::max(0.0, 1.0 - sim.producers[j].expected_wait_weeks);
-  std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels> rate{}, exp_rate{};
-  for (int level = 0; level < kNeedLevels; ++level)
-    for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc) {
-        rate[level][band][ohc] = demand_rate(s.demand, level, band, ohc == 1) * step_weeks;
-        exp_rate[level][band][ohc] = std::exp(-rate[level][band][ohc]);
-      }
-
-  std::vector<double> zone_factor(sim.zones.size());
-  for (std::size_t z = 0; z < zone_factor.size(); ++z) zone_factor[z] = sim.zones[z].demand_factor;
-  // Without demand shocks or induced visits every factor is 1: then no contact is the integer
-  // test w < no_contact (u <= exp(-lambda)), and most residents need nothing else.
-  const bool plain = std::all_of(zone_factor.begin(), zone_factor.end(), [](double x) { return x == 1.0; }) &&
-                     std::all_of(induced.begin(), induced.end(), [](double x) { return x == 1.0; });
-  // The counts' distribution of every cell, for the residents whose rate has no factor.
-  std::array<std::array<std::array<PoissonTable, 2>, kAgeBands>, kNeedLevels> counts{};
-  for (int level = 0; level < kNeedLevels; ++level)
-    for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc)
-        counts[level][band][ohc] = poisson_table(rate[level][band][ohc], exp_rate[level][band][ohc]);
+namespace {
+detail::ContactScreen contact_screen(const std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels>& exp_rate) {
   std::array<std::uint64_t, detail::kContactCells> no_contact{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
         no_contact[(level * kAgeBands + band) * 2 + ohc] = CounterRng::words_at_most(exp_rate[level][band][ohc]);
-  const detail::ContactScreen screen(no_contact);
+  return detail::ContactScreen(no_contact);
+}
 
-  const std::size_t P = sim.producers.size();
-  const std::size_t n = r.size();
-  const auto t = static_cast<std::uint32_t>(sim.t);
+template <typename Table>
+Table rates(const DemandParams& p, double step_weeks) {
+  Table rate{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc) rate[level][band][ohc] = demand_rate(p, level, band, ohc == 1) * step_weeks;
+  return rate;
+}
+
+template <typename Table>
+Table exponentials(const Table& rate) {
+  Table out{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc) out[level][band][ohc] = std::exp(-rate[level][band][ohc]);
+  return out;
+}
+}  // namespace
+
+DemandPass::DemandPass(const Simulation& sim)
+    : rate_(rates<Cells<double>>(sim.scenario.demand, sim.scenario.step_weeks())),
+      exp_rate_(exponentials(rate_)),
+      zone_factor_(sim.zones.size()),
+      induced_(sim.producers.size()),
+      screen_(contact_screen(exp_rate_)),
+      path_(detail::simd_best_path()) {
+  const Scenario& s = sim.scenario;
+  // Fee-for-service pay makes producers book more (return) visits, where they have room: the
+  // effect fades as a producer's expected wait reaches a week.
+  const double incentive = s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
+  for (std::size_t j = 0; j < induced_.size(); ++j)
+    induced_[j] = 1.0 + incentive * std::max(0.0, 1.0 - sim.producers[j].expected_wait_weeks);
+  for (std::size_t z = 0; z < zone_factor_.size(); ++z) zone_factor_[z] = sim.zones[z].demand_factor;
+  plain_ = std::all_of(zone_factor_.begin(), zone_factor_.end(), [](double x) { return x == 1.0; }) &&
+           std::all_of(induced_.begin(), induced_.end(), [](double x) { return x == 1.0; });
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc)
+        counts_[level][band][ohc] = poisson_table(rate_[level][band][ohc], exp_rate_[level][band][ohc]);
+}
+
+DemandPass::Local DemandPass::local() const {
+  Local local;
+  local.arrivals.assign(induced_.size() * kNeedLevels, 0);
+  return local;
+}
+
+void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const {
+  Residents& r = sim.residents;
   const std::uint8_t* const need = r.need.data();
   const std::uint8_t* const age = r.age.data();
   const std::uint8_t* const flags = r.flags.data();
@@ -170,49 +189,61 @@ void run_demand(Simulation& sim) {
   const std::uint16_t* const listed = r.listed.data();
   std::int16_t* const open_since = r.open_since.data();
   std::uint16_t* const open_producer = r.open_producer.data();
+  std::int64_t* const arrivals = local.arrivals.data();
+  const auto t = static_cast<std::uint32_t>(sim.t);
+  const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);
+  // First the residents who may have a contact; all of them unless `plain`.
+  std::size_t m = end - first;
+  if (plain_)
+    m = detail::maybe_contacts(path_, screen_, need + first, age + first, flags + first, words, end - first,
+                               static_cast<std::uint32_t>(first), local.maybe.data());
+  else
+    std::iota(local.maybe.begin(), local.maybe.begin() + static_cast<std::ptrdiff_t>(m), static_cast<std::uint32_t>(first));
+  for (std::size_t q = 0; q < m; ++q) {
+    const std::size_t i = local.maybe[q];
+    const int level = need[i];
+    const int band = kAgeBandOfAge[age[i]];
+    const int ohc = (flags[i] & Residents::kOhc) ? 1 : 0;
+    const std::uint16_t j = listed[i];
+    const double factor = zone_factor_[zone[i]] * induced_[j];
+    const double u = CounterRng::to_unit(words[i - first]);
+    // No contact unless u exceeds P(0) = exp(-lambda).
+    if (factor == 1.0 && u <= exp_rate_[level][band][ohc]) continue;
+    const double lambda = rate_[level][band][ohc] * factor;
+    const int contacts = factor == 1.0 ? poisson_from_table(counts_[level][band][ohc], u)
+                                       : poisson_from_uniform(lambda, u);
+    if (contacts == 0) continue;
+    arrivals[j * kNeedLevels + level] += contacts;
+    if (open_since[i] < 0) {
+      open_since[i] = static_cast<std::int16_t>(sim.t);
+      open_producer[i] = j;
+    }
+  }
+}
+
+void DemandPass::add(const Local& local, Simulation& sim) {
   std::vector<std::int64_t>& arrivals = sim.flows.arrivals;
+  for (std::size_t k = 0; k < local.arrivals.size(); ++k) arrivals[k] += local.arrivals[k];
+}
+
+void DemandPass::publish(Simulation& sim) { sim.comm->sum(sim.flows.arrivals); }
+
+void run_demand(Simulation& sim) {
+  const DemandPass pass(sim);
+  const std::size_t n = sim.residents.size();
 #pragma omp parallel num_threads(sim.threads())
   {
-    std::vector<std::int64_t> local(P * kNeedLevels, 0);
+    DemandPass::Local local = pass.local();
     ResidentDraws draws;
-    std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};
-    const detail::SimdPath path = detail::simd_best_path();
 #pragma omp for schedule(dynamic, kChunksPerGrab)
     for (std::int64_t c = 0; c < ResidentDraws::chunks(n); ++c) {
       const auto [first, end] = ResidentDraws::chunk(c, n);
-      const std::uint32_t* words = draws(sim.rng, Stream::demand, t, r.global(first), end - first);
-      // First the residents who may have a contact; all of them unless `plain`.
-      std::size_t m = end - first;
-      if (plain)
-        m = detail::maybe_contacts(path, screen, need + first, age + first, flags + first, words, end - first,
-                                   static_cast<std::uint32_t>(first), maybe.data());
-      else
-        std::iota(maybe.begin(), maybe.begin() + static_cast<std::ptrdiff_t>(m), static_cast<std::uint32_t>(first));
-      for (std::size_t q = 0; q < m; ++q) {
-        const std::size_t i = maybe[q];
-        const int level = need[i];
-        const int band = kAgeBandOfAge[age[i]];
-        const int ohc = (flags[i] & Residents::kOhc) ? 1 : 0;
-        const std::uint16_t j = listed[i];
-        const double factor = zone_factor[zone[i]] * induced[j];
-        const double u = CounterRng::to_unit(words[i - first]);
-        // No contact unless u exceeds P(0) = exp(-lambda).
-        if (factor == 1.0 && u <= exp_rate[level][band][ohc]) continue;
-        const double lambda = rate[level][band][ohc] * factor;
-        const int contacts = factor == 1.0 ? poisson_from_table(counts[level][band][ohc], u)
-                                           : poisson_from_uniform(lambda, u);
-        if (contacts == 0) continue;
-        local[j * kNeedLevels + level] += contacts;
-        if (open_since[i] < 0) {
-          open_since[i] = static_cast<std::int16_t>(sim.t);
-          open_producer[i] = j;
-        }
-      }
+      pass.chunk(sim, local, draws, first, end);
     }
 #pragma omp critical(demand_arrivals)
-    for (std::size_t k = 0; k < local.size(); ++k) arrivals[k] += local[k];
+    DemandPass::add(local, sim);
   }
-  sim.comm->sum(arrivals);
+  DemandPass::publish(sim);
 }
 
 }  // namespace valinta

@@ -7,6 +7,7 @@
 
 #include "valinta/model/types.hpp"
 #include "valinta/scenario/params.hpp"
+#include "valinta/util/rng.hpp"
 #include "valinta/util/simd.hpp"
 
 namespace valinta {
@@ -25,9 +26,8 @@ void declare_demand_params(ParamRegistry& registry, DemandParams& p);
 // Expected contacts per week of one resident.
 double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
 
-void run_demand(Simulation& sim);
-
 namespace detail {
+
 // The screen of the demand phase: residents k of a chunk (need, age, flags, draws words) with
 // words[k] >= no_contact[(need x kAgeBands + age band) x 2 + occupational health care], listed
 // as base + k in order into `out` (room for n); returns how many. Every path gives the same list.
@@ -41,6 +41,43 @@ struct ContactScreen {
 std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
                            const std::uint8_t* flags, const std::uint32_t* words, std::size_t n, std::uint32_t base,
                            std::uint32_t* out);
+
 }  // namespace detail
+
+// M2 runs inside the need phase's pass over the residents, each chunk of residents right after
+// its need transitions and customer plans (M1, M8), while its need levels, ages and flags are
+// still in cache: a pass of its own would read them from memory again. A DemandPass holds the
+// step's tables; each thread hands it the chunks it has moved with its own DemandPass::Local,
+// adds that to the step's arrivals, and the arrivals are summed over ranks once.
+class DemandPass {
+ public:
+  struct Local {
+    std::vector<std::int64_t> arrivals;  // [producer x kNeedLevels + level]
+    std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};  // a chunk's residents that may have a contact
+  };
+  explicit DemandPass(const Simulation& sim);
+  Local local() const;
+  // The contacts of residents [first, end), one chunk of ResidentDraws; `draws` is the thread's.
+  void chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const;
+  // Adds one thread's arrivals to the step's (the caller lets one thread at a time).
+  static void add(const Local& local, Simulation& sim);
+  // Sums the step's arrivals over ranks (collective).
+  static void publish(Simulation& sim);
+
+ private:
+  template <typename T>
+  using Cells = std::array<std::array<std::array<T, 2>, kAgeBands>, kNeedLevels>;
+  Cells<double> rate_{}, exp_rate_{};
+  Cells<PoissonTable> counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
+  std::vector<double> zone_factor_, induced_;
+  // No zone or producer factor: then no contact is the integer test w < no_contact, and most
+  // residents need nothing else.
+  bool plain_ = false;
+  detail::ContactScreen screen_;
+  detail::SimdPath path_ = detail::SimdPath::scalar;
+};
+
+// M2 alone over every resident (the micro-benchmarks time it on its own).
+void run_demand(Simulation& sim);
 
 }  // namespace valinta

@@ -3,8 +3,9 @@
 // Each step a resident moves at most one level: up with the up-rate of their level times the
 // multiplier of their age band (and times unmet_multiplier for unmet_weeks after a contact that
 // waited past the care guarantee or was sent to emergency), down with the down-rate.
-// Indicator: the 4x4 flows between levels and the number of heavy users. Customer plans (M8)
-// are made in the same pass, chunk by chunk after the transitions.
+// Indicator: the 4x4 flows between levels and the number of heavy users. Customer plans (M8) and
+// care contacts (M2) are made in the same pass over the residents, chunk by chunk after the
+// transitions (PlanCounts, DemandPass).
 #include "valinta/phases/needs.hpp"
 
 #include <omp.h>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/demand.hpp"
 #include "valinta/phases/payment.hpp"
 #include "valinta/phases/plans.hpp"
 #include "valinta/util/select.hpp"
@@ -119,9 +121,11 @@ void run_needs(Simulation& sim) {
   // counts come out the same in any order.
   std::vector<std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> moved;  // [lister][owner]
   PlanCounts plans(sim);
+  const DemandPass demand(sim);
 #pragma omp parallel num_threads(sim.threads())
   {
     PlanCounts my_plans(sim);
+    DemandPass::Local my_demand = demand.local();
     const auto threads = static_cast<std::size_t>(omp_get_num_threads());
     const auto me = static_cast<std::size_t>(omp_get_thread_num());
 #pragma omp single
@@ -181,8 +185,10 @@ void run_needs(Simulation& sim) {
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
       for (std::size_t i = first; i < end; ++i) unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - (unmet_steps[i] > 0 ? 1 : 0));
-      // M8 on the chunk's new levels (a plan made now acts from the next step).
+      // M8 on the chunk's new levels (a plan made now acts from the next step), then M2 (the
+      // draws' buffer is free again).
       my_plans.chunk(sim, first, end);
+      demand.chunk(sim, my_demand, draws, first, end);
     }
     for (int a = 0; a < kNeedLevels; ++a) {
       moves[a][a] = at_level[a];
@@ -194,6 +200,7 @@ void run_needs(Simulation& sim) {
       for (int a = 0; a < kNeedLevels; ++a)
         for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
       my_plans.add_to(plans);
+      DemandPass::add(my_demand, sim);
     }
 #pragma omp barrier
     for (const auto& lists : moved)
@@ -205,6 +212,7 @@ void run_needs(Simulation& sim) {
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;
   plans.publish(sim);
+  DemandPass::publish(sim);
 }
 
 }  // namespace valinta
