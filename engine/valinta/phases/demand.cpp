@@ -123,8 +123,23 @@ double demand_rate(const DemandParams& p, int level, int age_band, bool ohc) {
   return p.visit_rate[level] * p.age_factor[age_band] * (ohc ? 1.0 - p.ohc_offload : 1.0);
 }
 
-namespace {
-detail::ContactScreen contact_screen(const std::array<std::array<std::array<double, 2>, kAgeBands>, kNeedLevels>& exp_rate) {
+DemandPass::Cells<double> DemandPass::rates(const DemandParams& p, double step_weeks) {
+  Cells<double> rate{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc) rate[level][band][ohc] = demand_rate(p, level, band, ohc == 1) * step_weeks;
+  return rate;
+}
+
+DemandPass::Cells<double> DemandPass::exponentials(const Cells<double>& rate) {
+  Cells<double> out{};
+  for (int level = 0; level < kNeedLevels; ++level)
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int ohc = 0; ohc < 2; ++ohc) out[level][band][ohc] = std::exp(-rate[level][band][ohc]);
+  return out;
+}
+
+detail::ContactScreen DemandPass::contact_screen(const Cells<double>& exp_rate) {
   std::array<std::uint64_t, detail::kContactCells> no_contact{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
@@ -133,27 +148,8 @@ detail::ContactScreen contact_screen(const std::array<std::array<std::array<doub
   return detail::ContactScreen(no_contact);
 }
 
-template <typename Table>
-Table rates(const DemandParams& p, double step_weeks) {
-  Table rate{};
-  for (int level = 0; level < kNeedLevels; ++level)
-    for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc) rate[level][band][ohc] = demand_rate(p, level, band, ohc == 1) * step_weeks;
-  return rate;
-}
-
-template <typename Table>
-Table exponentials(const Table& rate) {
-  Table out{};
-  for (int level = 0; level < kNeedLevels; ++level)
-    for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc) out[level][band][ohc] = std::exp(-rate[level][band][ohc]);
-  return out;
-}
-}  // namespace
-
 DemandPass::DemandPass(const Simulation& sim)
-    : rate_(rates<Cells<double>>(sim.scenario.demand, sim.scenario.step_weeks())),
+    : rate_(rates(sim.scenario.demand, sim.scenario.step_weeks())),
       exp_rate_(exponentials(rate_)),
       zone_factor_(sim.zones.size()),
       induced_(sim.producers.size()),

@@ -67,6 +67,9 @@ class DemandPass {
  private:
   template <typename T>
   using Cells = std::array<std::array<std::array<T, 2>, kAgeBands>, kNeedLevels>;
+  static Cells<double> rates(const DemandParams& p, double step_weeks);  // contacts per step, by cell
+  static Cells<double> exponentials(const Cells<double>& rate);           // exp(-rate): P(no contact)
+  static detail::ContactScreen contact_screen(const Cells<double>& exp_rate);
   Cells<double> rate_{}, exp_rate_{};
   Cells<PoissonTable> counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
   std::vector<double> zone_factor_, induced_;

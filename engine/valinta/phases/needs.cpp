@@ -5,7 +5,7 @@
 // waited past the care guarantee or was sent to emergency), down with the down-rate.
 // Indicator: the 4x4 flows between levels and the number of heavy users. Customer plans (M8) and
 // care contacts (M2) are made in the same pass over the residents, chunk by chunk after the
-// transitions (PlanCounts, DemandPass).
+// transitions (PlanPass, DemandPass).
 #include "valinta/phases/needs.hpp"
 
 #include <omp.h>
@@ -120,11 +120,11 @@ void run_needs(Simulation& sim) {
   // one count, the work is shared out whatever the number of threads and producers, and integer
   // counts come out the same in any order.
   std::vector<std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> moved;  // [lister][owner]
-  PlanCounts plans(sim);
+  PlanPass plans(sim);
   const DemandPass demand(sim);
 #pragma omp parallel num_threads(sim.threads())
   {
-    PlanCounts my_plans(sim);
+    PlanPass::Local my_plans = plans.local();
     DemandPass::Local my_demand = demand.local();
     const auto threads = static_cast<std::size_t>(omp_get_num_threads());
     const auto me = static_cast<std::size_t>(omp_get_thread_num());
@@ -187,7 +187,7 @@ void run_needs(Simulation& sim) {
       for (std::size_t i = first; i < end; ++i) unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - (unmet_steps[i] > 0 ? 1 : 0));
       // M8 on the chunk's new levels (a plan made now acts from the next step), then M2 (the
       // draws' buffer is free again).
-      my_plans.chunk(sim, first, end);
+      plans.chunk(sim, my_plans, first, end);
       demand.chunk(sim, my_demand, draws, first, end);
     }
     for (int a = 0; a < kNeedLevels; ++a) {
@@ -199,7 +199,7 @@ void run_needs(Simulation& sim) {
     {
       for (int a = 0; a < kNeedLevels; ++a)
         for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
-      my_plans.add_to(plans);
+      plans.add(my_plans);
       DemandPass::add(my_demand, sim);
     }
 #pragma omp barrier

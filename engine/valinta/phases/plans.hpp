@@ -24,23 +24,29 @@ void declare_plan_params(ParamRegistry& registry, PlanParams& p);
 
 // M8 runs inside the need phase (phase 2), chunk by chunk right after the chunk's transitions,
 // while its need levels and flags are still in cache: a pass of its own would read both columns
-// of every resident from memory again. Each thread keeps one PlanCounts, passes it each chunk of
-// residents it has moved, adds it into the step's total, and the total is published once.
-class PlanCounts {
+// of every resident from memory again. A PlanPass holds the step's probability and total; each
+// thread hands it the chunks it has moved with its own PlanPass::Local, adds that to the total,
+// and the total is summed over ranks once (as DemandPass does for M2).
+class PlanPass {
  public:
-  PlanCounts(const Simulation& sim);
+  struct Local {
+    std::vector<std::int64_t> counts;  // [heavy with a plan by producer, heavy by producer, plans]
+    std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
+    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
+  };
+  explicit PlanPass(const Simulation& sim);
+  Local local() const;
   // Heavy users of residents [first, end) get a plan with the step's probability; the chunk's
   // heavy users and plan holders are counted.
-  void chunk(Simulation& sim, std::size_t first, std::size_t end);
-  void add_to(PlanCounts& total) const;
-  // Summed over ranks (collective): heavy users by producer, with a plan and in all, and plans.
+  void chunk(Simulation& sim, Local& local, std::size_t first, std::size_t end) const;
+  // Adds one thread's counts to the step's (the caller lets one thread at a time).
+  void add(const Local& local);
+  // Sums the step's counts over ranks (collective) and hands them to the step's flows.
   void publish(Simulation& sim);
 
  private:
-  double prob_ = 0;                      // per step
-  std::vector<std::int64_t> counts_;     // [heavy with a plan by producer, heavy by producer, plans]
-  std::array<std::uint32_t, ResidentDraws::kChunk> concerned_{};
-  std::array<std::uint8_t, ResidentDraws::kChunk> mask_{};
+  double prob_ = 0;                   // per step
+  std::vector<std::int64_t> counts_;  // the step's, as Local::counts
 };
 
 }  // namespace valinta
