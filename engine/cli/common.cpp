@@ -76,14 +76,18 @@ int stop_signal(const parallel::Comm& comm) {
   return seen[0] > 0 ? SIGINT : seen[1] > 0 ? SIGTERM : 0;
 }
 
-int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite) {
+int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite,
+                const std::vector<std::filesystem::path>& inputs) {
   const parallel::Comm& comm = parallel::Comm::world();
   std::string error;
   int code = kExitFailure;
   try {
-    if (comm.root()) file.emplace(path, overwrite);
+    if (comm.root()) file.emplace(path, overwrite, inputs);
   } catch (const ScenarioError& e) {
     error = e.what();
+    code = kExitBadInput;
+  } catch (const TargetRefused& e) {
+    error = fmt::format("error: {}", e.what());
     code = kExitBadInput;
   } catch (const std::exception& e) {
     error = fmt::format("error: {}", e.what());
@@ -91,16 +95,32 @@ int open_output(std::optional<output::H5File>& file, const std::filesystem::path
   return agree(comm, error, code);
 }
 
-bool fits_in_memory(const Scenario& scenario, int threads) {
+bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_runs, std::int64_t bytes_per_run) {
   const int ranks = parallel::Comm::world().size();
   const MemoryPlan plan = plan_memory(scenario, threads > 0 ? threads : 2, ranks);
+  // Before any run has been made, what each keeps is estimated from the plan of its series, with
+  // half again for writing them (study/runs.hpp, kept_bytes); afterwards it is measured.
+  const std::int64_t per_run = bytes_per_run >= 0 ? bytes_per_run : plan.recorder_bytes * 3 / 2;
   const std::int64_t available = available_memory_bytes();
+  const double mib = 1024.0 * 1024.0;
+  // Saturating: a million runs of a national scenario must not wrap around.
+  const double kept = static_cast<double>(kept_runs) * static_cast<double>(per_run);
+  const double total = static_cast<double>(plan.total()) + kept;
   std::string error;
-  if (available > 0 && plan.total() > available)
-    error = fmt::format("error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
-                        "simulate fewer residents (population.scale) or use a larger machine{} (scenario '{}')",
-                        plan.describe(), ranks > 1 ? " per MPI rank" : "", static_cast<double>(available) / (1024.0 * 1024.0),
-                        ranks > 1 ? " or more ranks" : "", scenario.name);
+  if (available > 0 && total > static_cast<double>(available)) {
+    if (kept_runs > 0)
+      error = fmt::format(
+          "error: these {} runs need about {:.0f} MiB{}: one run at a time ({}) and the indicator series of every "
+          "run until the file is written ({:.1f} MiB each, {:.0f} MiB in all); only {:.0f} MiB of memory is available; "
+          "use fewer replications or design points, fewer steps, or a larger machine (scenario '{}')",
+          kept_runs, total / mib, ranks > 1 ? " per MPI rank" : "", plan.describe(), static_cast<double>(per_run) / mib,
+          kept / mib, static_cast<double>(available) / mib, scenario.name);
+    else
+      error = fmt::format("error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
+                          "simulate fewer residents (population.scale) or use a larger machine{} (scenario '{}')",
+                          plan.describe(), ranks > 1 ? " per MPI rank" : "", static_cast<double>(available) / mib,
+                          ranks > 1 ? " or more ranks" : "", scenario.name);
+  }
   return agree(parallel::Comm::world(), error) == 0;
 }
 

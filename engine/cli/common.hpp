@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/output/h5_file.hpp"
@@ -37,10 +38,16 @@ int stop_signal(const parallel::Comm& comm);
 
 // Rank 0 opens the output file (the other ranks write nothing); every rank gets the same exit
 // code: 0, or the code of the failure (an existing file without --overwrite, an unwritable path).
-int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite);
+// The output may be none of `inputs` (the scenario files, a zones CSV, a checkpoint). A refusal
+// (util/target_file.hpp) is bad input.
+int open_output(std::optional<output::H5File>& file, const std::filesystem::path& path, bool overwrite,
+                const std::vector<std::filesystem::path>& inputs = {});
 
-// False (with a message on stderr, once) if a run of `scenario` cannot fit in memory.
-bool fits_in_memory(const Scenario& scenario, int threads);
+// False (with a message on stderr, once) if a run of `scenario` cannot fit in memory. A batch of
+// many runs (replications, comparisons, sweeps) also keeps the records of `kept_runs` runs until
+// it writes its file: `bytes_per_run` each (< 0: as planned from the scenario).
+bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_runs = 0,
+                    std::int64_t bytes_per_run = -1);
 
 // Wall time per phase and its share, for --profile: the steps' phases, building the run (set-up)
 // and the rest (reading the scenario, summarising and writing the results).

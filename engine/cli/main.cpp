@@ -21,6 +21,7 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -102,13 +103,32 @@ int run(const RunArgs& args, const std::string& cmdline) {
   // Refuse a run that cannot fit in memory before allocating anything.
   if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
 
-  // Rank 0 alone names, creates and writes the results file.
+  // Rank 0 alone names, creates and writes the results file. No output may be one of the run's
+  // inputs, and the checkpoint and the results are two different files.
+  std::vector<fs::path> inputs = scenario.inputs;
+  if (!args.resume.empty()) inputs.emplace_back(args.resume);
   fs::path out;
   if (comm.root()) {
     out = args.output.empty() ? default_output(scenario.name) : fs::path(args.output);
   }
+  std::optional<valinta::TargetFile> checkpoint;
+  if (!args.checkpoint.empty()) {
+    if (comm.root() && valinta::same_file(args.checkpoint, out)) {
+      fmt::print(stderr, "error: --checkpoint '{}' is also the results file (-o '{}'); give them two different names\n",
+                 args.checkpoint, out.string());
+      return kExitBadInput;
+    }
+    std::vector<fs::path> forbidden = scenario.inputs;
+    try {
+      checkpoint.emplace(args.checkpoint, valinta::checkpoint_rules(forbidden));
+    } catch (const valinta::TargetRefused& e) {
+      fmt::print(stderr, "error: {}\n", e.what());
+      return kExitBadInput;
+    }
+    inputs.emplace_back(args.checkpoint);
+  }
   std::optional<valinta::output::H5File> file;
-  if (const int code = open_output(file, out, args.overwrite)) return code;
+  if (const int code = open_output(file, out, args.overwrite, inputs)) return code;
   try {
     const auto start = std::chrono::steady_clock::now();
     valinta::Simulation sim(scenario, {seed, 0, args.threads});
@@ -132,7 +152,7 @@ int run(const RunArgs& args, const std::string& cmdline) {
       sim.step();
       progress.update(sim.t);
       const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
-      if (due && sim.t < steps) valinta::write_checkpoint(sim, args.checkpoint);
+      if (due && sim.t < steps) valinta::write_checkpoint(sim, *checkpoint);
       if (const int sig = stop_signal(comm); sig != 0 && sim.t < steps) {
         progress.finish();
         if (comm.root())
@@ -155,8 +175,8 @@ int run(const RunArgs& args, const std::string& cmdline) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
     if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, sim.setup_seconds, seconds));
-    if (!args.quiet) fmt::print("finished in {:.2f} s\n", seconds);
-    fmt::print("results: {}\n", out.string());
+    if (!args.quiet) fmt::print("finished in {:.2f} s\nresults: {}\n", seconds, out.string());
+    else fmt::print("{}\n", out.string());
     return 0;
   } catch (const valinta::ScenarioError& e) {
     fmt::print(stderr, "{}\n", e.what());
@@ -165,6 +185,21 @@ int run(const RunArgs& args, const std::string& cmdline) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
+}
+
+// Options that were given but make no sense as given; "" if none.
+std::string option_error(const CLI::App& cmd, const RunArgs& args) {
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"--output", &args.output},
+                                    {"--checkpoint", &args.checkpoint},
+                                    {"--resume", &args.resume}})
+    if (cmd.count(name) > 0 && value->empty())
+      return fmt::format("{}: an empty path; give a file name (or leave the option out{})", name,
+                         std::string_view(name) == "--output" ? " for a name under results/" : "");
+  if (cmd.count("--checkpoint-every") > 0 && args.checkpoint.empty())
+    return "--checkpoint-every: only with --checkpoint FILE (it says how often that file is written)";
+  if (args.replications > 1 && (!args.checkpoint.empty() || !args.resume.empty()))
+    return "--checkpoint and --resume are for a single run, not --replications";
+  return {};
 }
 
 int validate(const std::vector<std::string>& files) {
@@ -191,12 +226,28 @@ int show(const std::string& file, const std::vector<std::string>& sets) {
   }
 }
 
+// An option's value must be a whole number from `lo` to `hi`; the message says which and why not.
+CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ptr != end || ec == std::errc::invalid_argument)
+          return fmt::format("'{}' is not a whole number; allowed: {} to {}", text, lo, hi);
+        if (ec == std::errc::result_out_of_range || value < lo || value > hi)
+          return fmt::format("{} is out of range; allowed: {} to {}", text, lo, hi);
+        return {};
+      },
+      fmt::format("INT in [{} - {}]", lo, hi));
+}
+
 // The options that `compare` and `sweep` share.
 void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_kind, const std::string& default_file,
                        const std::string& default_seed, const std::string& where, const std::string& quiet) {
   cmd->add_option("-o,--output", args.output, file_kind + " file to write (HDF5; default: " + default_file + ")");
-  cmd->add_option("--seed", args.seed, "Random seed (default: " + default_seed + ")")->check(CLI::Range(0.0, 4294967295.0));
-  cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--seed", args.seed, "Random seed (default: " + default_seed + ")")->check(whole_number(0, 4294967295));
+  cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")->check(whole_number(1, 1024));
   cmd->add_option("--set", args.sets, "Override a parameter in " + where + " (repeatable)");
   cmd->add_flag("--overwrite", args.overwrite, "Replace the " + CLI::detail::to_lower(file_kind) + " file if it exists");
   cmd->add_flag("-q,--quiet", args.quiet, quiet);
@@ -258,9 +309,9 @@ int main(int argc, char** argv) {
                       "Scenario YAML file (default: the built-in Keski-Suomi pilot, scenarios/keski-suomi.yaml)");
   run_cmd->add_option("-o,--output", args.output,
                       "Results file to write (HDF5; default: results/<scenario>-<time>.h5)");
-  run_cmd->add_option("--seed", args.seed, "Random seed (default: the scenario's `seed`)")->check(CLI::Range(0.0, 4294967295.0));
+  run_cmd->add_option("--seed", args.seed, "Random seed (default: the scenario's `seed`)")->check(whole_number(0, 4294967295));
   run_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores); results do not depend on it")
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   run_cmd->add_option("--set", args.sets, "Override a scenario parameter, e.g. --set rules.min_listing_months=12 (repeatable)");
   run_cmd->add_flag("--overwrite", args.overwrite, "Replace the results file if it exists");
   run_cmd->add_flag("-q,--quiet", args.quiet, "Print only the path of the results file");
@@ -268,13 +319,13 @@ int main(int argc, char** argv) {
                       "Write the run's state to this file every --checkpoint-every steps (atomically), and "
                       "when stopped by SIGINT/SIGTERM");
   run_cmd->add_option("--checkpoint-every", args.checkpoint_every, "Steps between checkpoints (default 10)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(whole_number(1, 1000000));
   run_cmd->add_option("--resume", args.resume,
                       "Continue a run from its checkpoint; the results equal those of an uninterrupted run");
   run_cmd->add_option("--replications", args.replications,
                       "Run R replications (independent random numbers from the seed) into one file with a "
                       "replication axis, and report the mean and 95 % interval of each summary indicator")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, 100000));
   run_cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 
   StudyArgs compare_args;
@@ -284,7 +335,7 @@ int main(int argc, char** argv) {
       ->required()->expected(2, 1000);
   compare_cmd->add_option("--replications", compare_args.replications,
                           "Replications of each scenario (replication r uses the same seed in every scenario)")
-      ->required()->check(CLI::Range(2, 100000));
+      ->required()->check(whole_number(2, 100000));
   add_batch_options(compare_cmd, compare_args, "Comparison", "results/comparison-<time>.h5",
                     "the baseline scenario's `seed`", "every scenario",
                     "No progress; print the table and the path of the file");
@@ -317,11 +368,13 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitBadInput;
   }
-  if (*run_cmd && args.replications > 1) {
-    if (!args.checkpoint.empty() || !args.resume.empty()) {
-      fmt::print(stderr, "error: --checkpoint and --resume are for a single run, not --replications\n");
+  if (*run_cmd) {
+    if (const std::string error = option_error(*run_cmd, args); !error.empty()) {
+      if (valinta::parallel::Comm::world().root()) fmt::print(stderr, "error: {}\n", error);
       return kExitBadInput;
     }
+  }
+  if (*run_cmd && args.replications > 1) {
     const StudyArgs study{args.scenario.empty() ? std::vector<std::string>{} : std::vector<std::string>{args.scenario},
                           args.output, args.seed, args.threads, args.replications, args.sets, args.overwrite,
                           args.quiet, args.profile, command_line(argc, argv)};

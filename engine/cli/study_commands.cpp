@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -37,12 +38,14 @@ int bad_input(const ScenarioError& e) {
 class Batch {
  public:
   Batch(const StudyArgs& args, std::int64_t runs, std::int64_t steps_per_run)
-      : args_(args), steps_(steps_per_run), progress_(Progress::detect(args.quiet || !root()), runs * steps_per_run, 0) {}
+      : args_(args), runs_(runs), steps_(steps_per_run),
+        progress_(Progress::detect(args.quiet || !root()), runs * steps_per_run, 0) {}
 
-  // 0, or the exit code every rank agrees on when the file cannot be opened.
-  int open(const fs::path& out) {
+  // 0, or the exit code every rank agrees on when the file cannot be opened. The file may be none
+  // of the batch's `inputs`.
+  int open(const fs::path& out, const std::vector<fs::path>& inputs) {
     out_ = out;
-    return open_output(file_, out, args_.overwrite);
+    return open_output(file_, out, args_.overwrite, inputs);
   }
   // Prints the first line of the command's output (rank 0, unless quiet).
   void announce(const std::string& text) const {
@@ -56,6 +59,11 @@ class Batch {
       progress_.update(steps_ * k + step);
       if (const int sig = stop_signal(parallel::Comm::world()); sig != 0) throw RunsStopped{sig};
     });
+    if (record.ok && !measured_) {
+      // The plan made before the first run estimated what each run keeps; now it is known.
+      measured_ = true;
+      if (!fits_in_memory(scenario, args_.threads, runs_, kept_bytes(record))) throw TooLarge{};
+    }
     if (record.ok) {
       progress_.residents(record.summary.residents);
       for (int p = 0; p < kPhaseCount; ++p)
@@ -71,6 +79,12 @@ class Batch {
   void report_failure(const std::string& message) {
     progress_.finish();
     if (root()) fmt::print(stderr, "{}{}", message, message.ends_with('\n') ? "" : "\n");
+  }
+  // The batch would not fit in memory (the message is printed): bad input, nothing written.
+  struct TooLarge {};
+  int too_large() {
+    progress_.finish();
+    return kExitBadInput;
   }
   int stopped(const RunsStopped& s) {
     progress_.finish();
@@ -94,13 +108,15 @@ class Batch {
     fmt::print("{}", text);
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     if (args_.profile) fmt::print("{}", format_profile(profile_, setup_seconds_, seconds));
-    if (!args_.quiet) fmt::print("finished in {}\n", format_duration(seconds));
-    fmt::print("results: {}\n", out_.string());
+    if (!args_.quiet) fmt::print("finished in {}\nresults: {}\n", format_duration(seconds), out_.string());
+    else fmt::print("{}\n", out_.string());
   }
 
  private:
   const StudyArgs& args_;
+  std::int64_t runs_;
   std::int64_t steps_;
+  bool measured_ = false;
   Progress progress_;
   fs::path out_;
   std::optional<output::H5File> file_;
@@ -130,6 +146,33 @@ std::string unique_label(const std::string& name, std::map<std::string, int>& ta
   return n == 1 ? label : fmt::format("{}-{}", label, n);
 }
 
+// Why `b` cannot be compared with the baseline `a` run for run ("" if it can): paired differences
+// need the same residents (zones and scale) and the same random numbers (one seed).
+std::string not_comparable(const Scenario& a, const Scenario& b, bool seed_given) {
+  const auto residents = [](const Scenario& s) {
+    std::int64_t n = 0;
+    for (const ZoneSpec& z : s.zones) n += std::llround(static_cast<double>(z.population) * s.population.scale);
+    return n;
+  };
+  bool same_zones = a.zones.size() == b.zones.size() && a.population.scale == b.population.scale;
+  for (std::size_t k = 0; same_zones && k < a.zones.size(); ++k)
+    same_zones = a.zones[k].name == b.zones[k].name && a.zones[k].population == b.zones[k].population;
+  if (!same_zones)
+    return fmt::format(
+        "'{}' simulates other residents than the baseline '{}' ({} residents in {} zones at population.scale {} "
+        "against {} in {} zones at {}); compare pairs the scenarios' runs resident by resident, so they must "
+        "share the zones and population.scale: compare rule sets on one region, and regions with separate runs",
+        b.name, a.name, residents(b), b.zones.size(), b.population.scale, residents(a), a.zones.size(),
+        a.population.scale);
+  if (!seed_given && a.seed != b.seed)
+    return fmt::format(
+        "'{}' sets seed {} but the baseline '{}' has seed {}; compare gives every scenario the same random numbers "
+        "(common random numbers: replication r uses one seed in all), so the seeds must agree: make them equal, "
+        "or choose one for all with --seed",
+        b.name, b.seed, a.name, a.seed);
+  return {};
+}
+
 }  // namespace
 
 int run_replications(const StudyArgs& args) {
@@ -140,11 +183,11 @@ int run_replications(const StudyArgs& args) {
   } catch (const ScenarioError& e) {
     return bad_input(e);
   }
-  if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
-  const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
   const int R = args.replications;
+  if (!fits_in_memory(scenario, args.threads, R)) return kExitBadInput;
+  const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
   Batch batch(args, R, scenario.time.steps);
-  if (const int code = batch.open(output_path(args, scenario.name + "-replications"))) return code;
+  if (const int code = batch.open(output_path(args, scenario.name + "-replications"), scenario.inputs)) return code;
   try {
     batch.announce(fmt::format("scenario '{}', {} replications of {} steps, seed {}", scenario.name, R,
                                scenario.time.steps, seed));
@@ -160,6 +203,8 @@ int run_replications(const StudyArgs& args) {
       }
     } catch (const RunsStopped& s) {
       return batch.stopped(s);
+    } catch (const Batch::TooLarge&) {
+      return batch.too_large();
     }
     if (!batch.end()) return 0;
     write_replications(batch.file(), scenario, batch.info(seed), runs);
@@ -196,13 +241,21 @@ int compare(const StudyArgs& args) {
                  c.scenario.name, c.scenario.time.steps, c.scenario.time.step_days, c.scenario.time.start_date);
       return kExitBadInput;
     }
-    if (!fits_in_memory(c.scenario, args.threads)) return kExitBadInput;
+    if (const std::string why = not_comparable(base, c.scenario, args.seed.has_value()); !why.empty()) {
+      if (root()) fmt::print(stderr, "error: {}: {}\n", c.scenario.source.string(), why);
+      return kExitBadInput;
+    }
+    if (!fits_in_memory(c.scenario, args.threads,
+                        static_cast<std::int64_t>(args.replications) * static_cast<std::int64_t>(scenarios.size())))
+      return kExitBadInput;
   }
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(base.seed);
   const int R = args.replications;
   const auto S = static_cast<std::int64_t>(scenarios.size());
   Batch batch(args, R * S, base.time.steps);
-  if (const int code = batch.open(output_path(args, "comparison"))) return code;
+  std::vector<fs::path> inputs;
+  for (const auto& c : scenarios) inputs.insert(inputs.end(), c.scenario.inputs.begin(), c.scenario.inputs.end());
+  if (const int code = batch.open(output_path(args, "comparison"), inputs)) return code;
   try {
     batch.announce(fmt::format("comparing {} scenarios, {} replications each with common random numbers, seed {}",
                                S, R, seed));
@@ -222,6 +275,8 @@ int compare(const StudyArgs& args) {
         }
     } catch (const RunsStopped& s) {
       return batch.stopped(s);
+    } catch (const Batch::TooLarge&) {
+      return batch.too_large();
     }
     if (!batch.end()) return 0;
     write_comparison(batch.file(), scenarios, batch.info(seed));
@@ -246,13 +301,15 @@ int sweep(const StudyArgs& args) {
   } catch (const ScenarioError& e) {
     return bad_input(e);
   }
-  if (!fits_in_memory(base, args.threads)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : spec.seed ? *spec.seed : static_cast<std::uint64_t>(base.seed);
-  const auto points = design_points(spec, seed);
   const auto R = spec.replications;
+  if (!fits_in_memory(base, args.threads, spec.points * R)) return kExitBadInput;
+  const auto points = design_points(spec, seed);
   const auto N = static_cast<std::int64_t>(points.size()) * R;
   Batch batch(args, N, base.time.steps);
-  if (const int code = batch.open(output_path(args, "sweep"))) return code;
+  std::vector<fs::path> inputs = base.inputs;
+  inputs.push_back(spec.file);
+  if (const int code = batch.open(output_path(args, "sweep"), inputs)) return code;
   try {
     batch.announce(fmt::format("sweep '{}', {} design with {} points x {} replications = {} runs, seed {}",
                                spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)], points.size(), R,
@@ -280,6 +337,8 @@ int sweep(const StudyArgs& args) {
       }
     } catch (const RunsStopped& s) {
       return batch.stopped(s);
+    } catch (const Batch::TooLarge&) {
+      return batch.too_large();
     }
     std::int64_t failed = 0;
     for (const auto& r : runs) failed += r.record.ok ? 0 : 1;

@@ -264,7 +264,7 @@ TEST(Safety, UnwritableDirectoryIsAClearErrorAndWritesNothing) {
   }
   const CliResult r = run_shell(as_user + VALINTA_CLI + " run " + shell_quoted(scenario) + " --set time.steps=4 -o " +
                                 shell_quoted(out));
-  EXPECT_EQ(r.exit_code, kExitFailure) << r.output;
+  EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;  // refused before the run starts
   EXPECT_NE(r.output.find("error: " + out.string() + ": cannot write in directory '" + read_only.string() +
                           "': Permission denied"),
             std::string::npos)

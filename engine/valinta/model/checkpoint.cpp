@@ -148,7 +148,7 @@ void each_resident_array(Residents& r, F&& f) {
 
 }  // namespace
 
-void write_checkpoint(const Simulation& sim, const std::filesystem::path& path) {
+void write_checkpoint(const Simulation& sim, TargetFile& target) {
   Out out;
   CheckpointHeader h;
   h.resolved_scenario = resolved_yaml(sim.initial);  // rule changes are replayed on resume
@@ -208,9 +208,13 @@ void write_checkpoint(const Simulation& sim, const std::filesystem::path& path) 
 
   // Temporary file, fsync, rename: a crash at any moment leaves the previous checkpoint intact.
   const std::string payload = out.bytes();
-  const std::filesystem::path temporary =
-      path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const std::filesystem::path& path = target.path();
+  const std::filesystem::path& temporary = target.temporary();
+  const auto failed = [&](int err) {
+    ::unlink(temporary.c_str());
+    return std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(err)));
+  };
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(errno)));
   std::string file(kMagic, sizeof kMagic);
   const std::uint64_t length = payload.size(), checksum = fnv1a(payload);
@@ -224,16 +228,39 @@ void write_checkpoint(const Simulation& sim, const std::filesystem::path& path) 
     if (n < 0) {
       const int err = errno;
       ::close(fd);
-      ::unlink(temporary.c_str());
-      throw std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(err)));
+      throw failed(err);
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (::fsync(fd) != 0) {
     const int err = errno;
-    ::unlink(temporary.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(err)));
+    ::close(fd);
+    throw failed(err);
   }
+  if (::close(fd) != 0) throw failed(errno);
+  try {
+    target.install();
+  } catch (const std::exception&) {
+    ::unlink(temporary.c_str());
+    throw;
+  }
+}
+
+bool is_checkpoint(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  char magic[sizeof kMagic] = {};
+  return file.read(magic, sizeof magic) && std::memcmp(magic, kMagic, sizeof kMagic) == 0;
+}
+
+TargetRules checkpoint_rules(std::vector<std::filesystem::path> inputs) {
+  TargetRules rules;
+  rules.what = "checkpoint";
+  rules.option = "--checkpoint";
+  rules.overwrite = true;  // a checkpoint replaces the previous one
+  rules.inputs = std::move(inputs);
+  rules.replaceable = is_checkpoint;
+  rules.refusal = "exists and is not a Valinta checkpoint; it is not replaced: choose another file name";
+  return rules;
 }
 
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path) {

@@ -7,6 +7,7 @@
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/scenario/scenario.hpp"
+#include "valinta/util/target_file.hpp"
 
 namespace valinta {
 
@@ -20,8 +21,14 @@ struct CheckpointHeader {
   std::int64_t step = 0;          // steps completed
 };
 
-// Writes to a temporary file beside `path`, syncs it and renames it onto `path`.
-void write_checkpoint(const Simulation& sim, const std::filesystem::path& path);
+// The rules for a checkpoint's path (util/target_file.hpp): a new file, or an existing Valinta
+// checkpoint (which it replaces); never one of `inputs`, nor any other existing file.
+TargetRules checkpoint_rules(std::vector<std::filesystem::path> inputs);
+// Whether `path` is a Valinta checkpoint file (by its first bytes; not verified further).
+bool is_checkpoint(const std::filesystem::path& path);
+// Writes to the target's temporary file, syncs it and moves it onto the target (never replacing
+// a file that someone else created or changed meanwhile: TargetChanged).
+void write_checkpoint(const Simulation& sim, TargetFile& target);
 // Reads and verifies (format, version, checksum) a checkpoint; throws std::runtime_error.
 CheckpointHeader read_checkpoint_header(const std::filesystem::path& path);
 // The scenario stored in a checkpoint, as it was when the run started.

@@ -340,45 +340,15 @@ std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
 
 }  // namespace
 
-// Temporary files of this target left by runs that were killed (their process is gone).
-void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& name) {
-  const std::string prefix = "." + name + ".tmp-";
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string file = entry.path().filename().string();
-    if (file.rfind(prefix, 0) != 0) continue;
-    const std::string pid = file.substr(prefix.size());
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (std::filesystem::exists("/proc/" + pid, ec)) continue;  // still being written
-    std::filesystem::remove(entry.path(), ec);
-  }
-}
-
-H5File::H5File(std::filesystem::path target, bool overwrite) : target_(std::move(target)) {
+H5File::H5File(std::filesystem::path target, bool overwrite, std::vector<std::filesystem::path> inputs)
+    : target_(std::move(target)) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
-  const std::string name = target_.filename().string();
-  if (name.empty() || name == "." || name == "..")
-    throw std::runtime_error(target_.string() + ": not a file name");
-  std::error_code ec;
-  if (std::filesystem::exists(std::filesystem::symlink_status(target_, ec)) && !overwrite)
-    throw std::runtime_error(target_.string() + ": exists; pass --overwrite to replace it");
-
-  const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
-  struct stat st {};
-  int err = 0;
-  if (::stat(dir.c_str(), &st) != 0)
-    err = errno;
-  else if (!S_ISDIR(st.st_mode))
-    err = ENOTDIR;
-  else if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    err = errno;
-  if (err != 0)
-    throw std::runtime_error(target_.string() + ": cannot write in directory '" + dir.string() +
-                             "': " + std::strerror(err));
-
-  remove_stale_temporaries(dir, name);
-  temporary_ = target_.parent_path() / ("." + name + ".tmp-" + std::to_string(::getpid()));
-  const std::string where = temporary_.string();
+  TargetRules rules;
+  rules.overwrite = overwrite;
+  rules.inputs = std::move(inputs);
+  destination_ = TargetFile(target_, rules);
+  const std::filesystem::path& temp = destination_.temporary();
+  const std::string where = temp.string();
   Handle fcpl = plist(H5P_FILE_CREATE, where);
   ok(H5Pset_obj_track_times(fcpl, 0), where, "cannot disable time tracking");
   ok(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where,
@@ -392,7 +362,7 @@ H5File::H5File(std::filesystem::path target, bool overwrite) : target_(std::move
 H5File::~H5File() {
   if (file_ < 0) return;  // committed, or commit() already cleaned up after a failure
   H5Fclose(file_);
-  ::unlink(temporary_.c_str());
+  ::unlink(temporary().c_str());
 }
 
 void H5File::attribute(const std::string& object, const std::string& name,
@@ -461,19 +431,19 @@ void H5File::text(const std::string& path, std::string_view value, std::string_v
 
 void H5File::commit() {
   const std::string where = target_.string();
+  const std::filesystem::path& temp = destination_.temporary();
   if (file_ < 0) throw std::runtime_error(where + ": commit() called more than once");
   const hid_t file = std::exchange(file_, -1);  // from here on the destructor does nothing
   if (H5Fclose(file) < 0) {
-    ::unlink(temporary_.c_str());
-    fail(where, "cannot close temporary file " + temporary_.string());
+    ::unlink(temp.c_str());
+    fail(where, "cannot close temporary file " + temp.string());
   }
   // Removes the temporary file and reports a POSIX failure (errno is read before anything else).
-  auto abandon = [&](const char* what, int err) {
-    ::unlink(temporary_.c_str());
-    throw std::runtime_error(where + ": cannot " + what + " " + temporary_.string() + ": " +
-                             std::strerror(err));
+  auto abandon = [&](const std::string& what, int err) {
+    ::unlink(temp.c_str());
+    throw std::runtime_error(where + ": cannot " + what + " " + temp.string() + ": " + std::strerror(err));
   };
-  const int fd = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) abandon("open", errno);
   if (::fsync(fd) != 0) {
     const int err = errno;
@@ -481,18 +451,17 @@ void H5File::commit() {
     abandon("sync", err);
   }
   ::close(fd);
-  if (::rename(temporary_.c_str(), target_.c_str()) != 0) abandon("rename", errno);
+  try {
+    destination_.install();
+  } catch (const TargetChanged& e) {
+    // Neither the other program's file nor these results are lost.
+    const std::filesystem::path kept = keep_beside(temp, target_);
+    throw TargetChanged(std::string(e.what()) + "; these results are in " + kept.string());
+  } catch (const std::exception&) {
+    if (std::filesystem::exists(temp)) ::unlink(temp.c_str());
+    throw;
+  }
   committed_ = true;
-
-  // Make the rename itself durable. The file is already in place, so a failure here is
-  // reported but nothing is removed.
-  const std::filesystem::path dir = target_.has_parent_path() ? target_.parent_path() : ".";
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  const int err = dfd < 0 ? errno : (::fsync(dfd) != 0 ? errno : 0);
-  if (dfd >= 0) ::close(dfd);
-  if (err != 0)
-    throw std::runtime_error(where + ": written, but cannot sync directory '" + dir.string() +
-                             "': " + std::strerror(err));
 }
 
 }  // namespace valinta::output

@@ -1,9 +1,10 @@
 #pragma once
 // A small, safe writer for one HDF5 results file (HDF5 C API).
 //
-// The file is created under a temporary name beside the target and renamed onto the target
-// only by commit(); a writer destroyed without commit() removes its temporary file, so an
-// interrupted or failed run never leaves a file that looks complete at the target path.
+// The file is created under a temporary name beside the target and moved onto the target only by
+// commit(); a writer destroyed without commit() removes its temporary file, so an interrupted or
+// failed run never leaves a file that looks complete at the target path. What may be written
+// where, and how commit() avoids replacing what others wrote meanwhile: util/target_file.hpp.
 //
 // Layout conventions (so that h5py, xarray + h5netcdf and h5dump all see named axes):
 //  - dimensions are 1-D datasets made HDF5 dimension scales (H5DSset_scale) in the root group;
@@ -16,13 +17,17 @@
 #include <string_view>
 #include <vector>
 
+#include "valinta/util/target_file.hpp"
+
 namespace valinta::output {
 
 class H5File {
  public:
-  // Throws std::runtime_error with a clear message (path and reason) if the target exists and
-  // overwrite is false, or the directory cannot be written.
-  H5File(std::filesystem::path target, bool overwrite);
+  // Throws TargetRefused (util/target_file.hpp) with a clear message (path, reason, what is
+  // allowed) if the target cannot be written: it exists and overwrite is false, it is not a
+  // regular file, it is one of `inputs`, its directory is missing or read-only, or another process
+  // is writing it. Throws std::runtime_error if the temporary file cannot be created.
+  H5File(std::filesystem::path target, bool overwrite, std::vector<std::filesystem::path> inputs = {});
   ~H5File();
   H5File(const H5File&) = delete;
   H5File& operator=(const H5File&) = delete;
@@ -55,16 +60,18 @@ class H5File {
   // A scalar string dataset (e.g. the resolved scenario as YAML text).
   void text(const std::string& path, std::string_view value, std::string_view long_name);
 
-  // Flush, close, fsync and atomically rename onto the target. Throws on failure (the
-  // temporary file is removed and the target is left as it was).
+  // Flush, close, fsync and atomically move onto the target. Throws on failure (the temporary
+  // file is removed and the target is left as it was). If another program created or changed the
+  // target meanwhile, it is left alone: the results are kept under a free name beside it
+  // (NAME-2.h5, ...) and TargetChanged says where.
   void commit();
 
   const std::filesystem::path& target() const { return target_; }
-  const std::filesystem::path& temporary() const { return temporary_; }
+  const std::filesystem::path& temporary() const { return destination_.temporary(); }
 
  private:
   std::filesystem::path target_;
-  std::filesystem::path temporary_;
+  TargetFile destination_;
   std::int64_t file_ = -1;  // hid_t
   bool committed_ = false;
   int threads_ = 1;

@@ -240,6 +240,7 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
   declare_scenario_params(registry, scenario);
   scenario.source = file_name;
   scenario.source_text = text;
+  for (const Layer& layer : chain) scenario.inputs.push_back(layer.file);
   detail::Origins origins;
 
   // Each file of the chain in turn, base first: later files override earlier ones key by key;
@@ -275,6 +276,7 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
     const std::filesystem::path base =
         origin && origin->file != "--set" ? std::filesystem::path(origin->file).parent_path() : "";
     read_zones_csv(base / scenario.population.zones_file, scenario, diagnostics);
+    scenario.inputs.push_back(base / scenario.population.zones_file);
   }
 
   validate_scenario(scenario, origins, file_name.string(), diagnostics);

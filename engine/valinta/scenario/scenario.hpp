@@ -42,6 +42,9 @@ struct Scenario {
   std::int64_t seed = 1;
   std::filesystem::path source;  // the scenario file ("" for a scenario built in code)
   std::string source_text;       // the scenario as given (YAML)
+  // Every file the scenario was read from: the scenario, the parents it extends and its zones
+  // CSV (so that no output of a run can replace one of its own inputs).
+  std::vector<std::filesystem::path> inputs;
 
   TimeParams time;
   PilotParams pilot;

@@ -37,6 +37,11 @@ struct RunsStopped {
 RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bool keep_setup,
                          const std::function<void(int step, int steps)>& on_step);
 
+// The memory a finished run's record holds until the ensemble file is written, and the most it
+// adds while the file is written: its share of the largest indicator stacked over all runs and
+// compressed (twice its largest series). Bytes.
+std::int64_t kept_bytes(const RunRecord& record);
+
 // Summary indicators: their names (Summary::items order), readable labels, units and the factor
 // that turns a value into the unit shown (shares as percentages).
 struct IndicatorInfo {
