@@ -109,7 +109,8 @@ TEST(LoaderErrors, DuplicateKeys) {
 }
 
 TEST(LoaderErrors, BadDates) {
-  expect_one_error(kZone + "time: {start_date: 2017-02-30}\n", "time.start_date", "must be a date YYYY-MM-DD (got '2017-02-30')");
+  expect_one_error(kZone + "time: {start_date: 2017-02-30}\n", "time.start_date",
+                   "must be a date YYYY-MM-DD from 1900-01-01 to 2200-12-31 (got '2017-02-30')");
   expect_one_error(kZone + "time: {start_date: 2017-2-1}\n", "time.start_date", "YYYY-MM-DD");
   expect_one_error(kZone + "pilot: {end_date: yesterday}\n", "pilot.end_date", "YYYY-MM-DD");
   expect_one_error(kZone + "pilot: {start_date: 2018-01-01, end_date: 2017-12-31}\n", "pilot.end_date",

@@ -95,6 +95,17 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad_date", "bad_date.yaml:3:20", "time.start_date", {"must be a date YYYY-MM-DD", "'2017-02-30'"}},
       {"end_date_before_start_date", "end_date_before_start_date.yaml:10:13", "pilot.end_date",
        {"must not be before pilot.start_date 2017-06-01", "2017-05-31"}},
+      {"date_out_of_range", "date_out_of_range.yaml:3:20", "time.start_date",
+       {"from 1900-01-01 to 2200-12-31", "'1800-01-01'"}},
+      {"pilot_zone_twice", "pilot_zone_twice.yaml:8:25", "pilot.zones[2]",
+       {"zone 'North'", "pilot.zones[0]", "pilot.zones[2]"}},
+      // Producers' life cycle: a unit that is never open, a region left without a public station.
+      {"closes_before_start", "closes_before_start.yaml:8:58", "producers[0].closes", {"never open", "2017-02-08"}},
+      {"no_public_station_open", "no_public_station_open.yaml:9:48", "producers[1].closes",
+       {"no public station", "2017-09-01"}},
+      // Text: UTF-8 without NUL characters, in the file and in every string of it.
+      {"not_utf8", "not_utf8.yaml:6:15", "", {"not UTF-8", "0xe4"}},
+      {"nul_in_name", "nul_in_name.yaml:6:12", "zones[1].name", {"NUL"}},
       // The population: zones files and their contents (CSV errors carry the CSV's file:line:col).
       {"missing_zones_file", "../../scenarios/data/keski-suomi-2021.csv", "population.zones_file",
        {"cannot open the zones file"}, 0},

@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace valinta {
@@ -16,6 +17,91 @@ void check_shares(const std::vector<double>& shares, const std::string& key,
                   const std::function<void(const std::string&, const std::string&)>& error) {
   const double sum = std::accumulate(shares.begin(), shares.end(), 0.0);
   if (std::abs(sum - 1.0) > 1e-6) error(key, fmt::format("shares must sum to 1 (got {:.6g})", sum));
+}
+
+// Residents' home stations are public stations: everyone not choosing is listed at theirs, a
+// closing unit's queue goes to the nearest open one, and a resident whose home station closes
+// gets the nearest open one. So at every step at least one public station must be open. A zone
+// without a public station of its own (one listed from the start) gets one that never closes;
+// when every zone lists its own, replays the listed stations' openings and closings (their dates
+// and `open`/`close` events, in the order the events phase applies them) and reports the first
+// closing that leaves none open.
+void check_a_public_station_stays_open(const Scenario& s, const std::map<std::string, std::size_t>& zone_index,
+                                       const std::function<void(const std::string&, const std::string&)>& error) {
+  if (s.zones.empty()) return;
+  std::vector<bool> has_station(s.zones.size(), false);
+  for (const ProducerSpec& p : s.producers)
+    if (const auto z = zone_index.find(p.zone); z != zone_index.end() && p.sector == "public" && p.opens.empty())
+      has_station[z->second] = true;
+  if (s.producer_defaults.public_station_per_zone &&
+      std::find(has_station.begin(), has_station.end(), false) != has_station.end())
+    return;  // an automatic station stays open
+
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  const std::size_t P = s.producers.size();
+  std::vector<bool> is_station(P, false), active(P, false);
+  std::vector<std::int64_t> open_step(P, 0), close_step(P, kNever);
+  std::set<std::int64_t> steps;  // the steps at which something opens or closes
+  int n_open = 0;
+  for (std::size_t j = 0; j < P; ++j) {
+    const ProducerSpec& p = s.producers[j];
+    if (p.sector != "public" || !zone_index.count(p.zone)) continue;
+    is_station[j] = true;
+    std::int64_t day = 0;
+    if (!p.opens.empty() && parse_iso_date(p.opens, day)) open_step[j] = step_containing_day(s, day);
+    if (!p.closes.empty() && parse_iso_date(p.closes, day)) close_step[j] = step_containing_day(s, day);
+    active[j] = open_step[j] <= 0;
+    n_open += active[j] ? 1 : 0;
+    if (open_step[j] > 0) steps.insert(open_step[j]);
+    if (close_step[j] != kNever) steps.insert(close_step[j]);
+  }
+  std::vector<std::size_t> event_producer(s.events.size(), P);
+  for (std::size_t k = 0; k < s.events.size(); ++k) {
+    const EventSpec& e = s.events[k];
+    std::int64_t day = 0;  // (an event outside the horizon is reported above)
+    if ((e.type != "open" && e.type != "close") || !parse_iso_date(e.date, day) || day < s.start_day) continue;
+    for (std::size_t j = 0; j < P; ++j)
+      if (is_station[j] && s.producers[j].name == e.producer) {
+        event_producer[k] = j;
+        steps.insert(e.step);
+        break;
+      }
+  }
+  const auto closed = [&](std::size_t j, const std::string& key, const std::string& date) {
+    active[j] = false;
+    if (--n_open > 0) return false;
+    const char* why = s.producer_defaults.public_station_per_zone
+                          ? "every zone lists a public station of its own, so none is added for any zone"
+                          : "producers_default.public_station_per_zone is off, so none is added";
+    error(key, fmt::format("'{}' closing on {} leaves no public station open: residents would have no home "
+                           "station ({}); keep one open, or open another before then",
+                           s.producers[j].name, date, why));
+    return true;
+  };
+  for (const std::int64_t t : steps) {
+    if (t >= s.time.steps) break;
+    for (std::size_t j = 0; j < P; ++j) {
+      if (!is_station[j]) continue;
+      if (open_step[j] == t && t > 0 && !active[j]) {
+        active[j] = true;
+        ++n_open;
+      }
+      if (close_step[j] == t && active[j] &&
+          closed(j, fmt::format("producers[{}].closes", j), s.producers[j].closes))
+        return;
+    }
+    for (std::size_t k = 0; k < s.events.size(); ++k) {
+      const std::size_t j = event_producer[k];
+      if (j == P || s.events[k].step != t) continue;
+      if (s.events[k].type == "open" && !active[j]) {
+        active[j] = true;
+        ++n_open;
+      } else if (s.events[k].type == "close" && active[j] &&
+                 closed(j, fmt::format("events[{}]", k), s.events[k].date)) {
+        return;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -74,9 +160,18 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     error(key, fmt::format("unknown zone '{}'{}", name,
                             guess.empty() ? "" : "; did you mean '" + guess + "'?"));
   };
-  for (std::size_t i = 0; i < s.pilot.zones.size(); ++i)
-    if (!s.zones.empty() && !zone_index.count(s.pilot.zones[i]))
-      unknown_zone(fmt::format("pilot.zones[{}]", i), s.pilot.zones[i]);
+  std::map<std::string, std::size_t> pilot_index;
+  for (std::size_t i = 0; i < s.pilot.zones.size(); ++i) {
+    const std::string key = fmt::format("pilot.zones[{}]", i);
+    if (!s.zones.empty() && !zone_index.count(s.pilot.zones[i])) unknown_zone(key, s.pilot.zones[i]);
+    const auto [first, fresh] = pilot_index.emplace(s.pilot.zones[i], i);
+    if (fresh) continue;
+    const detail::Origin* at = origins.find(fmt::format("pilot.zones[{}]", first->second));
+    const std::string where =
+        at != nullptr && at->line > 0 ? fmt::format(" ({}:{}:{})", at->file, at->line, at->column) : "";
+    error(key, fmt::format("zone '{}' is listed twice, at pilot.zones[{}]{} and at pilot.zones[{}]; list each zone once",
+                           s.pilot.zones[i], first->second, where, i));
+  }
 
   // Producers: known zones and sectors, unique names, sensible fields.
   std::set<std::string> names;
@@ -89,13 +184,23 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     if (std::isnan(p.lat) != std::isnan(p.lon))
       error(key, "give both lat and lon, or neither (the zone centre is used)");
   }
-  // Producers' opening and closing dates.
+  // Producers' opening and closing dates. A closing date in the first step closes the unit as
+  // the run starts, before any contact or choice: it would never be open.
+  const std::int64_t second_step_day = s.start_day + s.time.step_days;
+  const std::string first_step = s.time.step_days == 1
+                                     ? s.time.start_date
+                                     : s.time.start_date + " to " + format_iso_date(second_step_day - 1);
   for (std::size_t i = 0; i < s.producers.size(); ++i) {
     const ProducerSpec& p = s.producers[i];
     std::int64_t opens = 0, closes = 0;
-    if (!p.opens.empty() && !p.closes.empty() && parse_iso_date(p.opens, opens) &&
-        parse_iso_date(p.closes, closes) && closes <= opens)
+    if (p.closes.empty() || !parse_iso_date(p.closes, closes)) continue;
+    if (!p.opens.empty() && parse_iso_date(p.opens, opens) && closes <= opens)
       error(fmt::format("producers[{}].closes", i), fmt::format("must be after opens ({}; got {})", p.opens, p.closes));
+    else if (closes < second_step_day)
+      error(fmt::format("producers[{}].closes", i),
+            fmt::format("must be after the first step ({}): a producer closing by then is never open; the earliest "
+                        "closing date is {} (got {})",
+                        first_step, format_iso_date(second_step_day), p.closes));
   }
 
   for (std::size_t i = 0; i < s.producers.size(); ++i)
@@ -141,6 +246,8 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     if (e.type == "rule_change" && e.set.empty())
       error(key + ".set", "a rule_change needs `set: {parameter: value, ...}`");
   }
+
+  check_a_public_station_stays_open(s, zone_index, error);
 
   if (s.producers.size() + s.zones.size() > 65000)
     error("producers", "at most 65,000 producers and zones are supported");

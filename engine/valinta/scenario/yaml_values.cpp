@@ -1,8 +1,11 @@
 #include "valinta/scenario/yaml_values.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+
+#include "valinta/util/utf8.hpp"
 
 namespace valinta::detail {
 
@@ -90,26 +93,88 @@ bool screen_text(const std::string& text, const std::string& file, Diagnostics& 
     }
     ++column;
   }
+  // YAML is Unicode text: a byte that is not UTF-8 (from a file saved as Latin-1, say) would be
+  // read as part of a name, and the scenario as given is stored in the results file, whose
+  // readers cannot decode it. Columns count bytes, as the YAML parser's do.
+  if (const std::size_t bad = first_bad_utf8(text); bad != std::string_view::npos) {
+    std::size_t from = bad == 0 ? std::string::npos : text.rfind('\n', bad - 1);
+    from = from == std::string::npos ? 0 : from + 1;  // the start of its line
+    const auto at_line =
+        static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1;
+    const auto byte = static_cast<unsigned char>(text[bad]);
+    diagnostics.error(file, at_line, static_cast<int>(bad - from) + 1, "",
+                      byte == 0 ? std::string("the file is not text (control byte 0x00); a scenario is YAML text")
+                                : fmt::format("the file is not UTF-8 text (byte 0x{:02x} is not UTF-8 here); a scenario "
+                                              "is UTF-8 text: save it as UTF-8",
+                                              byte));
+    return false;
+  }
   return diagnostics.size() == before;
 }
+
+namespace {
+
+// `text` for a message: control characters and bytes that are not UTF-8 as '?', cut to at most
+// `limit` bytes (ending in "...") without splitting a character.
+std::string printable(const std::string& text, std::size_t limit) {
+  const std::size_t budget = text.size() <= limit ? text.size() : limit - 3;
+  std::string out;
+  std::size_t k = 0;
+  while (k < text.size()) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    std::size_t length = 1;
+    bool shown = c >= 0x20 && c != 0x7f;
+    if (c >= 0x80) {
+      length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      if (first_bad_utf8(std::string_view(text).substr(k, length)) != std::string_view::npos) {
+        length = 1;
+        shown = false;
+      }
+    }
+    if (out.size() + (shown ? length : 1) > budget) break;
+    if (shown) out.append(text, k, length);
+    else out += '?';
+    k += length;
+  }
+  if (k < text.size()) out += "...";
+  return out;
+}
+
+// Text must be UTF-8 without NUL characters: the results file stores names as UTF-8 strings (a
+// NUL would end one early), and readers cannot decode anything else. Reports why, with the text
+// before the offending byte, and returns false.
+bool check_text(const std::string& text, const YAML::Node& node, const std::string& key, const Where& where) {
+  const std::size_t bad = first_bad_utf8(text);
+  if (bad == std::string_view::npos) return true;
+  const auto byte = static_cast<unsigned char>(text[bad]);
+  const std::string what = byte == 0 ? std::string("a NUL character")
+                                     : fmt::format("byte 0x{:02x}, which is not UTF-8,", byte);
+  // The text before it, from a character boundary at most 27 bytes back.
+  std::size_t from = bad > 30 ? bad - 27 : 0;
+  while (from < bad && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
+  const std::string where_in = bad == 0 ? std::string("at the start")
+                                        : fmt::format("after '{}{}'", from > 0 ? "..." : "",
+                                                      printable(text.substr(from, bad - from), 40));
+  where.error(node, key, fmt::format("must be UTF-8 text without NUL characters (got {} {})", what, where_in));
+  return false;
+}
+
+}  // namespace
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null: return "nothing";
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: {
-      std::string s = node.Scalar();
-      if (s.size() > 40) s = s.substr(0, 37) + "...";
-      for (char& c : s)
-        if (static_cast<unsigned char>(c) < 0x20) c = '?';
-      return "'" + s + "'";
-    }
+    case YAML::NodeType::Scalar: return "'" + printable(node.Scalar(), 40) + "'";
     default: return "an undefined value";
   }
 }
 
 namespace {
+
+// The dates parse_iso_date accepts (params.cpp), for messages.
+constexpr const char* kDateRange = "from 1900-01-01 to 2200-12-31";
 
 std::string range_text(const Range& r) {
   const bool has_min = std::isfinite(r.min);
@@ -230,12 +295,14 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
       std::int64_t days = 0;
       const std::string s = node.IsScalar() ? node.Scalar() : "";
       if (!parse_iso_date(s, days))
-        return where.error(node, key, "must be a date YYYY-MM-DD (got " + describe(node) + ")");
+        return where.error(node, key,
+                           fmt::format("must be a date YYYY-MM-DD {} (got {})", kDateRange, describe(node)));
       *param.text = s;
       return;
     }
     case ParamKind::text: {
       if (!node.IsScalar()) return where.error(node, key, "must be text (got " + describe(node) + ")");
+      if (!check_text(node.Scalar(), node, key, where)) return;
       *param.text = node.Scalar();
       return;
     }
@@ -274,6 +341,7 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
           where.error(node[i], fmt::format("{}[{}]", key, i), "must be a name (got " + describe(node[i]) + ")");
           continue;
         }
+        if (!check_text(node[i].Scalar(), node[i], fmt::format("{}[{}]", key, i), where)) continue;
         values.push_back(node[i].Scalar());
       }
       *param.text_list = std::move(values);
