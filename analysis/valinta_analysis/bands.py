@@ -193,10 +193,10 @@ def plot_waits_bands(data: DataLike) -> Figure:
 
 
 def plot_guarantee_bands(data: DataLike) -> Figure:
-    """Share of all visits served within the care guarantee, per scenario (per cent)."""
+    """Share of all settled contacts (served or diverted) served within the care guarantee, per scenario (per cent)."""
     ds = dataset(data)
     require(ds, "share_within_guarantee_all")
-    return _series_figure(ds, "Visits served within the care guarantee",
+    return _series_figure(ds, "Contacts served within the care guarantee",
                           "within the guarantee [% of visits]",
                           [("share of all visits served within the care guarantee",
                             "share_within_guarantee_all", lambda label, v: v, 100.0)])

@@ -205,7 +205,7 @@ def plot_waits_by_sector(data: DataLike) -> Figure:
             ax.plot(x, ds[f"{base}_all"].values * scale, color="black", linestyle="--",
                     linewidth=1, label="all producers")
         if scale == 100:
-            ax.set_ylabel("within guarantee [% of visits]")
+            ax.set_ylabel("within guarantee [% of settled contacts]")
         else:
             ax.set_ylabel(f"{title} [{unit_label(ds, name)}]")
             ax.set_ylim(bottom=0)
@@ -221,18 +221,23 @@ def plot_waits_by_sector(data: DataLike) -> Figure:
 
 def plot_waits_by_producer(data: DataLike) -> Figure:
     """Per producer over the whole run: median and 90th percentile wait (visit-weighted mean of the
-    weekly values) and the share of visits served within the care guarantee."""
+    weekly values) and the share of settled contacts (served, or diverted to emergency, which
+    breaches the guarantee) that were served within the care guarantee."""
     ds = dataset(data)
     require(ds, "wait_p50_days", "wait_p90_days")
     visits = _visits(ds)
     p50 = _weighted_over_steps(ds["wait_p50_days"], visits)
     p90 = _weighted_over_steps(ds["wait_p90_days"], visits)
-    if "new_served_within_guarantee" in ds and visits is not None:
-        served = visits.sum(STEP)
-        guarantee = ds["new_served_within_guarantee"].sum(STEP) / served.where(served > 0)
+    # The contacts whose outcome against the guarantee is known: served, or diverted to emergency.
+    settled = visits
+    if visits is not None and "new_er_diversions" in ds:
+        settled = visits + ds["new_er_diversions"]
+    if "new_served_within_guarantee" in ds and settled is not None:
+        total = settled.sum(STEP)
+        guarantee = ds["new_served_within_guarantee"].sum(STEP) / total.where(total > 0)
     else:
         require(ds, "share_within_guarantee")
-        guarantee = _weighted_over_steps(ds["share_within_guarantee"], visits)
+        guarantee = _weighted_over_steps(ds["share_within_guarantee"], settled)
     producers = list(ds["producer"].values)
     sectors = (list(ds["producer_sector"].values) if "producer_sector" in ds
                else ["producer"] * len(producers))
@@ -258,7 +263,7 @@ def plot_waits_by_producer(data: DataLike) -> Figure:
     left.set_xlabel(f"wait, visit-weighted over the run [{unit_label(ds, 'wait_p50_days')}]")
     left.set_title("Median (dark) and 90th percentile (light) wait")
     right.barh(y, guarantee.values[order] * 100, color=bar_colours)
-    right.set_xlabel("visits served within the care guarantee [%]")
+    right.set_xlabel("contacts served within the care guarantee [% of served or diverted]")
     right.set_title("Care guarantee kept")
     finite = guarantee.values[np.isfinite(guarantee.values)]
     low = float(finite.min()) * 100 if finite.size else 100.0

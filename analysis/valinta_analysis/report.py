@@ -97,7 +97,7 @@ def caption_waits_by_sector(ds: xr.Dataset, headline: dict) -> str:
     guarantee = scenario_value(ds, "rules.care_guarantee_days")
     text = (f"How long people waited for a visit, {_step_word(ds)} by {_step_word(ds)} and by the sector of the producer: "
             "the median (half waited less), the 90th percentile (nine in ten waited less), and the "
-            "share of visits served within the care guarantee"
+            "share of contacts served within the care guarantee (diverted ones count as breaches)"
             + (f" of {guarantee} days" if guarantee else "") + ".")
     if "wait_p90_days_all" in ds:
         p90 = _last_finite(ds["wait_p90_days_all"].values)
@@ -114,7 +114,7 @@ def caption_waits_by_producer(ds: xr.Dataset, headline: dict) -> str:
     p50 = plots._weighted_over_steps(ds["wait_p50_days"], visits)
     text = (f"Each producer's typical waits over the whole run (the value of each {_step_word(ds)} "
             "averaged, weighting busy ones more), grouped by sector with the longest median wait first, and "
-            "the share of its visits served within the care guarantee.")
+            "the share of its contacts served within the care guarantee (a diversion to emergency counts as a breach).")
     if np.isfinite(p50.values).any():
         k = int(np.nanargmax(p50.values))
         text += (f" The longest median wait was at {ds['producer'].values[k]} "
@@ -383,7 +383,7 @@ BAND_CAPTIONS: dict[str, Callable[[xr.Dataset], str]] = {
         reduce=_cumulative_share),
     "waits_bands": _band_caption("How long visits waited, over all producers.",
                                  "wait_mean_days_all", fmt="mean wait {:.1f} days"),
-    "guarantee_bands": _band_caption("The share of all visits served within the care guarantee.",
+    "guarantee_bands": _band_caption("The share of all contacts served within the care guarantee (diversions to emergency count as breaches).",
                                      "share_within_guarantee_all", scale=100, fmt="{:.1f} %"),
     "organiser_cost_bands": _band_caption(
         "What the organiser paid each step (client fees and producers' share of referral costs "

@@ -36,7 +36,7 @@ HEADLINES: dict[str, tuple[str, str, str]] = {
     "switched_share_private": ("... at a private producer", "pct", "1"),
     "switched_share_third_sector": ("... at a third-sector producer", "pct", "1"),
     "mean_wait_days": ("Mean wait for a visit", "{:.1f} days", "days"),
-    "share_within_guarantee": ("Visits served within the care guarantee", "pct", "1"),
+    "share_within_guarantee": ("Contacts within the care guarantee", "pct", "1"),
     "visits_per_resident_year": ("Visits per resident per year", "{:.2f}",
                                  "visits per resident-year"),
     "doctor_visits_per_resident_year": ("Doctor visits per resident per year", "{:.2f}",

@@ -3,6 +3,10 @@
 // exact wait percentiles from the served-wait histograms, the share within the care guarantee,
 // emergency diversions, referrals, need-level flows and heavy users, payments by kind and
 // producers' revenue, cost and profit, and risk selection (mean risk weight of each list).
+//
+// The share within the care guarantee is over the contacts whose outcome this step settled:
+// served (within the guarantee or later) or diverted to emergency, a diversion counting against
+// the guarantee whenever it happens. So it is 1 - new_guarantee_breaches / (served + diverted).
 #include "valinta/phases/record.hpp"
 
 #include <algorithm>
@@ -109,7 +113,7 @@ void run_record(Simulation& sim) {
     p50[j] = w.p50;
     p90[j] = w.p90;
     mean[j] = w.mean;
-    within[j] = ratio(f.served_within_guarantee[j], served[j]);
+    within[j] = ratio(f.served_within_guarantee[j], served[j] + f.diverted[j]);
     const double* pay = &f.payments[j * kPaymentKinds];
     revenue[j] = pay[static_cast<int>(PaymentKind::capitation)] +
                  pay[static_cast<int>(PaymentKind::fee_for_service)] +
@@ -129,7 +133,9 @@ void run_record(Simulation& sim) {
   rec.append("wait_p50_days", p50, by_p, "days", "median wait of visits served (NaN: none served)");
   rec.append("wait_p90_days", p90, by_p, "days", "90th percentile wait of visits served");
   rec.append("wait_mean_days", mean, by_p, "days", "mean wait of visits served");
-  rec.append("share_within_guarantee", within, by_p, "1", "share of served visits within the care guarantee");
+  rec.append("share_within_guarantee", within, by_p, "1",
+             "share of the contacts settled this step (served or diverted to emergency) served within the "
+             "care guarantee");
   rec.append("new_served_within_guarantee", f.served_within_guarantee, by_p, "visits", "visits served within the care guarantee");
   rec.append("new_er_diversions", f.diverted, by_p, "contacts", "contacts diverted to emergency care");
   rec.append("new_referrals", f.referrals, by_p, "referrals", "referrals to specialised care");
@@ -192,7 +198,7 @@ void run_record(Simulation& sim) {
     const WaitStats w = wait_stats(&s_hist[k * L], L, step_days);
     s_p50[k] = w.p50;
     s_p90[k] = w.p90;
-    s_share[k] = ratio(s_within[k], s_visits[k]);
+    s_share[k] = ratio(s_within[k], s_visits[k] + s_diverted[k]);
   }
   rec.append("n_listed_by_sector", s_listed, by_s, "residents", "residents listed, by sector");
   rec.append("new_visits_by_sector", s_visits, by_s, "visits", "visits served, by sector");
@@ -200,7 +206,8 @@ void run_record(Simulation& sim) {
   rec.append("n_queue_by_sector", s_queue, by_s, "contacts", "contacts waiting, by sector");
   rec.append("wait_p50_days_by_sector", s_p50, by_s, "days", "median wait, by sector");
   rec.append("wait_p90_days_by_sector", s_p90, by_s, "days", "90th percentile wait, by sector");
-  rec.append("share_within_guarantee_by_sector", s_share, by_s, "1", "share served within the care guarantee, by sector");
+  rec.append("share_within_guarantee_by_sector", s_share, by_s, "1",
+             "share of settled contacts (served or diverted) served within the care guarantee, by sector");
   rec.append("new_er_diversions_by_sector", s_diverted, by_s, "contacts", "emergency diversions, by sector");
   rec.append("new_referrals_by_sector", s_referrals, by_s, "referrals", "referrals, by sector");
   rec.append("revenue_eur_by_sector", s_revenue, by_s, "EUR", "producer revenue, by sector");
@@ -241,7 +248,8 @@ void run_record(Simulation& sim) {
   rec.append("wait_p50_days_all", w.p50, "days", "median wait of all visits served");
   rec.append("wait_p90_days_all", w.p90, "days", "90th percentile wait of all visits served");
   rec.append("wait_mean_days_all", w.mean, "days", "mean wait of all visits served");
-  rec.append("share_within_guarantee_all", ratio(within_all, visits_all), "1", "share of all visits within the care guarantee");
+  rec.append("share_within_guarantee_all", ratio(within_all, visits_all + diverted_all), "1",
+             "share of all settled contacts (served or diverted) served within the care guarantee");
   rec.append("new_er_diversions_all", diverted_all, "contacts", "emergency diversions in the region");
   rec.append("new_referrals_all", referrals_all, "referrals", "referrals in the region");
   rec.append("new_need_flows", flows, {"need_from", "need_to"}, "residents", "residents moving between need levels (diagonal: staying)");

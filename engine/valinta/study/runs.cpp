@@ -75,7 +75,7 @@ const std::vector<IndicatorInfo>& summary_indicators() {
       {"switched_share_third_sector", "listed away from home, third sector", "% of eligible", 100},
       {"ever_switched_share", "switched at least once", "% of eligible", 100},
       {"mean_wait_days", "mean wait", "days", 1},
-      {"share_within_guarantee", "served within the care guarantee", "% of visits", 100},
+      {"share_within_guarantee", "within the care guarantee", "% of contacts", 100},
       {"visits_per_resident_year", "visits", "per resident-year", 1},
       {"doctor_visits_per_resident_year", "doctor visits", "per resident-year", 1},
       {"er_diversions_per_1000_year", "emergency diversions", "per 1000 residents a year", 1},
