@@ -17,6 +17,7 @@ def test_kind_is_detected(comparison_file, sweep_file, tmp_path):
     # A file without the attribute (written before it existed) is a single run.
     plain = tmp_path / "plain.h5"
     with h5py.File(plain, "w") as f:
+        f.attrs["engine"] = "valinta"
         layouts.Writer(f).step_and_date(3)
     assert va.file_kind(plain) == "run"
     assert va.load(plain).attrs["kind"] == "run"

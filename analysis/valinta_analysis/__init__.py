@@ -16,6 +16,9 @@ extra dimensions replication, scenario, indicator or run:
     print(va.format_comparison("cmp.h5"))   # the same in words
     va.sweep_table("sweep.h5")              # one row per run: parameters and indicators
     va.plot_differences("cmp.h5")           # forest plot of the paired differences
+
+A file that is not a Valinta results file, or is damaged, raises ResultsFileError (a ValueError)
+naming the file and the problem; it is checked in a child process first, so it cannot hang.
 """
 
 from .bands import (BAND_FIGURES, COMPARISON_FIGURES, SWEEP_FIGURES, figure_set, one_replication,
@@ -26,6 +29,7 @@ from .plots import (FIGURES, plot_cost_by_kind, plot_cumulative_switching, plot_
                     plot_listed_by_sector, plot_need_flows, plot_producer_events,
                     plot_switches_by_group, plot_waits_by_producer, plot_waits_by_sector,
                     plot_zone_map, png_bytes, save_all, save_png)
+from .integrity import ResultsFileError, check_results_file
 from .results import (KINDS, MissingData, eligible, file_kind, label, load, long_name, residents,
                       scenario_text, scenario_value, static_variables, summary, summary_text,
                       time_series, to_frame, to_wide, units, variable_table, years)
@@ -40,7 +44,7 @@ __all__ = [
     "plot_differences", "plot_guarantee_bands", "plot_organiser_cost_bands", "plot_waits_bands",
     "sensitivity_table", "stored_comparison", "summary_table", "sweep_table", "t_quantile",
     "SWEEP_FIGURES", "plot_sensitivity", "plot_sweep_scatter",
-    "FIGURES", "MissingData", "eligible", "label", "load", "long_name", "plot_cost_by_kind",
+    "FIGURES", "MissingData", "ResultsFileError", "check_results_file", "eligible", "label", "load", "long_name", "plot_cost_by_kind",
     "plot_cumulative_switching", "plot_heavy_users", "plot_listed_by_sector", "plot_need_flows",
     "plot_producer_events", "plot_switches_by_group", "plot_waits_by_producer",
     "plot_waits_by_sector", "plot_zone_map", "png_bytes", "residents", "save_all", "save_png",

@@ -1,7 +1,11 @@
 """Command line: python3 -m valinta_analysis {report,plots,summary,table} RESULTS.h5 [-o OUT].
 
 Every command reads any kind of results file (run, replications, comparison, sweep) where it
-makes sense: a sweep has a table but no report or figures yet."""
+makes sense: a sweep has a table but no report or figures yet.
+
+A file that cannot be read as a results file (missing, not a Valinta results file, damaged) or
+that lacks what the command needs ends the command with one line on stderr naming the file and
+the problem, and exit code 2; the file is checked before it is read, so this is prompt."""
 
 from __future__ import annotations
 
@@ -10,7 +14,12 @@ import os
 import sys
 
 from . import plots, report, tables
-from .results import file_kind, load
+from .integrity import ResultsFileError
+from .results import MissingData, file_kind, load
+
+
+#: Set to show the traceback of an unexpected error instead of one line.
+DEBUG_VARIABLE = "VALINTA_ANALYSIS_DEBUG"
 
 
 def _default_output(results: str, suffix: str) -> str:
@@ -52,11 +61,35 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         ds = load(args.results)
-    except (OSError, ValueError) as error:
-        print(f"valinta_analysis: cannot read {args.results} as a results file: {error}",
+    except ResultsFileError as error:
+        print(f"valinta_analysis: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"valinta_analysis: cannot open {args.results}: {error.strerror or error}",
               file=sys.stderr)
         return 2
+    try:
+        return run_command(args, ds)
+    except ResultsFileError as error:
+        print(f"valinta_analysis: {error}", file=sys.stderr)
+    except MissingData as error:
+        # A file that passed the check but lacks a variable the command needs: damaged names,
+        # or written by an engine whose layout this package does not know.
+        print(f"valinta_analysis: {args.results}: cannot make the {args.command}: "
+              f"{error.args[0] if error.args else error}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
+        # The file passed the check, so this is odd content (values a damaged file can hold) or
+        # a fault here; VALINTA_ANALYSIS_DEBUG=1 shows the traceback.
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        print(f"valinta_analysis: {args.results}: cannot make the {args.command}: "
+              f"{type(error).__name__}: {error} (is the file damaged? {DEBUG_VARIABLE}=1 shows "
+              "where it failed)", file=sys.stderr)
+    return 2
 
+
+def run_command(args: argparse.Namespace, ds) -> int:
+    """Runs the command in ``args`` on the loaded results ``ds``; returns the exit code."""
     kind = file_kind(ds)
     if args.command == "report":
         if kind == "sweep":

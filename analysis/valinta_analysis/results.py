@@ -4,18 +4,25 @@ A results file is HDF5 with named dimensions (HDF5 dimension scales), so xarray 
 h5netcdf. Every root variable whose first dimension is ``step`` is a time series; the others are
 dimension labels or static properties of producers and zones. Nothing here lists indicator names
 one by one: new indicators in the engine show up without changes.
+
+Every function that reads a file first checks it (see :mod:`valinta_analysis.integrity`): a file
+that is not a Valinta results file, or is damaged, raises :class:`ResultsFileError` naming the
+file and the problem, promptly, instead of hanging or failing deep inside h5py or xarray.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterable, Union
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Union
 
 import h5py
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from .integrity import DAMAGED, ResultsFileError, check_results_file
 
 STEP = "step"
 REPLICATION = "replication"
@@ -33,6 +40,32 @@ class MissingData(KeyError):
     """A variable that a figure or table needs is not in the results file."""
 
 
+#: What h5py, h5netcdf and xarray raise on a file they cannot make sense of.
+READ_ERRORS = (OSError, KeyError, ValueError, RuntimeError, UnicodeError, TypeError)
+
+
+@contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """Turns an error while reading ``path`` into a ResultsFileError that names the file."""
+    try:
+        yield
+    except ResultsFileError:
+        raise
+    except READ_ERRORS as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise ResultsFileError(path, DAMAGED, f"cannot read it: {reason}") from error
+
+
+@contextmanager
+def open_h5(path: PathLike) -> Iterator[h5py.File]:
+    """The results file opened with h5py for reading, after :func:`check_results_file`; errors
+    while reading it become ResultsFileError."""
+    path = os.fspath(path)
+    check_results_file(path)
+    with _reading(path), h5py.File(path, "r") as f:
+        yield f
+
+
 def load(path: PathLike) -> xr.Dataset:
     """Reads a results file into memory as an xarray Dataset.
 
@@ -41,8 +74,17 @@ def load(path: PathLike) -> xr.Dataset:
     scenario_name, ...) are in ``ds.attrs``, and ``date`` (the first day of each step, as
     datetime64) is a coordinate along ``step``. Waits stay numbers in their units (days, weeks).
     The file is closed on return.
+
+    Raises :class:`ResultsFileError` (a ValueError) if the file is not a Valinta results file of
+    a kind this package reads, or is damaged; OSError if it cannot be opened at all.
     """
     path = os.fspath(path)
+    check_results_file(path)
+    with _reading(path):
+        return _load_checked(path)
+
+
+def _load_checked(path: str) -> xr.Dataset:
     # decode_timedelta=False: waits have units "days" and "weeks", which xarray would otherwise
     # turn into timedelta64 (NaN waits into garbage); here they stay plain numbers of days.
     with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False) as opened:
@@ -59,8 +101,8 @@ def load(path: PathLike) -> xr.Dataset:
     ds = _decode_bytes(ds)
     ds.attrs["kind"] = _text(ds.attrs.get("kind", "run"))
     if ds.attrs["kind"] not in KINDS:
-        raise ValueError(f"{path}: unknown kind of results file {ds.attrs['kind']!r}; "
-                         f"this package reads {', '.join(KINDS)}")
+        raise ResultsFileError(path, "unknown kind of results file",
+                               f"{ds.attrs['kind']!r}; this package reads {', '.join(KINDS)}")
     ds.encoding["source"] = os.path.abspath(path)
     return ds
 
@@ -98,7 +140,7 @@ def file_kind(data: DataLike) -> str:
     file has none, as files written before the attribute existed)."""
     if isinstance(data, xr.Dataset):
         return _text(data.attrs.get("kind", "run"))
-    with h5py.File(os.fspath(data), "r") as f:
+    with open_h5(data) as f:
         return _text(f.attrs.get("kind", "run"))
 
 
@@ -202,7 +244,7 @@ def summary(data: DataLike) -> dict[str, float]:
     if path is None:
         raise ValueError("the Dataset does not say which file it came from; pass the path")
     figures: dict[str, float] = {}
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         if "summary/text" not in f:
             return figures
         for key, value in f["summary/text"].attrs.items():
@@ -313,7 +355,7 @@ def _group_text(data: DataLike, name: str) -> str:
     path = source_path(data)
     if path is None:
         raise ValueError("the Dataset does not say which file it came from; pass the path")
-    with h5py.File(path, "r") as f:
+    with open_h5(path) as f:
         if name not in f or not isinstance(f[name], h5py.Dataset):
             return ""
         return _text(f[name][()])
