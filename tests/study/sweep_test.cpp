@@ -125,6 +125,11 @@ TEST_F(Sweep, UglyInputIsRefusedCleanly) {
                                 "  choice.speed_kmh: {values: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}\n"
                                 "  demand.induced_visits: {values: [0,1,2,3,4,5,6,7,8,9]}\n";
   EXPECT_NE(errors(huge_grid).find("the grid has 4800000 points; at most 1000000"), std::string::npos) << errors(huge_grid);
+  // Keys that are lists or mappings (found by the sweep fuzzer: they escaped as yaml-cpp errors).
+  for (const std::string text : {"[a]: 1\nscenario: x.yaml\n",
+                                  "scenario: x.yaml\ndesign: grid\nparameters:\n  {k: v}: 2\n",
+                                  "scenario: x.yaml\ndesign: grid\nparameters:\n  choice.inertia: {[values]: [1]}\n"})
+    EXPECT_NE(errors(text).find("keys must be plain names"), std::string::npos) << text << "\n" << errors(text);
 }
 
 }  // namespace

@@ -41,6 +41,12 @@ struct Reader {
     error(node, key, fmt::format("must be {} (got {})", expected, detail::describe(node)));
     return std::nullopt;
   }
+  // The name a mapping key gives; reports and returns nullopt for a key that is a list or a mapping.
+  std::optional<std::string> key(const YAML::Node& node, const std::string& where) const {
+    if (node.IsScalar() || node.IsNull()) return node.as<std::string>();
+    error(node, where, fmt::format("keys must be plain names (got {})", detail::describe(node)));
+    return std::nullopt;
+  }
   std::optional<std::int64_t> count(const YAML::Node& node, const std::string& key, std::int64_t hi) const {
     const auto v = scalar<std::int64_t>(node, key, fmt::format("a whole number from 1 to {}", hi));
     if (v && (*v < 1 || *v > hi)) {
@@ -78,7 +84,9 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
     return;
   }
   for (const auto& item : value) {
-    const std::string k = item.first.as<std::string>();
+    const auto name = in.key(item.first, where);
+    if (!name) continue;
+    const std::string& k = *name;
     const bool grid = spec.design == SweepDesign::grid;
     if (grid ? k != "values" : (k != "min" && k != "max")) {
       in.error(item.first, where + "." + k,
@@ -139,7 +147,9 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
     throw ScenarioError(std::move(diagnostics));
   }
   for (const auto& item : root) {
-    const std::string k = item.first.as<std::string>();
+    const auto name = in.key(item.first, "");
+    if (!name) continue;
+    const std::string& k = *name;
     if (std::find(kTopKeys.begin(), kTopKeys.end(), k) == kTopKeys.end()) {
       const std::string guess = did_you_mean(k, kTopKeys);
       in.error(item.first, k, guess.empty() ? "unknown key (allowed: scenario, design, points, replications, seed, set, parameters)"
@@ -195,7 +205,9 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   } else {
     std::set<std::string> seen;
     for (const auto& item : params) {
-      if (!seen.insert(item.first.as<std::string>()).second)
+      const auto name = in.key(item.first, "parameters");
+      if (!name) continue;
+      if (!seen.insert(*name).second)
         in.error(item.first, "parameters", "given twice");
       else
         read_parameter(in, item.first, item.second, registry, found, spec);
