@@ -78,6 +78,8 @@ class ParamRegistry {
 
 // ISO date helpers (proleptic Gregorian): days since 1970-01-01, and back.
 bool parse_iso_date(const std::string& text, std::int64_t& days);
+// The dates parse_iso_date accepts, for messages and the reference.
+inline constexpr const char* kDateRange = "from 1900-01-01 to 2200-12-31";
 std::string format_iso_date(std::int64_t days);
 
 }  // namespace valinta

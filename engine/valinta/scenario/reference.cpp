@@ -197,7 +197,7 @@ std::string scenario_reference_markdown() {
       if (p.kind == ParamKind::real_list && p.list_length) range += fmt::format(" ({} values)", p.list_length);
       if (p.auto_allowed) range += ", or `auto`";
     } else if (p.kind == ParamKind::date) {
-      range = "YYYY-MM-DD";
+      range = fmt::format("YYYY-MM-DD {}", kDateRange);
     } else if (p.kind == ParamKind::boolean) {
       range = "true, false";
     }

@@ -173,8 +173,6 @@ std::string describe(const YAML::Node& node) {
 
 namespace {
 
-// The dates parse_iso_date accepts (params.cpp), for messages.
-constexpr const char* kDateRange = "from 1900-01-01 to 2200-12-31";
 
 std::string range_text(const Range& r) {
   const bool has_min = std::isfinite(r.min);
