@@ -7,7 +7,8 @@
 // (rules.max_switches_per_year). On review they pick from a consideration set (producers within
 // max_travel_min, every digital-first unit, and the current one) by multinomial logit:
 //   U = b_travel travel + b_wait wait_seen + b_quality quality_seen + b_fee fee
-//     + b_digital digital literacy + sector constant + inertia [current] + Gumbel noise.
+//     + b_digital digital literacy + sector constant + inertia [current] + Gumbel noise,
+// its terms as choice_utility.hpp defines them (the market's entry forecast uses the same).
 // What residents see depends on the information regime (transparent, word_of_mouth, none).
 // Producers at their listing cap accept applicants in a random priority order and the others
 // take their next choice; requests are collected first and applied after, so the result does
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "valinta/model/simulation.hpp"
+#include "valinta/phases/choice_utility.hpp"
 #include "valinta/phases/switching.hpp"
 #include "valinta/util/select.hpp"
 
@@ -177,19 +179,6 @@ double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double la
   return travel_minutes(p, place(lat1, lon1), place(lat2, lon2));
 }
 
-namespace {
-
-// The sector constant of producer sector `sector` for resident i.
-double sector_constant(const ChoiceParams& c, Sector sector, int age, std::uint8_t flags, int decile) {
-  if (sector != Sector::private_sector) return 0.0;
-  double v = c.private_income_per_decile * (decile - 5.5);
-  if (age >= 75) v += c.private_75plus;
-  if ((flags & Residents::kEmployed) && age >= 18 && age < 65) v += c.private_employed;
-  return v;
-}
-
-}  // namespace
-
 double expected_fee(const Simulation& sim, std::size_t j) {
   const Producer& p = sim.producers[j];
   const PaymentParams& pay = sim.scenario.payment;
@@ -236,7 +225,7 @@ ChoiceInputs choice_inputs(const Simulation& sim) {
   ChoiceInputs in;
   in.fee = expected_fees(sim);
   for (const Producer& p : sim.producers) {
-    in.published.push_back(c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality);
+    in.published.push_back(seen_utility(c, p.published_wait_weeks, p.published_quality));
     in.digital.push_back(p.spec.digital);
     in.open.push_back(p.active ? 1 : 0);
     in.digital_first.push_back(p.spec.digital_first ? 1 : 0);
@@ -272,7 +261,8 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   scored.clear();
   candidate_travel(sim, zone, home, minutes);
   // The private sector's constant for this resident (the others' is 0).
-  const double private_constant = sector_constant(c, Sector::private_sector, r.age[i], r.flags[i], r.income_decile[i]);
+  const double private_sector = private_constant(
+      c, private_constant_parts(c, r.income_decile[i], r.age[i], (r.flags[i] & Residents::kEmployed) != 0));
   const auto slots = static_cast<std::uint32_t>((zone.candidates.size() + 3) / 4);
   noise.resize(4 * static_cast<std::size_t>(slots));
   sim.rng.slot_bits(Stream::choice_noise, r.global(i), t, slots, noise.data());
@@ -281,8 +271,8 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     if (!in.open[j]) continue;
     const double travel = minutes[m];
     if (travel > c.max_travel_min && !in.digital_first[j] && j != current) continue;
-    const double before_noise = c.b_travel * travel + c.b_fee * in.fee[j] + c.b_digital * in.digital[j] * literacy +
-                                (in.is_private[j] ? private_constant : 0.0);
+    const double before_noise =
+        access_utility(c, travel, in.fee[j], in.digital[j], literacy) + (in.is_private[j] ? private_sector : 0.0);
     options.push_back({before_noise, noise[m], j});
   }
   // The utility once the noise is added (in this order of additions, always).

@@ -77,7 +77,7 @@ std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& z
 // rankings of a phase (the producers' state as it is then).
 struct ChoiceInputs {
   std::vector<double> fee;        // expected_fee
-  std::vector<double> published;  // b_wait x published wait + b_quality x published quality
+  std::vector<double> published;  // seen_utility of the published wait and quality
   std::vector<double> digital;    // digital services level
   std::vector<std::uint8_t> open, digital_first, is_private;
 };

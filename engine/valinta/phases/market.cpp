@@ -22,6 +22,7 @@
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
+#include "valinta/phases/choice_utility.hpp"
 #include "valinta/phases/demand.hpp"
 #include "valinta/phases/switching.hpp"
 
@@ -155,11 +156,7 @@ double hire(Simulation& sim, std::size_t j, double fte) {
   return hired;
 }
 
-// What the entry forecast needs of every producer, worked out once per forecast.
-struct ForecastInputs {
-  std::vector<double> fee;  // expected client fee of a visit
-  bool informed = true;     // waits and quality are published (rules.information)
-};
+}  // namespace
 
 ForecastInputs forecast_inputs(const Simulation& sim) {
   ForecastInputs in;
@@ -168,8 +165,6 @@ ForecastInputs forecast_inputs(const Simulation& sim) {
   return in;
 }
 
-// The logit probabilities (no noise) that resident i picks each of the closed producers `slots`
-// on review, with that one open and the others of `slots` still closed: out[s] for slots[s].
 void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::size_t i,
                           const std::vector<std::size_t>& slots, double* out) {
   const Residents& r = sim.residents;
@@ -191,17 +186,23 @@ void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::
     if (!p.active && !candidate) continue;
     const double travel = minutes[m];
     if (travel > c.max_travel_min && !p.spec.digital_first && k != r.listed[i]) continue;
-    double u = c.b_travel * travel + c.b_fee * in.fee[k] +
-               c.b_digital * p.spec.digital * (r.literacy[i] / 255.0);
-    // Residents see waits and quality only when they are published (rules.information).
-    if (in.informed) u += c.b_wait * (candidate ? 0.0 : p.published_wait_weeks) + c.b_quality * p.spec.quality;
-    if (p.sector == Sector::private_sector) {
-      u += c.private_income_per_decile * (r.income_decile[i] - 5.5);
-      if (r.age[i] >= 75) u += c.private_75plus;
-      if ((r.flags[i] & Residents::kEmployed) && r.age[i] >= 18 && r.age[i] < 65) u += c.private_employed;
-    }
-    if (k == r.listed[i]) u += c.inertia;
-    weight[m] = std::exp(std::min(u, 50.0));
+    // ODD 7.5.5: a new unit is seen with no wait, every producer with its true quality (when
+    // waits and quality are published at all, rules.information); the current producer gets
+    // inertia only.
+    UtilityInputs utility;
+    utility.travel_min = travel;
+    utility.fee_eur = in.fee[k];
+    utility.digital = p.spec.digital;
+    utility.is_private = p.sector == Sector::private_sector;
+    utility.informed = in.informed;
+    utility.wait_weeks = candidate ? 0.0 : p.published_wait_weeks;
+    utility.quality = p.spec.quality;
+    utility.literacy = r.literacy[i] / 255.0;
+    utility.income_decile = r.income_decile[i];
+    utility.age = r.age[i];
+    utility.employed = (r.flags[i] & Residents::kEmployed) != 0;
+    utility.current = k == r.listed[i];
+    weight[m] = std::exp(std::min(systematic_utility(c, utility), 50.0));
     slot_of[m] = candidate ? static_cast<int>(it - slots.begin()) : -1;
   }
   // Each slot's denominator adds the open producers and that slot, in candidate order.
@@ -215,6 +216,8 @@ void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::
     out[s] = total > 0 ? own / total : 0.0;
   }
 }
+
+namespace {
 
 struct Forecast {
   double listed = 0;

@@ -3,6 +3,7 @@
 // choice model applied to a sample of residents and enter when the expected margin beats a
 // hurdle; producers leave after sustained losses; capacity moves toward demand within hiring
 // limits, all producers hiring from one regional workforce pool.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,6 +51,20 @@ void declare_chain_fields(ParamRegistry& registry, ChainSpec& c);
 // per-producer series from the start.
 void add_entrant_slots(Simulation& sim);
 void initialise_workforce(Simulation& sim);
+
+// What the entry forecast needs of every producer, worked out once per forecast.
+struct ForecastInputs {
+  std::vector<double> fee;  // expected client fee of a visit
+  bool informed = true;     // waits and quality are published (rules.information)
+};
+ForecastInputs forecast_inputs(const Simulation& sim);
+
+// The logit probabilities (no noise) that resident i (a local index) picks each of the closed
+// producers `slots` on review, with that one open and the others of `slots` still closed:
+// out[s] for slots[s]. The utilities are systematic_utility (choice_utility.hpp) over the
+// resident's consideration set (ODD 7.5.5).
+void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::size_t i,
+                          const std::vector<std::size_t>& slots, double* out);
 
 void run_market(Simulation& sim);
 
