@@ -46,13 +46,17 @@ std::filesystem::path default_output(const std::string& scenario_name) {
   // The name, reduced to characters that are safe in a file name.
   std::string name;
   for (const char c : scenario_name)
-    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') && !(name.empty() && c == '.') ? c : '_';
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') &&
+                    !(name.empty() && c == '.')
+                ? c
+                : '_';
   if (name.empty()) name = "results";
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
   fs::path path = fs::path("results") / fmt::format("{}-{}.h5", name, stamp);
-  for (int k = 2; fs::exists(path); ++k) path = fs::path("results") / fmt::format("{}-{}-{}.h5", name, stamp, k);
+  for (int k = 2; fs::exists(path); ++k)
+    path = fs::path("results") / fmt::format("{}-{}-{}.h5", name, stamp, k);
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   return path;
@@ -95,7 +99,8 @@ int open_output(std::optional<output::H5File>& file, const std::filesystem::path
   return agree(comm, error, code);
 }
 
-bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_runs, std::int64_t bytes_per_run) {
+bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_runs,
+                    std::int64_t bytes_per_run) {
   const int ranks = parallel::Comm::world().size();
   const MemoryPlan plan = plan_memory(scenario, threads > 0 ? threads : 2, ranks);
   // Before any run has been made, what each keeps is estimated from the plan of its series, with
@@ -110,26 +115,32 @@ bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_run
   if (available > 0 && total > static_cast<double>(available)) {
     if (kept_runs > 0)
       error = fmt::format(
-          "error: these {} runs need about {:.0f} MiB{}: one run at a time ({}) and the indicator series of every "
-          "run until the file is written ({:.1f} MiB each, {:.0f} MiB in all); only {:.0f} MiB of memory is available; "
+          "error: these {} runs need about {:.0f} MiB{}: one run at a time ({}) and the indicator series of "
+          "every "
+          "run until the file is written ({:.1f} MiB each, {:.0f} MiB in all); only {:.0f} MiB of memory is "
+          "available; "
           "use fewer replications or design points, fewer steps, or a larger machine (scenario '{}')",
-          kept_runs, total / mib, ranks > 1 ? " per MPI rank" : "", plan.describe(), static_cast<double>(per_run) / mib,
-          kept / mib, static_cast<double>(available) / mib, scenario.name);
+          kept_runs, total / mib, ranks > 1 ? " per MPI rank" : "", plan.describe(),
+          static_cast<double>(per_run) / mib, kept / mib, static_cast<double>(available) / mib,
+          scenario.name);
     else
-      error = fmt::format("error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
-                          "simulate fewer residents (population.scale) or use a larger machine{} (scenario '{}')",
-                          plan.describe(), ranks > 1 ? " per MPI rank" : "", static_cast<double>(available) / mib,
-                          ranks > 1 ? " or more ranks" : "", scenario.name);
+      error = fmt::format(
+          "error: this run needs about {}{}, but only {:.0f} MiB of memory is available; "
+          "simulate fewer residents (population.scale) or use a larger machine{} (scenario '{}')",
+          plan.describe(), ranks > 1 ? " per MPI rank" : "", static_cast<double>(available) / mib,
+          ranks > 1 ? " or more ranks" : "", scenario.name);
   }
   return agree(parallel::Comm::world(), error) == 0;
 }
 
-std::string format_profile(const std::array<double, kPhaseCount>& seconds, double setup_seconds, double total_seconds) {
+std::string format_profile(const std::array<double, kPhaseCount>& seconds, double setup_seconds,
+                           double total_seconds) {
   double phases = 0;
   for (const double s : seconds) phases += s;
   static constexpr int kNameWidth = 18;  // the longest name, "needs+plans+demand"
   const auto line = [total_seconds](const char* name, double s) {
-    return fmt::format("  {:<{}} {:>9.3f} s {:>6.1f} %\n", name, kNameWidth, s, total_seconds > 0 ? 100.0 * s / total_seconds : 0.0);
+    return fmt::format("  {:<{}} {:>9.3f} s {:>6.1f} %\n", name, kNameWidth, s,
+                       total_seconds > 0 ? 100.0 * s / total_seconds : 0.0);
   };
   std::string out = "time per phase (wall clock, all steps):\n";
   for (int k = 0; k < kPhaseCount; ++k) out += line(phase_name(k), seconds[static_cast<std::size_t>(k)]);

@@ -51,6 +51,7 @@ bool fits_in_memory(const Scenario& scenario, int threads, std::int64_t kept_run
 
 // Wall time per phase and its share, for --profile: the steps' phases, building the run (set-up)
 // and the rest (reading the scenario, summarising and writing the results).
-std::string format_profile(const std::array<double, kPhaseCount>& seconds, double setup_seconds, double total_seconds);
+std::string format_profile(const std::array<double, kPhaseCount>& seconds, double setup_seconds,
+                           double total_seconds);
 
 }  // namespace valinta::cli

@@ -10,10 +10,11 @@
 // Under `mpirun -n K valinta run ...` every rank parses the scenario and runs its block of
 // residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
 // before the run, so they all exit with the same code instead of waiting for each other.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -31,6 +32,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "common.hpp"
+#include "progress.hpp"
+#include "study_commands.hpp"
 #include "valinta/model/checkpoint.hpp"
 #include "valinta/model/memory_plan.hpp"
 #include "valinta/model/simulation.hpp"
@@ -40,10 +44,6 @@
 #include "valinta/scenario/loader.hpp"
 #include "valinta/scenario/reference.hpp"
 #include "valinta/version.hpp"
-
-#include "common.hpp"
-#include "progress.hpp"
-#include "study_commands.hpp"
 
 namespace fs = std::filesystem;
 
@@ -72,8 +72,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
   const valinta::parallel::Comm& comm = valinta::parallel::Comm::world();
   if (comm.size() > 1 && (!args.checkpoint.empty() || !args.resume.empty())) {
     if (comm.root())
-      fmt::print(stderr, "error: --checkpoint and --resume work in runs of one process only (this run has {} MPI "
-                 "ranks); run without them, or with one rank\n", comm.size());
+      fmt::print(stderr,
+                 "error: --checkpoint and --resume work in runs of one process only (this run has {} MPI "
+                 "ranks); run without them, or with one rank\n",
+                 comm.size());
     return kExitBadInput;
   }
   // The scenario: from a file, or as it was when a checkpointed run started.
@@ -83,13 +85,16 @@ int run(const RunArgs& args, const std::string& cmdline) {
   try {
     if (!args.resume.empty()) {
       if (!args.scenario.empty() || !args.sets.empty() || args.seed) {
-        fmt::print(stderr, "error: --resume continues a run as it was started; do not give a scenario, --set or --seed\n");
+        fmt::print(
+            stderr,
+            "error: --resume continues a run as it was started; do not give a scenario, --set or --seed\n");
         return kExitBadInput;
       }
       resume = valinta::read_checkpoint_header(args.resume);
       scenario = valinta::checkpoint_scenario(*resume);
     } else {
-      const fs::path path = args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
+      const fs::path path =
+          args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
       scenario = valinta::load_scenario(path, args.sets);
     }
   } catch (const valinta::ScenarioError& e) {
@@ -98,7 +103,9 @@ int run(const RunArgs& args, const std::string& cmdline) {
     error = fmt::format("error: cannot resume: {}", e.what());
   }
   if (const int code = agree(comm, error)) return code;
-  const std::uint64_t seed = resume ? resume->seed : args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
+  const std::uint64_t seed = resume      ? resume->seed
+                             : args.seed ? *args.seed
+                                         : static_cast<std::uint64_t>(scenario.seed);
 
   // Refuse a run that cannot fit in memory before allocating anything.
   if (!fits_in_memory(scenario, args.threads)) return kExitBadInput;
@@ -114,8 +121,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
   std::optional<valinta::TargetFile> checkpoint;
   if (!args.checkpoint.empty()) {
     if (comm.root() && valinta::same_file(args.checkpoint, out)) {
-      fmt::print(stderr, "error: --checkpoint '{}' is also the results file (-o '{}'); give them two different names\n",
-                 args.checkpoint, out.string());
+      fmt::print(
+          stderr,
+          "error: --checkpoint '{}' is also the results file (-o '{}'); give them two different names\n",
+          args.checkpoint, out.string());
       return kExitBadInput;
     }
     std::vector<fs::path> forbidden = scenario.inputs;
@@ -135,11 +144,13 @@ int run(const RunArgs& args, const std::string& cmdline) {
     if (resume) valinta::restore_checkpoint(sim, args.resume);
     const int steps = static_cast<int>(scenario.time.steps);
     if (!args.quiet && comm.root())
-      fmt::print("valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} threads{}{}\n",
-                 valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), steps,
-                 scenario.time.step_days, seed, sim.threads(),
-                 comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
-                 resume ? fmt::format(", resuming after step {}", sim.t) : "");
+      fmt::print(
+          "valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} "
+          "threads{}{}\n",
+          valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), steps,
+          scenario.time.step_days, seed, sim.threads(),
+          comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
+          resume ? fmt::format(", resuming after step {}", sim.t) : "");
     if (const int sig = stop_signal(comm); sig != 0) {
       if (comm.root())
         fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
@@ -151,16 +162,17 @@ int run(const RunArgs& args, const std::string& cmdline) {
     while (sim.t < steps) {
       sim.step();
       progress.update(sim.t);
-      const bool due = !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
+      const bool due =
+          !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
       if (due && sim.t < steps) valinta::write_checkpoint(sim, *checkpoint);
       if (const int sig = stop_signal(comm); sig != 0 && sim.t < steps) {
         progress.finish();
         if (comm.root())
           fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
                      signal_name(sig), sim.t, steps,
-                   args.checkpoint.empty() ? ""
-                                           : fmt::format(" (continue with: valinta run --resume {} -o {})",
-                                                         args.checkpoint, out.string()));
+                     args.checkpoint.empty() ? ""
+                                             : fmt::format(" (continue with: valinta run --resume {} -o {})",
+                                                           args.checkpoint, out.string()));
         return 128 + sig;  // the temporary file is removed as `file` goes out of scope
       }
     }
@@ -175,8 +187,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
     if (args.profile) fmt::print("{}", format_profile(sim.phase_seconds, sim.setup_seconds, seconds));
-    if (!args.quiet) fmt::print("finished in {:.2f} s\nresults: {}\n", seconds, out.string());
-    else fmt::print("{}\n", out.string());
+    if (!args.quiet)
+      fmt::print("finished in {:.2f} s\nresults: {}\n", seconds, out.string());
+    else
+      fmt::print("{}\n", out.string());
     return 0;
   } catch (const valinta::ScenarioError& e) {
     fmt::print(stderr, "{}\n", e.what());
@@ -243,13 +257,18 @@ CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
 }
 
 // The options that `compare` and `sweep` share.
-void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_kind, const std::string& default_file,
-                       const std::string& default_seed, const std::string& where, const std::string& quiet) {
-  cmd->add_option("-o,--output", args.output, file_kind + " file to write (HDF5; default: " + default_file + ")");
-  cmd->add_option("--seed", args.seed, "Random seed (default: " + default_seed + ")")->check(whole_number(0, 4294967295));
-  cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")->check(whole_number(1, 1024));
+void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_kind,
+                       const std::string& default_file, const std::string& default_seed,
+                       const std::string& where, const std::string& quiet) {
+  cmd->add_option("-o,--output", args.output,
+                  file_kind + " file to write (HDF5; default: " + default_file + ")");
+  cmd->add_option("--seed", args.seed, "Random seed (default: " + default_seed + ")")
+      ->check(whole_number(0, 4294967295));
+  cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
+      ->check(whole_number(1, 1024));
   cmd->add_option("--set", args.sets, "Override a parameter in " + where + " (repeatable)");
-  cmd->add_flag("--overwrite", args.overwrite, "Replace the " + CLI::detail::to_lower(file_kind) + " file if it exists");
+  cmd->add_flag("--overwrite", args.overwrite,
+                "Replace the " + CLI::detail::to_lower(file_kind) + " file if it exists");
   cmd->add_flag("-q,--quiet", args.quiet, quiet);
   cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 }
@@ -296,23 +315,29 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
-  CLI::App app{"Valinta: agent-based simulation of freedom-of-choice pilots in social and health care.\n"
-               "Residents choose among public, private and third-sector producers under pilot rules;\n"
-               "the engine simulates switching, waiting, visits, referrals and costs, and writes one\n"
-               "HDF5 results file."};
+  CLI::App app{
+      "Valinta: agent-based simulation of freedom-of-choice pilots in social and health care.\n"
+      "Residents choose among public, private and third-sector producers under pilot rules;\n"
+      "the engine simulates switching, waiting, visits, referrals and costs, and writes one\n"
+      "HDF5 results file."};
   app.set_version_flag("--version", fmt::format("valinta {} ({})", valinta::kVersion, valinta::kGitCommit));
   app.require_subcommand(1);
 
   RunArgs args;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its results file");
-  run_cmd->add_option("scenario", args.scenario,
-                      "Scenario YAML file (default: the built-in Keski-Suomi pilot, scenarios/keski-suomi.yaml)");
+  run_cmd->add_option(
+      "scenario", args.scenario,
+      "Scenario YAML file (default: the built-in Keski-Suomi pilot, scenarios/keski-suomi.yaml)");
   run_cmd->add_option("-o,--output", args.output,
                       "Results file to write (HDF5; default: results/<scenario>-<time>.h5)");
-  run_cmd->add_option("--seed", args.seed, "Random seed (default: the scenario's `seed`)")->check(whole_number(0, 4294967295));
-  run_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores); results do not depend on it")
+  run_cmd->add_option("--seed", args.seed, "Random seed (default: the scenario's `seed`)")
+      ->check(whole_number(0, 4294967295));
+  run_cmd
+      ->add_option("--threads", args.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
       ->check(whole_number(1, 1024));
-  run_cmd->add_option("--set", args.sets, "Override a scenario parameter, e.g. --set rules.min_listing_months=12 (repeatable)");
+  run_cmd->add_option("--set", args.sets,
+                      "Override a scenario parameter, e.g. --set rules.min_listing_months=12 (repeatable)");
   run_cmd->add_flag("--overwrite", args.overwrite, "Replace the results file if it exists");
   run_cmd->add_flag("-q,--quiet", args.quiet, "Print only the path of the results file");
   run_cmd->add_option("--checkpoint", args.checkpoint,
@@ -322,20 +347,25 @@ int main(int argc, char** argv) {
       ->check(whole_number(1, 1000000));
   run_cmd->add_option("--resume", args.resume,
                       "Continue a run from its checkpoint; the results equal those of an uninterrupted run");
-  run_cmd->add_option("--replications", args.replications,
-                      "Run R replications (independent random numbers from the seed) into one file with a "
-                      "replication axis, and report the mean and 95 % interval of each summary indicator")
+  run_cmd
+      ->add_option("--replications", args.replications,
+                   "Run R replications (independent random numbers from the seed) into one file with a "
+                   "replication axis, and report the mean and 95 % interval of each summary indicator")
       ->check(whole_number(1, 100000));
   run_cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 
   StudyArgs compare_args;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run scenarios side by side with common random numbers and report paired differences");
-  compare_cmd->add_option("scenarios", compare_args.scenarios, "Scenario YAML files; the first is the baseline")
-      ->required()->expected(2, 1000);
-  compare_cmd->add_option("--replications", compare_args.replications,
-                          "Replications of each scenario (replication r uses the same seed in every scenario)")
-      ->required()->check(whole_number(2, 100000));
+  compare_cmd
+      ->add_option("scenarios", compare_args.scenarios, "Scenario YAML files; the first is the baseline")
+      ->required()
+      ->expected(2, 1000);
+  compare_cmd
+      ->add_option("--replications", compare_args.replications,
+                   "Replications of each scenario (replication r uses the same seed in every scenario)")
+      ->required()
+      ->check(whole_number(2, 100000));
   add_batch_options(compare_cmd, compare_args, "Comparison", "results/comparison-<time>.h5",
                     "the baseline scenario's `seed`", "every scenario",
                     "No progress; print the table and the path of the file");
@@ -343,12 +373,16 @@ int main(int argc, char** argv) {
   StudyArgs sweep_args;
   CLI::App* sweep_cmd = app.add_subcommand(
       "sweep", "Run a design over scenario parameters (grid, Latin hypercube, Sobol) into one file");
-  sweep_cmd->add_option("sweep", sweep_args.scenarios, "Sweep YAML file (see docs/sweeps.md)")->required()->expected(1);
-  add_batch_options(sweep_cmd, sweep_args, "Sweep", "results/sweep-<time>.h5", "the sweep's `seed`, else the scenario's",
-                    "every run", "No progress; print only the path of the file");
+  sweep_cmd->add_option("sweep", sweep_args.scenarios, "Sweep YAML file (see docs/sweeps.md)")
+      ->required()
+      ->expected(1);
+  add_batch_options(sweep_cmd, sweep_args, "Sweep", "results/sweep-<time>.h5",
+                    "the sweep's `seed`, else the scenario's", "every run",
+                    "No progress; print only the path of the file");
 
   std::vector<std::string> validate_files;
-  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
   validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
 
   std::string show_file;
@@ -375,9 +409,17 @@ int main(int argc, char** argv) {
     }
   }
   if (*run_cmd && args.replications > 1) {
-    const StudyArgs study{args.scenario.empty() ? std::vector<std::string>{} : std::vector<std::string>{args.scenario},
-                          args.output, args.seed, args.threads, args.replications, args.sets, args.overwrite,
-                          args.quiet, args.profile, command_line(argc, argv)};
+    const StudyArgs study{
+        args.scenario.empty() ? std::vector<std::string>{} : std::vector<std::string>{args.scenario},
+        args.output,
+        args.seed,
+        args.threads,
+        args.replications,
+        args.sets,
+        args.overwrite,
+        args.quiet,
+        args.profile,
+        command_line(argc, argv)};
     return run_replications(study);
   }
   if (*run_cmd) return run(args, command_line(argc, argv));

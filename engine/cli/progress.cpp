@@ -28,10 +28,13 @@ std::string Progress::status(std::int64_t done, double seconds) const {
   const double counted = static_cast<double>(done - start_done_);
   const double rate = seconds > 0 ? counted / seconds : 0;  // steps per second
   std::string text = label_.empty() ? "" : label_ + ", ";
-  text += fmt::format("step {}/{} ({:.0f} %)", done, total_, 100.0 * static_cast<double>(done) / static_cast<double>(total_));
+  text += fmt::format("step {}/{} ({:.0f} %)", done, total_,
+                      100.0 * static_cast<double>(done) / static_cast<double>(total_));
   if (counted > 0 && seconds > 0) {
-    text += fmt::format(", {:.1f} steps/s, {:.1f} M resident-steps/s", rate, rate * static_cast<double>(residents_) / 1e6);
-    if (done < total_) text += ", about " + format_duration(static_cast<double>(total_ - done) / rate) + " left";
+    text += fmt::format(", {:.1f} steps/s, {:.1f} M resident-steps/s", rate,
+                        rate * static_cast<double>(residents_) / 1e6);
+    if (done < total_)
+      text += ", about " + format_duration(static_cast<double>(total_ - done) / rate) + " left";
   }
   return text;
 }

@@ -38,7 +38,9 @@ int bad_input(const ScenarioError& e) {
 class Batch {
  public:
   Batch(const StudyArgs& args, std::int64_t runs, std::int64_t steps_per_run)
-      : args_(args), runs_(runs), steps_(steps_per_run),
+      : args_(args),
+        runs_(runs),
+        steps_(steps_per_run),
         progress_(Progress::detect(args.quiet || !root()), runs * steps_per_run, 0) {}
 
   // 0, or the exit code every rank agrees on when the file cannot be opened. The file may be none
@@ -88,7 +90,8 @@ class Batch {
   }
   int stopped(const RunsStopped& s) {
     progress_.finish();
-    if (root()) fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
+    if (root())
+      fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
     return 128 + s.signal;
   }
   // After the last run: true on rank 0, which then writes file() and calls commit().
@@ -108,8 +111,10 @@ class Batch {
     fmt::print("{}", text);
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     if (args_.profile) fmt::print("{}", format_profile(profile_, setup_seconds_, seconds));
-    if (!args_.quiet) fmt::print("finished in {}\nresults: {}\n", format_duration(seconds), out_.string());
-    else fmt::print("{}\n", out_.string());
+    if (!args_.quiet)
+      fmt::print("finished in {}\nresults: {}\n", format_duration(seconds), out_.string());
+    else
+      fmt::print("{}\n", out_.string());
   }
 
  private:
@@ -151,7 +156,8 @@ std::string unique_label(const std::string& name, std::map<std::string, int>& ta
 std::string not_comparable(const Scenario& a, const Scenario& b, bool seed_given) {
   const auto residents = [](const Scenario& s) {
     std::int64_t n = 0;
-    for (const ZoneSpec& z : s.zones) n += std::llround(static_cast<double>(z.population) * s.population.scale);
+    for (const ZoneSpec& z : s.zones)
+      n += std::llround(static_cast<double>(z.population) * s.population.scale);
     return n;
   };
   bool same_zones = a.zones.size() == b.zones.size() && a.population.scale == b.population.scale;
@@ -159,15 +165,19 @@ std::string not_comparable(const Scenario& a, const Scenario& b, bool seed_given
     same_zones = a.zones[k].name == b.zones[k].name && a.zones[k].population == b.zones[k].population;
   if (!same_zones)
     return fmt::format(
-        "'{}' simulates other residents than the baseline '{}' ({} residents in {} zones at population.scale {} "
+        "'{}' simulates other residents than the baseline '{}' ({} residents in {} zones at population.scale "
+        "{} "
         "against {} in {} zones at {}); compare pairs the scenarios' runs resident by resident, so they must "
-        "share the zones and population.scale: compare rule sets on one region, and regions with separate runs",
+        "share the zones and population.scale: compare rule sets on one region, and regions with separate "
+        "runs",
         b.name, a.name, residents(b), b.zones.size(), b.population.scale, residents(a), a.zones.size(),
         a.population.scale);
   if (!seed_given && a.seed != b.seed)
     return fmt::format(
-        "'{}' sets seed {} but the baseline '{}' has seed {}; compare gives every scenario the same random numbers "
-        "(common random numbers: replication r uses one seed in all), so the seeds must agree: make them equal, "
+        "'{}' sets seed {} but the baseline '{}' has seed {}; compare gives every scenario the same random "
+        "numbers "
+        "(common random numbers: replication r uses one seed in all), so the seeds must agree: make them "
+        "equal, "
         "or choose one for all with --seed",
         b.name, b.seed, a.name, a.seed);
   return {};
@@ -179,7 +189,8 @@ int run_replications(const StudyArgs& args) {
   catch_stop_signals();
   Scenario scenario;
   try {
-    scenario = load_scenario(args.scenarios.empty() ? default_scenario_path() : fs::path(args.scenarios.front()), args.sets);
+    scenario = load_scenario(
+        args.scenarios.empty() ? default_scenario_path() : fs::path(args.scenarios.front()), args.sets);
   } catch (const ScenarioError& e) {
     return bad_input(e);
   }
@@ -187,7 +198,8 @@ int run_replications(const StudyArgs& args) {
   if (!fits_in_memory(scenario, args.threads, R)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
   Batch batch(args, R, scenario.time.steps);
-  if (const int code = batch.open(output_path(args, scenario.name + "-replications"), scenario.inputs)) return code;
+  if (const int code = batch.open(output_path(args, scenario.name + "-replications"), scenario.inputs))
+    return code;
   try {
     batch.announce(fmt::format("scenario '{}', {} replications of {} steps, seed {}", scenario.name, R,
                                scenario.time.steps, seed));
@@ -233,20 +245,25 @@ int compare(const StudyArgs& args) {
   for (const auto& c : scenarios) {
     if (c.scenario.time.steps != base.time.steps || c.scenario.time.step_days != base.time.step_days ||
         c.scenario.time.start_date != base.time.start_date) {
-      if (root()) fmt::print(stderr,
-                 "error: {}: the scenarios compared must share one time axis, but '{}' runs {} steps of {} days from {} "
-                 "and '{}' runs {} steps of {} days from {}; set time.steps, time.step_days and time.start_date alike "
-                 "(e.g. with --set)\n",
-                 c.scenario.source.string(), base.name, base.time.steps, base.time.step_days, base.time.start_date,
-                 c.scenario.name, c.scenario.time.steps, c.scenario.time.step_days, c.scenario.time.start_date);
+      if (root())
+        fmt::print(stderr,
+                   "error: {}: the scenarios compared must share one time axis, but '{}' runs {} steps of {} "
+                   "days from {} "
+                   "and '{}' runs {} steps of {} days from {}; set time.steps, time.step_days and "
+                   "time.start_date alike "
+                   "(e.g. with --set)\n",
+                   c.scenario.source.string(), base.name, base.time.steps, base.time.step_days,
+                   base.time.start_date, c.scenario.name, c.scenario.time.steps, c.scenario.time.step_days,
+                   c.scenario.time.start_date);
       return kExitBadInput;
     }
     if (const std::string why = not_comparable(base, c.scenario, args.seed.has_value()); !why.empty()) {
       if (root()) fmt::print(stderr, "error: {}: {}\n", c.scenario.source.string(), why);
       return kExitBadInput;
     }
-    if (!fits_in_memory(c.scenario, args.threads,
-                        static_cast<std::int64_t>(args.replications) * static_cast<std::int64_t>(scenarios.size())))
+    if (!fits_in_memory(
+            c.scenario, args.threads,
+            static_cast<std::int64_t>(args.replications) * static_cast<std::int64_t>(scenarios.size())))
       return kExitBadInput;
   }
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(base.seed);
@@ -254,22 +271,23 @@ int compare(const StudyArgs& args) {
   const auto S = static_cast<std::int64_t>(scenarios.size());
   Batch batch(args, R * S, base.time.steps);
   std::vector<fs::path> inputs;
-  for (const auto& c : scenarios) inputs.insert(inputs.end(), c.scenario.inputs.begin(), c.scenario.inputs.end());
+  for (const auto& c : scenarios)
+    inputs.insert(inputs.end(), c.scenario.inputs.begin(), c.scenario.inputs.end());
   if (const int code = batch.open(output_path(args, "comparison"), inputs)) return code;
   try {
-    batch.announce(fmt::format("comparing {} scenarios, {} replications each with common random numbers, seed {}",
-                               S, R, seed));
+    batch.announce(fmt::format(
+        "comparing {} scenarios, {} replications each with common random numbers, seed {}", S, R, seed));
     try {
       // Replication by replication, every scenario: an interrupted comparison has lost the least.
       for (int r = 0; r < R; ++r)
         for (std::int64_t k = 0; k < S; ++k) {
           ComparedScenario& c = scenarios[static_cast<std::size_t>(k)];
           const RunOptions options{seed, static_cast<std::uint32_t>(r), args.threads};
-          c.runs.push_back(batch.run(r * S + k, fmt::format("{}, replication {}/{}", c.label, r + 1, R), c.scenario,
-                                     options, r == 0));
+          c.runs.push_back(batch.run(r * S + k, fmt::format("{}, replication {}/{}", c.label, r + 1, R),
+                                     c.scenario, options, r == 0));
           if (!c.runs.back().ok) {
-            batch.report_failure(
-                fmt::format("error: scenario '{}', replication {} failed: {}", c.label, r, c.runs.back().error));
+            batch.report_failure(fmt::format("error: scenario '{}', replication {} failed: {}", c.label, r,
+                                             c.runs.back().error));
             return kExitFailure;
           }
         }
@@ -301,7 +319,9 @@ int sweep(const StudyArgs& args) {
   } catch (const ScenarioError& e) {
     return bad_input(e);
   }
-  const std::uint64_t seed = args.seed ? *args.seed : spec.seed ? *spec.seed : static_cast<std::uint64_t>(base.seed);
+  const std::uint64_t seed = args.seed   ? *args.seed
+                             : spec.seed ? *spec.seed
+                                         : static_cast<std::uint64_t>(base.seed);
   const auto R = spec.replications;
   if (!fits_in_memory(base, args.threads, spec.points * R)) return kExitBadInput;
   const auto points = design_points(spec, seed);
@@ -312,8 +332,8 @@ int sweep(const StudyArgs& args) {
   if (const int code = batch.open(output_path(args, "sweep"), inputs)) return code;
   try {
     batch.announce(fmt::format("sweep '{}', {} design with {} points x {} replications = {} runs, seed {}",
-                               spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)], points.size(), R,
-                               N, seed));
+                               spec.file.string(), kSweepDesignNames[static_cast<int>(spec.design)],
+                               points.size(), R, N, seed));
     std::vector<SweepRun> runs;
     bool have_setup = false;
     try {
@@ -331,8 +351,8 @@ int sweep(const StudyArgs& args) {
         }
         have_setup = have_setup || run.record.setup.has_value();
         if (!run.record.ok)
-          batch.report_failure(fmt::format("valinta: run {} (point {}, replication {}) failed: {}", k, run.point,
-                                           run.replication, run.record.error));
+          batch.report_failure(fmt::format("valinta: run {} (point {}, replication {}) failed: {}", k,
+                                           run.point, run.replication, run.record.error));
         runs.push_back(std::move(run));
       }
     } catch (const RunsStopped& s) {
@@ -346,8 +366,10 @@ int sweep(const StudyArgs& args) {
     if (!batch.end()) return code;
     write_sweep(batch.file(), spec, base, batch.info(seed), points, runs, sweep_text);
     if (failed > 0)
-      fmt::print(stderr, "valinta: warning: {} of {} runs failed (run_ok and run_error in the file say which and why)\n",
-                 failed, N);
+      fmt::print(
+          stderr,
+          "valinta: warning: {} of {} runs failed (run_ok and run_error in the file say which and why)\n",
+          failed, N);
     batch.commit(failed == 0 && !args.quiet ? fmt::format("all {} runs finished\n", N) : "");
     return code;
   } catch (const std::exception& e) {

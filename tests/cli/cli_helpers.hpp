@@ -57,7 +57,8 @@ inline std::string quoted(const std::filesystem::path& path) {
 // The checked-in example scenarios (scenarios/*.yaml).
 inline std::vector<std::filesystem::path> example_scenarios() {
   std::vector<std::filesystem::path> out;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(VALINTA_TEST_DIR).parent_path() / "scenarios"))
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(VALINTA_TEST_DIR).parent_path() / "scenarios"))
     if (entry.is_regular_file() && entry.path().extension() == ".yaml") out.push_back(entry.path());
   std::sort(out.begin(), out.end());
   return out;
@@ -91,7 +92,8 @@ inline std::string summary_lines(const std::string& output) {
 // Names of the entries of a directory (to check that nothing, not even a temporary file, was left).
 inline std::vector<std::string> entries(const std::filesystem::path& dir) {
   std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) out.push_back(entry.path().filename().string());
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    out.push_back(entry.path().filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -30,7 +30,9 @@ const std::string kTinyScenario =
     "  - {name: A, population: 500, lat: 62.24, lon: 25.75}\n"
     "pilot: {zones: [A]}\n";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 std::string regex_escape(const std::string& s) {
   static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
@@ -42,7 +44,8 @@ std::string regex_escape(const std::string& s) {
 // The subcommands and the option names of each ("" for the top level), as declared in
 // engine/cli/main.cpp, so that an option added later is checked too.
 std::map<std::string, std::vector<std::string>> declared_options() {
-  const std::string source = read_text(fs::path(VALINTA_TEST_DIR).parent_path() / "engine" / "cli" / "main.cpp");
+  const std::string source =
+      read_text(fs::path(VALINTA_TEST_DIR).parent_path() / "engine" / "cli" / "main.cpp");
   std::map<std::string, std::string> variable_to_command;
   std::map<std::string, std::vector<std::string>> options;
   const std::regex subcommand(R"re(CLI::App\*\s+(\w+)\s*=\s*app\.add_subcommand\(\s*"([^"]+)")re");
@@ -64,7 +67,8 @@ TEST(Cli, HelpMentionsEverySubcommandAndOption) {
   std::map<std::string, std::vector<std::string>> expected = declared_options();
   // What the command line offers at least (also if the declarations above were not found).
   for (const char* word : {"run", "validate", "show", "--help", "--version"}) expected[""].push_back(word);
-  for (const char* word : {"scenario", "-o", "--output", "--seed", "--threads", "--set", "--overwrite", "-q", "--quiet"})
+  for (const char* word :
+       {"scenario", "-o", "--output", "--seed", "--threads", "--set", "--overwrite", "-q", "--quiet"})
     expected["run"].push_back(word);
   expected["validate"].push_back("files");
   for (const char* word : {"file", "--set"}) expected["show"].push_back(word);
@@ -76,7 +80,8 @@ TEST(Cli, HelpMentionsEverySubcommandAndOption) {
     EXPECT_EQ(r.exit_code, 0) << "valinta " << args << "\n" << r.output;
     for (const std::string& word : words)
       EXPECT_TRUE(std::regex_search(r.output, std::regex("(^|[\\s,])" + regex_escape(word) + "([\\s,]|$)")))
-          << "valinta " << args << " does not mention " << word << ":\n" << r.output;
+          << "valinta " << args << " does not mention " << word << ":\n"
+          << r.output;
   }
 }
 
@@ -91,9 +96,13 @@ TEST(Cli, BadCommandLinesAreBadInput) {
   const fs::path& dir = scratch.path();
   write_text(dir / "tiny.yaml", kTinyScenario);
   const std::string tiny = quoted(dir / "tiny.yaml"), out = " -o " + quoted(dir / "out.h5");
-  const std::vector<std::string> command_lines = {
-      "", "frobnicate", "run " + tiny + out + " --bogus", "run " + tiny + out + " --threads 0",
-      "run " + tiny + out + " --seed -1", "run " + tiny + out + " --seed lots", "validate"};
+  const std::vector<std::string> command_lines = {"",
+                                                  "frobnicate",
+                                                  "run " + tiny + out + " --bogus",
+                                                  "run " + tiny + out + " --threads 0",
+                                                  "run " + tiny + out + " --seed -1",
+                                                  "run " + tiny + out + " --seed lots",
+                                                  "validate"};
   for (const std::string& args : command_lines) {
     const CliResult r = run_cli(args);
     EXPECT_EQ(r.exit_code, kExitBadInput) << "valinta " << args << "\n" << r.output;
@@ -126,16 +135,19 @@ std::vector<BadScenario> bad_scenarios() {
       {"YAML syntax error", "name: bad\ntime: {steps: 3\n" + kZoneA, "", R"(@:\d+:\d+: error: )", "YAML"},
       {"unknown pilot zone", "name: bad\n" + kZoneA + "pilot:\n  zones: [A, Bee]\n", "",
        R"(@:5:\d+: error: pilot\.zones\[1\]: )", "unknown zone 'Bee'"},
-      {"duplicate key", "name: bad\n" + kZoneA + "name: again\n", "", R"(@:4:1: error: name: )", "duplicate key"},
+      {"duplicate key", "name: bad\n" + kZoneA + "name: again\n", "", R"(@:4:1: error: name: )",
+       "duplicate key"},
       {"unknown --set key", kTinyScenario, "--set time.stepz=3", R"(--set(:\d+:\d+)?: error: time\.stepz: )",
        "unknown key"},
       {"out-of-range --set", kTinyScenario, "--set rules.max_switches_per_year=99",
        R"(--set(:\d+:\d+)?: error: rules\.max_switches_per_year: )", "must be between 0 and 52"},
-      {"malformed --set", kTinyScenario, "--set nonsense", R"(--set(:\d+:\d+)?: error: nonsense: )", "KEY=VALUE"},
+      {"malformed --set", kTinyScenario, "--set nonsense", R"(--set(:\d+:\d+)?: error: nonsense: )",
+       "KEY=VALUE"},
   };
 }
 
-void expect_reported(const CliResult& r, const BadScenario& c, const fs::path& file, const std::string& command) {
+void expect_reported(const CliResult& r, const BadScenario& c, const fs::path& file,
+                     const std::string& command) {
   EXPECT_EQ(r.exit_code, kExitBadInput) << c.name << ": " << command << "\n" << r.output;
   std::string location = c.location;
   if (const auto at = location.find('@'); at != std::string::npos)
@@ -143,9 +155,11 @@ void expect_reported(const CliResult& r, const BadScenario& c, const fs::path& f
   const std::regex pattern("(^|\n)" + location + "[^\n]*" + regex_escape(c.message));
   EXPECT_TRUE(std::regex_search(r.output, pattern))
       << c.name << ": " << command << "\nexpected a line matching: " << location << "..." << c.message
-      << "\ngot:\n" << r.output;
+      << "\ngot:\n"
+      << r.output;
   EXPECT_TRUE(std::regex_search(r.output, std::regex(R"((^|\n)\d+ errors?\s*$)")))
-      << c.name << ": the error count must end the message:\n" << r.output;
+      << c.name << ": the error count must end the message:\n"
+      << r.output;
 }
 
 TEST(Cli, BadScenarioIsReportedAtItsKeyAndWritesNothing) {
@@ -172,8 +186,9 @@ TEST(Cli, EveryErrorInAScenarioIsReportedAtOnce) {
   const ScratchDir scratch("cli-errors");
   const fs::path& dir = scratch.path();
   const fs::path file = dir / "bad.yaml";
-  write_text(file, "name: bad\ntime:\n  stepz: 3\n" + kZoneA + "rules:\n  max_switches_per_year: -1\n"
-                   "pilot:\n  zones: [Bee]\n");
+  write_text(file, "name: bad\ntime:\n  stepz: 3\n" + kZoneA +
+                       "rules:\n  max_switches_per_year: -1\n"
+                       "pilot:\n  zones: [Bee]\n");
   const CliResult r = run_cli("validate " + quoted(file));
   EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;
   for (const char* key : {"time.stepz", "rules.max_switches_per_year", "pilot.zones[0]"})
@@ -185,8 +200,8 @@ TEST(Cli, MissingScenarioFileIsBadInput) {
   const ScratchDir scratch("cli-missing");
   const fs::path& dir = scratch.path();
   const fs::path file = dir / "no-such.yaml", out = dir / "out.h5";
-  for (const std::string& command : {"run " + quoted(file) + " -o " + quoted(out), "validate " + quoted(file),
-                                     "show " + quoted(file)}) {
+  for (const std::string& command :
+       {"run " + quoted(file) + " -o " + quoted(out), "validate " + quoted(file), "show " + quoted(file)}) {
     const CliResult r = run_cli(command);
     EXPECT_EQ(r.exit_code, kExitBadInput) << command << "\n" << r.output;
     EXPECT_TRUE(contains(r.output, file.string() + ": error: ")) << r.output;
@@ -207,7 +222,8 @@ TEST(Cli, OutOfRangeValueIsReportedAloneAndNeverUsed) {
     write_text(file, std::string("name: bad\n") + time + kZoneA);
     const CliResult r = run_cli("run " + quoted(file) + " -o " + quoted(out));
     EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;
-    EXPECT_TRUE(std::regex_search(r.output, std::regex(regex_escape(file.string()) + R"(:3:\d+: error: time\.step)")))
+    EXPECT_TRUE(
+        std::regex_search(r.output, std::regex(regex_escape(file.string()) + R"(:3:\d+: error: time\.step)")))
         << r.output;
     EXPECT_TRUE(contains(r.output, "\n1 error")) << r.output;
     EXPECT_FALSE(fs::exists(out));
@@ -227,11 +243,13 @@ TEST(Cli, ExistingResultsAreReplacedOnlyWithOverwrite) {
   const CliResult refused = run_cli("run " + quoted(scenario) + " -o " + quoted(out) + " --threads 1");
   EXPECT_NE(refused.exit_code, 0) << refused.output;
   EXPECT_TRUE(contains(refused.output, out.string())) << refused.output;
-  EXPECT_TRUE(contains(refused.output, "--overwrite")) << "the message must say how to replace it:\n" << refused.output;
+  EXPECT_TRUE(contains(refused.output, "--overwrite")) << "the message must say how to replace it:\n"
+                                                       << refused.output;
   EXPECT_EQ(read_text(out), precious);
   EXPECT_EQ(entries(dir), (std::vector<std::string>{"results.h5", "tiny.yaml"}));
 
-  const CliResult replaced = run_cli("run " + quoted(scenario) + " -o " + quoted(out) + " --threads 1 --overwrite");
+  const CliResult replaced =
+      run_cli("run " + quoted(scenario) + " -o " + quoted(out) + " --threads 1 --overwrite");
   EXPECT_EQ(replaced.exit_code, 0) << replaced.output;
   EXPECT_EQ(read_text(out).rfind("\x89HDF\r\n\x1a\n", 0), 0u) << "the file must now be the new results";
   EXPECT_EQ(entries(dir), (std::vector<std::string>{"results.h5", "tiny.yaml"}));
@@ -244,7 +262,7 @@ TEST(Cli, UnwritableOutputIsAClearErrorAndWritesNothing) {
   write_text(scenario, kTinyScenario);
   write_text(dir / "a-file", "");
   std::vector<std::pair<fs::path, std::string>> cases = {
-      {"/nonexistent/dir/x.h5", "/nonexistent/dir"},  // no such directory
+      {"/nonexistent/dir/x.h5", "/nonexistent/dir"},         // no such directory
       {dir / "a-file" / "x.h5", (dir / "a-file").string()},  // a file where the directory should be
   };
   if (::geteuid() != 0) {  // root may write anywhere
@@ -312,9 +330,11 @@ void expect_show_round_trips(const std::string& original_args, const fs::path& d
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output, shown.output) << "show must be idempotent";
 
-  const CliResult original_run = run_cli("run " + original_args + " -o " + quoted(dir / "original.h5") + " --threads 1");
+  const CliResult original_run =
+      run_cli("run " + original_args + " -o " + quoted(dir / "original.h5") + " --threads 1");
   ASSERT_EQ(original_run.exit_code, 0) << original_run.output;
-  const CliResult shown_run = run_cli("run " + quoted(shown_file) + " -o " + quoted(dir / "shown.h5") + " --threads 1");
+  const CliResult shown_run =
+      run_cli("run " + quoted(shown_file) + " -o " + quoted(dir / "shown.h5") + " --threads 1");
   ASSERT_EQ(shown_run.exit_code, 0) << shown_run.output;
   ASSERT_FALSE(summary_lines(original_run.output).empty()) << original_run.output;
   EXPECT_EQ(summary_lines(shown_run.output), summary_lines(original_run.output));

@@ -49,7 +49,8 @@ void expect_reproducible(const Case& c, const fs::path& dir, const std::string& 
   if (!extra_threads.empty()) {
     const fs::path more = dir / ("threads" + extra_threads + ".h5");
     ASSERT_NO_FATAL_FAILURE(run_to(c.scenario_args, more, "--threads " + extra_threads));
-    EXPECT_TRUE(h5_files_equal(one, more)) << "--threads 1 and --threads " << extra_threads << " must give the same results";
+    EXPECT_TRUE(h5_files_equal(one, more))
+        << "--threads 1 and --threads " << extra_threads << " must give the same results";
   }
 
   const fs::path other = dir / "other-seed.h5";
@@ -84,7 +85,9 @@ std::string text_dataset(const fs::path& file, const std::string& path) {
 TEST(Reproducibility, TheResolvedScenarioInTheResultsFileRunsTheSameSimulation) {
   const ScratchDir scratch("repro-resolved");
   const fs::path scenario = scratch.path() / "rules.yaml", first = scratch.path() / "first.h5";
-  write_text(scenario, small_daily_yaml() + "events:\n  - {date: 2017-04-01, type: rule_change, set: {rules.min_listing_months: 12}}\n");
+  write_text(scenario,
+             small_daily_yaml() +
+                 "events:\n  - {date: 2017-04-01, type: rule_change, set: {rules.min_listing_months: 12}}\n");
   ASSERT_NO_FATAL_FAILURE(run_to(quoted(scenario), first, "--seed 31"));
   const std::string resolved = text_dataset(first, "/scenario/resolved");
   ASSERT_NE(resolved.find("min_listing_months: 2"), std::string::npos) << resolved;
@@ -146,7 +149,8 @@ TEST(Reproducibility, FileComparisonSeesEveryKindOfDifference) {
   write("value.h5", [](std::vector<double>& v, auto&, auto&, auto&) { v[2] = std::nextafter(3.0, 4.0); });
   write("units.h5", [](auto&, std::string& units, auto&, auto&) { units = "persons"; });
   write("axis.h5", [](auto&, auto&, std::string& dim, auto&) { dim = "other"; });
-  write("root-attribute.h5", [](auto&, auto&, auto&, output::H5File& f) { f.attribute("/", "seed", std::int64_t{8}); });
+  write("root-attribute.h5",
+        [](auto&, auto&, auto&, output::H5File& f) { f.attribute("/", "seed", std::int64_t{8}); });
   write("extra.h5", [](auto&, auto&, auto&, output::H5File& f) { f.text("extra", "x", "an extra dataset"); });
 
   EXPECT_TRUE(h5_files_equal(dir / "base.h5", dir / "same.h5"));
@@ -154,7 +158,8 @@ TEST(Reproducibility, FileComparisonSeesEveryKindOfDifference) {
     EXPECT_FALSE(h5_files_equal(dir / "base.h5", dir / name)) << name;
   const auto value_diff = h5_differences(dir / "base.h5", dir / "value.h5");
   ASSERT_EQ(value_diff.size(), 1u);
-  EXPECT_NE(value_diff[0].find("/group/values: 1 of 3 values differ; first at flat index 2"), std::string::npos)
+  EXPECT_NE(value_diff[0].find("/group/values: 1 of 3 values differ; first at flat index 2"),
+            std::string::npos)
       << value_diff[0];
   H5CompareOptions nothing_ignored;
   nothing_ignored.ignored_attributes.clear();
@@ -166,10 +171,13 @@ TEST(Reproducibility, FileComparisonSeesEveryKindOfDifference) {
   EXPECT_TRUE(h5_files_equal(dir / "base.h5", dir / "units.h5", group_ignored));
   // Dimension scales are compared by the objects their references point to.
   const auto axis_diff = h5_differences(dir / "base.h5", dir / "axis.h5");
-  for (const char* where : {"/group/values @DIMENSION_LIST", "/step @REFERENCE_LIST", "/other @REFERENCE_LIST"})
-    EXPECT_NE(std::find_if(axis_diff.begin(), axis_diff.end(), [&](const std::string& d) { return d.rfind(where, 0) == 0; }),
+  for (const char* where :
+       {"/group/values @DIMENSION_LIST", "/step @REFERENCE_LIST", "/other @REFERENCE_LIST"})
+    EXPECT_NE(std::find_if(axis_diff.begin(), axis_diff.end(),
+                           [&](const std::string& d) { return d.rfind(where, 0) == 0; }),
               axis_diff.end())
-        << where << " not among the differences:\n" << testing::PrintToString(axis_diff);
+        << where << " not among the differences:\n"
+        << testing::PrintToString(axis_diff);
 }
 
 }  // namespace

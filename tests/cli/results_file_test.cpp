@@ -32,12 +32,16 @@ const char* const kStartDate = "2017-03-06";
 
 std::string scenario_text() {
   return "name: results-check\n"
-         "time: {start_date: " + std::string(kStartDate) + ", steps: " + std::to_string(kSteps) +
-         ", step_days: " + std::to_string(kStepDays) + "}\n"
+         "time: {start_date: " +
+         std::string(kStartDate) + ", steps: " + std::to_string(kSteps) +
+         ", step_days: " + std::to_string(kStepDays) +
+         "}\n"
          "zones:\n"
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.40, lon: 26.43}\n"
-         "pilot: {zones: [A, B], start_date: " + std::string(kStartDate) + "}\n"
+         "pilot: {zones: [A, B], start_date: " +
+         std::string(kStartDate) +
+         "}\n"
          "producers:\n"
          "  - {name: Private A, sector: private, zone: A, capacity_per_week: 60}\n";
 }
@@ -120,9 +124,11 @@ TEST_F(ResultsFile, RootAttributesRecordTheRun) {
   EXPECT_EQ(integer_attribute(file_, "seed"), static_cast<std::int64_t>(kSeed));
   EXPECT_EQ(string_attribute(file_, "scenario_name"), "results-check");
   const std::string command_line = string_attribute(file_, "command_line");
-  for (const std::string& part : {std::string(" run "), scenario_.string(), results_.string(), "--seed " + std::to_string(kSeed)})
+  for (const std::string& part :
+       {std::string(" run "), scenario_.string(), results_.string(), "--seed " + std::to_string(kSeed)})
     EXPECT_NE(command_line.find(part), std::string::npos) << part << " not in: " << command_line;
-  EXPECT_TRUE(std::regex_match(string_attribute(file_, "created"), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
+  EXPECT_TRUE(
+      std::regex_match(string_attribute(file_, "created"), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
       << string_attribute(file_, "created");
 }
 
@@ -165,7 +171,8 @@ TEST_F(ResultsFile, TimeAxisIsAStepScaleWithIsoDates) {
   ASSERT_EQ(dates.size(), static_cast<std::size_t>(kSteps));
   std::int64_t start = 0;
   ASSERT_TRUE(parse_iso_date(kStartDate, start));
-  for (int k = 0; k < kSteps; ++k) EXPECT_EQ(dates[k], format_iso_date(start + k * kStepDays)) << "step " << k;
+  for (int k = 0; k < kSteps; ++k)
+    EXPECT_EQ(dates[k], format_iso_date(start + k * kStepDays)) << "step " << k;
 }
 
 // Every numeric dataset whose leading extent is the number of steps is an indicator.
@@ -191,14 +198,15 @@ TEST_F(ResultsFile, EveryIndicatorHasNamedAttachedDimensionsAndUnits) {
       ASSERT_EQ(H5DSget_num_scales(ds, static_cast<unsigned>(axis)), 1) << "axis " << axis;
       // The attached scale: its name, length, and the attachment as HDF5 sees it.
       std::string scale_path;
-      H5DSiterate_scales(ds, static_cast<unsigned>(axis), nullptr,
-                         [](hid_t, unsigned, hid_t scale_id, void* out) -> herr_t {
-                           char path[256] = "";
-                           H5Iget_name(scale_id, path, sizeof path);
-                           *static_cast<std::string*>(out) = path;
-                           return 1;
-                         },
-                         &scale_path);
+      H5DSiterate_scales(
+          ds, static_cast<unsigned>(axis), nullptr,
+          [](hid_t, unsigned, hid_t scale_id, void* out) -> herr_t {
+            char path[256] = "";
+            H5Iget_name(scale_id, path, sizeof path);
+            *static_cast<std::string*>(out) = path;
+            return 1;
+          },
+          &scale_path);
       H5Id scale_id{H5Dopen2(file_, scale_path.c_str(), H5P_DEFAULT), H5Dclose};
       ASSERT_GE(scale_id, 0) << "axis " << axis << ": cannot open the attached scale '" << scale_path << "'";
       H5Id scale_space{H5Dget_space(scale_id), H5Sclose};
@@ -220,8 +228,9 @@ TEST_F(ResultsFile, OpensWithXarrayAsNamedDimensions) {
   if (std::system("/usr/bin/python3 -c 'import xarray, h5netcdf' >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "/usr/bin/python3 cannot import xarray and h5netcdf";
   const fs::path log = dir_ / "xarray.log";
-  const std::string command = "/usr/bin/python3 " + quoted(fs::path(VALINTA_TEST_DIR) / "cli" / "check_results_xarray.py") +
-                              " " + quoted(results_) + " " + std::to_string(kSteps) + " " +
+  const std::string command = "/usr/bin/python3 " +
+                              quoted(fs::path(VALINTA_TEST_DIR) / "cli" / "check_results_xarray.py") + " " +
+                              quoted(results_) + " " + std::to_string(kSteps) + " " +
                               std::to_string(kProducers) + " > " + quoted(log) + " 2>&1";
   const int status = std::system(command.c_str());
   EXPECT_EQ(status, 0) << command << "\n" << read_text(log);

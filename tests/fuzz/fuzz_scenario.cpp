@@ -20,7 +20,8 @@
 namespace {
 const std::filesystem::path kInputName = [] {
   const char* dir = std::getenv("VALINTA_FUZZ_INPUT_DIR");
-  return (dir != nullptr ? std::filesystem::path(dir) : std::filesystem::path(VALINTA_SOURCE_DIR) / "scenarios") /
+  return (dir != nullptr ? std::filesystem::path(dir)
+                         : std::filesystem::path(VALINTA_SOURCE_DIR) / "scenarios") /
          "fuzz-input.yaml";
 }();
 }  // namespace

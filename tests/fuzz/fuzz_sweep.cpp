@@ -25,8 +25,9 @@ namespace {
 
 const std::filesystem::path kInputFile = [] {
   const char* dir = std::getenv("VALINTA_FUZZ_INPUT_DIR");
-  const std::filesystem::path path = (dir != nullptr ? std::filesystem::path(dir) : std::filesystem::temp_directory_path()) /
-                                     ("fuzz-input-" + std::to_string(::getpid()) + ".yaml");
+  const std::filesystem::path path =
+      (dir != nullptr ? std::filesystem::path(dir) : std::filesystem::temp_directory_path()) /
+      ("fuzz-input-" + std::to_string(::getpid()) + ".yaml");
   std::atexit([] {
     std::error_code ec;
     std::filesystem::remove(kInputFile, ec);
@@ -50,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const double values = static_cast<double>(spec.points) * static_cast<double>(spec.parameters.size());
     if (values <= 100'000) {
       const auto points = valinta::design_points(spec, spec.seed.value_or(1));
-      for (std::size_t k = 0; k < points.size() && k < 16; ++k) (void)valinta::point_overrides(spec, points[k]);
+      for (std::size_t k = 0; k < points.size() && k < 16; ++k)
+        (void)valinta::point_overrides(spec, points[k]);
     }
   } catch (const valinta::ScenarioError& e) {
     (void)e.diagnostics().format();

@@ -38,7 +38,8 @@ void read_and_check(std::string_view text, const std::string& region) {
     if (z.name.empty()) broken("the name is empty");
     if (!valinta::is_clean_utf8(z.name)) broken("the name is not UTF-8 text without NUL bytes");
     if (z.population < 0 || z.population > 10'000'000) broken("the population is out of range");
-    if (!(z.lat >= -90 && z.lat <= 90) || !(z.lon >= -180 && z.lon <= 180)) broken("the position is off the globe");
+    if (!(z.lat >= -90 && z.lat <= 90) || !(z.lon >= -180 && z.lon <= 180))
+      broken("the position is off the globe");
   }
   for (const valinta::Diagnostic& d : diagnostics.list())
     if (d.file != "fuzz-input.csv") broken("an error names another file");

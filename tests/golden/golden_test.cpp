@@ -80,18 +80,22 @@ GoldenFile read_golden(const fs::path& path) {
     GoldenEntry entry;
     const YAML::Node node = item.second;
     entry.value = node["value"].as<double>();
-    if (node["relative"]) entry.tolerance = {"relative", node["relative"].as<double>()};
-    else if (node["absolute"]) entry.tolerance = {"absolute", node["absolute"].as<double>()};
-    else throw std::runtime_error(item.first.as<std::string>() + ": give `relative` or `absolute`");
+    if (node["relative"])
+      entry.tolerance = {"relative", node["relative"].as<double>()};
+    else if (node["absolute"])
+      entry.tolerance = {"absolute", node["absolute"].as<double>()};
+    else
+      throw std::runtime_error(item.first.as<std::string>() + ": give `relative` or `absolute`");
     golden.quantities[item.first.as<std::string>()] = entry;
   }
   return golden;
 }
 
-void write_golden(const fs::path& path, const std::string& scenario, std::int64_t seed, const std::vector<std::pair<std::string, double>>& items,
-                  const GoldenFile& previous) {
+void write_golden(const fs::path& path, const std::string& scenario, std::int64_t seed,
+                  const std::vector<std::pair<std::string, double>>& items, const GoldenFile& previous) {
   std::ofstream out(path);
-  out << "# Golden summary of scenarios/" << scenario << ".yaml, with its own seed\n"
+  out << "# Golden summary of scenarios/" << scenario
+      << ".yaml, with its own seed\n"
          "# (replication 0). Checked by tests/golden/golden_test.cpp.\n"
          "# Each quantity: its value and a tolerance, either `relative: r` (passes if\n"
          "# |new - old| <= r * |old|) or `absolute: a` (passes if |new - old| <= a).\n"
@@ -108,9 +112,10 @@ void write_golden(const fs::path& path, const std::string& scenario, std::int64_
 }
 
 // Old, new, new/old and tolerance per quantity; the failing rows are marked.
-std::string comparison_table(const GoldenFile& golden, const std::vector<std::pair<std::string, double>>& items) {
-  std::string table = fmt::format("  {:<34} {:>22} {:>22} {:>18}  {:<10}\n", "quantity", "old (golden)", "new",
-                                  "new/old", "tolerance");
+std::string comparison_table(const GoldenFile& golden,
+                             const std::vector<std::pair<std::string, double>>& items) {
+  std::string table = fmt::format("  {:<34} {:>22} {:>22} {:>18}  {:<10}\n", "quantity", "old (golden)",
+                                  "new", "new/old", "tolerance");
   for (const auto& [name, value] : items) {
     const auto it = golden.quantities.find(name);
     if (it == golden.quantities.end()) {
@@ -118,13 +123,18 @@ std::string comparison_table(const GoldenFile& golden, const std::vector<std::pa
       continue;
     }
     const GoldenEntry& old = it->second;
-    const std::string ratio = old.value != 0 ? fmt::format("{:.12f}", value / old.value) : (value == 0 ? "1" : "inf");
-    table += fmt::format("{} {:<34} {:>22.17g} {:>22.17g} {:>18}  {:<10}\n", old.tolerance.accepts(old.value, value) ? " " : "!",
-                         name, old.value, value, ratio, old.tolerance.text());
+    const std::string ratio =
+        old.value != 0 ? fmt::format("{:.12f}", value / old.value) : (value == 0 ? "1" : "inf");
+    table += fmt::format("{} {:<34} {:>22.17g} {:>22.17g} {:>18}  {:<10}\n",
+                         old.tolerance.accepts(old.value, value) ? " " : "!", name, old.value, value, ratio,
+                         old.tolerance.text());
   }
   for (const auto& [name, entry] : golden.quantities) {
-    const bool known = std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.first == name; });
-    if (!known) table += fmt::format("! {:<34} {:>22.17g} {:>22} {:>18}  {:<10}\n", name, entry.value, "(no longer computed)", "", "");
+    const bool known =
+        std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.first == name; });
+    if (!known)
+      table += fmt::format("! {:<34} {:>22.17g} {:>22} {:>18}  {:<10}\n", name, entry.value,
+                           "(no longer computed)", "", "");
   }
   return table;
 }
@@ -161,7 +171,8 @@ TEST_P(Golden, SummaryMatches) {
   bool all_match = golden.quantities.size() == items.size();
   for (const auto& [quantity, value] : items) {
     const auto it = golden.quantities.find(quantity);
-    all_match = all_match && it != golden.quantities.end() && it->second.tolerance.accepts(it->second.value, value);
+    all_match =
+        all_match && it != golden.quantities.end() && it->second.tolerance.accepts(it->second.value, value);
   }
   EXPECT_TRUE(all_match) << "The summary of scenarios/" << name << ".yaml differs from " << path.string()
                          << " (! marks quantities outside their tolerance):\n"

@@ -8,10 +8,10 @@
 // over served and diverted to emergency (a diversion is a breach, whenever it happens); the run's
 // summary also counts the contacts still waiting at its end that can no longer be served within
 // it. A station without capacity serves nobody, so its contacts pull the share down.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -28,7 +28,9 @@ std::string region(int guarantee_days) {
          "zones:\n"
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.30, lon: 25.95}\n"
-         "rules: {care_guarantee_days: " + std::to_string(guarantee_days) + "}\n"
+         "rules: {care_guarantee_days: " +
+         std::to_string(guarantee_days) +
+         "}\n"
          "service: {er_threshold_weeks: 6, er_prob_per_week: 0.1}\n"
          "producers:\n"
          "  - {name: StationA, zone: A, capacity_per_week: 200}\n"
@@ -59,7 +61,8 @@ GuaranteeRun run(int guarantee_days) {
         if (a <= guarantee_steps) within += f.wait_histogram[j * L + a];
       }
       EXPECT_EQ(f.served_within_guarantee[j], within);
-      const double breaches = test::recorded(sim, "new_guarantee_breaches", static_cast<std::size_t>(step), j);
+      const double breaches =
+          test::recorded(sim, "new_guarantee_breaches", static_cast<std::size_t>(step), j);
       EXPECT_EQ(breaches, static_cast<double>(served - within + f.diverted[j]));
       out.breaches_by_producer[j] += static_cast<std::int64_t>(breaches);
       out.served += served;

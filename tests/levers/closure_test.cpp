@@ -35,11 +35,16 @@ std::string closing_region() {
          "  - {name: StationB, zone: B}\n"
          "  - {name: StationC, zone: C}\n"
          "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 25,\n"
-         "     quality: 2, digital: 0.8, closes: " + test::date_of_week(kClinicCloses) + "}\n"
+         "     quality: 2, digital: 0.8, closes: " +
+         test::date_of_week(kClinicCloses) +
+         "}\n"
          "  - {name: Third, sector: third_sector, zone: B, capacity_per_week: 15, quality: 1.5}\n"
          "events:\n"
-         "  - {date: " + test::date_of_week(kThirdCloses) + ", type: close, producer: Third}\n"
-         "  - {date: " + test::date_of_week(kStationCCloses) + ", type: close, producer: StationC}\n";
+         "  - {date: " +
+         test::date_of_week(kThirdCloses) +
+         ", type: close, producer: Third}\n"
+         "  - {date: " +
+         test::date_of_week(kStationCCloses) + ", type: close, producer: StationC}\n";
 }
 
 TEST(ClosureLever, ClosedProducersResidentsChooseAgainAndTheirQueueMovesWhole) {
@@ -53,12 +58,14 @@ TEST(ClosureLever, ClosedProducersResidentsChooseAgainAndTheirQueueMovesWhole) {
     std::size_t producer;
     int step;
   };
-  const std::vector<Closing> closings = {{clinic, kClinicCloses}, {third, kThirdCloses}, {station_c, kStationCCloses}};
+  const std::vector<Closing> closings = {
+      {clinic, kClinicCloses}, {third, kThirdCloses}, {station_c, kStationCCloses}};
   for (int step = 0; step < 50; ++step) {
     // The state a closure at the start of this step acts on.
     const std::vector<std::uint16_t> listed_before(sim.residents.listed.begin(), sim.residents.listed.end());
     std::vector<std::int64_t> queue_before(sim.producers.size());
-    for (std::size_t j = 0; j < sim.producers.size(); ++j) queue_before[j] = test::queue_length(sim.producers[j]);
+    for (std::size_t j = 0; j < sim.producers.size(); ++j)
+      queue_before[j] = test::queue_length(sim.producers[j]);
 
     sim.step();
     test::expect_residents_conserved(sim);
@@ -79,7 +86,8 @@ TEST(ClosureLever, ClosedProducersResidentsChooseAgainAndTheirQueueMovesWhole) {
       for (std::size_t i = 0; i < listed_before.size(); ++i) {
         if (listed_before[i] != c.producer) continue;
         ++was_listed;
-        EXPECT_NE(sim.residents.listed[i], c.producer) << "resident " << i << " is still listed at a closed producer";
+        EXPECT_NE(sim.residents.listed[i], c.producer)
+            << "resident " << i << " is still listed at a closed producer";
       }
       EXPECT_GT(was_listed, 20) << "the closing producer had a list";
       closing_lists += was_listed;
@@ -94,7 +102,8 @@ TEST(ClosureLever, ClosedProducersResidentsChooseAgainAndTheirQueueMovesWhole) {
         }
     }
     // Closures are the only reason anyone changes producer for "closure", and all of them do.
-    EXPECT_EQ(sim.flows.switches_by_reason[static_cast<int>(SwitchReason::closure)], closing_lists) << "step " << step;
+    EXPECT_EQ(sim.flows.switches_by_reason[static_cast<int>(SwitchReason::closure)], closing_lists)
+        << "step " << step;
   }
   // Zone C's residents (not in the pilot, so they cannot choose) now have an open public station
   // as their home and are listed there.
@@ -138,8 +147,10 @@ TEST(ClosureLever, ClosuresSharingOnePassEqualClosuresOneByOne) {
     shared.step();
     one_by_one.step();
   }
-  const std::size_t clinic = test::producer_named(shared, "Clinic"), third = test::producer_named(shared, "Third");
-  const std::vector<std::uint16_t> listed_before(one_by_one.residents.listed.begin(), one_by_one.residents.listed.end());
+  const std::size_t clinic = test::producer_named(shared, "Clinic"),
+                    third = test::producer_named(shared, "Third");
+  const std::vector<std::uint16_t> listed_before(one_by_one.residents.listed.begin(),
+                                                 one_by_one.residents.listed.end());
   ASSERT_GT(shared.producers[clinic].n_listed, 20);
   ASSERT_GT(shared.producers[third].n_listed, 20);
 
@@ -151,13 +162,15 @@ TEST(ClosureLever, ClosuresSharingOnePassEqualClosuresOneByOne) {
   for (std::size_t i = 0; i < listed_before.size(); ++i)
     clinic_to_third += listed_before[i] == clinic && one_by_one.residents.listed[i] == third;
   close_producer(one_by_one, third, ProducerEvent::exited, "test");
-  EXPECT_GT(clinic_to_third, 0) << "no resident of the first closure went to the second: the case is not tested";
+  EXPECT_GT(clinic_to_third, 0)
+      << "no resident of the first closure went to the second: the case is not tested";
 
   EXPECT_EQ(shared.residents.listed, one_by_one.residents.listed);
   EXPECT_EQ(shared.residents.home, one_by_one.residents.home);
   EXPECT_EQ(shared.residents.open_producer, one_by_one.residents.open_producer);
   for (std::size_t j = 0; j < shared.producers.size(); ++j)
-    EXPECT_EQ(shared.producers[j].n_listed, one_by_one.producers[j].n_listed) << shared.producers[j].spec.name;
+    EXPECT_EQ(shared.producers[j].n_listed, one_by_one.producers[j].n_listed)
+        << shared.producers[j].spec.name;
   EXPECT_EQ(shared.event_log, one_by_one.event_log);
   test::expect_residents_conserved(shared);
 }

@@ -26,13 +26,18 @@ std::string region(const std::string& information, double clinic_quality, const 
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.30, lon: 25.95}\n"
          "pilot: {zones: [A, B]}\n"
-         "rules: {information: " + information + ", max_switches_per_year: 1, min_listing_months: 1}\n"
-         "choice: {awareness_per_year: 4, inertia: 1.0}\n" + extra +
+         "rules: {information: " +
+         information +
+         ", max_switches_per_year: 1, min_listing_months: 1}\n"
+         "choice: {awareness_per_year: 4, inertia: 1.0}\n" +
+         extra +
          "producers:\n"
          "  - {name: StationA, zone: A, capacity_per_week: 1e5}\n"
          "  - {name: StationB, zone: B, capacity_per_week: 1e5}\n"
          "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 1e5,\n"
-         "     quality: " + std::to_string(clinic_quality) + ", digital: 0.5}\n"
+         "     quality: " +
+         std::to_string(clinic_quality) +
+         ", digital: 0.5}\n"
          "  - {name: Other, sector: private, zone: A, lat: 62.235, lon: 25.74, capacity_per_week: 1e5,\n"
          "     digital: 0.5}\n";
 }
@@ -74,7 +79,8 @@ TEST(InformationLever, TransparentMeansBetterQualityRaisesTheList) {
   const double listed_plain = static_cast<double>(plain.producers[clinic].n_listed);
   const double listed_better = static_cast<double>(better.producers[clinic].n_listed);
   EXPECT_GT(listed_plain, 300);
-  EXPECT_GT(listed_better, 1.25 * listed_plain) << "quality +2 SD: " << listed_better << ", quality 0: " << listed_plain;
+  EXPECT_GT(listed_better, 1.25 * listed_plain)
+      << "quality +2 SD: " << listed_better << ", quality 0: " << listed_plain;
 }
 
 // Word of mouth: residents see lagged waits and quality with a fixed error per producer, so
@@ -91,7 +97,8 @@ TEST(InformationLever, WordOfMouthShowsSomethingElseThanTransparent) {
     const Producer& seen_transparent = transparent.producers[clinic];
     EXPECT_DOUBLE_EQ(seen_transparent.published_quality, seen_transparent.spec.quality);
     quality_differs = quality_differs || seen_wom.published_quality != seen_wom.spec.quality;
-    wait_differs = wait_differs || std::abs(seen_wom.published_wait_weeks - seen_transparent.published_wait_weeks) > 0.1;
+    wait_differs =
+        wait_differs || std::abs(seen_wom.published_wait_weeks - seen_transparent.published_wait_weeks) > 0.1;
   }
   EXPECT_TRUE(quality_differs);
   EXPECT_TRUE(wait_differs);
@@ -111,7 +118,8 @@ TEST(InformationLever, WordOfMouthIsDeterministic) {
     for (std::size_t j = 0; j < first.producers.size(); ++j) {
       ASSERT_EQ(first.producers[j].published_quality, again.producers[j].published_quality);
       ASSERT_EQ(first.producers[j].published_wait_weeks, again.producers[j].published_wait_weeks);
-      if (step < 20) ASSERT_EQ(first.producers[j].published_wait_weeks, threaded.producers[j].published_wait_weeks);
+      if (step < 20)
+        ASSERT_EQ(first.producers[j].published_wait_weeks, threaded.producers[j].published_wait_weeks);
     }
   }
   EXPECT_GT(first.producers[test::producer_named(first, "Clinic")].n_listed, 0);

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -75,7 +75,8 @@ inline std::int64_t residents_listed_elsewhere(const Simulation& a, const Simula
 }
 
 // A recorder series' value at `step` (element `index` of its row).
-inline double recorded(const Simulation& sim, const std::string& name, std::size_t step, std::size_t index = 0) {
+inline double recorded(const Simulation& sim, const std::string& name, std::size_t step,
+                       std::size_t index = 0) {
   const Recorder::Series* s = sim.recorder.find(name);
   if (s == nullptr) {
     ADD_FAILURE() << "no series " << name;

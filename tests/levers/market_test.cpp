@@ -22,16 +22,23 @@ namespace {
 std::string market_yaml(const std::string& market, const std::string& extra = "", int steps = 40,
                         const std::string& rules = "") {
   return "name: market\n"
-         "time: {start_date: 2017-02-01, steps: " + std::to_string(steps) + ", step_days: 7}\n"
+         "time: {start_date: 2017-02-01, steps: " +
+         std::to_string(steps) +
+         ", step_days: 7}\n"
          "zones:\n"
          "  - {name: A, population: 4000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 2000, lat: 62.30, lon: 25.95}\n"
          "pilot: {zones: [A, B]}\n"
-         "rules: {capitation_eur_per_year: 600" + (rules.empty() ? "" : ", " + rules) + "}\n"
+         "rules: {capitation_eur_per_year: 600" +
+         (rules.empty() ? "" : ", " + rules) +
+         "}\n"
          "choice: {awareness_per_year: 2, inertia: 1.5}\n"
-         "market: {enabled: true, min_zone_population: 1000, " + market + "}\n"
+         "market: {enabled: true, min_zone_population: 1000, " +
+         market +
+         "}\n"
          "chains:\n"
-         "  - {name: Chain, capacity_per_week: 200, quality: 0.5}\n" + extra;
+         "  - {name: Chain, capacity_per_week: 200, quality: 0.5}\n" +
+         extra;
 }
 
 // The chain's entrant slots (inactive producers with a chain index).
@@ -53,7 +60,8 @@ std::vector<Entry> run_and_collect_entries(Simulation& sim) {
   for (int step = 0; step < steps; ++step) {
     sim.step();
     for (std::size_t j = 0; j < sim.producers.size(); ++j)
-      if (sim.flows.producer_event[j] == static_cast<std::uint8_t>(ProducerEvent::entered)) entries.push_back({step, j});
+      if (sim.flows.producer_event[j] == static_cast<std::uint8_t>(ProducerEvent::entered))
+        entries.push_back({step, j});
   }
   return entries;
 }
@@ -78,12 +86,13 @@ TEST(MarketLever, InfiniteEntryHurdleMeansNoEntryAndALowOneLetsAChainIn) {
   EXPECT_TRUE(open.producers[first.producer].active);
   EXPECT_EQ(test::recorded(open, "new_producer_event", static_cast<std::size_t>(first.step), first.producer),
             static_cast<double>(ProducerEvent::entered));
-  EXPECT_EQ(test::recorded(open, "producer_active", static_cast<std::size_t>(first.step) - 1, first.producer), 0.0);
+  EXPECT_EQ(test::recorded(open, "producer_active", static_cast<std::size_t>(first.step) - 1, first.producer),
+            0.0);
   const std::string& name = open.producers[first.producer].spec.name;
   bool logged = false;
   for (const std::string& line : open.event_log)
-    if (line.find(name + " entered (forecast list") != std::string::npos && line.find("margin") != std::string::npos &&
-        line.find("step 12") != std::string::npos)
+    if (line.find(name + " entered (forecast list") != std::string::npos &&
+        line.find("margin") != std::string::npos && line.find("step 12") != std::string::npos)
       logged = true;
   EXPECT_TRUE(logged) << "no event log line for the entry of " << name;
   // The entrant takes residents once it is open.
@@ -94,7 +103,8 @@ TEST(MarketLever, InfiniteEntryHurdleMeansNoEntryAndALowOneLetsAChainIn) {
 // with the residents' own choice model, does not depend on the quality of its units either.
 TEST(MarketLever, EntryForecastSeesWhatResidentsSee) {
   auto first_entry_line = [](const std::string& information, double quality) {
-    std::string yaml = market_yaml("entry_hurdle: 0", "", 13, "min_listing_months: 1, information: " + information);
+    std::string yaml =
+        market_yaml("entry_hurdle: 0", "", 13, "min_listing_months: 1, information: " + information);
     yaml.replace(yaml.find("quality: 0.5"), 12, "quality: " + std::to_string(quality));
     Simulation sim(test::scenario_from_yaml(yaml), {3, 0, 1});
     sim.run();
@@ -168,11 +178,13 @@ TEST(MarketLever, SustainedLossesCloseAPrivateProducerAndItsResidentsAreRelisted
       const std::string log = "Costly exited (2 quarters of losses); ";
       std::int64_t chose_again = -1;
       for (const std::string& line : sim.event_log)
-        if (const auto at = line.find(log); at != std::string::npos) chose_again = std::stoll(line.substr(at + log.size()));
+        if (const auto at = line.find(log); at != std::string::npos)
+          chose_again = std::stoll(line.substr(at + log.size()));
       EXPECT_EQ(sim.flows.switches_by_reason[static_cast<int>(SwitchReason::closure)], chose_again);
       EXPECT_GE(chose_again, listed_before_exit * 9 / 10);
       std::int64_t moved = 0;
-      for (std::size_t i = 0; i < before.size(); ++i) moved += before[i] == costly && sim.residents.listed[i] != costly;
+      for (std::size_t i = 0; i < before.size(); ++i)
+        moved += before[i] == costly && sim.residents.listed[i] != costly;
       EXPECT_EQ(moved, listed_before_exit) << "everyone listed there the step before is elsewhere now";
     }
   }
@@ -193,12 +205,15 @@ TEST(MarketLever, MoneyResidentsAndVisitsConservedWithEntriesAndExits) {
       "  - {name: Third, sector: third_sector, zone: B, capacity_per_week: 40,\n"
       "     fixed_cost_eur_per_capacity_week: 5000}\n";
   const std::string rules =
-      "fee_for_service_eur: 5, performance_pay_share: 0.05, performance_target: 0.5, care_guarantee_days: 14,\n"
-      "        voucher_services: doctor, voucher_value_eur: 35, voucher_copayment_eur: 8, fees_by_sector: true,\n"
+      "fee_for_service_eur: 5, performance_pay_share: 0.05, performance_target: 0.5, care_guarantee_days: "
+      "14,\n"
+      "        voucher_services: doctor, voucher_value_eur: 35, voucher_copayment_eur: 8, fees_by_sector: "
+      "true,\n"
       "        client_fee_doctor_eur_by_sector: [20.9, 25, 15], referral_cost_share: 0.2";
-  Simulation sim(test::scenario_from_yaml(
-                     market_yaml("entry_hurdle: 0, exit_after_quarters: 1, max_entries_per_quarter: 2", extra, 80, rules)),
-                 {6, 0, 1});
+  Simulation sim(
+      test::scenario_from_yaml(market_yaml(
+          "entry_hurdle: 0, exit_after_quarters: 1, max_entries_per_quarter: 2", extra, 80, rules)),
+      {6, 0, 1});
   test::VisitLedger visits;
   int entries = 0, exits = 0;
   std::vector<double> paid(kPaymentKinds, 0.0);
@@ -233,8 +248,9 @@ struct WorkforceRun {
 WorkforceRun run_workforce(bool recruits, double free_share) {
   const std::string workforce = "workforce: {free_share: " + std::to_string(free_share) +
                                 ", private_recruits_from_public: " + (recruits ? "true" : "false") + "}\n";
-  Simulation sim(test::scenario_from_yaml(market_yaml("entry_hurdle: 0, capacity_adjustment: false", workforce, 30)),
-                 {8, 0, 1});
+  Simulation sim(
+      test::scenario_from_yaml(market_yaml("entry_hurdle: 0, capacity_adjustment: false", workforce, 30)),
+      {8, 0, 1});
   auto staff_in_region = [&sim] {
     double fte = sim.workforce_free_fte;
     for (const Producer& p : sim.producers) fte += p.active ? p.staff_fte : 0.0;
@@ -248,13 +264,15 @@ WorkforceRun run_workforce(bool recruits, double free_share) {
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       const Producer& p = sim.producers[j];
       if (p.sector == Sector::public_sector) capacity += p.capacity_per_week;
-      if (sim.flows.producer_event[j] == static_cast<std::uint8_t>(ProducerEvent::entered) && run.entry_step < 0) {
+      if (sim.flows.producer_event[j] == static_cast<std::uint8_t>(ProducerEvent::entered) &&
+          run.entry_step < 0) {
         run.entry_step = step;
         run.entrant_capacity = p.capacity_per_week;
       }
     }
     run.public_capacity.push_back(capacity);
-    EXPECT_NEAR(staff_in_region(), staff_at_start, 1e-9 * staff_at_start) << "staff are neither made nor lost";
+    EXPECT_NEAR(staff_in_region(), staff_at_start, 1e-9 * staff_at_start)
+        << "staff are neither made nor lost";
   }
   run.free_fte_end = sim.workforce_free_fte;
   return run;

@@ -14,18 +14,24 @@ namespace {
 
 // Two pilot zones, a public station each, a private clinic in A and a third-sector unit in B.
 // Residents choose readily, so the clinic and the third-sector unit have lists.
-std::string region(const std::string& rules, const std::string& extra = "", const std::string& capacity_b = "1e5") {
+std::string region(const std::string& rules, const std::string& extra = "",
+                   const std::string& capacity_b = "1e5") {
   return "name: pay\n"
          "time: {start_date: 2017-02-01, steps: 52, step_days: 7}\n"
          "zones:\n"
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.30, lon: 25.95}\n"
          "pilot: {zones: [A, B]}\n"
-         "rules: {min_listing_months: 1, " + rules + "}\n"
-         "choice: {awareness_per_year: 4, inertia: 1.0}\n" + extra +
+         "rules: {min_listing_months: 1, " +
+         rules +
+         "}\n"
+         "choice: {awareness_per_year: 4, inertia: 1.0}\n" +
+         extra +
          "producers:\n"
          "  - {name: StationA, zone: A, capacity_per_week: 1e5}\n"
-         "  - {name: StationB, zone: B, capacity_per_week: " + capacity_b + "}\n"
+         "  - {name: StationB, zone: B, capacity_per_week: " +
+         capacity_b +
+         "}\n"
          "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 1e5,\n"
          "     quality: 1, digital: 0.7}\n"
          "  - {name: Third, sector: third_sector, zone: B, lat: 62.29, lon: 25.93, capacity_per_week: 1e5,\n"
@@ -36,7 +42,8 @@ struct Totals {
   std::int64_t arrivals = 0, served = 0, referrals = 0;
 };
 
-Totals run_totals(const std::string& yaml, std::vector<std::int64_t>* arrivals_by_step_and_producer = nullptr) {
+Totals run_totals(const std::string& yaml,
+                  std::vector<std::int64_t>* arrivals_by_step_and_producer = nullptr) {
   Simulation sim(test::scenario_from_yaml(yaml), {21, 0, 1});
   Totals t;
   for (int step = 0; step < 52; ++step) {
@@ -45,7 +52,8 @@ Totals run_totals(const std::string& yaml, std::vector<std::int64_t>* arrivals_b
       t.arrivals += test::arrivals_at(sim.flows, j);
       t.served += test::served_at(sim.flows, j);
       t.referrals += sim.flows.referrals[j];
-      if (arrivals_by_step_and_producer) arrivals_by_step_and_producer->push_back(test::arrivals_at(sim.flows, j));
+      if (arrivals_by_step_and_producer)
+        arrivals_by_step_and_producer->push_back(test::arrivals_at(sim.flows, j));
     }
   }
   return t;
@@ -58,14 +66,18 @@ Totals run_totals(const std::string& yaml, std::vector<std::int64_t>* arrivals_b
 TEST(PaymentLever, FeeForServiceHeavyPayMeansMoreContactsAndFewerReferralsPerVisit) {
   const std::string referrals = "referral: {probability: [0.1, 0.2, 0.3, 0.4]}\n";
   std::vector<std::int64_t> by_capitation, by_fee;
-  const Totals capitation = run_totals(region("capitation_eur_per_year: 230, fee_for_service_eur: 0", referrals), &by_capitation);
-  const Totals fees = run_totals(region("capitation_eur_per_year: 10, fee_for_service_eur: 60", referrals), &by_fee);
+  const Totals capitation =
+      run_totals(region("capitation_eur_per_year: 230, fee_for_service_eur: 0", referrals), &by_capitation);
+  const Totals fees =
+      run_totals(region("capitation_eur_per_year: 10, fee_for_service_eur: 60", referrals), &by_fee);
   // Same residents, same needs, same random numbers: never fewer contacts anywhere.
   ASSERT_EQ(by_capitation.size(), by_fee.size());
-  for (std::size_t k = 0; k < by_fee.size(); ++k) ASSERT_GE(by_fee[k], by_capitation[k]) << "step x producer " << k;
+  for (std::size_t k = 0; k < by_fee.size(); ++k)
+    ASSERT_GE(by_fee[k], by_capitation[k]) << "step x producer " << k;
   const double contacts = static_cast<double>(fees.arrivals) / static_cast<double>(capitation.arrivals);
   EXPECT_NEAR(contacts, 1.145, 0.03);
-  const double rate_capitation = static_cast<double>(capitation.referrals) / static_cast<double>(capitation.served);
+  const double rate_capitation =
+      static_cast<double>(capitation.referrals) / static_cast<double>(capitation.served);
   const double rate_fees = static_cast<double>(fees.referrals) / static_cast<double>(fees.served);
   EXPECT_GT(capitation.referrals, 3000);
   EXPECT_NEAR(rate_fees / rate_capitation, 0.711, 0.05);
@@ -79,7 +91,8 @@ TEST(PaymentLever, ProducersPayingForReferralsReferLess) {
   const Totals producer_pays = run_totals(region("referral_cost_share: 1", referrals));
   EXPECT_EQ(organiser_pays.served, producer_pays.served);
   EXPECT_GT(organiser_pays.referrals, 3000);
-  EXPECT_NEAR(static_cast<double>(producer_pays.referrals) / static_cast<double>(organiser_pays.referrals), 0.5, 0.05);
+  EXPECT_NEAR(static_cast<double>(producer_pays.referrals) / static_cast<double>(organiser_pays.referrals),
+              0.5, 0.05);
 }
 
 // A business unit that favours its own production turns away some referrals of private and
@@ -87,14 +100,16 @@ TEST(PaymentLever, ProducersPayingForReferralsReferLess) {
 TEST(PaymentLever, FavouritismRefusesReferralsOnlyFromNonPublicProducers) {
   const std::string referrals = "referral: {probability: [0.1, 0.2, 0.3, 0.4]}\n";
   for (const double favouritism : {0.0, 0.3}) {
-    Simulation sim(test::scenario_from_yaml(region("referral_favouritism: " + std::to_string(favouritism), referrals)),
-                   {21, 0, 1});
+    Simulation sim(
+        test::scenario_from_yaml(region("referral_favouritism: " + std::to_string(favouritism), referrals)),
+        {21, 0, 1});
     std::int64_t refused = 0, referred_non_public = 0;
     for (int step = 0; step < 52; ++step) {
       sim.step();
       for (std::size_t j = 0; j < sim.producers.size(); ++j) {
         const std::int64_t r = sim.flows.referrals_refused[j];
-        EXPECT_EQ(test::recorded(sim, "new_referrals_refused", static_cast<std::size_t>(step), j), static_cast<double>(r));
+        EXPECT_EQ(test::recorded(sim, "new_referrals_refused", static_cast<std::size_t>(step), j),
+                  static_cast<double>(r));
         if (sim.producers[j].sector == Sector::public_sector) {
           ASSERT_EQ(r, 0) << sim.producers[j].spec.name << " step " << step;
           continue;
@@ -132,22 +147,26 @@ TEST(PaymentLever, PerformancePayGoesOnlyToProducersMeetingTheTarget) {
     std::vector<bool> qualifies(with.producers.size());
     for (std::size_t j = 0; j < with.producers.size(); ++j) {
       const std::int64_t served = test::served_at(f, j);
-      qualifies[j] = served > 0 && static_cast<double>(f.served_within_guarantee[j]) >= 0.9 * static_cast<double>(served);
+      qualifies[j] = served > 0 &&
+                     static_cast<double>(f.served_within_guarantee[j]) >= 0.9 * static_cast<double>(served);
       if (qualifies[j]) qualifying_listed += with.producers[j].n_listed;
       steps_someone_missed += served > 0 && !qualifies[j] ? 1 : 0;
       budget += without.flows.payments[j * kPaymentKinds + capitation];
       capitation_paid += f.payments[j * kPaymentKinds + capitation];
       performance_paid += f.payments[j * kPaymentKinds + performance];
       // Capitation of every producer reduced by the share.
-      EXPECT_NEAR(f.payments[j * kPaymentKinds + capitation], 0.9 * without.flows.payments[j * kPaymentKinds + capitation],
+      EXPECT_NEAR(f.payments[j * kPaymentKinds + capitation],
+                  0.9 * without.flows.payments[j * kPaymentKinds + capitation],
                   1e-9 * without.flows.payments[j * kPaymentKinds + capitation]);
-      if (!qualifies[j]) EXPECT_EQ(f.payments[j * kPaymentKinds + performance], 0.0) << with.producers[j].spec.name;
+      if (!qualifies[j])
+        EXPECT_EQ(f.payments[j * kPaymentKinds + performance], 0.0) << with.producers[j].spec.name;
     }
     steps_someone_qualified += qualifying_listed > 0;
     for (std::size_t j = 0; j < with.producers.size(); ++j)
       if (qualifies[j])
         EXPECT_NEAR(f.payments[j * kPaymentKinds + performance],
-                    0.1 * budget * static_cast<double>(with.producers[j].n_listed) / static_cast<double>(qualifying_listed),
+                    0.1 * budget * static_cast<double>(with.producers[j].n_listed) /
+                        static_cast<double>(qualifying_listed),
                     1e-9 * budget)
             << with.producers[j].spec.name;
     EXPECT_NEAR(capitation_paid, 0.9 * budget, 1e-9 * budget);
@@ -164,8 +183,10 @@ TEST(PaymentLever, PerformancePayGoesOnlyToProducersMeetingTheTarget) {
 TEST(PaymentLever, VouchersPayPrivateVisitsAtVoucherValueAndResidentsTheCoPayment) {
   for (const std::string kind : {"all", "doctor"}) {
     SCOPED_TRACE("voucher_services " + kind);
-    const std::string rules = "fee_for_service_eur: 3, voucher_value_eur: 40, voucher_copayment_eur: 5, "
-                              "client_fee_doctor_eur: 20, client_fee_nurse_eur: 10, voucher_services: " + kind;
+    const std::string rules =
+        "fee_for_service_eur: 3, voucher_value_eur: 40, voucher_copayment_eur: 5, "
+        "client_fee_doctor_eur: 20, client_fee_nurse_eur: 10, voucher_services: " +
+        kind;
     Simulation sim(test::scenario_from_yaml(region(rules)), {21, 0, 1});
     double vouchers_paid = 0;
     for (int step = 0; step < 52; ++step) {
@@ -181,7 +202,8 @@ TEST(PaymentLever, VouchersPayPrivateVisitsAtVoucherValueAndResidentsTheCoPaymen
         const double fee_doctor = vouchers ? 0.0 : doctor, fee_nurse = fee_visits - fee_doctor;
         EXPECT_NEAR(pay[static_cast<int>(PaymentKind::voucher)], 40 * voucher_visits, 1e-9);
         EXPECT_NEAR(pay[static_cast<int>(PaymentKind::fee_for_service)], 3 * fee_visits, 1e-9);
-        EXPECT_NEAR(pay[static_cast<int>(PaymentKind::client_fee)], 5 * voucher_visits + 20 * fee_doctor + 10 * fee_nurse, 1e-9);
+        EXPECT_NEAR(pay[static_cast<int>(PaymentKind::client_fee)],
+                    5 * voucher_visits + 20 * fee_doctor + 10 * fee_nurse, 1e-9);
         vouchers_paid += pay[static_cast<int>(PaymentKind::voucher)];
       }
       test::expect_books_balance(sim);

@@ -24,7 +24,9 @@ std::string region(double prob_per_week) {
          "  - {name: B, population: 2000, lat: 62.30, lon: 25.95}\n"
          "needs: {up_rate: [0.004, 0.01, 0.03], down_rate: [0.03, 0.01, 0.15]}\n"
          "referral: {probability: [0, 0, 0, 0.5]}\n"
-         "plans: {prob_per_week: " + std::to_string(prob_per_week) + "}\n"
+         "plans: {prob_per_week: " +
+         std::to_string(prob_per_week) +
+         "}\n"
          "producers:\n"
          "  - {name: StationA, zone: A, capacity_per_week: 1e5}\n"
          "  - {name: StationB, zone: B, capacity_per_week: 1e5}\n";
@@ -42,7 +44,8 @@ PlanRun run(double prob_per_week) {
   for (int step = 0; step < 80; ++step) {
     sim.step();
     const StepFlows& f = sim.flows;
-    out.share_heavy_with_plan.push_back(test::recorded(sim, "share_heavy_with_plan", static_cast<std::size_t>(step)));
+    out.share_heavy_with_plan.push_back(
+        test::recorded(sim, "share_heavy_with_plan", static_cast<std::size_t>(step)));
     out.n_plans_max = std::max(out.n_plans_max, f.n_plans);
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       out.heavy_served += f.served[j * kNeedLevels + 3];
@@ -77,8 +80,10 @@ TEST(PlansLever, PlansReachMoreHeavyUsersAndCutTheirReferralsAndEscalation) {
   EXPECT_GT(rate_plans, 0.8 * rate_none - 0.02);
 
   // Escalation from basic to heavy (per basic-level resident-week) falls.
-  const double up_none = static_cast<double>(none.basic_to_heavy) / static_cast<double>(none.basic_resident_steps);
-  const double up_plans = static_cast<double>(plans.basic_to_heavy) / static_cast<double>(plans.basic_resident_steps);
+  const double up_none =
+      static_cast<double>(none.basic_to_heavy) / static_cast<double>(none.basic_resident_steps);
+  const double up_plans =
+      static_cast<double>(plans.basic_to_heavy) / static_cast<double>(plans.basic_resident_steps);
   EXPECT_GT(none.basic_to_heavy, 300);
   EXPECT_LT(up_plans, 0.92 * up_none) << "with plans " << up_plans << ", without " << up_none;
 }

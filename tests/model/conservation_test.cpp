@@ -25,7 +25,9 @@ namespace {
 
 std::string busy_region_yaml(int steps, int step_days) {
   return "name: busy\n"
-         "time: {start_date: 2017-02-01, steps: " + std::to_string(steps) + ", step_days: " + std::to_string(step_days) + "}\n"
+         "time: {start_date: 2017-02-01, steps: " +
+         std::to_string(steps) + ", step_days: " + std::to_string(step_days) +
+         "}\n"
          "zones:\n"
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.40, lon: 26.43}\n"
@@ -85,7 +87,8 @@ void run_and_check_conservation(int steps, int step_days) {
       cum_served[j] += test::served_at(f, j);
       cum_diverted[j] += f.diverted[j];
       cum_moved[j] += f.transferred_in[j] - f.transferred_out[j];
-      ASSERT_EQ(cum_arrivals[j] + cum_moved[j], cum_served[j] + test::queue_length(sim.producers[j]) + cum_diverted[j])
+      ASSERT_EQ(cum_arrivals[j] + cum_moved[j],
+                cum_served[j] + test::queue_length(sim.producers[j]) + cum_diverted[j])
           << "producer " << j;
       for (const std::int64_t c : sim.producers[j].queue) ASSERT_GE(c, 0);
       diverted += f.diverted[j];
@@ -97,14 +100,16 @@ void run_and_check_conservation(int steps, int step_days) {
     for (int k = 0; k < kPaymentKinds; ++k) {
       double receipts = 0;
       for (std::size_t j = 0; j < P; ++j) receipts += f.payments[j * kPaymentKinds + k];
-      ASSERT_NEAR(f.organiser_side[k], receipts, 1e-9 * std::max(1.0, std::abs(receipts))) << kPaymentKindNames[k];
+      ASSERT_NEAR(f.organiser_side[k], receipts, 1e-9 * std::max(1.0, std::abs(receipts)))
+          << kPaymentKindNames[k];
     }
 
     // ... and the organiser's books are what the rules say, recomputed from the residents and visits.
     double weight = 0;
     std::int64_t heavy = 0, referrals = 0, step_diverted = 0;
     for (std::size_t i = 0; i < N; ++i) {
-      weight += raw_risk_weight(p, age_band_of(r.age[i]), r.flags[i] & Residents::kFemale, r.need[i], r.income_decile[i]) /
+      weight += raw_risk_weight(p, age_band_of(r.age[i]), r.flags[i] & Residents::kFemale, r.need[i],
+                                r.income_decile[i]) /
                 sim.risk_normaliser;
       heavy += r.need[i] == 3;
     }
@@ -112,7 +117,8 @@ void run_and_check_conservation(int steps, int step_days) {
     double public_visits = 0, public_doctor = 0, other_nurse = 0, other_doctor = 0;
     bool anyone_qualifies = false;
     for (std::size_t j = 0; j < P; ++j) {
-      const double served = static_cast<double>(test::served_at(f, j)), doctor = static_cast<double>(f.served_doctor[j]);
+      const double served = static_cast<double>(test::served_at(f, j)),
+                   doctor = static_cast<double>(f.served_doctor[j]);
       if (sim.producers[j].sector == Sector::public_sector) {
         public_visits += served;
         public_doctor += doctor;
@@ -129,11 +135,13 @@ void run_and_check_conservation(int steps, int step_days) {
     auto book = [&](PaymentKind k) { return f.organiser_side[static_cast<int>(k)]; };
     const double budget = p.capitation_eur_per_year * step_years * weight;
     EXPECT_NEAR(book(PaymentKind::capitation), (1 - p.performance_pay_share) * budget, 1e-9 * budget);
-    EXPECT_NEAR(book(PaymentKind::performance), anyone_qualifies ? p.performance_pay_share * budget : 0.0, 1e-9 * budget);
+    EXPECT_NEAR(book(PaymentKind::performance), anyone_qualifies ? p.performance_pay_share * budget : 0.0,
+                1e-9 * budget);
     EXPECT_NEAR(book(PaymentKind::fee_for_service), 9.0 * (public_visits + other_nurse), 1e-6);
     EXPECT_NEAR(book(PaymentKind::voucher), 35.0 * other_doctor, 1e-6);
     EXPECT_NEAR(book(PaymentKind::client_fee),
-                p.client_fee_doctor_eur * public_doctor + p.client_fee_nurse_eur * (public_visits - public_doctor + other_nurse) +
+                p.client_fee_doctor_eur * public_doctor +
+                    p.client_fee_nurse_eur * (public_visits - public_doctor + other_nurse) +
                     5.0 * other_doctor,
                 1e-6);
     EXPECT_NEAR(book(PaymentKind::referral_organiser), 0.7 * s.referral.cost_eur * referrals, 1e-6);

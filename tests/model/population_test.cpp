@@ -19,13 +19,14 @@
 namespace valinta {
 namespace {
 
-const std::string kRegion = test::small_region_yaml(20000, 5000) +
-                            "population: {scale: 0.5}\n"
-                            "pilot: {zones: [A], min_age: 18}\n"
-                            "producers:\n"
-                            "  - {name: StationA1, zone: A, lat: 62.23, lon: 25.75}\n"
-                            "  - {name: StationA2, zone: A, lat: 62.26, lon: 25.76}\n"
-                            "  - {name: Clinic, sector: private, zone: A, capacity_per_week: 100, listing_cap: 301}\n";
+const std::string kRegion =
+    test::small_region_yaml(20000, 5000) +
+    "population: {scale: 0.5}\n"
+    "pilot: {zones: [A], min_age: 18}\n"
+    "producers:\n"
+    "  - {name: StationA1, zone: A, lat: 62.23, lon: 25.75}\n"
+    "  - {name: StationA2, zone: A, lat: 62.26, lon: 25.76}\n"
+    "  - {name: Clinic, sector: private, zone: A, capacity_per_week: 100, listing_cap: 301}\n";
 
 TEST(Population, ZonesHoldTheirScaledPopulationInContiguousBlocks) {
   const Scenario s = test::scenario_from_yaml(kRegion);
@@ -82,7 +83,8 @@ TEST(Population, InitialNeedLevelsAreStationaryPerAgeBand) {
     for (int k = 0; k < kNeedLevels; ++k) expected[k] += pi[k];
     observed[r.need[i]] += 1;
   }
-  for (int k = 0; k < kNeedLevels; ++k) EXPECT_NEAR(observed[k], expected[k], 4 * std::sqrt(expected[k]) + 1) << k;
+  for (int k = 0; k < kNeedLevels; ++k)
+    EXPECT_NEAR(observed[k], expected[k], 4 * std::sqrt(expected[k]) + 1) << k;
 }
 
 // Home station: the nearest public station of the resident's own zone, where everyone starts;
@@ -108,7 +110,7 @@ TEST(Population, HomeIsTheNearestPublicStationOfTheOwnZone) {
   }
   EXPECT_GT(homes[0], 1000u);  // both stations of zone A serve part of it
   EXPECT_GT(homes[1], 1000u);
-  EXPECT_EQ(homes[2], 0u);     // nobody's home is private
+  EXPECT_EQ(homes[2], 0u);  // nobody's home is private
   EXPECT_EQ(sim.producers[0].n_listed, static_cast<std::int64_t>(homes[0]));
 }
 
@@ -121,7 +123,8 @@ TEST(Producers, PublicStationAddedToZonesWithoutOne) {
   EXPECT_EQ(sim.producers[3].spec.name, "B health station");
   EXPECT_EQ(sim.producers[3].sector, Sector::public_sector);
   EXPECT_DOUBLE_EQ(sim.producers[3].lat, 62.40);
-  const Scenario strict = test::scenario_from_yaml(kRegion + "producers_default: {public_station_per_zone: false}\n");
+  const Scenario strict =
+      test::scenario_from_yaml(kRegion + "producers_default: {public_station_per_zone: false}\n");
   try {
     Simulation refused(strict, {5, 0, 1});
     FAIL() << "a zone without a public station must be refused";
@@ -139,7 +142,8 @@ TEST(Producers, AutoCapacityIsExpectedDemandOfTheInitialList) {
   const Residents& r = sim.residents;
   std::vector<double> expected(sim.producers.size(), 0.0);
   for (std::size_t i = 0; i < r.size(); ++i)
-    expected[r.listed[i]] += demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
+    expected[r.listed[i]] +=
+        demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     if (j == 2) {
       EXPECT_DOUBLE_EQ(sim.producers[j].capacity_per_week, 100.0 * 0.5);

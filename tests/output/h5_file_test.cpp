@@ -19,8 +19,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-using valinta::output::H5File;
 using valinta::TargetRefused;
+using valinta::output::H5File;
 
 // A fresh scratch directory per test, removed afterwards.
 class H5FileTest : public ::testing::Test {
@@ -35,9 +35,7 @@ class H5FileTest : public ::testing::Test {
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
     fs::remove_all(dir_, ec);
   }
-  std::vector<fs::path> entries() const {
-    return {fs::directory_iterator(dir_), fs::directory_iterator()};
-  }
+  std::vector<fs::path> entries() const { return {fs::directory_iterator(dir_), fs::directory_iterator()}; }
   fs::path dir_;
 };
 
@@ -141,8 +139,7 @@ void write_sample(H5File& f) {
   f.attribute("/", "scale", 0.25);
   const std::vector<std::int64_t> years{2020, 2021, 2022};
   f.dimension("year", years, "year", "calendar year");
-  f.dimension("producer", std::vector<std::string>{"alpha", "beta", "gämma", "delta"},
-              "producer name");
+  f.dimension("producer", std::vector<std::string>{"alpha", "beta", "gämma", "delta"}, "producer name");
   std::vector<std::int64_t> agents(5000);
   std::iota(agents.begin(), agents.end(), 0);
   f.dimension("agent", agents, "1", "agent index");
@@ -189,8 +186,7 @@ TEST_F(H5FileTest, RoundTripEveryKind) {
   // Dimensions: scales with their values and attributes.
   EXPECT_EQ(read_numbers<std::int64_t>(id, "/year", H5T_NATIVE_INT64),
             (std::vector<std::int64_t>{2020, 2021, 2022}));
-  EXPECT_EQ(read_strings(id, "/producer"),
-            (std::vector<std::string>{"alpha", "beta", "gämma", "delta"}));
+  EXPECT_EQ(read_strings(id, "/producer"), (std::vector<std::string>{"alpha", "beta", "gämma", "delta"}));
   for (const char* dim : {"/year", "/producer", "/agent"}) {
     hid_t ds = H5Dopen2(id, dim, H5P_DEFAULT);
     EXPECT_GT(H5DSis_scale(ds), 0) << dim;
@@ -237,8 +233,7 @@ TEST_F(H5FileTest, RoundTripEveryKind) {
   EXPECT_EQ(nfilters, 2);  // shuffle + deflate
 
   // String variable and text.
-  EXPECT_EQ(read_strings(id, "/by_producer/deep/kind"),
-            (std::vector<std::string>{"a", "", "ccc", "ü"}));
+  EXPECT_EQ(read_strings(id, "/by_producer/deep/kind"), (std::vector<std::string>{"a", "", "ccc", "ü"}));
   EXPECT_TRUE(attached(id, "/by_producer/deep/kind", "/producer", 0));
   EXPECT_EQ(read_string_attr(id, "/by_producer/deep/kind", "long_name"), "producer kind");
   EXPECT_EQ(read_strings(id, "/scenario"), (std::vector<std::string>{"a: 1\nb: [2, 3]\n"}));
@@ -304,8 +299,10 @@ TEST_F(H5FileTest, CompressedChunksReadBackForAnyShapeAndThreads) {
       const auto values = read_numbers<double>(file.id, v.c_str(), H5T_NATIVE_DOUBLE);
       const auto counts = read_numbers<std::int64_t>(file.id, k.c_str(), H5T_NATIVE_INT64);
       for (std::size_t e = 0; e < values.size(); ++e) {
-        ASSERT_EQ(values[e], 0.5 * static_cast<double>(e) - 3.25 * static_cast<double>(c)) << v << "[" << e << "]";
-        ASSERT_EQ(counts[e], static_cast<std::int64_t>(e * 2654435761u % 1000003) - 500000) << k << "[" << e << "]";
+        ASSERT_EQ(values[e], 0.5 * static_cast<double>(e) - 3.25 * static_cast<double>(c))
+            << v << "[" << e << "]";
+        ASSERT_EQ(counts[e], static_cast<std::int64_t>(e * 2654435761u % 1000003) - 500000)
+            << k << "[" << e << "]";
       }
       hid_t ds = H5Dopen2(file.id, v.c_str(), H5P_DEFAULT);
       hid_t dcpl = H5Dget_create_plist(ds);
@@ -314,8 +311,10 @@ TEST_F(H5FileTest, CompressedChunksReadBackForAnyShapeAndThreads) {
       H5Pclose(dcpl);
       H5Dclose(ds);
     }
-    if (threads == 1) first_file = slurp(target);
-    else EXPECT_EQ(slurp(target), first_file) << threads << " threads";
+    if (threads == 1)
+      first_file = slurp(target);
+    else
+      EXPECT_EQ(slurp(target), first_file) << threads << " threads";
   }
 }
 
@@ -384,8 +383,7 @@ TEST_F(H5FileTest, SizeMismatchThrows) {
     EXPECT_NE(what.find('5'), std::string::npos) << what;
     EXPECT_NE(what.find('6'), std::string::npos) << what;
   }
-  EXPECT_THROW(f.variable("s", std::vector<std::string>{"x"}, "producer", "s"),
-               std::runtime_error);
+  EXPECT_THROW(f.variable("s", std::vector<std::string>{"x"}, "producer", "s"), std::runtime_error);
   EXPECT_THROW(f.variable("q", five, {"nope"}, "1", "q"), std::runtime_error);
   // A failed HDF5 call names the object path.
   try {
@@ -423,9 +421,8 @@ TEST_F(H5FileTest, UnwritableDirectoryThrows) {
   const fs::path locked = dir_ / "locked";
   fs::create_directory(locked);
   fs::permissions(dir_, fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
-  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec |
-                              fs::perms::group_read | fs::perms::group_exec |
-                              fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
   // Root ignores directory permissions, so run the check as an unprivileged user.
   EXPECT_EXIT(
       {

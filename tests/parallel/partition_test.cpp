@@ -1,4 +1,6 @@
 // Zone blocks across MPI ranks (parallel/partition.hpp) and the one-rank communicator.
+#include "valinta/parallel/partition.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -6,7 +8,6 @@
 #include <vector>
 
 #include "valinta/parallel/comm.hpp"
-#include "valinta/parallel/partition.hpp"
 
 namespace valinta::parallel {
 namespace {
@@ -36,7 +37,7 @@ TEST(ZoneBlocks, EqualZonesSplitEvenly) {
 TEST(ZoneBlocks, ALargeZoneStaysWholeAndTheNearerEdgeIsChosen) {
   const std::vector<std::uint32_t> sizes = {100, 1, 1, 1};
   EXPECT_EQ(zone_blocks(sizes, 2), (std::vector<std::size_t>{0, 1, 4}));
-  const std::vector<std::uint32_t> middle = {10, 30, 60, 10, 10};  // half of 120 is after zone 1 or 2
+  const std::vector<std::uint32_t> middle = {10, 30, 60, 10, 10};          // half of 120 is after zone 1 or 2
   EXPECT_EQ(zone_blocks(middle, 2), (std::vector<std::size_t>{0, 2, 5}));  // 40 | 80 beats 100 | 20
 }
 
@@ -50,8 +51,9 @@ TEST(ZoneBlocks, BlocksAreBalancedWithinTheLargestZone) {
     expect_blocks_cover(sizes, ranks);
     const std::vector<std::size_t> bounds = zone_blocks(sizes, ranks);
     for (int k = 0; k < ranks; ++k) {
-      const std::int64_t held = std::accumulate(sizes.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
-                                                sizes.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]), std::int64_t{0});
+      const std::int64_t held =
+          std::accumulate(sizes.begin() + static_cast<std::ptrdiff_t>(bounds[k]),
+                          sizes.begin() + static_cast<std::ptrdiff_t>(bounds[k + 1]), std::int64_t{0});
       EXPECT_LT(std::abs(static_cast<double>(held) - static_cast<double>(total) / ranks), 1.0 * largest)
           << ranks << " ranks, rank " << k;
     }

@@ -69,7 +69,8 @@ double systematic_utility(const Simulation& sim, std::size_t i, std::size_t j) {
   const Residents& r = sim.residents;
   const Producer& p = sim.producers[j];
   const double travel = travel_minutes(c, r.lat[i], r.lon[i], p.lat, p.lon);
-  const double fee = p.doctor_share * pay.client_fee_doctor_eur + (1 - p.doctor_share) * pay.client_fee_nurse_eur;
+  const double fee =
+      p.doctor_share * pay.client_fee_doctor_eur + (1 - p.doctor_share) * pay.client_fee_nurse_eur;
   double v = c.b_travel * travel + c.b_wait * p.published_wait_weeks + c.b_quality * p.published_quality +
              c.b_fee * fee + c.b_digital * p.spec.digital * (r.literacy[i] / 255.0);
   if (p.sector == Sector::private_sector) {
@@ -110,7 +111,8 @@ void expect_logit_shares(const std::vector<std::vector<double>>& prob, const std
   for (std::size_t j = 0; j < producers; ++j) {
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return prob[a][j] < prob[b][j]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return prob[a][j] < prob[b][j]; });
     const int kBins = 5;
     double all_observed = 0, all_expected = 0, all_variance = 0;
     for (int bin = 0; bin < kBins; ++bin) {
@@ -178,9 +180,12 @@ TEST(ChoiceLogit, LimitedRankingIsTheStartOfTheFullRanking) {
     for (const bool inertia : {false, true}) {
       const std::vector<std::uint16_t> full = rank_producers(sim, i, inertia);
       for (std::size_t limit : {1u, 2u, 3u, 5u, 8u, 9u, 10u}) {
-        const std::vector<std::uint16_t> expected(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(std::min(limit, full.size())));
-        ASSERT_EQ(rank_producers(sim, i, inertia, limit), expected) << "resident " << i << ", limit " << limit;
-        ASSERT_EQ(rank_producers(sim, i, inertia, limit, &inputs), expected) << "resident " << i << ", limit " << limit;
+        const std::vector<std::uint16_t> expected(
+            full.begin(), full.begin() + static_cast<std::ptrdiff_t>(std::min(limit, full.size())));
+        ASSERT_EQ(rank_producers(sim, i, inertia, limit), expected)
+            << "resident " << i << ", limit " << limit;
+        ASSERT_EQ(rank_producers(sim, i, inertia, limit, &inputs), expected)
+            << "resident " << i << ", limit " << limit;
         shortened += limit < full.size();
       }
     }
@@ -211,7 +216,9 @@ TEST(ChoiceReview, ReviewsFollowTheHazardWithItsAwarenessWaveAndDissatisfaction)
   for (const int step_days : {7, 1}) {
     const Scenario s = test::scenario_from_yaml(
         "name: reviews\n"
-        "time: {start_date: 2017-02-01, steps: 400, step_days: " + std::to_string(step_days) + "}\n"
+        "time: {start_date: 2017-02-01, steps: 400, step_days: " +
+        std::to_string(step_days) +
+        "}\n"
         "zones: [{name: A, population: 10000, lat: 62.24, lon: 25.75}]\n"
         "pilot: {zones: [A]}\n"
         "service: {experience_weight: 0.001}\n"  // (rounding keeps experience scores fixed)
@@ -219,7 +226,8 @@ TEST(ChoiceReview, ReviewsFollowTheHazardWithItsAwarenessWaveAndDissatisfaction)
         "         dissatisfaction_per_year: 3}\n");
     Simulation sim(s, {14, 0, 1});
     Residents& r = sim.residents;
-    for (std::size_t i = 0; i < r.size(); ++i) r.experience[i] = static_cast<std::int8_t>(i % 2 == 0 ? -40 : 0);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      r.experience[i] = static_cast<std::int8_t>(i % 2 == 0 ? -40 : 0);
     const double n = static_cast<double>(r.size()), step_years = step_days / 365.25;
     const int steps = step_days == 7 ? 20 : 100;
     double all_observed = 0, all_expected = 0, all_variance = 0;
@@ -227,7 +235,8 @@ TEST(ChoiceReview, ReviewsFollowTheHazardWithItsAwarenessWaveAndDissatisfaction)
       sim.step();
       const double weeks = step * step_days / 7.0;
       const double h = 0.5 + 4.0 * std::exp(-weeks / 5.0);
-      const double p_content = 1 - std::exp(-h * step_years), p_unhappy = 1 - std::exp(-(h + 3.0 * 2.0) * step_years);
+      const double p_content = 1 - std::exp(-h * step_years),
+                   p_unhappy = 1 - std::exp(-(h + 3.0 * 2.0) * step_years);
       const double expected = n / 2 * (p_content + p_unhappy);
       const double variance = n / 2 * (p_content * (1 - p_content) + p_unhappy * (1 - p_unhappy));
       EXPECT_NEAR(static_cast<double>(sim.flows.reviews), expected, 4 * std::sqrt(variance) + 1)
@@ -253,7 +262,8 @@ TEST(ChoiceLimits, ZeroReviewHazardMeansNobodySwitches) {
     EXPECT_EQ(sim.flows.reviews, 0);
     EXPECT_EQ(test::total_switches(sim.flows), 0);
   }
-  for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_EQ(sim.residents.listed[i], sim.residents.home[i]);
+  for (std::size_t i = 0; i < sim.residents.size(); ++i)
+    ASSERT_EQ(sim.residents.listed[i], sim.residents.home[i]);
 }
 
 // Identical producers (same place, quality, digital level, sector and fees) and no inertia:
@@ -269,14 +279,16 @@ TEST(ChoiceLimits, IdenticalProducersWithoutInertiaAreChosenUniformly) {
       "producers:\n";
   const int K = 5;
   for (int k = 0; k < K; ++k)
-    yaml += "  - {name: P" + std::to_string(k) + ", zone: A, capacity_per_week: 1e6, quality: 0.2, digital: 0.5}\n";
+    yaml += "  - {name: P" + std::to_string(k) +
+            ", zone: A, capacity_per_week: 1e6, quality: 0.2, digital: 0.5}\n";
   const Scenario s = test::scenario_from_yaml(yaml);
   Simulation sim(s, {5, 0, 1});
   for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_EQ(sim.residents.listed[i], 0);
   sim.step();
   const std::vector<std::int64_t> listed = test::listed_counts(sim);
   EXPECT_LT(test::chi_square_uniform(listed), test::chi_square_critical_0001(K - 1));
-  const std::vector<std::int64_t> destinations(sim.flows.switches_in.begin() + 1, sim.flows.switches_in.end());
+  const std::vector<std::int64_t> destinations(sim.flows.switches_in.begin() + 1,
+                                               sim.flows.switches_in.end());
   EXPECT_LT(test::chi_square_uniform(destinations), test::chi_square_critical_0001(K - 2));
   EXPECT_EQ(sim.flows.switches_in[0], 0);
   EXPECT_EQ(sim.flows.switches_out[0], test::total_switches(sim.flows));
@@ -291,7 +303,9 @@ std::int64_t switches_away_from_slow_station(double b_wait) {
       "zones: [{name: A, population: 4000, lat: 62.24, lon: 25.75}]\n"
       "pilot: {zones: [A], start_date: 2017-04-12}\n"
       "choice: {base_review_per_year: 1.0, awareness_per_year: 0, dissatisfaction_per_year: 0,\n"
-      "         publication_interval_days: 7, b_wait: " + std::to_string(b_wait) + "}\n"
+      "         publication_interval_days: 7, b_wait: " +
+      std::to_string(b_wait) +
+      "}\n"
       "producers:\n"
       "  - {name: Slow, zone: A, capacity_per_week: 170}\n"
       "  - {name: Fast, zone: A, capacity_per_week: 2000}\n";

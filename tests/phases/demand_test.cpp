@@ -52,30 +52,34 @@ TEST(DemandRate, OffloadOfOneRemovesAllUseOfCoveredResidents) {
 // of the residents' rates times the step length in weeks (need levels as left by the needs
 // phase of the same step, which runs before demand). Weekly and daily steps.
 void expect_arrivals_match_rates(int step_days, int steps) {
-  std::string yaml = test::small_region_yaml(3000, 1500) +
-                     "pilot: {zones: [A]}\nchoice: {awareness_per_year: 10}\n"
-                     "producers:\n"
-                     "  - {name: StationA, zone: A}\n"
-                     "  - {name: StationB, zone: B}\n"
-                     "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200}\n";
+  std::string yaml =
+      test::small_region_yaml(3000, 1500) +
+      "pilot: {zones: [A]}\nchoice: {awareness_per_year: 10}\n"
+      "producers:\n"
+      "  - {name: StationA, zone: A}\n"
+      "  - {name: StationB, zone: B}\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200}\n";
   const Scenario s = test::scenario_from_yaml(test::with_time(yaml, 400, step_days));
   Simulation sim(s, {8, 0, 1});
   const Residents& r = sim.residents;
   const std::size_t P = sim.producers.size();
   std::vector<double> expected(P * kNeedLevels, 0.0), observed(P * kNeedLevels, 0.0);
   for (int step = 0; step < steps; ++step) {
-    const std::vector<std::uint16_t> listed(r.listed.begin(), r.listed.end());  // contacts go where one is listed when they arise
+    const std::vector<std::uint16_t> listed(
+        r.listed.begin(), r.listed.end());  // contacts go where one is listed when they arise
     sim.step();
     for (std::size_t i = 0; i < r.size(); ++i)
       expected[listed[i] * kNeedLevels + r.need[i]] +=
-          demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc) * s.step_weeks();
-    for (std::size_t k = 0; k < P * kNeedLevels; ++k) observed[k] += static_cast<double>(sim.flows.arrivals[k]);
+          demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc) *
+          s.step_weeks();
+    for (std::size_t k = 0; k < P * kNeedLevels; ++k)
+      observed[k] += static_cast<double>(sim.flows.arrivals[k]);
   }
   double all_expected = 0, all_observed = 0;
   for (std::size_t k = 0; k < P * kNeedLevels; ++k) {
     if (expected[k] > 0) {
-      EXPECT_NEAR(observed[k], expected[k], 4 * std::sqrt(expected[k]) + 1) << "producer " << k / kNeedLevels
-                                                                             << ", level " << k % kNeedLevels;
+      EXPECT_NEAR(observed[k], expected[k], 4 * std::sqrt(expected[k]) + 1)
+          << "producer " << k / kNeedLevels << ", level " << k % kNeedLevels;
     }
     all_expected += expected[k];
     all_observed += observed[k];
@@ -91,15 +95,18 @@ TEST(Demand, ArrivalsArePoissonWithTheResidentsRatesDaily) { expect_arrivals_mat
 // weekly or daily steps alike (rates are per week and scaled by the step length).
 TEST(Demand, DefaultPopulationMakesAboutFourAndAHalfContactsAYear) {
   for (const int step_days : {7, 1}) {
-    const Scenario s = test::scenario_from_yaml(test::with_time(test::small_region_yaml(6000, 0), 400, step_days));
+    const Scenario s =
+        test::scenario_from_yaml(test::with_time(test::small_region_yaml(6000, 0), 400, step_days));
     Simulation sim(s, {2, 0, 1});
     double contacts = 0;
     const int steps = 182 / step_days;  // half a year
     for (int step = 0; step < steps; ++step) {
       sim.step();
-      for (std::size_t j = 0; j < sim.producers.size(); ++j) contacts += static_cast<double>(test::arrivals_at(sim.flows, j));
+      for (std::size_t j = 0; j < sim.producers.size(); ++j)
+        contacts += static_cast<double>(test::arrivals_at(sim.flows, j));
     }
-    const double per_year = contacts / static_cast<double>(sim.residents.size()) * 365.25 / (steps * step_days);
+    const double per_year =
+        contacts / static_cast<double>(sim.residents.size()) * 365.25 / (steps * step_days);
     EXPECT_NEAR(per_year, 4.5, 0.5) << "step_days " << step_days;
   }
 }
@@ -122,19 +129,24 @@ TEST(MaybeContacts, EveryPathListsTheResidentsAtOrAboveTheirThreshold) {
         need[k] = static_cast<std::uint8_t>(random() % kNeedLevels);
         age[k] = static_cast<std::uint8_t>(random() % 256);
         flags[k] = static_cast<std::uint8_t>(random() % 32);
-        const std::size_t cell = (need[k] * kAgeBands + kAgeBandOfAge[age[k]]) * 2 + ((flags[k] & Residents::kOhc) ? 1 : 0);
+        const std::size_t cell =
+            (need[k] * kAgeBands + kAgeBandOfAge[age[k]]) * 2 + ((flags[k] & Residents::kOhc) ? 1 : 0);
         // Draws near the threshold half of the time, to test the boundary.
-        words[k] = random() % 2 ? static_cast<std::uint32_t>(random())
-                                : static_cast<std::uint32_t>(std::min<std::uint64_t>(no_contact[cell] + random() % 3, 0xFFFFFFFFu) -
-                                                             (random() % 2));
+        words[k] =
+            random() % 2
+                ? static_cast<std::uint32_t>(random())
+                : static_cast<std::uint32_t>(
+                      std::min<std::uint64_t>(no_contact[cell] + random() % 3, 0xFFFFFFFFu) - (random() % 2));
         if (words[k] >= no_contact[cell]) expected.push_back(500 + static_cast<std::uint32_t>(k));
       }
       for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
         if (!detail::simd_path_available(path)) continue;
         std::vector<std::uint32_t> out(n + 1, 0xDEADBEEFu);
-        const std::size_t m = detail::maybe_contacts(path, detail::ContactScreen(no_contact), need.data(), age.data(),
-                                                     flags.data(), words.data(), n, 500, out.data());
-        ASSERT_EQ(m, expected.size()) << "table " << table << ", n " << n << ", path " << static_cast<int>(path);
+        const std::size_t m =
+            detail::maybe_contacts(path, detail::ContactScreen(no_contact), need.data(), age.data(),
+                                   flags.data(), words.data(), n, 500, out.data());
+        ASSERT_EQ(m, expected.size())
+            << "table " << table << ", n " << n << ", path " << static_cast<int>(path);
         EXPECT_EQ(out[n], 0xDEADBEEFu);
         out.resize(m);
         EXPECT_EQ(out, expected) << "table " << table << ", n " << n << ", path " << static_cast<int>(path);

@@ -23,7 +23,9 @@ namespace {
 std::string publication_yaml(const std::string& information) {
   return test::small_region_yaml(3000, 500) +
          "pilot: {zones: [A]}\n"
-         "rules: {information: " + information + "}\n"
+         "rules: {information: " +
+         information +
+         "}\n"
          "choice: {publication_interval_days: 14, word_of_mouth_noise_sd: 0.5}\n"
          "producers:\n"
          "  - {name: Slow, zone: A, capacity_per_week: 80, quality: 0.4}\n"
@@ -66,7 +68,8 @@ TEST(Publication, WordOfMouthIsLaggedAndNoisy) {
       EXPECT_DOUBLE_EQ(p.published_quality, p.spec.quality + p.word_of_mouth_bias);
     }
     const Producer& slow = sim.producers[0];
-    EXPECT_DOUBLE_EQ(slow.published_wait_weeks, std::max(0.0, previous_publication + slow.word_of_mouth_wait_bias));
+    EXPECT_DOUBLE_EQ(slow.published_wait_weeks,
+                     std::max(0.0, previous_publication + slow.word_of_mouth_wait_bias));
   }
   EXPECT_NE(sim.producers[0].word_of_mouth_bias, 0.0);
   EXPECT_NE(sim.producers[0].word_of_mouth_bias, sim.producers[1].word_of_mouth_bias);
@@ -82,7 +85,8 @@ TEST(Publication, NoInformationMeansPublishedValuesDoNotMatter) {
   for (std::size_t i = 0; i < 500; ++i) before.push_back(rank_producers(sim, i, true));
   sim.producers[0].published_wait_weeks = 50;
   sim.producers[1].published_quality = -5;
-  for (std::size_t i = 0; i < 500; ++i) ASSERT_EQ(rank_producers(sim, i, true), before[i]) << "resident " << i;
+  for (std::size_t i = 0; i < 500; ++i)
+    ASSERT_EQ(rank_producers(sim, i, true), before[i]) << "resident " << i;
 }
 
 std::string scheduled_yaml(const std::string& events) {
@@ -91,8 +95,10 @@ std::string scheduled_yaml(const std::string& events) {
          "choice: {awareness_per_year: 1}\n"
          "producers:\n"
          "  - {name: StationA, zone: A}\n"
-         "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200, quality: 1}\n"
-         "  - {name: Late, sector: private, zone: A, lat: 62.23, lon: 25.74, capacity_per_week: 150, quality: 2,\n"
+         "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200, "
+         "quality: 1}\n"
+         "  - {name: Late, sector: private, zone: A, lat: 62.23, lon: 25.74, capacity_per_week: 150, "
+         "quality: 2,\n"
          "     opens: 2017-03-01}\n" +
          events;
 }
@@ -118,8 +124,9 @@ TEST(ScheduledEvents, OpeningDateIsRespectedAndNudgesResidents) {
   EXPECT_GT(sim.producers[2].n_listed, 0);
 }
 
-// A closing unit (nearly without staff from a shock, so contacts wait there): its waiting contacts move to the nearest public station, its residents choose
-// again (reason closure) and nobody is listed there afterwards or ranks it.
+// A closing unit (nearly without staff from a shock, so contacts wait there): its waiting contacts move to
+// the nearest public station, its residents choose again (reason closure) and nobody is listed there
+// afterwards or ranks it.
 TEST(ScheduledEvents, ClosureMovesTheQueueAndRelistsEveryone) {
   const Scenario s = test::scenario_from_yaml(
       scheduled_yaml("events:\n"
@@ -160,7 +167,8 @@ TEST(ScheduledEvents, CapacityShockAndCampaign) {
   EXPECT_DOUBLE_EQ(sim.producers[1].capacity_per_week, 50.0);
   sim.step();  // step 3: the campaign
   std::int64_t eligible = 0;
-  for (std::size_t i = 0; i < sim.residents.size(); ++i) eligible += (sim.residents.flags[i] & Residents::kEligible) != 0;
+  for (std::size_t i = 0; i < sim.residents.size(); ++i)
+    eligible += (sim.residents.flags[i] & Residents::kEligible) != 0;
   EXPECT_GT(sim.flows.reviews, quiet_reviews + eligible / 5);
   EXPECT_GT(sim.flows.switches_by_reason[static_cast<int>(SwitchReason::campaign)], 0);
   sim.step();  // the campaign lasts one step
@@ -170,9 +178,9 @@ TEST(ScheduledEvents, CapacityShockAndCampaign) {
 // A rule change applies from its date: here a lock-in of 12 months replaces one of 0, and
 // residents who switched after it cannot switch again.
 TEST(ScheduledEvents, RuleChangeAppliesFromItsDate) {
-  const Scenario s = test::scenario_from_yaml(
-      scheduled_yaml("rules: {min_listing_months: 0, max_switches_per_year: 52}\n"
-                     "events: [{date: 2017-03-29, type: rule_change, set: {rules.min_listing_months: 12}}]\n"));
+  const Scenario s = test::scenario_from_yaml(scheduled_yaml(
+      "rules: {min_listing_months: 0, max_switches_per_year: 52}\n"
+      "events: [{date: 2017-03-29, type: rule_change, set: {rules.min_listing_months: 12}}]\n"));
   Simulation sim(s, {5, 0, 1});
   while (sim.t < 8) sim.step();
   EXPECT_DOUBLE_EQ(sim.scenario.choice.min_listing_months, 0.0);

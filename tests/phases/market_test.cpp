@@ -66,7 +66,8 @@ TEST(Market, WorkforceIsConservedAndDecisionsAreQuarterly) {
       ASSERT_GE(p.capacity_per_week, 0.0);
       ASSERT_GE(p.staff_fte, -1e-9);
       if (p.active != was_active[j]) {
-        EXPECT_EQ((step + 1) % quarter_steps, 0) << "producer " << j << " opened or closed off the market step " << step;
+        EXPECT_EQ((step + 1) % quarter_steps, 0)
+            << "producer " << j << " opened or closed off the market step " << step;
         (p.active ? entries : exits) += 1;
       }
       if (!p.active) ASSERT_EQ(p.n_listed, 0);
@@ -94,7 +95,8 @@ TEST(Market, CapacityMovesAtMostTheMaximumChangePerQuarter) {
       if ((step + 1) % 4 != 0) {
         ASSERT_EQ(p.capacity_per_week, before[j]) << "producer " << j << ", step " << step;
       } else {
-        ASSERT_LE(std::abs(p.capacity_per_week - before[j]), 0.1 * before[j] + 1e-9) << "producer " << j << ", step " << step;
+        ASSERT_LE(std::abs(p.capacity_per_week - before[j]), 0.1 * before[j] + 1e-9)
+            << "producer " << j << ", step " << step;
       }
     }
   }
@@ -118,9 +120,10 @@ TEST(Market, CapacityShockIsNotUndoneByTheQuarterlyAdjustment) {
 // A producer that opens on a scheduled date comes with the staff for its capacity: the next
 // quarterly adjustment moves its capacity by at most max_capacity_change, not back to zero.
 TEST(Market, ScheduledOpeningKeepsItsCapacity) {
-  const Scenario s = test::scenario_from_yaml(market_yaml() +
-                                              "  - {name: Late, sector: third_sector, zone: A, lat: 62.23, lon: 25.74,\n"
-                                              "     capacity_per_week: 80, opens: 2017-03-15}\n");
+  const Scenario s =
+      test::scenario_from_yaml(market_yaml() +
+                               "  - {name: Late, sector: third_sector, zone: A, lat: 62.23, lon: 25.74,\n"
+                               "     capacity_per_week: 80, opens: 2017-03-15}\n");
   Simulation sim(s, {44, 0, 1});
   ASSERT_EQ(sim.producers[3].spec.name, "Late");
   while (sim.t < 7) sim.step();  // opens in step 6

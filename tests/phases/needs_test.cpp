@@ -112,7 +112,8 @@ TEST(NeedStationary, MatchesAnIndependentSolutionOfTheChain) {
       const std::array<double, kNeedLevels> mine = solve_stationary(p, band, step_weeks);
       ASSERT_EQ(engine.size(), static_cast<std::size_t>(kNeedLevels));
       for (int k = 0; k < kNeedLevels; ++k)
-        EXPECT_NEAR(engine[k], mine[k], 1e-12) << "band " << band << ", level " << k << ", step weeks " << step_weeks;
+        EXPECT_NEAR(engine[k], mine[k], 1e-12)
+            << "band " << band << ", level " << k << ", step weeks " << step_weeks;
     }
   // Limits: without escalation everyone is well; without recovery (down-rates 0) heavy is the
   // only recurrent level, so everyone ends up heavy; without recovery from light only, nobody
@@ -141,8 +142,12 @@ TEST(NeedStationary, MatchesAnIndependentSolutionOfTheChain) {
 void expect_long_run_shares_are_stationary(int step_days, int residents, int burn_in, int steps) {
   const std::string yaml =
       "name: needs\n"
-      "time: {start_date: 2017-02-01, steps: 10000, step_days: " + std::to_string(step_days) + "}\n"
-      "zones: [{name: A, population: " + std::to_string(residents) + ", lat: 62.24, lon: 25.75}]\n"
+      "time: {start_date: 2017-02-01, steps: 10000, step_days: " +
+      std::to_string(step_days) +
+      "}\n"
+      "zones: [{name: A, population: " +
+      std::to_string(residents) +
+      ", lat: 62.24, lon: 25.75}]\n"
       "needs: {up_rate: [0.04, 0.03, 0.02], down_rate: [0.2, 0.08, 0.06], unmet_multiplier: 1}\n";
   const Scenario s = test::scenario_from_yaml(yaml);
   Simulation sim(s, {17, 0, 1});
@@ -167,7 +172,8 @@ void expect_long_run_shares_are_stationary(int step_days, int residents, int bur
       }
     ASSERT_EQ(total, static_cast<std::int64_t>(r.size()));
     if (step < burn_in) continue;
-    for (std::size_t i = 0; i < r.size(); ++i) observed[r.need[i]] += 1.0 / (static_cast<double>(r.size()) * steps);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      observed[r.need[i]] += 1.0 / (static_cast<double>(r.size()) * steps);
   }
   for (int k = 0; k < kNeedLevels; ++k) {
     // Tolerance: four standard errors of a share estimated from about residents x 20
@@ -189,7 +195,8 @@ TEST(NeedChain, LongRunSharesMatchTheStationaryDistributionDaily) {
 // resident of a level has the same rates), for weekly and daily steps; after unmet need the
 // up-rates are 1.5 times higher.
 TEST(NeedChain, TransitionFrequenciesAreThePerStepRates) {
-  for (const auto& [unmet, step_days] : std::vector<std::pair<bool, int>>{{false, 7}, {true, 7}, {false, 1}}) {
+  for (const auto& [unmet, step_days] :
+       std::vector<std::pair<bool, int>>{{false, 7}, {true, 7}, {false, 1}}) {
     const Scenario s = test::scenario_from_yaml(
         test::with_time(test::small_region_yaml(20000, 0), 52, step_days) +
         "population: {age_band_shares: [0, 0, 0, 0, 0, 0, 1, 0]}\n"

@@ -18,8 +18,8 @@ namespace {
 
 double raw_weight_of(const Simulation& sim, std::size_t i) {
   const Residents& r = sim.residents;
-  return raw_risk_weight(sim.scenario.payment, age_band_of(r.age[i]), r.flags[i] & Residents::kFemale, r.need[i],
-                         r.income_decile[i]);
+  return raw_risk_weight(sim.scenario.payment, age_band_of(r.age[i]), r.flags[i] & Residents::kFemale,
+                         r.need[i], r.income_decile[i]);
 }
 
 // The risk weight is the product of the age, sex, need and socio-economic factors.
@@ -69,7 +69,8 @@ TEST(RiskWeight, NormalisedToMeanOneOverThePilotPopulationAtStart) {
 void expect_payments_follow_their_definitions(const std::string& extra_rules, int step_days) {
   const Scenario s = test::scenario_from_yaml(
       test::with_time(test::small_region_yaml(3000, 1000), 400, step_days) + "pilot: {zones: [A]}\n" +
-      "rules: {fee_for_service_eur: 12.5, referral_cost_share: 0.25" + extra_rules + "}\n"
+      "rules: {fee_for_service_eur: 12.5, referral_cost_share: 0.25" + extra_rules +
+      "}\n"
       "choice: {awareness_per_year: 5}\n"
       "producers:\n"
       "  - {name: StationA, zone: A}\n"
@@ -95,15 +96,18 @@ void expect_payments_follow_their_definitions(const std::string& extra_rules, in
       const double served = static_cast<double>(test::served_at(f, j));
       const double doctor = static_cast<double>(f.served_doctor[j]);
       auto near = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); };
-      EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::capitation)], p.capitation_eur_per_year * step_years * weight[j]);
+      EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::capitation)],
+                   p.capitation_eur_per_year * step_years * weight[j]);
       EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::fee_for_service)], 12.5 * served);
       EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::client_fee)],
                    p.client_fee_doctor_eur * doctor + p.client_fee_nurse_eur * (served - doctor));
       EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::heavy_service)],
                    p.heavy_service_eur_per_week * step_weeks * heavy[j]);
-      EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::emergency)], s.service.er_cost_eur * f.diverted[j]);
+      EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::emergency)],
+                   s.service.er_cost_eur * f.diverted[j]);
       EXPECT_PRED2(near, f.producer_cost[j],
-                   served * pr.cost_per_visit + pr.fixed_cost_per_capacity_week * pr.capacity_per_week * step_weeks +
+                   served * pr.cost_per_visit +
+                       pr.fixed_cost_per_capacity_week * pr.capacity_per_week * step_weeks +
                        0.25 * s.referral.cost_eur * f.referrals[j]);
       EXPECT_EQ(f.n_heavy_listed[j], heavy[j]);
       EXPECT_LE(doctor, served);
@@ -143,7 +147,8 @@ TEST(RiskCells, KeptCurrentThroughNeedsSwitchesAndClosures) {
       "choice: {awareness_per_year: 3}\n"
       "producers:\n"
       "  - {name: StationA, zone: A}\n"
-      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200, quality: 1,\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 200, quality: "
+      "1,\n"
       "     listing_cap: 400}\n"
       "  - {name: Other, sector: private, zone: B, capacity_per_week: 100, quality: 0.5}\n"
       "events: [{date: 2017-05-03, type: close, producer: Other}]\n");

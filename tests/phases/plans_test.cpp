@@ -23,7 +23,8 @@ std::string plans_yaml(const std::string& plans, int step_days = 7) {
   return test::with_time(test::small_region_yaml(10000, 0), 400, step_days) +
          "population: {age_band_shares: [0, 0, 0, 0, 0, 0, 0, 1]}\n"
          "needs: {up_rate: [0.04, 0.03, 0.02], down_rate: [0.2, 0.08, 0.06], unmet_multiplier: 1}\n"
-         "plans: {" + plans + "}\n";
+         "plans: {" +
+         plans + "}\n";
 }
 
 // Default rules make no plans at all (probability 0).
@@ -63,7 +64,8 @@ TEST(Plans, HeavyUsersGetPlansAtTheWeeklyRate) {
       }
       ASSERT_EQ(sim.flows.n_plans, holders);
     }
-    EXPECT_NEAR(new_plans / candidates, p, 4 * std::sqrt(p * (1 - p) / candidates)) << "step_days " << step_days;
+    EXPECT_NEAR(new_plans / candidates, p, 4 * std::sqrt(p * (1 - p) / candidates))
+        << "step_days " << step_days;
   }
 }
 
@@ -86,10 +88,12 @@ TEST(Plans, PlanHoldersEscalateMoreSlowly) {
     const NeedRates without = need_rates(s.needs, k, band_85_plus, false, 1.0);
     if (k < 3) {
       EXPECT_NEAR(with_plan.up, 0.5 * without.up, 1e-12);
-      EXPECT_NEAR(moves[k][k + 1] / n, with_plan.up, 4 * std::sqrt(with_plan.up * (1 - with_plan.up) / n)) << k;
+      EXPECT_NEAR(moves[k][k + 1] / n, with_plan.up, 4 * std::sqrt(with_plan.up * (1 - with_plan.up) / n))
+          << k;
     }
     if (k > 0) {
-      EXPECT_NEAR(moves[k][k - 1] / n, without.down, 4 * std::sqrt(without.down * (1 - without.down) / n)) << k;
+      EXPECT_NEAR(moves[k][k - 1] / n, without.down, 4 * std::sqrt(without.down * (1 - without.down) / n))
+          << k;
     }
   }
 }

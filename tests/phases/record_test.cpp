@@ -35,11 +35,15 @@ std::string two_station_region() {
          "  - {name: StationA1, zone: A, lat: 62.22, lon: 25.70}\n"
          "  - {name: StationA2, zone: A, lat: 62.26, lon: 25.80}\n"
          "  - {name: StationB, zone: B}\n"
-         "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 60, quality: 1.5}\n"
+         "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 60, "
+         "quality: 1.5}\n"
          "  - {name: Third, sector: third_sector, zone: B, capacity_per_week: 20, quality: 1}\n"
          "events:\n"
-         "  - {date: " + test::date_of_week(kStationCloses) + ", type: close, producer: StationA1}\n"
-         "  - {date: " + test::date_of_week(kClinicCloses) + ", type: close, producer: Clinic}\n";
+         "  - {date: " +
+         test::date_of_week(kStationCloses) +
+         ", type: close, producer: StationA1}\n"
+         "  - {date: " +
+         test::date_of_week(kClinicCloses) + ", type: close, producer: Clinic}\n";
 }
 
 TEST(AwayFromHome, KeptCountEqualsARecountAfterEveryStepThroughSwitchesAndClosures) {
@@ -53,20 +57,23 @@ TEST(AwayFromHome, KeptCountEqualsARecountAfterEveryStepThroughSwitchesAndClosur
     std::int64_t most_away = 0;
     for (int step = 0; step < 40; ++step) {
       sim.step();
-      ASSERT_EQ(sim.away_from_home, count_away_from_home(sim)) << "after step " << step << ", " << threads << " threads";
+      ASSERT_EQ(sim.away_from_home, count_away_from_home(sim))
+          << "after step " << step << ", " << threads << " threads";
       std::int64_t away = 0;
       for (const std::int64_t x : sim.away_from_home) away += x;
       most_away = std::max(most_away, away);
       // The recorded indicator is the kept count (both zones are in the pilot).
       const Recorder::Series* recorded = sim.recorder.find("n_away_from_home_by_zone");
       ASSERT_NE(recorded, nullptr);
-      const std::vector<std::int64_t> last(recorded->count.end() - static_cast<std::ptrdiff_t>(sim.away_from_home.size()),
-                                           recorded->count.end());
+      const std::vector<std::int64_t> last(
+          recorded->count.end() - static_cast<std::ptrdiff_t>(sim.away_from_home.size()),
+          recorded->count.end());
       ASSERT_EQ(last, sim.away_from_home) << "step " << step;
     }
     EXPECT_GT(most_away, 300) << "residents did switch away from home";
     EXPECT_FALSE(sim.producers[a1].active);
-    for (std::size_t i = 0; i < sim.residents.size(); ++i) ASSERT_NE(sim.residents.home[i], a1) << "resident " << i;
+    for (std::size_t i = 0; i < sim.residents.size(); ++i)
+      ASSERT_NE(sim.residents.home[i], a1) << "resident " << i;
   }
 }
 
@@ -98,8 +105,10 @@ TEST(Recorder, AfterTheFirstStepEverySeriesHasRoomForTheWholeRunInTheArena) {
     ASSERT_NE(s, nullptr);
     for (std::size_t k = 0; k < row.size(); ++k) {
       const double kept = s->integer ? static_cast<double>(s->count[k]) : s->real[k];
-      if (std::isnan(row[k])) EXPECT_TRUE(std::isnan(kept)) << name << " " << k;
-      else EXPECT_EQ(kept, row[k]) << name << " " << k;
+      if (std::isnan(row[k]))
+        EXPECT_TRUE(std::isnan(kept)) << name << " " << k;
+      else
+        EXPECT_EQ(kept, row[k]) << name << " " << k;
     }
     EXPECT_EQ((s->integer ? s->count.size() : s->real.size()), 40 * s->row_length) << name;
   }

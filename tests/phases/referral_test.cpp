@@ -54,7 +54,8 @@ std::string referral_yaml(const std::string& propensity_b) {
          "  - {name: StationA, zone: A}\n"
          "  - {name: StationB, zone: B}\n"
          "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 300,\n"
-         "     referral_propensity: " + propensity_b + "}\n";
+         "     referral_propensity: " +
+         propensity_b + "}\n";
 }
 
 TEST(Referral, RatesAreLevelProbabilityTimesPropensityTimesResponse) {
@@ -68,7 +69,8 @@ TEST(Referral, RatesAreLevelProbabilityTimesPropensityTimesResponse) {
     for (std::size_t j = 0; j < P; ++j) {
       referred[j] += static_cast<double>(f.referrals[j]);
       for (int l = 0; l < kNeedLevels; ++l) {
-        const double prob = std::min(1.0, s.referral.probability[l] * sim.producers[j].spec.referral_propensity * 0.8);
+        const double prob =
+            std::min(1.0, s.referral.probability[l] * sim.producers[j].spec.referral_propensity * 0.8);
         const double served = static_cast<double>(f.served[j * kNeedLevels + l]);
         expected[j] += served * prob;
         variance[j] += served * prob * (1 - prob);
@@ -114,8 +116,8 @@ TEST(Referral, NoReferralsWithZeroPropensityOrFullResponse) {
 
 // Referrals never exceed the visits served: only a served visit can be referred.
 TEST(Referral, NeverMoreReferralsThanServedVisits) {
-  const Scenario s = test::scenario_from_yaml(
-      test::small_region_yaml(3000, 1000) + "referral: {probability: [1, 1, 1, 1], response: 0}\n");
+  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 1000) +
+                                              "referral: {probability: [1, 1, 1, 1], response: 0}\n");
   Simulation sim(s, {6, 0, 1});
   for (int step = 0; step < 10; ++step) {
     sim.step();

@@ -25,12 +25,19 @@ namespace {
 std::string single_queue_yaml(int residents, double rate, double capacity, const std::string& extra = "") {
   return "name: queue\n"
          "time: {start_date: 2017-02-01, steps: 30000, step_days: 7}\n"
-         "zones: [{name: A, population: " + std::to_string(residents) + ", lat: 62.24, lon: 25.75}]\n"
-         "producers: [{name: Station, zone: A, capacity_per_week: " + std::to_string(capacity) + "}]\n"
+         "zones: [{name: A, population: " +
+         std::to_string(residents) +
+         ", lat: 62.24, lon: 25.75}]\n"
+         "producers: [{name: Station, zone: A, capacity_per_week: " +
+         std::to_string(capacity) +
+         "}]\n"
          "needs: {up_rate: [0, 0, 0], down_rate: [0, 0, 0]}\n"
-         "demand: {visit_rate: [" + std::to_string(rate) + ", " + std::to_string(rate) + ", " +
-         std::to_string(rate) + ", " + std::to_string(rate) + "], age_factor: [1, 1, 1, 1, 1, 1, 1, 1],\n"
-         "         ohc_offload: 0}\n" + extra;
+         "demand: {visit_rate: [" +
+         std::to_string(rate) + ", " + std::to_string(rate) + ", " + std::to_string(rate) + ", " +
+         std::to_string(rate) +
+         "], age_factor: [1, 1, 1, 1, 1, 1, 1, 1],\n"
+         "         ohc_offload: 0}\n" +
+         extra;
 }
 
 // The slotted queue with Poisson(lambda) arrivals and c services per step, arrivals servable
@@ -157,7 +164,8 @@ TEST(ServiceQueue, SingleStationMatchesSlottedQueueTheory) {
 // is diverted, everything is within the care guarantee; nobody suffers unmet need.
 TEST(ServiceLimits, InfiniteCapacityMeansNoWaiting) {
   const Scenario s = test::scenario_from_yaml(
-      test::small_region_yaml(3000, 1000) + "pilot: {zones: [A]}\nchoice: {awareness_per_year: 5}\n"
+      test::small_region_yaml(3000, 1000) +
+      "pilot: {zones: [A]}\nchoice: {awareness_per_year: 5}\n"
       "producers:\n"
       "  - {name: StationA, zone: A, capacity_per_week: 1e9}\n"
       "  - {name: StationB, zone: B, capacity_per_week: 1e9}\n"
@@ -259,7 +267,8 @@ TEST(Service, FractionalCapacityCarriesToTheNextStep) {
 // the organiser er_cost_eur and is unmet need. Weekly and daily steps give the same weekly risk.
 TEST(Service, EmergencyDiversionAfterTheThresholdWithItsWeeklyProbability) {
   for (const int step_days : {7, 1}) {
-    std::string yaml = single_queue_yaml(2000, 0.1, 0, "service: {er_threshold_weeks: 2, er_prob_per_week: 0.15, er_cost_eur: 320}\n");
+    std::string yaml = single_queue_yaml(
+        2000, 0.1, 0, "service: {er_threshold_weeks: 2, er_prob_per_week: 0.15, er_cost_eur: 320}\n");
     yaml.replace(yaml.find("step_days: 7"), 12, "step_days: " + std::to_string(step_days));
     const Scenario s = test::scenario_from_yaml(yaml);
     Simulation sim(s, {9, 0, 1});
@@ -289,7 +298,8 @@ TEST(Service, EmergencyDiversionAfterTheThresholdWithItsWeeklyProbability) {
 // Unmet need (here: contacts diverted to emergency from a station that serves nobody) raises
 // the resident's up-rates for needs.unmet_weeks, counted in steps of whatever length.
 void expect_unmet_need_lasts(double unmet_weeks, int step_days) {
-  std::string yaml = single_queue_yaml(500, 0.5, 0, "service: {er_threshold_weeks: 0, er_prob_per_week: 1}\n");
+  std::string yaml =
+      single_queue_yaml(500, 0.5, 0, "service: {er_threshold_weeks: 0, er_prob_per_week: 1}\n");
   yaml.replace(yaml.find("step_days: 7"), 12, "step_days: " + std::to_string(step_days));
   yaml.replace(yaml.find("needs: {"), 8, "needs: {unmet_weeks: " + std::to_string(unmet_weeks) + ", ");
   const Scenario s = test::scenario_from_yaml(yaml);
@@ -297,7 +307,8 @@ void expect_unmet_need_lasts(double unmet_weeks, int step_days) {
   int longest = 0;
   for (int step = 0; step < 3; ++step) {
     sim.step();
-    for (std::size_t i = 0; i < sim.residents.size(); ++i) longest = std::max<int>(longest, sim.residents.unmet_steps[i]);
+    for (std::size_t i = 0; i < sim.residents.size(); ++i)
+      longest = std::max<int>(longest, sim.residents.unmet_steps[i]);
   }
   EXPECT_EQ(longest, static_cast<int>(std::ceil(unmet_weeks * 7 / step_days))) << "step_days " << step_days;
 }
@@ -317,7 +328,8 @@ TEST(Service, UnmetNeedLongerThanTheCounterIsRefused) {
     test::scenario_from_yaml(yaml);
     ADD_FAILURE() << "a 52-week unmet-need effect with daily steps was accepted";
   } catch (const ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find("needs.unmet_weeks: must be at most 36 weeks"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("needs.unmet_weeks: must be at most 36 weeks"), std::string::npos)
+        << e.what();
   }
   expect_unmet_need_lasts(36, 1);  // 252 daily steps still fit
 }

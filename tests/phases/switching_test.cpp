@@ -25,23 +25,32 @@ namespace {
 
 // Five identical producers, no inertia and a very high review hazard: residents would switch
 // almost every week if the rules let them.
-std::string restless_yaml(const std::string& rules, int residents = 2000, int steps = 120, int step_days = 7) {
-  std::string yaml = "name: restless\n"
-                     "time: {start_date: 2017-02-01, steps: " + std::to_string(steps) +
-                     ", step_days: " + std::to_string(step_days) + "}\n"
-                     "zones: [{name: A, population: " + std::to_string(residents) + ", lat: 62.24, lon: 25.75}]\n"
-                     "pilot: {zones: [A]}\n"
-                     "rules: {" + rules + "}\n"
-                     "choice: {inertia: 0, base_review_per_year: 50, awareness_per_year: 0}\n"
-                     "producers:\n";
-  for (int k = 0; k < 5; ++k) yaml += "  - {name: P" + std::to_string(k) + ", zone: A, capacity_per_week: 1e6}\n";
+std::string restless_yaml(const std::string& rules, int residents = 2000, int steps = 120,
+                          int step_days = 7) {
+  std::string yaml =
+      "name: restless\n"
+      "time: {start_date: 2017-02-01, steps: " +
+      std::to_string(steps) + ", step_days: " + std::to_string(step_days) +
+      "}\n"
+      "zones: [{name: A, population: " +
+      std::to_string(residents) +
+      ", lat: 62.24, lon: 25.75}]\n"
+      "pilot: {zones: [A]}\n"
+      "rules: {" +
+      rules +
+      "}\n"
+      "choice: {inertia: 0, base_review_per_year: 50, awareness_per_year: 0}\n"
+      "producers:\n";
+  for (int k = 0; k < 5; ++k)
+    yaml += "  - {name: P" + std::to_string(k) + ", zone: A, capacity_per_week: 1e6}\n";
   return yaml;
 }
 
 // min_listing_months: a resident listed at a producer stays at least that long
 // (months of 30.44 days, rounded up to whole steps) before switching again.
 TEST(SwitchingRules, LockInIsRespected) {
-  const Scenario s = test::scenario_from_yaml(restless_yaml("min_listing_months: 2, max_switches_per_year: 52"));
+  const Scenario s =
+      test::scenario_from_yaml(restless_yaml("min_listing_months: 2, max_switches_per_year: 52"));
   Simulation sim(s, {1, 0, 1});
   const Residents& r = sim.residents;
   std::vector<int> last_switch(r.size(), -1);
@@ -77,7 +86,8 @@ TEST(SwitchingRules, ResidentsWhoNeverChoseAreNotLockedIn) {
 // max_switches_per_year: at most that many switches in each pilot year (52 weekly steps from
 // the pilot start); the count starts afresh in the next pilot year.
 TEST(SwitchingRules, MaxSwitchesPerYearIsRespected) {
-  const Scenario s = test::scenario_from_yaml(restless_yaml("min_listing_months: 0, max_switches_per_year: 2"));
+  const Scenario s =
+      test::scenario_from_yaml(restless_yaml("min_listing_months: 0, max_switches_per_year: 2"));
   Simulation sim(s, {2, 0, 1});
   const Residents& r = sim.residents;
   std::vector<std::array<int, 2>> per_year(r.size(), {0, 0});
@@ -102,14 +112,16 @@ TEST(SwitchingRules, MaxSwitchesPerYearIsRespected) {
 // Opt-in (the Finnish pilots): only eligible residents (pilot zones, at least min_age) choose;
 // everyone else stays listed at their home station, the nearest public station of their zone.
 TEST(SwitchingRules, OptInNonEligibleResidentsNeverLeaveTheirHomeStation) {
-  const Scenario s = test::scenario_from_yaml(
-      test::small_region_yaml(3000, 2000) + "pilot: {zones: [A], min_age: 18}\n"
-      "choice: {inertia: 0, base_review_per_year: 20}\n"
-      "producers:\n"
-      "  - {name: StationA, zone: A}\n"
-      "  - {name: StationB, zone: B}\n"
-      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 1e6, quality: 1}\n"
-      "  - {name: Online, sector: private, zone: B, digital_first: true, capacity_per_week: 1e6, digital: 1}\n");
+  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 2000) +
+                                              "pilot: {zones: [A], min_age: 18}\n"
+                                              "choice: {inertia: 0, base_review_per_year: 20}\n"
+                                              "producers:\n"
+                                              "  - {name: StationA, zone: A}\n"
+                                              "  - {name: StationB, zone: B}\n"
+                                              "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
+                                              "25.76, capacity_per_week: 1e6, quality: 1}\n"
+                                              "  - {name: Online, sector: private, zone: B, digital_first: "
+                                              "true, capacity_per_week: 1e6, digital: 1}\n");
   Simulation sim(s, {3, 0, 1});
   const Residents& r = sim.residents;
   for (std::size_t i = 0; i < r.size(); ++i) {
@@ -161,7 +173,8 @@ TEST(SwitchingRules, DefaultAssignmentListsEligibleResidentsAtTheNearestProducer
     std::size_t nearest = 0;
     double best = INFINITY;
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
-      const double minutes = travel_minutes(s.choice, r.lat[i], r.lon[i], sim.producers[j].lat, sim.producers[j].lon);
+      const double minutes =
+          travel_minutes(s.choice, r.lat[i], r.lon[i], sim.producers[j].lat, sim.producers[j].lon);
       if (minutes < best) best = minutes, nearest = j;
     }
     ASSERT_EQ(r.listed[i], nearest) << "resident " << i;
@@ -185,7 +198,8 @@ TEST(SwitchingRules, FullProducerRefusesAndResidentTakesNextChoice) {
       "choice: {inertia: 0, base_review_per_year: 100000, awareness_per_year: 0}\n"
       "producers:\n"
       "  - {name: Home, zone: A, capacity_per_week: 1e6}\n"
-      "  - {name: Popular, sector: third_sector, zone: A, capacity_per_week: 1e6, quality: 3, listing_cap: 300}\n"
+      "  - {name: Popular, sector: third_sector, zone: A, capacity_per_week: 1e6, quality: 3, listing_cap: "
+      "300}\n"
       "  - {name: Second, sector: third_sector, zone: A, capacity_per_week: 1e6, quality: 2}\n");
   Simulation sim(s, {5, 0, 1});
   const Residents& r = sim.residents;
@@ -210,7 +224,8 @@ TEST(SwitchingRules, FullProducerRefusesAndResidentTakesNextChoice) {
 // A listing cap is never exceeded, step after step, with residents leaving and joining.
 TEST(SwitchingRules, ListingCapIsNeverExceeded) {
   std::string yaml = restless_yaml("min_listing_months: 1, max_switches_per_year: 52", 3000, 60);
-  yaml += "  - {name: Capped, sector: private, zone: A, capacity_per_week: 1e6, quality: 2, listing_cap: 250}\n";
+  yaml +=
+      "  - {name: Capped, sector: private, zone: A, capacity_per_week: 1e6, quality: 2, listing_cap: 250}\n";
   const Scenario s = test::scenario_from_yaml(yaml);
   Simulation sim(s, {6, 0, 1});
   std::int64_t fullest = 0;
@@ -227,15 +242,16 @@ TEST(SwitchingRules, ListingCapIsNeverExceeded) {
 // residents whose listing changed, and to the same total by producer, age band, income decile
 // and zone. Dissatisfaction is a reason of its own.
 TEST(SwitchingRules, EverySwitchHasAReason) {
-  const Scenario s = test::scenario_from_yaml(
-      test::small_region_yaml(3000, 2000) + "pilot: {zones: [A, B]}\n"
-      "service: {capacity_ratio: 0.8}\n"
-      "rules: {min_listing_months: 1}\n"
-      "choice: {awareness_per_year: 3, dissatisfaction_per_year: 5}\n"
-      "producers:\n"
-      "  - {name: StationA, zone: A}\n"
-      "  - {name: StationB, zone: B}\n"
-      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: 25.76, capacity_per_week: 50, listing_cap: 200}\n");
+  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 2000) +
+                                              "pilot: {zones: [A, B]}\n"
+                                              "service: {capacity_ratio: 0.8}\n"
+                                              "rules: {min_listing_months: 1}\n"
+                                              "choice: {awareness_per_year: 3, dissatisfaction_per_year: 5}\n"
+                                              "producers:\n"
+                                              "  - {name: StationA, zone: A}\n"
+                                              "  - {name: StationB, zone: B}\n"
+                                              "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
+                                              "25.76, capacity_per_week: 50, listing_cap: 200}\n");
   Simulation sim(s, {7, 0, 1});
   std::array<std::int64_t, kSwitchReasons> by_reason{};
   for (int step = 0; step < 52; ++step) {
@@ -265,7 +281,8 @@ TEST(SwitchingRules, EverySwitchHasAReason) {
 // recount from the residents. Thousands switch every step, with a capped producer among the five.
 TEST(SwitchingRules, ManySwitchesAreAppliedAlikeOnAnyNumberOfThreads) {
   std::string yaml = restless_yaml("min_listing_months: 1, max_switches_per_year: 52", 20000, 12);
-  yaml += "  - {name: Capped, sector: private, zone: A, capacity_per_week: 1e6, quality: 2, listing_cap: 1500}\n";
+  yaml +=
+      "  - {name: Capped, sector: private, zone: A, capacity_per_week: 1e6, quality: 2, listing_cap: 1500}\n";
   const Scenario s = test::scenario_from_yaml(yaml);
   Simulation one(s, {8, 0, 1}), four(s, {8, 0, 4});
   std::int64_t most = 0;
@@ -278,12 +295,16 @@ TEST(SwitchingRules, ManySwitchesAreAppliedAlikeOnAnyNumberOfThreads) {
     ASSERT_EQ(one.flows.switches_by_reason, four.flows.switches_by_reason) << "step " << step;
     const Residents &a = one.residents, &b = four.residents;
     ASSERT_TRUE(std::equal(a.listed.begin(), a.listed.end(), b.listed.begin())) << "step " << step;
-    ASSERT_TRUE(std::equal(a.listed_since.begin(), a.listed_since.end(), b.listed_since.begin())) << "step " << step;
+    ASSERT_TRUE(std::equal(a.listed_since.begin(), a.listed_since.end(), b.listed_since.begin()))
+        << "step " << step;
     ASSERT_TRUE(std::equal(a.switches.begin(), a.switches.end(), b.switches.begin())) << "step " << step;
-    ASSERT_TRUE(std::equal(a.switches_this_year.begin(), a.switches_this_year.end(), b.switches_this_year.begin()));
+    ASSERT_TRUE(
+        std::equal(a.switches_this_year.begin(), a.switches_this_year.end(), b.switches_this_year.begin()));
     for (const Simulation* sim : {&one, &four}) {
-      ASSERT_EQ(sim->risk_cells, count_risk_cells(*sim)) << "step " << step << ", " << sim->threads() << " threads";
-      ASSERT_EQ(sim->away_from_home, count_away_from_home(*sim)) << "step " << step << ", " << sim->threads() << " threads";
+      ASSERT_EQ(sim->risk_cells, count_risk_cells(*sim))
+          << "step " << step << ", " << sim->threads() << " threads";
+      ASSERT_EQ(sim->away_from_home, count_away_from_home(*sim))
+          << "step " << step << ", " << sim->threads() << " threads";
       ASSERT_EQ(sim->producers[5].n_listed, test::listed_counts(*sim)[5]);
       ASSERT_LE(sim->producers[5].n_listed, 1500);
     }

@@ -37,7 +37,6 @@ inline std::string shell_quoted(const std::string& text) {
 }
 inline std::string shell_quoted(const fs::path& path) { return shell_quoted(path.string()); }
 
-
 // A fresh directory for one test, removed with everything in it when the test ends (also when an
 // assertion ends it early).
 class ScratchDir {

@@ -42,13 +42,15 @@ TEST(Safety, ExistingResultsAreNeverReplacedWithoutOverwrite) {
     for (const std::string& flags : {"", " -q", " --seed 3"}) {
       const CliResult refused = run_cli(run + shell_quoted(target) + flags);
       EXPECT_NE(refused.exit_code, kExitOk) << refused.output;
-      EXPECT_NE(refused.output.find(target.string() + ": exists; pass --overwrite to replace it"), std::string::npos)
+      EXPECT_NE(refused.output.find(target.string() + ": exists; pass --overwrite to replace it"),
+                std::string::npos)
           << refused.output;
       EXPECT_EQ(refused.output.find("results:"), std::string::npos) << refused.output;
     }
   }
   // A bad scenario aimed at an existing file changes nothing either.
-  const CliResult bad = run_cli("run " + shell_quoted(kSmallScenario) + " --set time.steps=0 -o " + shell_quoted(out));
+  const CliResult bad =
+      run_cli("run " + shell_quoted(kSmallScenario) + " --set time.steps=0 -o " + shell_quoted(out));
   EXPECT_EQ(bad.exit_code, kExitBadInput) << bad.output;
 
   EXPECT_TRUE(read_bytes(out) == precious) << "the existing file must be byte-identical";
@@ -71,14 +73,16 @@ void expect_stops_cleanly(int sig, const std::string& name) {
   BackgroundRun run({"run", "-o", out.string(), "--threads", "1", "--set", "time.steps=1040"});
   ASSERT_TRUE(run.started());
   // The handlers are installed first thing; half a second later the run is well into its steps.
-  ASSERT_TRUE(run.wait_for_handler(sig)) << "the run ended before it could be stopped: " << describe_status(run.wait()) << "\n"
-                                         << run.output();
+  ASSERT_TRUE(run.wait_for_handler(sig))
+      << "the run ended before it could be stopped: " << describe_status(run.wait()) << "\n"
+      << run.output();
   std::this_thread::sleep_for(500ms);
   ASSERT_TRUE(run.running()) << "the run ended before it could be stopped:\n" << run.output();
   run.signal(sig);
   const int status = run.wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig)
-      << describe_status(status) << ", expected exit code " << 128 + sig << "\n" << run.output();
+      << describe_status(status) << ", expected exit code " << 128 + sig << "\n"
+      << run.output();
   EXPECT_NE(run.output().find("stopped by " + name), std::string::npos) << run.output();
   EXPECT_NE(run.output().find("no results file was written"), std::string::npos) << run.output();
   EXPECT_FALSE(fs::exists(out));
@@ -97,12 +101,13 @@ TEST(Safety, SignalDuringStartupStopsTheRunAndLeavesNoFile) {
   const fs::path out = dir / "out.h5";
   BackgroundRun run({"run", "-o", out.string(), "--threads", "1"});
   ASSERT_TRUE(run.started());
-  ASSERT_TRUE(run.wait_for_handler(SIGINT)) << "the run ended before it could be stopped: " << describe_status(run.wait())
-                                            << "\n" << run.output();
+  ASSERT_TRUE(run.wait_for_handler(SIGINT))
+      << "the run ended before it could be stopped: " << describe_status(run.wait()) << "\n"
+      << run.output();
   run.signal(SIGINT);
   const int status = run.wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT) << describe_status(status) << "\n"
-                                                                         << run.output();
+                                                                        << run.output();
   EXPECT_TRUE(entries(dir).empty()) << "left behind: " << (entries(dir).empty() ? "" : entries(dir).front());
 }
 
@@ -113,13 +118,15 @@ TEST(Safety, SignalDuringStartupStopsTheRunAndLeavesNoFile) {
 TEST(Safety, KillAtARandomMomentLeavesNoFileAtTheTarget) {
   const ScratchDir dir("safety-kill");
   const fs::path reference = dir / "reference.h5", out = dir / "out.h5";
-  const std::vector<std::string> args = {"run", "-q", "--seed", "5", "--threads", "1", "--set", "population.scale=0.1"};
+  const std::vector<std::string> args = {"run",       "-q", "--seed", "5",
+                                         "--threads", "1",  "--set",  "population.scale=0.1"};
   std::string reference_run = "run -q -o " + shell_quoted(reference);
   for (std::size_t k = 1; k < args.size(); ++k) reference_run += " " + args[k];
   const auto started = std::chrono::steady_clock::now();
   const CliResult r = run_cli(reference_run);
   ASSERT_EQ(r.exit_code, kExitOk) << r.output;
-  const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
   // Moments spread over the whole run and a little beyond, so that some land in the final write.
   std::mt19937 random(std::random_device{}());
@@ -145,9 +152,11 @@ TEST(Safety, KillAtARandomMomentLeavesNoFileAtTheTarget) {
       if (name != "reference.h5") EXPECT_EQ(name.rfind(".out.h5.tmp-", 0), 0u) << name;
   }
   RecordProperty("runs_killed", killed);
-  const CliResult next = run_cli("run " + shell_quoted(kSmallScenario) + " --set time.steps=4 -q -o " + shell_quoted(out));
+  const CliResult next =
+      run_cli("run " + shell_quoted(kSmallScenario) + " --set time.steps=4 -q -o " + shell_quoted(out));
   EXPECT_EQ(next.exit_code, kExitOk) << next.output;
-  EXPECT_EQ(entries(dir), (std::vector<std::string>{"out.h5", "reference.h5"})) << "stale temporary files must be removed";
+  EXPECT_EQ(entries(dir), (std::vector<std::string>{"out.h5", "reference.h5"}))
+      << "stale temporary files must be removed";
 }
 
 // --- checkpoints --------------------------------------------------------------------------------
@@ -158,15 +167,16 @@ TEST(Safety, KillAtARandomMomentLeavesNoFileAtTheTarget) {
 TEST(Safety, CheckpointedRunKilledAtARandomStepResumesToIdenticalResults) {
   const ScratchDir dir("safety-resume");
   const fs::path full = dir / "full.h5", resumed = dir / "resumed.h5", checkpoint = dir / "run.ckpt";
-  const std::vector<std::string> scenario = {"--set", "population.scale=0.25", "--seed", "11", "--threads", "1"};
+  const std::vector<std::string> scenario = {"--set", "population.scale=0.25", "--seed", "11", "--threads",
+                                             "1"};
 
   std::string uninterrupted = "run -q -o " + shell_quoted(full);
   for (const auto& a : scenario) uninterrupted += " " + a;
   const CliResult reference = run_cli(uninterrupted);
   ASSERT_EQ(reference.exit_code, kExitOk) << reference.output;
 
-  std::vector<std::string> args = {"run", "-q", "-o", resumed.string(), "--checkpoint", checkpoint.string(),
-                                   "--checkpoint-every", "5"};
+  std::vector<std::string> args = {
+      "run", "-q", "-o", resumed.string(), "--checkpoint", checkpoint.string(), "--checkpoint-every", "5"};
   args.insert(args.end(), scenario.begin(), scenario.end());
   // Killed at a random step, whatever the machine's speed: after the k-th checkpoint (each is a
   // new file renamed into place, so a new inode) and a little more.
@@ -188,14 +198,17 @@ TEST(Safety, CheckpointedRunKilledAtARandomStepResumesToIdenticalResults) {
   std::this_thread::sleep_for(std::chrono::milliseconds(jitter_ms));
   run.signal(SIGKILL);
   const int status = run.wait();
-  ASSERT_TRUE(WIFSIGNALED(status)) << describe_status(status) << " (the run ended before the kill)\n" << run.output();
+  ASSERT_TRUE(WIFSIGNALED(status)) << describe_status(status) << " (the run ended before the kill)\n"
+                                   << run.output();
   ASSERT_TRUE(fs::exists(checkpoint)) << "no checkpoint was written\n" << run.output();
   EXPECT_FALSE(fs::exists(resumed));
 
-  const CliResult resume = run_cli("run --threads 1 --resume " + shell_quoted(checkpoint) + " -o " + shell_quoted(resumed));
+  const CliResult resume =
+      run_cli("run --threads 1 --resume " + shell_quoted(checkpoint) + " -o " + shell_quoted(resumed));
   ASSERT_EQ(resume.exit_code, kExitOk) << resume.output;
   std::smatch step;
-  ASSERT_TRUE(std::regex_search(resume.output, step, std::regex(R"(resuming after step (\d+))"))) << resume.output;
+  ASSERT_TRUE(std::regex_search(resume.output, step, std::regex(R"(resuming after step (\d+))")))
+      << resume.output;
   SCOPED_TRACE("killed " + std::to_string(jitter_ms) + " ms after checkpoint " + std::to_string(seen) +
                "; resumed after step " + step[1].str());
   EXPECT_GE(std::stoi(step[1].str()), 5 * seen);
@@ -207,8 +220,9 @@ TEST(Safety, CheckpointedRunKilledAtARandomStepResumesToIdenticalResults) {
 TEST(Safety, DamagedOrTruncatedCheckpointIsRefused) {
   const ScratchDir dir("safety-damaged");
   const fs::path checkpoint = dir / "run.ckpt", out = dir / "out.h5";
-  const CliResult made = run_cli("run -q --threads 1 --set population.scale=0.05 --set time.steps=30 --checkpoint " +
-                                 shell_quoted(checkpoint) + " --checkpoint-every 5 -o " + shell_quoted(dir / "made.h5"));
+  const CliResult made =
+      run_cli("run -q --threads 1 --set population.scale=0.05 --set time.steps=30 --checkpoint " +
+              shell_quoted(checkpoint) + " --checkpoint-every 5 -o " + shell_quoted(dir / "made.h5"));
   ASSERT_EQ(made.exit_code, kExitOk) << made.output;
   const std::string good = read_bytes(checkpoint);
   ASSERT_GT(good.size(), 1000u);
@@ -233,11 +247,13 @@ TEST(Safety, DamagedOrTruncatedCheckpointIsRefused) {
     const CliResult r = run_cli("run -q --resume " + shell_quoted(damaged) + " -o " + shell_quoted(out));
     EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;
     EXPECT_NE(r.output.find("cannot resume"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find(damaged.string()), std::string::npos) << "the message must name the file:\n" << r.output;
+    EXPECT_NE(r.output.find(damaged.string()), std::string::npos) << "the message must name the file:\n"
+                                                                  << r.output;
     EXPECT_EQ(entries(dir), (std::vector<std::string>{"damaged.ckpt", "run.ckpt"}));
   }
   // The intact checkpoint still resumes (so the refusals above are about the damage).
-  const CliResult r = run_cli("run -q --threads 1 --resume " + shell_quoted(checkpoint) + " -o " + shell_quoted(out));
+  const CliResult r =
+      run_cli("run -q --threads 1 --resume " + shell_quoted(checkpoint) + " -o " + shell_quoted(out));
   EXPECT_EQ(r.exit_code, kExitOk) << r.output;
 }
 
@@ -262,8 +278,8 @@ TEST(Safety, UnwritableDirectoryIsAClearErrorAndWritesNothing) {
     if (!fs::exists("/usr/bin/setpriv")) GTEST_SKIP() << "running as root without setpriv to drop privileges";
     as_user = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ";
   }
-  const CliResult r = run_shell(as_user + VALINTA_CLI + " run " + shell_quoted(scenario) + " --set time.steps=4 -o " +
-                                shell_quoted(out));
+  const CliResult r = run_shell(as_user + VALINTA_CLI + " run " + shell_quoted(scenario) +
+                                " --set time.steps=4 -o " + shell_quoted(out));
   EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;  // refused before the run starts
   EXPECT_NE(r.output.find("error: " + out.string() + ": cannot write in directory '" + read_only.string() +
                           "': Permission denied"),
@@ -296,21 +312,26 @@ TEST(Safety, FileSizeLimitIsAClearErrorAndLeavesNoFile) {
 TEST(Safety, MemoryPlanRefusesARunThatCannotFit) {
   const ScratchDir dir("safety-memory");
   const fs::path scenario = dir / "huge.yaml", out = dir / "out.h5";
-  write_bytes(scenario, "name: huge\ntime: {steps: 10}\nzones:\n"
-                        "  - {name: Metropolis, population: 2000000000, lat: 60.17, lon: 24.94}\n");
+  write_bytes(scenario,
+              "name: huge\ntime: {steps: 10}\nzones:\n"
+              "  - {name: Metropolis, population: 2000000000, lat: 60.17, lon: 24.94}\n");
   const Scenario loaded = load_scenario(scenario);
   const std::int64_t needed = plan_memory(loaded, 2).total(), available = available_memory_bytes();
   if (available < 0 || needed <= available) GTEST_SKIP() << "this machine could hold two billion residents";
 
-  const bool prlimit = fs::exists("/usr/bin/prlimit") &&
-                       run_shell("/usr/bin/prlimit --as=1000000000 " + std::string(VALINTA_CLI) + " --version").exit_code == 0;
-  const CliResult r = run_shell(std::string(prlimit ? "/usr/bin/prlimit --as=1000000000 " : "") + VALINTA_CLI +
-                                " run " + shell_quoted(scenario) + " -o " + shell_quoted(out));
+  const bool prlimit =
+      fs::exists("/usr/bin/prlimit") &&
+      run_shell("/usr/bin/prlimit --as=1000000000 " + std::string(VALINTA_CLI) + " --version").exit_code == 0;
+  const CliResult r = run_shell(std::string(prlimit ? "/usr/bin/prlimit --as=1000000000 " : "") +
+                                VALINTA_CLI + " run " + shell_quoted(scenario) + " -o " + shell_quoted(out));
   EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(this run needs about \d+ MiB \(2000000000 residents: \d+ MiB)")))
+  EXPECT_TRUE(std::regex_search(
+      r.output, std::regex(R"(this run needs about \d+ MiB \(2000000000 residents: \d+ MiB)")))
       << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(but only \d+ MiB of memory is available)"))) << r.output;
-  EXPECT_NE(r.output.find("population.scale"), std::string::npos) << "the message must say what to do:\n" << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(but only \d+ MiB of memory is available)")))
+      << r.output;
+  EXPECT_NE(r.output.find("population.scale"), std::string::npos) << "the message must say what to do:\n"
+                                                                  << r.output;
   EXPECT_TRUE(entries(dir) == std::vector<std::string>{"huge.yaml"});
 }
 

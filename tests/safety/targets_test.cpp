@@ -28,7 +28,9 @@ using namespace std::chrono_literals;
 const fs::path kRoot = fs::path(VALINTA_TEST_DIR).parent_path();
 const std::string kQuick = " --threads 1 --set time.steps=4 -q";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 bool is_char_device(const fs::path& p) {
   struct stat st {};
@@ -40,7 +42,9 @@ std::string run_small(const std::string& options) {
 }
 
 // Nothing but what the test put there, and no temporary file.
-void expect_entries(const fs::path& dir, const std::vector<std::string>& names) { EXPECT_EQ(entries(dir), names); }
+void expect_entries(const fs::path& dir, const std::vector<std::string>& names) {
+  EXPECT_EQ(entries(dir), names);
+}
 
 // --- only regular files -------------------------------------------------------------------------
 
@@ -58,8 +62,9 @@ TEST(Targets, DevicesFifosAndDirectoriesAreNeverReplaced) {
   }
   for (const fs::path& target : targets) {
     SCOPED_TRACE(target.string());
-    for (const std::string& option : {"-o " + shell_quoted(target) + " --overwrite",
-                                      "-o " + shell_quoted(dir / "out.h5") + " --checkpoint " + shell_quoted(target)}) {
+    for (const std::string& option :
+         {"-o " + shell_quoted(target) + " --overwrite",
+          "-o " + shell_quoted(dir / "out.h5") + " --checkpoint " + shell_quoted(target)}) {
       const CliResult r = run_cli(run_small(option));
       EXPECT_EQ(r.exit_code, kExitBadInput) << r.output;
       EXPECT_TRUE(contains(r.output, "is a character device") || contains(r.output, "is a FIFO") ||
@@ -74,7 +79,9 @@ TEST(Targets, DevicesFifosAndDirectoriesAreNeverReplaced) {
   std::sort(names.begin(), names.end());
   expect_entries(dir, names);
   const CliResult r = run_cli(run_small("-o " + shell_quoted(dir / "folder")));
-  EXPECT_TRUE(contains(r.output, "give the name of a file in it, e.g. " + (dir / "folder" / "out.h5").string())) << r.output;
+  EXPECT_TRUE(
+      contains(r.output, "give the name of a file in it, e.g. " + (dir / "folder" / "out.h5").string()))
+      << r.output;
 }
 
 // --- checkpoints ----------------------------------------------------------------------------------
@@ -139,20 +146,22 @@ TEST(Targets, NoOutputIsOneOfTheRunsInputs) {
   write_bytes(dir / "sweep.yaml",
               "scenario: child.yaml\ndesign: grid\nreplications: 1\n"
               "parameters:\n  choice.inertia: {values: [1.0, 2.0]}\n");
-  const std::vector<std::string> names = {"child.yaml", "link.yaml", "parent.yaml", "sub", "sweep.yaml", "zones.csv"};
+  const std::vector<std::string> names = {"child.yaml", "link.yaml",  "parent.yaml",
+                                          "sub",        "sweep.yaml", "zones.csv"};
   std::vector<std::string> before;
   for (const auto& n : names)
     if (n != "sub") before.push_back(read_bytes(dir / n));
 
   const std::string child = shell_quoted(dir / "child.yaml");
-  const std::vector<fs::path> inputs = {dir / "child.yaml", dir / "parent.yaml", dir / "zones.csv", dir / "link.yaml",
-                                        dir / "sub" / ".." / "parent.yaml"};
+  const std::vector<fs::path> inputs = {dir / "child.yaml", dir / "parent.yaml", dir / "zones.csv",
+                                        dir / "link.yaml", dir / "sub" / ".." / "parent.yaml"};
   for (const fs::path& input : inputs) {
     SCOPED_TRACE(input.string());
     const std::string o = " -o " + shell_quoted(input) + " --overwrite -q --threads 1";
     for (const std::string& command :
-         {"run " + child + o, "run " + child + " --replications 2" + o, "compare " + child + " " + child +
-          " --replications 2" + o, "run " + child + o + " --checkpoint " + shell_quoted(dir / "x.ckpt")}) {
+         {"run " + child + o, "run " + child + " --replications 2" + o,
+          "compare " + child + " " + child + " --replications 2" + o,
+          "run " + child + o + " --checkpoint " + shell_quoted(dir / "x.ckpt")}) {
       const CliResult r = run_cli(command);
       EXPECT_EQ(r.exit_code, kExitBadInput) << command << "\n" << r.output;
       EXPECT_TRUE(contains(r.output, "is one of this run's inputs")) << r.output;
@@ -193,7 +202,8 @@ TEST(Targets, ASecondWriterOfTheSameFileIsRefusedUpFront) {
   ASSERT_TRUE(first.started());
   ASSERT_TRUE(wait_for_temporary(dir, first)) << first.output();
   for (const std::string& extra : {"", " --overwrite"}) {
-    const CliResult second = run_cli("run --threads 1 --set time.steps=30 --seed 5 -q -o " + shell_quoted(out) + extra);
+    const CliResult second =
+        run_cli("run --threads 1 --set time.steps=30 --seed 5 -q -o " + shell_quoted(out) + extra);
     EXPECT_EQ(second.exit_code, kExitBadInput) << second.output;
     EXPECT_TRUE(contains(second.output, "another process is writing it now")) << second.output;
   }
@@ -208,8 +218,11 @@ TEST(Targets, ASecondWriterOfTheSameFileIsRefusedUpFront) {
 void expect_kept_beside(bool target_exists) {
   const ScratchDir dir(std::string("targets-meanwhile-") + (target_exists ? "replaced" : "created"));
   const fs::path out = dir / "r.h5";
-  if (target_exists) ASSERT_EQ(run_cli("run " + shell_quoted(kSmallScenario) + kQuick + " -o " + shell_quoted(out)).exit_code, 0);
-  std::vector<std::string> args = {"run", "-o", out.string(), "--threads", "1", "--set", "time.steps=1040", "-q"};
+  if (target_exists)
+    ASSERT_EQ(run_cli("run " + shell_quoted(kSmallScenario) + kQuick + " -o " + shell_quoted(out)).exit_code,
+              0);
+  std::vector<std::string> args = {"run", "-o",    out.string(),      "--threads",
+                                   "1",   "--set", "time.steps=1040", "-q"};
   if (target_exists) args.emplace_back("--overwrite");
   BackgroundRun run(args);
   ASSERT_TRUE(run.started());
@@ -260,10 +273,13 @@ TEST(Targets, EmptyOrPointlessOptionsAreRefused) {
       {"-o ''", "--output: an empty path"},
       {"--checkpoint '' -o " + shell_quoted(dir / "a.h5"), "--checkpoint: an empty path"},
       {"--checkpoint-every 5 -o " + shell_quoted(dir / "a.h5"), "--checkpoint-every: only with --checkpoint"},
-      {"--threads two -o " + shell_quoted(dir / "a.h5"), "--threads: 'two' is not a whole number; allowed: 1 to 1024"},
+      {"--threads two -o " + shell_quoted(dir / "a.h5"),
+       "--threads: 'two' is not a whole number; allowed: 1 to 1024"},
       {"--threads 0 -o " + shell_quoted(dir / "a.h5"), "--threads: 0 is out of range; allowed: 1 to 1024"},
-      {"--seed x -o " + shell_quoted(dir / "a.h5"), "--seed: 'x' is not a whole number; allowed: 0 to 4294967295"},
-      {"-o " + shell_quoted(dir / "missing" / "a.h5"), "the directory '" + (dir / "missing").string() + "' does not exist"},
+      {"--seed x -o " + shell_quoted(dir / "a.h5"),
+       "--seed: 'x' is not a whole number; allowed: 0 to 4294967295"},
+      {"-o " + shell_quoted(dir / "missing" / "a.h5"),
+       "the directory '" + (dir / "missing").string() + "' does not exist"},
   };
   for (const auto& [options, message] : cases) {
     const CliResult r = run_cli(run_small(options));
@@ -281,7 +297,8 @@ TEST(Targets, ExistingOutputIsBadInput) {
   const ScratchDir dir("targets-exists");
   write_bytes(dir / "a.h5", "mine");
   for (const std::string& command :
-       {run_small("-o " + shell_quoted(dir / "a.h5")), run_small("--replications 2 -o " + shell_quoted(dir / "a.h5")),
+       {run_small("-o " + shell_quoted(dir / "a.h5")),
+        run_small("--replications 2 -o " + shell_quoted(dir / "a.h5")),
         "compare " + shell_quoted(kSmallScenario) + " " + shell_quoted(kSmallScenario) +
             " --replications 2 --set time.steps=4 -o " + shell_quoted(dir / "a.h5")}) {
     const CliResult r = run_cli(command);
@@ -304,8 +321,8 @@ TEST(Targets, QuietPrintsOnlyThePath) {
 
 TEST(Targets, StudiesThatCannotFitInMemoryAreRefusedUpFront) {
   const ScratchDir dir("targets-memory");
-  const CliResult reps = run_cli("run --set population.scale=0.001 --replications 100000 -q -o " +
-                                 shell_quoted(dir / "x.h5"));
+  const CliResult reps =
+      run_cli("run --set population.scale=0.001 --replications 100000 -q -o " + shell_quoted(dir / "x.h5"));
   EXPECT_EQ(reps.exit_code, kExitBadInput) << reps.output;
   EXPECT_TRUE(contains(reps.output, "these 100000 runs need about")) << reps.output;
   EXPECT_TRUE(contains(reps.output, "MiB of memory is available")) << reps.output;
@@ -313,7 +330,8 @@ TEST(Targets, StudiesThatCannotFitInMemoryAreRefusedUpFront) {
                                       "\ndesign: sobol\npoints: 1000000\nreplications: 1\n"
                                       "set: [population.scale=0.001]\n"
                                       "parameters:\n  choice.inertia: {min: 1.0, max: 3.0}\n");
-  const CliResult sweep = run_cli("sweep " + shell_quoted(dir / "sweep.yaml") + " -q -o " + shell_quoted(dir / "s.h5"));
+  const CliResult sweep =
+      run_cli("sweep " + shell_quoted(dir / "sweep.yaml") + " -q -o " + shell_quoted(dir / "s.h5"));
   EXPECT_EQ(sweep.exit_code, kExitBadInput) << sweep.output;
   EXPECT_TRUE(contains(sweep.output, "these 1000000 runs need about")) << sweep.output;
   expect_entries(dir, {"sweep.yaml"});
@@ -324,10 +342,12 @@ TEST(Targets, StudiesThatCannotFitInMemoryAreRefusedUpFront) {
 TEST(Targets, CompareRefusesScenariosThatCannotBePaired) {
   const ScratchDir dir("targets-compare");
   write_bytes(dir / "seeded.yaml", "extends: " + kSmallScenario.string() + "\nname: seeded\nseed: 99\n");
-  write_bytes(dir / "bigger.yaml", "extends: " + kSmallScenario.string() +
-                                       "\nname: bigger\nzones:\n  - {name: North, population: 9000, lat: 62.24, lon: 25.75}\n");
+  write_bytes(dir / "bigger.yaml",
+              "extends: " + kSmallScenario.string() +
+                  "\nname: bigger\nzones:\n  - {name: North, population: 9000, lat: 62.24, lon: 25.75}\n");
   const std::string base = shell_quoted(kSmallScenario);
-  const std::string common = " --replications 2 --set time.steps=4 -q --threads 1 -o " + shell_quoted(dir / "c.h5");
+  const std::string common =
+      " --replications 2 --set time.steps=4 -q --threads 1 -o " + shell_quoted(dir / "c.h5");
   const CliResult seeds = run_cli("compare " + base + " " + shell_quoted(dir / "seeded.yaml") + common);
   EXPECT_EQ(seeds.exit_code, kExitBadInput) << seeds.output;
   EXPECT_TRUE(contains(seeds.output, "'seeded' sets seed 99")) << seeds.output;
@@ -336,7 +356,8 @@ TEST(Targets, CompareRefusesScenariosThatCannotBePaired) {
   EXPECT_TRUE(contains(regions.output, "simulates other residents than the baseline")) << regions.output;
   EXPECT_FALSE(fs::exists(dir / "c.h5"));
   // One seed for all, chosen on the command line: a fair comparison.
-  const CliResult chosen = run_cli("compare " + base + " " + shell_quoted(dir / "seeded.yaml") + common + " --seed 7");
+  const CliResult chosen =
+      run_cli("compare " + base + " " + shell_quoted(dir / "seeded.yaml") + common + " --seed 7");
   EXPECT_EQ(chosen.exit_code, kExitOk) << chosen.output;
 }
 

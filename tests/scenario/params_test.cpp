@@ -115,7 +115,7 @@ TEST(Dates, ParseKnownDays) {
 TEST(Dates, LeapYears) {
   std::int64_t a = 0, b = 0;
   EXPECT_TRUE(parse_iso_date("2020-02-29", a));
-  EXPECT_TRUE(parse_iso_date("2000-02-29", a));   // divisible by 400
+  EXPECT_TRUE(parse_iso_date("2000-02-29", a));  // divisible by 400
   EXPECT_FALSE(parse_iso_date("2019-02-29", a));
   EXPECT_FALSE(parse_iso_date("2100-02-29", a));  // divisible by 100, not 400
   ASSERT_TRUE(parse_iso_date("2020-02-28", a));
@@ -125,9 +125,9 @@ TEST(Dates, LeapYears) {
 
 TEST(Dates, RejectMalformedText) {
   std::int64_t days = 0;
-  for (const char* bad : {"2017-02-30", "2017-04-31", "2017-13-01", "2017-00-10", "2017-01-00", "2017-2-1",
-                          "2017/02/01", "17-02-01", "2017-02-01x", " 2017-02-01", "2017-02-+1", "", "yesterday",
-                          "1899-12-31", "2201-01-01"})
+  for (const char* bad :
+       {"2017-02-30", "2017-04-31", "2017-13-01", "2017-00-10", "2017-01-00", "2017-2-1", "2017/02/01",
+        "17-02-01", "2017-02-01x", " 2017-02-01", "2017-02-+1", "", "yesterday", "1899-12-31", "2201-01-01"})
     EXPECT_FALSE(parse_iso_date(bad, days)) << "'" << bad << "'";
 }
 
@@ -159,7 +159,8 @@ TEST(Diagnostics, FormatFileLineColumnKeyMessageAndCount) {
   EXPECT_EQ(d.list()[0].format(), "x.yaml:14:7: error: rules.min_listing_months: must be >= 0 (got '-3')");
   EXPECT_EQ(d.list()[1].format(), "x.yaml: error: cannot be read");
   EXPECT_EQ(d.format(),
-            "x.yaml:14:7: error: rules.min_listing_months: must be >= 0 (got '-3')\nx.yaml: error: cannot be read\n2 errors");
+            "x.yaml:14:7: error: rules.min_listing_months: must be >= 0 (got '-3')\nx.yaml: error: cannot be "
+            "read\n2 errors");
   Diagnostics one;
   one.error("y.yaml", 1, 1, "k", "m");
   EXPECT_EQ(one.format().substr(one.format().size() - 7), "1 error");

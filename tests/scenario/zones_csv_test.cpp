@@ -3,10 +3,10 @@
 // cells may be quoted as in RFC 4180 (commas and doubled quotes inside quotes) and lines may end
 // in CRLF; no row is dropped without an error; populations that no municipality has, or that add
 // up to more residents than a run can hold, are reported at the CSV's file:line:col.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -73,7 +73,8 @@ void expect_csv_error(const Loaded& loaded, int line, int column, const std::vec
   EXPECT_EQ(d.file, loaded.csv.string()) << d.format();
   EXPECT_EQ(d.line, line) << d.format();
   EXPECT_EQ(d.column, column) << d.format();
-  for (const std::string& word : words) EXPECT_NE(d.message.find(word), std::string::npos) << "'" << word << "' missing: " << d.format();
+  for (const std::string& word : words)
+    EXPECT_NE(d.message.find(word), std::string::npos) << "'" << word << "' missing: " << d.format();
 }
 
 std::vector<std::string> names_of(const Scenario& s) {
@@ -86,14 +87,16 @@ std::vector<std::string> names_of(const Scenario& s) {
 
 TEST(ZonesCsv, NameThatIsNotUtf8IsRefusedAtItsByte) {
   // Line 3; "Keski-Suomi,Jou" is 15 bytes, so the bad byte is in column 16.
-  const Loaded loaded = load_with_csv("latin", kHeader + "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
-                                                         "Keski-Suomi,Jou\xff\xfetsa,4297,61.74,26.11\n");
+  const Loaded loaded = load_with_csv("latin", kHeader +
+                                                   "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
+                                                   "Keski-Suomi,Jou\xff\xfetsa,4297,61.74,26.11\n");
   expect_csv_error(loaded, 3, 16, {"municipality", "0xff", "offset 3", "UTF-8", "NUL"});
 }
 
 TEST(ZonesCsv, Latin1NameIsRefused) {
   // "Jämsä" saved as Latin-1: 0xe4 starts a three-byte sequence that 'm' does not continue.
-  const Loaded loaded = load_with_csv("latin1", kHeader + kGood + "Keski-Suomi,J\xe4ms\xe4,20000,61.86,25.19\n");
+  const Loaded loaded =
+      load_with_csv("latin1", kHeader + kGood + "Keski-Suomi,J\xe4ms\xe4,20000,61.86,25.19\n");
   expect_csv_error(loaded, 3, 14, {"municipality", "0xe4", "UTF-8"});
 }
 
@@ -103,7 +106,8 @@ TEST(ZonesCsv, NulByteInANameIsRefused) {
 }
 
 TEST(ZonesCsv, RegionThatIsNotUtf8IsRefused) {
-  const Loaded loaded = load_with_csv("region-latin", kHeader + kGood + "Keski-Suomi\xc0,Joutsa,4297,61.74,26.11\n");
+  const Loaded loaded =
+      load_with_csv("region-latin", kHeader + kGood + "Keski-Suomi\xc0,Joutsa,4297,61.74,26.11\n");
   expect_csv_error(loaded, 3, 12, {"region", "0xc0", "UTF-8"});
 }
 
@@ -114,8 +118,9 @@ TEST(ZonesCsv, NameCutInsideACharacterIsRefused) {
 }
 
 TEST(ZonesCsv, Utf8NamesAreKept) {
-  const Loaded loaded = load_with_csv("utf8", kHeader + "Keski-Suomi,Jyväskylä,144477,62.24,25.75\n"
-                                                        "Keski-Suomi,Äänekoski,18662,62.6,25.73\n");
+  const Loaded loaded = load_with_csv("utf8", kHeader +
+                                                  "Keski-Suomi,Jyväskylä,144477,62.24,25.75\n"
+                                                  "Keski-Suomi,Äänekoski,18662,62.6,25.73\n");
   ASSERT_TRUE(loaded.scenario.has_value()) << all_errors(loaded);
   EXPECT_EQ(names_of(*loaded.scenario), (std::vector<std::string>{"Jyväskylä", "Äänekoski"}));
 }
@@ -123,7 +128,8 @@ TEST(ZonesCsv, Utf8NamesAreKept) {
 // --- A UTF-8 byte-order mark is skipped ---
 
 TEST(ZonesCsv, ByteOrderMarkBeforeTheHeaderIsSkipped) {
-  const std::string rows = "Keski-Suomi,Hankasalmi,4782,62.396007,26.43071\nKeski-Suomi,Joutsa,4297,61.742449,26.115608\n";
+  const std::string rows =
+      "Keski-Suomi,Hankasalmi,4782,62.396007,26.43071\nKeski-Suomi,Joutsa,4297,61.742449,26.115608\n";
   const Loaded plain = load_with_csv("no-bom", kHeader + rows);
   const Loaded bom = load_with_csv("bom", "\xef\xbb\xbf" + kHeader + rows);
   ASSERT_TRUE(plain.scenario.has_value()) << all_errors(plain);
@@ -154,10 +160,11 @@ TEST(ZonesCsv, Utf16FileIsNamedAsSuch) {
 // --- RFC 4180 quoting, CRLF line endings, no row dropped silently ---
 
 TEST(ZonesCsv, QuotedCellsMayHoldCommasAndDoubledQuotes) {
-  const Loaded loaded = load_with_csv("quoted", kHeader +
-                                                    "\"Pohjanmaa\",\"Pedersöre, Pedersören kunta\",11000,63.6,22.8\n"
-                                                    "Pohjanmaa,\"Kallio \"\"North\"\"\",100,63.1,21.6\n"
-                                                    "Pohjanmaa,\"\"\"\",\"100\",\"63.2\",\"21.7\"\n");
+  const Loaded loaded =
+      load_with_csv("quoted", kHeader +
+                                  "\"Pohjanmaa\",\"Pedersöre, Pedersören kunta\",11000,63.6,22.8\n"
+                                  "Pohjanmaa,\"Kallio \"\"North\"\"\",100,63.1,21.6\n"
+                                  "Pohjanmaa,\"\"\"\",\"100\",\"63.2\",\"21.7\"\n");
   ASSERT_TRUE(loaded.scenario.has_value()) << all_errors(loaded);
   EXPECT_EQ(names_of(*loaded.scenario),
             (std::vector<std::string>{"Pedersöre, Pedersören kunta", "Kallio \"North\"", "\""}));
@@ -168,37 +175,42 @@ TEST(ZonesCsv, QuotedCellsMayHoldCommasAndDoubledQuotes) {
 
 TEST(ZonesCsv, QuotedRegionIsNotDroppedByTheRegionFilter) {
   const Loaded loaded = load_with_csv("quoted-region",
-                                      kHeader + "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
-                                                "\"Keski-Suomi\",Joutsa,4297,61.74,26.11\n"
-                                                "Pirkanmaa,Tampere,244029,61.5,23.76\n",
+                                      kHeader +
+                                          "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
+                                          "\"Keski-Suomi\",Joutsa,4297,61.74,26.11\n"
+                                          "Pirkanmaa,Tampere,244029,61.5,23.76\n",
                                       "region: Keski-Suomi");
   ASSERT_TRUE(loaded.scenario.has_value()) << all_errors(loaded);
   EXPECT_EQ(names_of(*loaded.scenario), (std::vector<std::string>{"Hankasalmi", "Joutsa"}));
 }
 
 TEST(ZonesCsv, QuotedHeaderIsAccepted) {
-  const Loaded loaded = load_with_csv("quoted-header",
-                                      "\"region\",\"municipality\",\"population_2020_12_31\",\"lat\",\"lon\"\n"
-                                      "Keski-Suomi,Joutsa,4297,61.74,26.11\n");
+  const Loaded loaded =
+      load_with_csv("quoted-header",
+                    "\"region\",\"municipality\",\"population_2020_12_31\",\"lat\",\"lon\"\n"
+                    "Keski-Suomi,Joutsa,4297,61.74,26.11\n");
   ASSERT_TRUE(loaded.scenario.has_value()) << all_errors(loaded);
   EXPECT_EQ(names_of(*loaded.scenario), (std::vector<std::string>{"Joutsa"}));
 }
 
 TEST(ZonesCsv, UnterminatedQuoteIsReportedAtTheQuote) {
-  const Loaded loaded = load_with_csv("unterminated", kHeader + "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
-                                                                "Keski-Suomi,\"Joutsa,4297,61.74,26.11\n"
-                                                                "Keski-Suomi,Uurainen,3646,62.49,25.44\n");
+  const Loaded loaded = load_with_csv("unterminated", kHeader +
+                                                          "Keski-Suomi,Hankasalmi,4782,62.39,26.43\n"
+                                                          "Keski-Suomi,\"Joutsa,4297,61.74,26.11\n"
+                                                          "Keski-Suomi,Uurainen,3646,62.49,25.44\n");
   expect_csv_error(loaded, 3, 13, {"quote", "not closed"});
 }
 
 TEST(ZonesCsv, TextAfterAClosingQuoteIsReported) {
-  const Loaded loaded = load_with_csv("after-quote", kHeader + kGood + "Keski-Suomi,\"Jou\"tsa,4297,61.74,26.11\n");
+  const Loaded loaded =
+      load_with_csv("after-quote", kHeader + kGood + "Keski-Suomi,\"Jou\"tsa,4297,61.74,26.11\n");
   expect_csv_error(loaded, 3, 18, {"closing quote", "\"\""});
 }
 
 TEST(ZonesCsv, ErrorsInQuotedRowsPointAtTheCell) {
   // The population cell starts after `Keski-Suomi,"A, B",` (19 bytes).
-  const Loaded loaded = load_with_csv("quoted-column", kHeader + kGood + "Keski-Suomi,\"A, B\",many,61.74,26.11\n");
+  const Loaded loaded =
+      load_with_csv("quoted-column", kHeader + kGood + "Keski-Suomi,\"A, B\",many,61.74,26.11\n");
   expect_csv_error(loaded, 3, 20, {"'many'", "must be a number"});
 }
 
@@ -220,9 +232,10 @@ TEST(ZonesCsv, CrlfLineEndingsReadLikeLf) {
 }
 
 TEST(ZonesCsv, CrlfErrorsKeepTheirColumns) {
-  const Loaded loaded = load_with_csv("crlf-error", "region,municipality,population_2020_12_31,lat,lon\r\n"
-                                                    "Keski-Suomi,Hankasalmi,4782,62.39,26.43\r\n"
-                                                    "Keski-Suomi,Joutsa,4297,61.74,260.11\r\n");
+  const Loaded loaded = load_with_csv("crlf-error",
+                                      "region,municipality,population_2020_12_31,lat,lon\r\n"
+                                      "Keski-Suomi,Hankasalmi,4782,62.39,26.43\r\n"
+                                      "Keski-Suomi,Joutsa,4297,61.74,260.11\r\n");
   expect_csv_error(loaded, 3, 31, {"'260.11'", "between -180 and 180"});
 }
 

@@ -27,7 +27,6 @@ std::string shell_quoted(const fs::path& path) {
   return out + "'";
 }
 
-
 // "prlimit --as=1000000000 " when the CLI runs under it (not, e.g., in an AddressSanitizer build,
 // which reserves terabytes of address space), else "".
 const std::string& memory_limit() {
@@ -57,7 +56,8 @@ void expect_refused(const fs::path& file, std::initializer_list<const char*> wor
                                         << r.output.substr(0, 2000);
   EXPECT_LT(r.output.size(), kMaxMessageBytes) << "the message echoes the input";
   for (const char* word : words)
-    EXPECT_NE(r.output.find(word), std::string::npos) << "'" << word << "' missing from:\n" << r.output.substr(0, 2000);
+    EXPECT_NE(r.output.find(word), std::string::npos) << "'" << word << "' missing from:\n"
+                                                      << r.output.substr(0, 2000);
 }
 
 const std::string kZones = "zones:\n  - {name: North, population: 4000, lat: 62.24, lon: 25.75}\n";
@@ -77,7 +77,8 @@ class Hostile : public ::testing::Test {
 // Billion laughs: ten levels of ten aliases each stand for 10^10 values if expanded.
 TEST_F(Hostile, AliasBombIsNotExpanded) {
   std::string lists = "lol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-  std::string maps = "map0: &map0 {a: lol, b: lol, c: lol, d: lol, e: lol, f: lol, g: lol, h: lol, i: lol, j: lol}\n";
+  std::string maps =
+      "map0: &map0 {a: lol, b: lol, c: lol, d: lol, e: lol, f: lol, g: lol, h: lol, i: lol, j: lol}\n";
   for (int level = 1; level <= 9; ++level) {
     const std::string l = std::to_string(level), p = std::to_string(level - 1);
     lists += "lol" + l + ": &lol" + l + " [";
@@ -101,11 +102,13 @@ TEST_F(Hostile, AliasBombIsNotExpanded) {
 // 10,000 levels of nesting in each of YAML's ways to nest: the parser recurses once per level.
 TEST_F(Hostile, TenThousandLevelsOfNestingAreRefused) {
   constexpr int kLevels = 10000;
-  expect_refused(file("flow-lists.yaml", "rules: " + std::string(kLevels, '[') + std::string(kLevels, ']') + "\n"),
-                 {"nested deeper than"});
+  expect_refused(
+      file("flow-lists.yaml", "rules: " + std::string(kLevels, '[') + std::string(kLevels, ']') + "\n"),
+      {"nested deeper than"});
   std::string maps = "rules: ";
   for (int k = 0; k < kLevels; ++k) maps += "{a: ";
-  expect_refused(file("flow-maps.yaml", maps + "1" + std::string(kLevels, '}') + "\n"), {"nested deeper than"});
+  expect_refused(file("flow-maps.yaml", maps + "1" + std::string(kLevels, '}') + "\n"),
+                 {"nested deeper than"});
   std::string dashes;
   for (int k = 0; k < kLevels; ++k) dashes += "- ";
   expect_refused(file("dashes.yaml", dashes + "x\n"), {"nested deeper than"});
@@ -114,14 +117,15 @@ TEST_F(Hostile, TenThousandLevelsOfNestingAreRefused) {
   expect_refused(file("complex-keys.yaml", keys + "x\n"), {"error"});
   // A stray quote inside a plain value does not hide brackets from the check (the parser's own
   // depth limit refuses them).
-  expect_refused(file("stray-quote.yaml", "name: a\"b\nrules: " + std::string(kLevels, '[') +
-                                              std::string(kLevels, ']') + "\n"),
+  expect_refused(file("stray-quote.yaml",
+                      "name: a\"b\nrules: " + std::string(kLevels, '[') + std::string(kLevels, ']') + "\n"),
                  {"error"});
   // Block mappings indented one more space per level: 10,000 levels is 50 MB (refused for its size),
   // 2,000 levels is 2 MB (refused for its depth).
   const auto block = [](int levels) {
     std::string text;
-    for (int k = 0; k < levels; ++k) text += std::string(static_cast<std::size_t>(k), ' ') + "k" + std::to_string(k) + ":\n";
+    for (int k = 0; k < levels; ++k)
+      text += std::string(static_cast<std::size_t>(k), ' ') + "k" + std::to_string(k) + ":\n";
     return text;
   };
   expect_refused(file("block-10000.yaml", block(kLevels)), {"a scenario may be at most 8 MiB"});
@@ -136,7 +140,8 @@ TEST_F(Hostile, FiveMegabyteScalarIsRefusedWithoutEchoingIt) {
   expect_refused(file("integer.yaml", kZones + "seed: " + digits + "\n"), {"seed: is too large"});
   // (YAML allows implicit keys of at most 1024 characters.)
   expect_refused(file("key.yaml", kZones + std::string(5u << 20, 'k') + ": 1\n"), {"invalid YAML"});
-  expect_refused(file("quoted.yaml", kZones + "name: \"" + std::string(5u << 20, 'n') + "\"\npilot: {zones: [Nowhere]}\n"),
+  expect_refused(file("quoted.yaml",
+                      kZones + "name: \"" + std::string(5u << 20, 'n') + "\"\npilot: {zones: [Nowhere]}\n"),
                  {"unknown zone 'Nowhere'"});
 }
 

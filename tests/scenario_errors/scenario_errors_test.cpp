@@ -62,62 +62,113 @@ const std::vector<ErrorCase>& error_cases() {
       {"list_document", "list_document.yaml:1:1", "", {"must be a mapping of settings", "got a list"}},
       // Keys.
       {"duplicate_key", "duplicate_key.yaml:8:1", "seed", {"duplicate key"}},
-      {"duplicate_key_nested", "duplicate_key_nested.yaml:10:3", "rules.min_listing_months", {"duplicate key"}},
+      {"duplicate_key_nested",
+       "duplicate_key_nested.yaml:10:3",
+       "rules.min_listing_months",
+       {"duplicate key"}},
       {"duplicate_key_producer", "duplicate_key_producer.yaml:8:73", "producers[0].zone", {"duplicate key"}},
-      {"unknown_key", "unknown_key.yaml:8:3", "rules.min_listing_month",
+      {"unknown_key",
+       "unknown_key.yaml:8:3",
+       "rules.min_listing_month",
        {"unknown key", "did you mean 'rules.min_listing_months'?"}},
-      {"unknown_key_producer", "unknown_key_producer.yaml:8:50", "producers[0].capacity_per_wek",
+      {"unknown_key_producer",
+       "unknown_key_producer.yaml:8:50",
+       "producers[0].capacity_per_wek",
        {"unknown key", "did you mean 'capacity_per_week'?"}},
       // Types and numbers.
-      {"wrong_type_text", "wrong_type_text.yaml:8:23", "rules.min_listing_months", {"must be a number", "'six'"}},
-      {"wrong_type_mapping", "wrong_type_mapping.yaml:8:10", "pilot.zones", {"must be a list", "got a mapping"}},
-      {"not_a_number", "not_a_number.yaml:8:19", "service.capacity_ratio", {"must be a finite number", "NaN"}},
-      {"infinity", "infinity.yaml:8:28", "rules.capitation_eur_per_year", {"must be a finite number", "'.inf'"}},
+      {"wrong_type_text",
+       "wrong_type_text.yaml:8:23",
+       "rules.min_listing_months",
+       {"must be a number", "'six'"}},
+      {"wrong_type_mapping",
+       "wrong_type_mapping.yaml:8:10",
+       "pilot.zones",
+       {"must be a list", "got a mapping"}},
+      {"not_a_number",
+       "not_a_number.yaml:8:19",
+       "service.capacity_ratio",
+       {"must be a finite number", "NaN"}},
+      {"infinity",
+       "infinity.yaml:8:28",
+       "rules.capitation_eur_per_year",
+       {"must be a finite number", "'.inf'"}},
       {"number_overflow", "number_overflow.yaml:8:13", "referral.cost_eur", {"out of the range", "'1e999'"}},
       // Ranges and cross-checks.
-      {"negative_capacity", "negative_capacity.yaml:8:69", "producers[0].capacity_per_week",
+      {"negative_capacity",
+       "negative_capacity.yaml:8:69",
+       "producers[0].capacity_per_week",
        {"must be >= 0", "'-40'"}},
-      {"probability_above_one", "probability_above_one.yaml:8:21", "service.er_prob_per_week",
+      {"probability_above_one",
+       "probability_above_one.yaml:8:21",
+       "service.er_prob_per_week",
        {"must be between 0 and 1", "'1.5'"}},
-      {"shares_not_summing_to_one", "shares_not_summing_to_one.yaml:8:20", "population.age_band_shares",
+      {"shares_not_summing_to_one",
+       "shares_not_summing_to_one.yaml:8:20",
+       "population.age_band_shares",
        {"must sum to 1", "0.99"}},
-      {"lock_in_longer_than_horizon", "lock_in_longer_than_horizon.yaml:10:23", "rules.min_listing_months",
+      {"lock_in_longer_than_horizon",
+       "lock_in_longer_than_horizon.yaml:10:23",
+       "rules.min_listing_months",
        {"longer than the whole run", "364 days", "24 months"}},
       // An out-of-range value is reported once and never used (no follow-on errors, no crash:
       // step_days 0 once divided by zero).
       {"steps_zero", "steps_zero.yaml:3:39", "time.steps", {"must be between 1 and 30000", "'0'"}},
       {"step_days_zero", "step_days_zero.yaml:3:54", "time.step_days", {"must be between 1 and 28", "'0'"}},
       // Zones and dates.
-      {"unknown_zone_pilot", "unknown_zone_pilot.yaml:8:18", "pilot.zones[1]",
+      {"unknown_zone_pilot",
+       "unknown_zone_pilot.yaml:8:18",
+       "pilot.zones[1]",
        {"unknown zone 'Suoth'", "did you mean 'South'?"}},
-      {"unknown_zone_producer", "unknown_zone_producer.yaml:8:43", "producers[0].zone",
+      {"unknown_zone_producer",
+       "unknown_zone_producer.yaml:8:43",
+       "producers[0].zone",
        {"unknown zone 'Nrth'", "did you mean 'North'?"}},
       {"bad_date", "bad_date.yaml:3:20", "time.start_date", {"must be a date YYYY-MM-DD", "'2017-02-30'"}},
-      {"end_date_before_start_date", "end_date_before_start_date.yaml:10:13", "pilot.end_date",
+      {"end_date_before_start_date",
+       "end_date_before_start_date.yaml:10:13",
+       "pilot.end_date",
        {"must not be before pilot.start_date 2017-06-01", "2017-05-31"}},
-      {"date_out_of_range", "date_out_of_range.yaml:3:20", "time.start_date",
+      {"date_out_of_range",
+       "date_out_of_range.yaml:3:20",
+       "time.start_date",
        {"from 1900-01-01 to 2200-12-31", "'1800-01-01'"}},
-      {"pilot_zone_twice", "pilot_zone_twice.yaml:8:25", "pilot.zones[2]",
+      {"pilot_zone_twice",
+       "pilot_zone_twice.yaml:8:25",
+       "pilot.zones[2]",
        {"zone 'North'", "pilot.zones[0]", "pilot.zones[2]"}},
       // Producers' life cycle: a unit that is never open, a region left without a public station.
-      {"closes_before_start", "closes_before_start.yaml:8:58", "producers[0].closes", {"never open", "2017-02-08"}},
-      {"no_public_station_open", "no_public_station_open.yaml:9:48", "producers[1].closes",
+      {"closes_before_start",
+       "closes_before_start.yaml:8:58",
+       "producers[0].closes",
+       {"never open", "2017-02-08"}},
+      {"no_public_station_open",
+       "no_public_station_open.yaml:9:48",
+       "producers[1].closes",
        {"no public station", "2017-09-01"}},
       // Text: UTF-8 without NUL characters, in the file and in every string of it.
       {"not_utf8", "not_utf8.yaml:6:15", "", {"not UTF-8", "0xe4"}},
       {"nul_in_name", "nul_in_name.yaml:6:12", "zones[1].name", {"NUL"}},
       // The population: zones files and their contents (CSV errors carry the CSV's file:line:col).
-      {"missing_zones_file", "../../scenarios/data/keski-suomi-2021.csv", "population.zones_file",
-       {"cannot open the zones file"}, 0},
-      {"zones_csv_header", "zones_csv_header.csv:2:1", "",
+      {"missing_zones_file",
+       "../../scenarios/data/keski-suomi-2021.csv",
+       "population.zones_file",
+       {"cannot open the zones file"},
+       0},
+      {"zones_csv_header",
+       "zones_csv_header.csv:2:1",
+       "",
        {"header must be 'region,municipality,population_2020_12_31,lat,lon'"}},
       {"zones_csv_field_count", "zones_csv_field_count.csv:4:1", "", {"expected 5 fields, found 4"}},
       {"zones_csv_population", "zones_csv_population.csv:4:22", "", {"'about 3600'", "must be a number"}},
       {"empty_population", "empty_population.yaml", "population", {"population is empty", "0 residents"}},
       // extends: chains.
-      {"extends_missing_parent", "extends_missing_parent.yaml:2:10", "extends",
+      {"extends_missing_parent",
+       "extends_missing_parent.yaml:2:10",
+       "extends",
        {"cannot read", "basse.parent.yaml", "no such scenario file"}},
-      {"extends_cycle", "extends_cycle.parent.yaml:2:10", "extends",
+      {"extends_cycle",
+       "extends_cycle.parent.yaml:2:10",
+       "extends",
        {"'extends_cycle.yaml' extends this file again", "cycle"}},
       // Every error of a file is reported, and counted at the end.
       {"several_errors", "several_errors.yaml:8:3", "rules.min_listing_month", {"unknown key"}, 3},
@@ -145,14 +196,16 @@ TEST_P(ScenarioErrors, FailingFixtureIsRefusedAtItsPositionAndFixedNeighbourVali
   EXPECT_EQ(refused.exit_code, kExitBadInput) << refused.output;
   const std::string line = reported_line(refused.output, c);
   EXPECT_FALSE(line.empty()) << "expected a line starting with " << (fixture_dir() / c.where).string()
-                             << ": error: " << c.key << "\ngot:\n" << refused.output;
+                             << ": error: " << c.key << "\ngot:\n"
+                             << refused.output;
   for (const std::string& word : c.words)
     EXPECT_NE(line.find(word), std::string::npos) << "'" << word << "' missing from: " << line;
   const std::vector<std::string> lines = lines_of(refused.output);
   if (c.count > 0) {
     const std::string count = std::to_string(c.count) + (c.count == 1 ? " error" : " errors");
     EXPECT_TRUE(!lines.empty() && lines.back() == count)
-        << "the last line must count the errors (" << count << "):\n" << refused.output;
+        << "the last line must count the errors (" << count << "):\n"
+        << refused.output;
   }
   EXPECT_EQ(refused.output.find(": ok"), std::string::npos) << refused.output;
 
@@ -181,7 +234,8 @@ TEST(ScenarioErrorFixtures, EveryFixtureHasAFixedNeighbourAndACase) {
     EXPECT_TRUE(fs::exists(fixture_dir() / (fixture + ".ok.yaml"))) << name << " has no fixed neighbour";
     EXPECT_TRUE(in_table.count(fixture)) << name << " has no case in scenario_errors_test.cpp";
   }
-  for (const std::string& fixture : in_table) EXPECT_TRUE(on_disk.count(fixture)) << fixture << ".yaml is missing";
+  for (const std::string& fixture : in_table)
+    EXPECT_TRUE(on_disk.count(fixture)) << fixture << ".yaml is missing";
 }
 
 // A file with several errors has each reported at its own position, in the order of the file, and
@@ -205,10 +259,11 @@ TEST(ScenarioErrors, EveryErrorOfAFileIsReportedAndCounted) {
 TEST(ScenarioErrors, BadSetOnRunIsRefusedAndWritesNothing) {
   const fs::path dir = fresh_dir("scenario-errors-set");
   const fs::path out = dir / "out.h5";
-  const std::string run = "run " + shell_quoted(fixture_dir() / "base.parent.yaml") + " -o " + shell_quoted(out);
+  const std::string run =
+      "run " + shell_quoted(fixture_dir() / "base.parent.yaml") + " -o " + shell_quoted(out);
 
-  const CliResult refused = run_cli(run + " --set rules.min_listing_month=6 --set rules.min_listing_months=-3" +
-                                    " --set time.steps");
+  const CliResult refused = run_cli(
+      run + " --set rules.min_listing_month=6 --set rules.min_listing_months=-3" + " --set time.steps");
   EXPECT_EQ(refused.exit_code, kExitBadInput) << refused.output;
   const std::vector<std::string> expected = {
       "--set: error: rules.min_listing_month: unknown key; did you mean 'rules.min_listing_months'?",
@@ -221,7 +276,8 @@ TEST(ScenarioErrors, BadSetOnRunIsRefusedAndWritesNothing) {
 
   const CliResult wrong_type = run_cli(run + " --set time.steps=many");
   EXPECT_EQ(wrong_type.exit_code, kExitBadInput) << wrong_type.output;
-  EXPECT_NE(wrong_type.output.find("--set: error: time.steps: must be a whole number (got 'many')"), std::string::npos)
+  EXPECT_NE(wrong_type.output.find("--set: error: time.steps: must be a whole number (got 'many')"),
+            std::string::npos)
       << wrong_type.output;
   EXPECT_TRUE(fs::is_empty(dir));
 

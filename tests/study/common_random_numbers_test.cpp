@@ -20,7 +20,8 @@ std::string region(const std::string& extra) {
   return test::small_region_yaml(8000, 4000) +
          "pilot: {zones: [A, B]}\n"
          "producers:\n"
-         "  - {name: Private A, sector: private, zone: A, capacity_per_week: 120, digital: 0.7}\n" + extra;
+         "  - {name: Private A, sector: private, zone: A, capacity_per_week: 120, digital: 0.7}\n" +
+         extra;
 }
 
 // Each summary indicator over the replications first_replication, first_replication + 1, ...
@@ -28,7 +29,8 @@ std::map<std::string, std::vector<double>> indicators(const Scenario& s, std::ui
                                                       int replications = kReplications) {
   std::map<std::string, std::vector<double>> out;
   for (int r = 0; r < replications; ++r) {
-    const RunRecord run = run_and_record(s, {7, first_replication + static_cast<std::uint32_t>(r), 2}, false, {});
+    const RunRecord run =
+        run_and_record(s, {7, first_replication + static_cast<std::uint32_t>(r), 2}, false, {});
     EXPECT_TRUE(run.ok) << run.error;
     for (const auto& [key, value] : run.summary.items()) out[key].push_back(value);
   }
@@ -54,8 +56,8 @@ TEST(CommonRandomNumbers, PairedIntervalIsMuchNarrowerThanWithIndependentSeeds) 
     const Interval crn = paired_difference(base.at(name), common.at(name));
     const Interval ind = paired_difference(base.at(name), independent.at(name));
     const double crn_width = crn.high - crn.low, ind_width = ind.high - ind.low;
-    EXPECT_LT(crn_width, limit * ind_width) << name << ": common random numbers " << crn_width
-                                          << ", independent " << ind_width;
+    EXPECT_LT(crn_width, limit * ind_width)
+        << name << ": common random numbers " << crn_width << ", independent " << ind_width;
     // Both estimate the same difference: the intervals overlap.
     EXPECT_LT(std::max(crn.low, ind.low), std::min(crn.high, ind.high)) << name;
   }

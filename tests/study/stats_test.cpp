@@ -1,5 +1,7 @@
 // The statistics of replications and comparisons: intervals against hand-computed values,
 // paired differences, and the list of summary indicators against the summary itself.
+#include "valinta/study/stats.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 
 #include "valinta/output/results.hpp"
 #include "valinta/study/runs.hpp"
-#include "valinta/study/stats.hpp"
 
 namespace valinta {
 namespace {

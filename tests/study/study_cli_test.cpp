@@ -42,11 +42,13 @@ class Study : public ::testing::Test {
  protected:
   test::ScratchDir dir{"study"};
   fs::path scenario(const std::string& name, const std::string& extra = "", int steps = 30) {
-    std::string yaml = test::small_region_yaml(3000, 1500) +
-                       "pilot: {zones: [A, B]}\n"
-                       "rules: {min_listing_months: 1}\n"
-                       "producers:\n"
-                       "  - {name: Private A, sector: private, zone: A, capacity_per_week: 60, digital: 0.7}\n" + extra;
+    std::string yaml =
+        test::small_region_yaml(3000, 1500) +
+        "pilot: {zones: [A, B]}\n"
+        "rules: {min_listing_months: 1}\n"
+        "producers:\n"
+        "  - {name: Private A, sector: private, zone: A, capacity_per_week: 60, digital: 0.7}\n" +
+        extra;
     yaml.replace(yaml.find("name: small"), 11, "name: " + name);
     yaml.replace(yaml.find("steps: 52"), 9, "steps: " + std::to_string(steps));
     const fs::path p = dir.path() / (name + ".yaml");
@@ -60,7 +62,8 @@ TEST_F(Study, ReplicationsShareOneFileAndReplicationZeroIsTheSingleRun) {
   const fs::path reps = dir.path() / "reps.h5", one = dir.path() / "one.h5";
   const auto r = run_cli("run " + quoted(s) + " --replications 3 --seed 11 --threads 2 -o " + quoted(reps));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("3 replications; mean and 95 % interval of the mean"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("3 replications; mean and 95 % interval of the mean"), std::string::npos)
+      << r.output;
   ASSERT_EQ(run_cli("run " + quoted(s) + " --seed 11 -q -o " + quoted(one)).exit_code, 0);
 
   const Array listed = read_array(reps, "n_listed"), single = read_array(one, "n_listed");
@@ -68,7 +71,8 @@ TEST_F(Study, ReplicationsShareOneFileAndReplicationZeroIsTheSingleRun) {
   EXPECT_EQ(listed.shape[0], 3u);
   ASSERT_EQ(single.shape.size(), 2u);
   EXPECT_EQ(listed.shape[1], single.shape[0]);
-  const std::vector<double> first(listed.data.begin(), listed.data.begin() + static_cast<long>(single.data.size()));
+  const std::vector<double> first(listed.data.begin(),
+                                  listed.data.begin() + static_cast<long>(single.data.size()));
   EXPECT_EQ(first, single.data) << "replication 0 is the run with the same seed";
   const std::vector<double> second(listed.data.begin() + static_cast<long>(single.data.size()),
                                    listed.data.begin() + 2 * static_cast<long>(single.data.size()));
@@ -92,8 +96,8 @@ TEST_F(Study, CompareTablesPairedDifferencesAndWritesOneFile) {
   const auto r = run_cli("compare " + quoted(a) + " " + quoted(b) + " " + quoted(a) +
                          " --replications 3 --threads 2 -q -o " + quoted(out));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* text : {"A = a (", "B = b (", "B = a-2 (", "B - A", "95 % interval", "clear?", "switched at least once",
-                           "yes, B higher", "no (identical)"})
+  for (const char* text : {"A = a (", "B = b (", "B = a-2 (", "B - A", "95 % interval", "clear?",
+                           "switched at least once", "yes, B higher", "no (identical)"})
     EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
   const Array diff = read_array(out, "difference_mean"), clear = read_array(out, "difference_clear");
   const Array summary = read_array(out, "summary");
@@ -111,7 +115,8 @@ TEST_F(Study, CompareTablesPairedDifferencesAndWritesOneFile) {
   ASSERT_EQ(books.shape.size(), 4u);
   EXPECT_EQ(books.shape[0], 3u);
   EXPECT_EQ(books.shape[1], 3u);
-  EXPECT_TRUE(read_array(out, "n_listed").shape.empty()) << "producer series differ between scenarios; left out";
+  EXPECT_TRUE(read_array(out, "n_listed").shape.empty())
+      << "producer series differ between scenarios; left out";
 }
 
 TEST_F(Study, CompareRefusesScenariosOnDifferentTimeAxes) {
@@ -132,9 +137,10 @@ TEST_F(Study, SweepKeepsTheRunsThatFinishWhenOthersFail) {
   const fs::path s = scenario("base");
   const fs::path sweep = dir.path() / "sweep.yaml", out = dir.path() / "sweep.h5";
   // 30 weekly steps are 210 days: a minimum listing of 12 months cannot be run and fails.
-  test::write_text(sweep, "scenario: base.yaml\ndesign: grid\nreplications: 2\nparameters:\n"
-                          "  rules.min_listing_months: {values: [1, 12]}\n"
-                          "  choice.inertia: {values: [0.5, 3]}\n");
+  test::write_text(sweep,
+                   "scenario: base.yaml\ndesign: grid\nreplications: 2\nparameters:\n"
+                   "  rules.min_listing_months: {values: [1, 12]}\n"
+                   "  choice.inertia: {values: [0.5, 3]}\n");
   const auto r = run_cli("sweep " + quoted(sweep) + " --threads 2 -o " + quoted(out));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("warning: 4 of 8 runs failed"), std::string::npos) << r.output;
@@ -151,7 +157,8 @@ TEST_F(Study, SweepKeepsTheRunsThatFinishWhenOthersFail) {
 
 TEST_F(Study, BadSweepFileExitsTwoAndWritesNothing) {
   const fs::path sweep = dir.path() / "sweep.yaml", out = dir.path() / "sweep.h5";
-  test::write_text(sweep, "scenario: missing.yaml\ndesign: grid\nparameters:\n  choice.inertia: {values: [1]}\n");
+  test::write_text(sweep,
+                   "scenario: missing.yaml\ndesign: grid\nparameters:\n  choice.inertia: {values: [1]}\n");
   const auto r = run_cli("sweep " + quoted(sweep) + " -o " + quoted(out));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("missing.yaml"), std::string::npos) << r.output;
@@ -175,7 +182,8 @@ TEST_F(Study, ProgressBarOnATerminal) {
   if (test::run_shell("command -v script").exit_code != 0) GTEST_SKIP() << "script(1) is not installed";
   const fs::path s = scenario("base");
   // script(1) gives the run a terminal; the bar redraws one line with carriage returns.
-  const std::string command = std::string(VALINTA_CLI) + " run " + test::quoted(s) + " -o " + test::quoted(dir.path() / "a.h5");
+  const std::string command =
+      std::string(VALINTA_CLI) + " run " + test::quoted(s) + " -o " + test::quoted(dir.path() / "a.h5");
   const auto r = test::run_shell("script -qec " + test::quoted(fs::path(command)) + " /dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\r  ["), std::string::npos) << r.output;
@@ -193,7 +201,8 @@ TEST_F(Study, ProfileGivesTheTimeOfEveryPhase) {
   const auto r = run_cli("run " + quoted(s) + " -q --profile -o " + quoted(dir.path() / "a.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("time per phase"), std::string::npos) << r.output;
-  for (const char* phase : {"events", "needs+plans+demand", "service", "referral", "choice", "payment", "market", "record", "set-up", "output", "total"})
+  for (const char* phase : {"events", "needs+plans+demand", "service", "referral", "choice", "payment",
+                            "market", "record", "set-up", "output", "total"})
     EXPECT_NE(r.output.find("  " + std::string(phase) + " "), std::string::npos) << phase << "\n" << r.output;
 }
 

@@ -1,5 +1,7 @@
 // Sweep files and designs: every problem reported with file:line:col; grids combine every value;
 // a Latin hypercube uses each stratum of every parameter exactly once; Sobol points fill the box.
+#include "valinta/study/sweep.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 
 #include "cli/cli_helpers.hpp"
 #include "valinta/scenario/diagnostics.hpp"
-#include "valinta/study/sweep.hpp"
 
 namespace valinta {
 namespace {
@@ -22,7 +23,9 @@ class Sweep : public ::testing::Test {
     test::write_text(p, text);
     return p;
   }
-  std::string base() const { return (fs::path(VALINTA_TEST_DIR).parent_path() / "scenarios" / "keski-suomi.yaml").string(); }
+  std::string base() const {
+    return (fs::path(VALINTA_TEST_DIR).parent_path() / "scenarios" / "keski-suomi.yaml").string();
+  }
   // The errors of loading `text`, formatted; empty if it loads.
   std::string errors(const std::string& text) {
     try {
@@ -35,7 +38,8 @@ class Sweep : public ::testing::Test {
 };
 
 TEST_F(Sweep, GridRunsEveryCombinationLastParameterFastest) {
-  const SweepSpec spec = load_sweep(write("scenario: " + base() + "\ndesign: grid\nreplications: 3\nparameters:\n"
+  const SweepSpec spec = load_sweep(write("scenario: " + base() +
+                                          "\ndesign: grid\nreplications: 3\nparameters:\n"
                                           "  rules.max_switches_per_year: {values: [1, 4]}\n"
                                           "  choice.inertia: {values: [1, 2, 3]}\n"));
   EXPECT_EQ(spec.points, 6);
@@ -45,11 +49,13 @@ TEST_F(Sweep, GridRunsEveryCombinationLastParameterFastest) {
   const auto points = design_points(spec, 1);
   const std::vector<std::vector<double>> expected = {{1, 1}, {1, 2}, {1, 3}, {4, 1}, {4, 2}, {4, 3}};
   EXPECT_EQ(points, expected);
-  EXPECT_EQ(point_overrides(spec, points[4]), (std::vector<std::string>{"rules.max_switches_per_year=4", "choice.inertia=2"}));
+  EXPECT_EQ(point_overrides(spec, points[4]),
+            (std::vector<std::string>{"rules.max_switches_per_year=4", "choice.inertia=2"}));
 }
 
 TEST_F(Sweep, LatinHypercubeUsesEveryStratumOnce) {
-  const SweepSpec spec = load_sweep(write("scenario: " + base() + "\ndesign: latin_hypercube\npoints: 20\nparameters:\n"
+  const SweepSpec spec = load_sweep(write("scenario: " + base() +
+                                          "\ndesign: latin_hypercube\npoints: 20\nparameters:\n"
                                           "  choice.inertia: {min: 1, max: 3}\n"
                                           "  choice.awareness_per_year: {min: 0.2, max: 1}\n"));
   const auto points = design_points(spec, 42);
@@ -69,7 +75,8 @@ TEST_F(Sweep, LatinHypercubeUsesEveryStratumOnce) {
 }
 
 TEST_F(Sweep, SobolPointsFillTheBoxAndIntegersAreRounded) {
-  const SweepSpec spec = load_sweep(write("scenario: " + base() + "\ndesign: sobol\npoints: 16\nparameters:\n"
+  const SweepSpec spec = load_sweep(write("scenario: " + base() +
+                                          "\ndesign: sobol\npoints: 16\nparameters:\n"
                                           "  choice.inertia: {min: 0, max: 4}\n"
                                           "  rules.max_switches_per_year: {min: 1, max: 12}\n"));
   const auto points = design_points(spec, 1);
@@ -87,49 +94,73 @@ TEST_F(Sweep, SobolPointsFillTheBoxAndIntegersAreRounded) {
 }
 
 TEST_F(Sweep, ProblemsAreReportedWithPositionAndWhatIsAllowed) {
-  const std::string e = errors("scenario: " + base() + "\ndesign: latin_hypercub\npoints: 0\nreplicatons: 2\nparameters:\n"
+  const std::string e = errors("scenario: " + base() +
+                               "\ndesign: latin_hypercub\npoints: 0\nreplicatons: 2\nparameters:\n"
                                "  choice.inertiaa: {min: 1, max: 3}\n"
                                "  choice.awareness_per_year: {min: 0.9, max: 0.1}\n"
                                "  rules.information: {min: 0, max: 1}\n");
-  EXPECT_NE(e.find("sweep.yaml:2:9: error: design: unknown design 'latin_hypercub' (allowed: grid, latin_hypercube, sobol)"),
-            std::string::npos) << e;
-  EXPECT_NE(e.find("sweep.yaml:4:1: error: replicatons: unknown key; did you mean 'replications'?"), std::string::npos) << e;
-  EXPECT_NE(e.find("sweep.yaml:6:3: error: parameters.choice.inertiaa: not a scenario parameter; did you mean 'choice.inertia'?"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("sweep.yaml:2:9: error: design: unknown design 'latin_hypercub' (allowed: grid, "
+                   "latin_hypercube, sobol)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("sweep.yaml:4:1: error: replicatons: unknown key; did you mean 'replications'?"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("sweep.yaml:6:3: error: parameters.choice.inertiaa: not a scenario parameter; did you "
+                   "mean 'choice.inertia'?"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("rules.information: only numeric parameters"), std::string::npos) << e;
-  EXPECT_EQ(e.find("awareness_per_year"), std::string::npos) << "ranges are checked only against a known design\n" << e;
-  const std::string f = errors("scenario: " + base() + "\ndesign: sobol\npoints: 0\nparameters:\n"
+  EXPECT_EQ(e.find("awareness_per_year"), std::string::npos)
+      << "ranges are checked only against a known design\n"
+      << e;
+  const std::string f = errors("scenario: " + base() +
+                               "\ndesign: sobol\npoints: 0\nparameters:\n"
                                "  choice.awareness_per_year: {min: 0.9, max: 0.1}\n");
-  EXPECT_NE(f.find("sweep.yaml:3:9: error: points: must be from 1 to 1000000 (got 0)"), std::string::npos) << f;
-  EXPECT_NE(f.find("sweep.yaml:5:46: error: parameters.choice.awareness_per_year.max: must be greater than min (0.9)"),
-            std::string::npos) << f;
+  EXPECT_NE(f.find("sweep.yaml:3:9: error: points: must be from 1 to 1000000 (got 0)"), std::string::npos)
+      << f;
+  EXPECT_NE(
+      f.find(
+          "sweep.yaml:5:46: error: parameters.choice.awareness_per_year.max: must be greater than min (0.9)"),
+      std::string::npos)
+      << f;
 }
 
 TEST_F(Sweep, UglyInputIsRefusedCleanly) {
   EXPECT_NE(errors("").find("a sweep must be a mapping"), std::string::npos);
   EXPECT_NE(errors("[1, 2").find("invalid YAML"), std::string::npos);
   EXPECT_NE(errors("design: grid\nparameters: {}\n").find("scenario: missing"), std::string::npos);
-  EXPECT_NE(errors("scenario: x.yaml\ndesign: grid\npoints: 3\nparameters:\n  choice.inertia: {min: 1, max: 2}\n")
-                .find("a grid runs every combination"), std::string::npos);
+  EXPECT_NE(
+      errors("scenario: x.yaml\ndesign: grid\npoints: 3\nparameters:\n  choice.inertia: {min: 1, max: 2}\n")
+          .find("a grid runs every combination"),
+      std::string::npos);
   EXPECT_NE(errors("scenario: x.yaml\ndesign: grid\nparameters:\n  choice.inertia: {values: [1, -2]}\n")
-                .find("-2 is outside what choice.inertia allows"), std::string::npos);
-  EXPECT_NE(errors("scenario: x.yaml\ndesign: grid\nparameters:\n  rules.max_switches_per_year: {values: [1.5]}\n")
-                .find("must be a whole number"), std::string::npos);
-  EXPECT_NE(errors("scenario: x.yaml\ndesign: sobol\npoints: 99999999\nparameters:\n  choice.inertia: {min: 1, max: 2}\n")
-                .find("points: must be from 1 to 1000000"), std::string::npos);
-  const std::string huge_grid = "scenario: x.yaml\ndesign: grid\nparameters:\n"
-                                "  choice.inertia: {values: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}\n"
-                                "  choice.awareness_per_year: {values: [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0]}\n"
-                                "  rules.min_listing_months: {values: [1,2,3,4,5,6,7,8,9,10,11,12]}\n"
-                                "  demand.ohc_offload: {values: [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0]}\n"
-                                "  choice.speed_kmh: {values: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}\n"
-                                "  demand.induced_visits: {values: [0,1,2,3,4,5,6,7,8,9]}\n";
-  EXPECT_NE(errors(huge_grid).find("the grid has 4800000 points; at most 1000000"), std::string::npos) << errors(huge_grid);
+                .find("-2 is outside what choice.inertia allows"),
+            std::string::npos);
+  EXPECT_NE(
+      errors("scenario: x.yaml\ndesign: grid\nparameters:\n  rules.max_switches_per_year: {values: [1.5]}\n")
+          .find("must be a whole number"),
+      std::string::npos);
+  EXPECT_NE(errors("scenario: x.yaml\ndesign: sobol\npoints: 99999999\nparameters:\n  choice.inertia: {min: "
+                   "1, max: 2}\n")
+                .find("points: must be from 1 to 1000000"),
+            std::string::npos);
+  const std::string huge_grid =
+      "scenario: x.yaml\ndesign: grid\nparameters:\n"
+      "  choice.inertia: {values: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}\n"
+      "  choice.awareness_per_year: {values: [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0]}\n"
+      "  rules.min_listing_months: {values: [1,2,3,4,5,6,7,8,9,10,11,12]}\n"
+      "  demand.ohc_offload: {values: [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0]}\n"
+      "  choice.speed_kmh: {values: [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}\n"
+      "  demand.induced_visits: {values: [0,1,2,3,4,5,6,7,8,9]}\n";
+  EXPECT_NE(errors(huge_grid).find("the grid has 4800000 points; at most 1000000"), std::string::npos)
+      << errors(huge_grid);
   // Keys that are lists or mappings (found by the sweep fuzzer: they escaped as yaml-cpp errors).
-  for (const std::string text : {"[a]: 1\nscenario: x.yaml\n",
-                                  "scenario: x.yaml\ndesign: grid\nparameters:\n  {k: v}: 2\n",
-                                  "scenario: x.yaml\ndesign: grid\nparameters:\n  choice.inertia: {[values]: [1]}\n"})
-    EXPECT_NE(errors(text).find("keys must be plain names"), std::string::npos) << text << "\n" << errors(text);
+  for (const std::string text :
+       {"[a]: 1\nscenario: x.yaml\n", "scenario: x.yaml\ndesign: grid\nparameters:\n  {k: v}: 2\n",
+        "scenario: x.yaml\ndesign: grid\nparameters:\n  choice.inertia: {[values]: [1]}\n"})
+    EXPECT_NE(errors(text).find("keys must be plain names"), std::string::npos) << text << "\n"
+                                                                                << errors(text);
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ namespace valinta::test {
 
 struct H5CompareOptions {
   // Attributes that legitimately differ between two runs of the same computation, by object
-  // path ("/" is the root group). By default the run's metadata: when, how, on how many threads and MPI ranks.
+  // path ("/" is the root group). By default the run's metadata: when, how, on how many threads and MPI
+  // ranks.
   std::map<std::string, std::set<std::string>> ignored_attributes = {
       {"/", {"created", "command_line", "threads", "ranks"}}};
   // Objects left out entirely, with their attributes and (for groups) everything inside them,
@@ -66,10 +67,14 @@ inline bool ignored(const H5CompareOptions& options, const std::string& path) {
 
 inline std::string object_kind(H5O_type_t type) {
   switch (type) {
-    case H5O_TYPE_GROUP: return "group";
-    case H5O_TYPE_DATASET: return "dataset";
-    case H5O_TYPE_NAMED_DATATYPE: return "named datatype";
-    default: return "object";
+    case H5O_TYPE_GROUP:
+      return "group";
+    case H5O_TYPE_DATASET:
+      return "dataset";
+    case H5O_TYPE_NAMED_DATATYPE:
+      return "named datatype";
+    default:
+      return "object";
   }
 }
 
@@ -150,7 +155,8 @@ inline void encode(hid_t file, hid_t type, const unsigned char* p, std::string& 
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   out.append(reinterpret_cast<const char*>(p), size);  // fixed-size: the bytes themselves
 }
@@ -163,8 +169,8 @@ struct Value {
   int space_class = -1;
   std::vector<hsize_t> shape;
   std::string encoded;
-  bool numeric = false;             // a plain integer or float array
-  std::vector<double> as_double;    // filled only for numeric values, to print differences
+  bool numeric = false;           // a plain integer or float array
+  std::vector<double> as_double;  // filled only for numeric values, to print differences
 };
 
 // Reads a dataset (is_attribute false) or an attribute into `v`.
@@ -196,13 +202,15 @@ inline void read_value(hid_t file, hid_t id, bool is_attribute, Value& v) {
       return;
     }
   }
-  for (hssize_t i = 0; i < n; ++i) encode(file, mem, buffer.data() + static_cast<std::size_t>(i) * size, v.encoded);
+  for (hssize_t i = 0; i < n; ++i)
+    encode(file, mem, buffer.data() + static_cast<std::size_t>(i) * size, v.encoded);
   const H5T_class_t cls = H5Tget_class(type);
   v.numeric = cls == H5T_INTEGER || cls == H5T_FLOAT;
   if (v.numeric && n > 0) {
     v.as_double.resize(static_cast<std::size_t>(n));
-    if ((is_attribute ? H5Aread(id, H5T_NATIVE_DOUBLE, v.as_double.data())
-                      : H5Dread(id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.as_double.data())) < 0)
+    if ((is_attribute
+             ? H5Aread(id, H5T_NATIVE_DOUBLE, v.as_double.data())
+             : H5Dread(id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.as_double.data())) < 0)
       v.as_double.clear();
   }
   if (n > 0 && (H5Tdetect_class(mem, H5T_VLEN) > 0 || H5Tis_variable_str(mem) > 0)) {
@@ -263,13 +271,16 @@ inline void compare_values(const std::string& what, const Value& a, const Value&
 inline void compare_attributes(hid_t file_a, hid_t obj_a, hid_t file_b, hid_t obj_b, const std::string& path,
                                const H5CompareOptions& options, std::vector<std::string>& out) {
   std::set<std::string> ignored;
-  if (auto it = options.ignored_attributes.find(path); it != options.ignored_attributes.end()) ignored = it->second;
+  if (auto it = options.ignored_attributes.find(path); it != options.ignored_attributes.end())
+    ignored = it->second;
   const auto names_a = attribute_names(obj_a), names_b = attribute_names(obj_b);
   const std::set<std::string> set_a(names_a.begin(), names_a.end()), set_b(names_b.begin(), names_b.end());
   for (const auto& name : set_a)
-    if (!ignored.count(name) && !set_b.count(name)) out.push_back(path + " @" + name + ": only in the first file");
+    if (!ignored.count(name) && !set_b.count(name))
+      out.push_back(path + " @" + name + ": only in the first file");
   for (const auto& name : set_b)
-    if (!ignored.count(name) && !set_a.count(name)) out.push_back(path + " @" + name + ": only in the second file");
+    if (!ignored.count(name) && !set_a.count(name))
+      out.push_back(path + " @" + name + ": only in the second file");
   for (const auto& name : set_a) {
     if (ignored.count(name) || !set_b.count(name)) continue;
     Id attr_a(H5Aopen(obj_a, name.c_str(), H5P_DEFAULT), H5Aclose);
@@ -330,7 +341,8 @@ inline std::vector<std::string> h5_differences(const std::filesystem::path& a, c
 }
 
 // For EXPECT_TRUE / ASSERT_TRUE: success if the files are equal, otherwise lists the differences.
-inline ::testing::AssertionResult h5_files_equal(const std::filesystem::path& a, const std::filesystem::path& b,
+inline ::testing::AssertionResult h5_files_equal(const std::filesystem::path& a,
+                                                 const std::filesystem::path& b,
                                                  const H5CompareOptions& options = {}) {
   const std::vector<std::string> differences = h5_differences(a, b, options);
   if (differences.empty()) return ::testing::AssertionSuccess();

@@ -17,7 +17,8 @@ inline std::string with_time(std::string yaml, int steps, int step_days) {
   const std::string old_time = "steps: 52, step_days: 7";
   const auto at = yaml.find(old_time);
   if (at != std::string::npos)
-    yaml.replace(at, old_time.size(), "steps: " + std::to_string(steps) + ", step_days: " + std::to_string(step_days));
+    yaml.replace(at, old_time.size(),
+                 "steps: " + std::to_string(steps) + ", step_days: " + std::to_string(step_days));
   return yaml;
 }
 
@@ -48,10 +49,12 @@ inline std::vector<std::int64_t> listed_counts(const Simulation& sim) {
 
 // Pearson's chi-square statistic of `observed` counts against equal expected counts.
 inline double chi_square_uniform(const std::vector<std::int64_t>& observed) {
-  const double total = static_cast<double>(std::accumulate(observed.begin(), observed.end(), std::int64_t{0}));
+  const double total =
+      static_cast<double>(std::accumulate(observed.begin(), observed.end(), std::int64_t{0}));
   const double expected = total / static_cast<double>(observed.size());
   double chi2 = 0;
-  for (const std::int64_t o : observed) chi2 += (static_cast<double>(o) - expected) * (static_cast<double>(o) - expected) / expected;
+  for (const std::int64_t o : observed)
+    chi2 += (static_cast<double>(o) - expected) * (static_cast<double>(o) - expected) / expected;
   return chi2;
 }
 

@@ -21,8 +21,11 @@ inline std::string small_region_yaml(int population_a = 4000, int population_b =
   return "name: small\n"
          "time: {start_date: 2017-02-01, steps: 52, step_days: 7}\n"
          "zones:\n"
-         "  - {name: A, population: " + std::to_string(population_a) + ", lat: 62.24, lon: 25.75}\n"
-         "  - {name: B, population: " + std::to_string(population_b) + ", lat: 62.40, lon: 26.43}\n";
+         "  - {name: A, population: " +
+         std::to_string(population_a) +
+         ", lat: 62.24, lon: 25.75}\n"
+         "  - {name: B, population: " +
+         std::to_string(population_b) + ", lat: 62.40, lon: 26.43}\n";
 }
 
 struct CliResult {
@@ -47,7 +50,8 @@ inline CliResult run_cli(const std::string& args) { return run_shell(std::string
 
 // A fresh empty directory under the build tree's temporary area.
 inline std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("valinta-test-" + name + "-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("valinta-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

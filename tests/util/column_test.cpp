@@ -43,7 +43,8 @@ TEST(Column, HugeColumnsReadZeroAndKeepTheirValuesWhenTheyGrow) {
   EXPECT_TRUE(all_zero(c));
   std::fill(c.begin(), c.end(), 1.5F);
   c.resize(2 * n);  // grows into new storage: the old values move, the new part is zero
-  EXPECT_TRUE(std::all_of(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(n), [](float v) { return v == 1.5F; }));
+  EXPECT_TRUE(
+      std::all_of(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(n), [](float v) { return v == 1.5F; }));
   EXPECT_TRUE(all_zero(c, n));
   c.push_back(2.5F);  // elements given a value get it
   EXPECT_EQ(c.back(), 2.5F);
@@ -71,8 +72,8 @@ namespace {
 TEST(HugeArena, HandsOutAlignedBlocksThatDoNotOverlap) {
   HugeArena arena;
   std::vector<std::pair<std::byte*, std::size_t>> blocks;
-  for (const std::size_t bytes : {std::size_t{1}, std::size_t{836'160}, std::size_t{24}, std::size_t{40} << 20,
-                                  std::size_t{3'000'000}, std::size_t{8}}) {
+  for (const std::size_t bytes : {std::size_t{1}, std::size_t{836'160}, std::size_t{24},
+                                  std::size_t{40} << 20, std::size_t{3'000'000}, std::size_t{8}}) {
     auto* const p = static_cast<std::byte*>(arena.allocate(bytes, alignof(std::int64_t)));
     ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % alignof(std::int64_t), 0U);
     std::fill(p, p + bytes, std::byte{0x5A});  // the memory is there, and writable
@@ -91,11 +92,13 @@ TEST(Populate, KeepsWhatThePagesHold) {
   Column<std::uint32_t> a(5'000'000), b(7), c(1'000'000);
   // Some words written before (on pages already there and on pages not yet faulted in).
   for (Column<std::uint32_t>* column : {&a, &b, &c})
-    for (std::size_t k = 0; k < column->size(); k += 4099) (*column)[k] = static_cast<std::uint32_t>(k * 2654435761u);
+    for (std::size_t k = 0; k < column->size(); k += 4099)
+      (*column)[k] = static_cast<std::uint32_t>(k * 2654435761u);
   populate({range_of(a), range_of(b), range_of(c), MemoryRange{a.data() + 3, 5}}, 2);
   for (Column<std::uint32_t>* column : {&a, &b, &c})
     for (std::size_t k = 0; k < column->size(); ++k)
-      ASSERT_EQ((*column)[k], k % 4099 == 0 ? static_cast<std::uint32_t>(k * 2654435761u) : 0u) << "word " << k;
+      ASSERT_EQ((*column)[k], k % 4099 == 0 ? static_cast<std::uint32_t>(k * 2654435761u) : 0u)
+          << "word " << k;
 }
 
 // What is reserved is handed out after, zeroed and writable, in blocks that do not overlap,

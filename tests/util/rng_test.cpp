@@ -53,12 +53,15 @@ TEST(PoissonFromUniform, TableGivesTheSameCountAsTheInversion) {
   for (const double lambda : {0.0, 1e-6, 0.01, 0.0734, 0.2, 1.0, 4.5, 20.0, 100.0}) {
     const double e = std::exp(-lambda);
     const PoissonTable table = poisson_table(lambda, e);
-    std::vector<double> draws = {CounterRng::to_unit(0), CounterRng::to_unit(0xFFFFFFFFU), 1.0, e,
-                                 std::nextafter(e, 0.0), std::nextafter(e, 1.0)};
-    for (const double c : table) draws.insert(draws.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
+    std::vector<double> draws = {
+        CounterRng::to_unit(0), CounterRng::to_unit(0xFFFFFFFFU), 1.0, e, std::nextafter(e, 0.0),
+        std::nextafter(e, 1.0)};
+    for (const double c : table)
+      draws.insert(draws.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
     for (int k = 0; k < 20000; ++k) draws.push_back(any(random));
     for (const double u : draws)
-      ASSERT_EQ(poisson_from_table(table, u), poisson_from_uniform(lambda, u, e)) << "lambda " << lambda << ", u " << u;
+      ASSERT_EQ(poisson_from_table(table, u), poisson_from_uniform(lambda, u, e))
+          << "lambda " << lambda << ", u " << u;
   }
   EXPECT_EQ(poisson_from_table(poisson_table(100.0, std::exp(-100.0)), 0.5), 64);
 }
@@ -148,7 +151,8 @@ TEST(PhiloxBlocks, EveryPathEqualsTheScalarGenerator) {
           const r123::Philox4x32::ctr_type ctr = {{first + static_cast<std::uint32_t>(b), 3, 77, 5}};
           const auto expected = philox(ctr, {{0x12345678u, 0x9ABCDEF0u}});
           for (int w = 0; w < 4; ++w)
-            ASSERT_EQ(out[4 * b + w], expected[w]) << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
+            ASSERT_EQ(out[4 * b + w], expected[w])
+                << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
         }
         EXPECT_EQ(out[4 * n], 0xDEADBEEFu) << "wrote past the end";
       }
@@ -173,7 +177,8 @@ TEST(PhiloxBlocks, GivenCountersEqualTheScalarGenerator) {
       for (std::size_t b = 0; b < n; ++b) {
         const auto expected = philox({{c0[b], c1[b], 77, 5}}, {{0x12345678u, 0x9ABCDEF0u}});
         for (int w = 0; w < 4; ++w)
-          ASSERT_EQ(out[4 * b + w], expected[w]) << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
+          ASSERT_EQ(out[4 * b + w], expected[w])
+              << "path " << static_cast<int>(path) << ", n " << n << ", block " << b;
       }
       EXPECT_EQ(out[4 * n], 0xDEADBEEFu) << "wrote past the end";
     }
@@ -190,7 +195,8 @@ TEST(SlotBits, EqualSingleBlocksOfEachSlot) {
       rng.slot_bits(Stream::choice_noise, entity, 12, slots, out.data());
       for (std::uint32_t slot = 0; slot < slots; ++slot) {
         const auto b = rng.bits(Stream::choice_noise, entity, 12, slot);
-        for (std::size_t w = 0; w < 4; ++w) ASSERT_EQ(out[4 * slot + w], b[w]) << "entity " << entity << ", slot " << slot;
+        for (std::size_t w = 0; w < 4; ++w)
+          ASSERT_EQ(out[4 * slot + w], b[w]) << "entity " << entity << ", slot " << slot;
       }
       EXPECT_EQ(out[4 * slots], 0xABCDu);  // nothing written past the last block
     }
@@ -207,7 +213,8 @@ TEST(ResidentWords, EqualSingleDrawsForAnyRun) {
       buffer.assign(CounterRng::resident_buffer_size(count), 0);
       const std::uint32_t* words = rng.resident_words(Stream::needs, 17, first, count, buffer.data());
       for (std::size_t k = 0; k < count; ++k)
-        ASSERT_EQ(words[k], rng.resident_word(Stream::needs, first + k, 17)) << "first " << first << ", k " << k;
+        ASSERT_EQ(words[k], rng.resident_word(Stream::needs, first + k, 17))
+            << "first " << first << ", k " << k;
     }
   }
   EXPECT_NE(rng.resident_word(Stream::needs, 5, 17), rng.resident_word(Stream::demand, 5, 17));
@@ -221,7 +228,8 @@ TEST(ResidentWords, EqualSingleDrawsForAnyRun) {
 TEST(EntityBits, EqualSingleBlocksForAnyRun) {
   const CounterRng rng(77, 1);
   std::vector<std::uint32_t> out;
-  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{4'294'967'290}, std::uint64_t{1} << 40}) {
+  for (const std::uint64_t first :
+       {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{4'294'967'290}, std::uint64_t{1} << 40}) {
     for (const std::size_t count : {1u, 15u, 16u, 17u, 300u}) {
       for (const std::uint32_t slot : {0u, 2u}) {
         out.assign(4 * count + 1, 0xABCDu);

@@ -12,8 +12,9 @@ namespace {
 TEST(RoundHalfAway, EqualsLroundAtHalvesAndEverywhereElse) {
   for (int k = -300; k <= 300; ++k) {
     const double half = k + 0.5;
-    for (const double x : {half, std::nextafter(half, -1e9), std::nextafter(half, 1e9), static_cast<double>(k),
-                           -half, std::nextafter(-half, 1e9), std::nextafter(-half, -1e9)})
+    for (const double x :
+         {half, std::nextafter(half, -1e9), std::nextafter(half, 1e9), static_cast<double>(k), -half,
+          std::nextafter(-half, 1e9), std::nextafter(-half, -1e9)})
       ASSERT_EQ(round_half_away(x), std::lround(x)) << x;
   }
   std::mt19937_64 random(1);

@@ -50,15 +50,18 @@ TEST(PositionsOutside, ListsTheWordsOutsideTheBoundsInOrder) {
   std::mt19937_64 random(3);
   constexpr std::uint64_t kAll = std::uint64_t{1} << 32;
   const std::vector<std::pair<std::uint64_t, std::uint64_t>> bounds = {
-      {0, kAll}, {kAll, kAll}, {0, 0}, {kAll, 0}, {1000, kAll}, {0, 0xFFFFFFFFu}, {0x10000000u, 0xF0000000u}, {5, 6}};
+      {0, kAll}, {kAll, kAll}, {0, 0}, {kAll, 0}, {1000, kAll}, {0, 0xFFFFFFFFu}, {0x10000000u, 0xF0000000u},
+      {5, 6}};
   for (const auto& [below, from] : bounds) {
     for (const std::size_t n : {0u, 1u, 15u, 16u, 17u, 1000u, 1024u}) {
       std::vector<std::uint32_t> words(n), expected;
       for (std::size_t k = 0; k < n; ++k) {
         const std::uint64_t near = random() % 2 ? below : from;  // half the words at a bound, +-1
-        words[k] = random() % 2 ? static_cast<std::uint32_t>(random())
-                                : static_cast<std::uint32_t>(std::min<std::uint64_t>(near + random() % 2, 0xFFFFFFFFu) -
-                                                             (near > 0 ? random() % 2 : 0));
+        words[k] =
+            random() % 2
+                ? static_cast<std::uint32_t>(random())
+                : static_cast<std::uint32_t>(std::min<std::uint64_t>(near + random() % 2, 0xFFFFFFFFu) -
+                                             (near > 0 ? random() % 2 : 0));
         if (words[k] < below || words[k] >= from) expected.push_back(7 + static_cast<std::uint32_t>(k));
       }
       for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {
@@ -85,7 +88,8 @@ TEST(PositionsNonnegative, ListsTheNonNegativeValuesInOrder) {
       std::vector<std::uint32_t> expected;
       for (std::size_t k = 0; k < n; ++k) {
         const bool waiting = density == 2 || (density == 1 && random() % 6 == 0);
-        values[k] = waiting ? static_cast<std::int16_t>(random() % 32768) : static_cast<std::int16_t>(-1 - static_cast<int>(random() % 32768));
+        values[k] = waiting ? static_cast<std::int16_t>(random() % 32768)
+                            : static_cast<std::int16_t>(-1 - static_cast<int>(random() % 32768));
         if (waiting) expected.push_back(9 + static_cast<std::uint32_t>(k));
       }
       for (const auto path : {detail::SimdPath::scalar, detail::SimdPath::avx2, detail::SimdPath::avx512}) {

@@ -19,7 +19,8 @@ std::vector<double> draws_to_check() {
   std::vector<double> u;
   // The extreme draws, every power of two a draw reaches, and the neighbours of the switch points
   // (sqrt(1/2) 2^-e for the logarithm; the eighths of a turn for the cosine and sine).
-  for (const std::uint32_t w : {0U, 1U, 2U, 0x7FFFFFFFU, 0x80000000U, 0xFFFFFFFEU, 0xFFFFFFFFU}) u.push_back(CounterRng::to_unit(w));
+  for (const std::uint32_t w : {0U, 1U, 2U, 0x7FFFFFFFU, 0x80000000U, 0xFFFFFFFEU, 0xFFFFFFFFU})
+    u.push_back(CounterRng::to_unit(w));
   for (int e = 1; e <= 33; ++e) {
     const double p = std::ldexp(1.0, -e), s = std::sqrt(0.5) * std::ldexp(1.0, 1 - e);
     for (const double x : {p, s}) {
@@ -86,8 +87,8 @@ TEST(UnitMath, BoxMullerGivesStandardNormals) {
     squares += z * z;
     beyond3 += std::abs(z) > 3 ? 1 : 0;
   }
-  EXPECT_NEAR(sum / n, 0.0, 0.005);             // SE 0.001
-  EXPECT_NEAR(squares / n, 1.0, 0.007);         // SE 0.0014
+  EXPECT_NEAR(sum / n, 0.0, 0.005);                  // SE 0.001
+  EXPECT_NEAR(squares / n, 1.0, 0.007);              // SE 0.0014
   EXPECT_NEAR(beyond3 / double{n}, 0.0027, 0.0003);  // SE 0.00005
 }
 

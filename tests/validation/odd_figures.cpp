@@ -29,12 +29,16 @@ int main(int argc, char** argv) {
     std::vector<std::string> overrides;
     for (int k = 1; k < argc; ++k) {
       const std::string arg = argv[k];
-      if (arg.find('=') != std::string::npos) overrides.push_back(arg);
-      else file = arg;
+      if (arg.find('=') != std::string::npos)
+        overrides.push_back(arg);
+      else
+        file = arg;
     }
     const Scenario s = load_scenario(file, overrides);
     if (s.payment.fee_for_service_eur != 0 && s.demand.induced_visits != 0) {
-      std::fprintf(stderr, "odd_figures: fee-for-service pay induces visits; the recomputed contacts would not be exact\n");
+      std::fprintf(
+          stderr,
+          "odd_figures: fee-for-service pay induces visits; the recomputed contacts would not be exact\n");
       return 2;
     }
     Simulation sim(s, {static_cast<std::uint64_t>(s.seed), 0, 0});
@@ -51,14 +55,18 @@ int main(int argc, char** argv) {
       sim.step();
       for (const Zone& z : sim.zones)
         if (z.demand_factor != 1.0) {
-          std::fprintf(stderr, "odd_figures: a demand shock at step %d; the recomputed contacts would not be exact\n", t);
+          std::fprintf(stderr,
+                       "odd_figures: a demand shock at step %d; the recomputed contacts would not be exact\n",
+                       t);
           return 2;
         }
       const int year = t / steps_per_year;
       for (std::size_t i = 0; i < r.size(); ++i) {
         const int band = age_band_of(r.age[i]);
-        const double lambda = demand_rate(s.demand, r.need[i], band, (r.flags[i] & Residents::kOhc) != 0) * step_weeks;
-        const double u = CounterRng::to_unit(sim.rng.resident_word(Stream::demand, r.global(i), static_cast<std::uint32_t>(t)));
+        const double lambda =
+            demand_rate(s.demand, r.need[i], band, (r.flags[i] & Residents::kOhc) != 0) * step_weeks;
+        const double u = CounterRng::to_unit(
+            sim.rng.resident_word(Stream::demand, r.global(i), static_cast<std::uint32_t>(t)));
         const int contacts = poisson_from_uniform(lambda, u);
         contacts_in_band[band] += contacts;
         if (contacts > 0 && year < 8) had_contact[i] |= static_cast<std::uint8_t>(1u << year);
@@ -68,18 +76,20 @@ int main(int argc, char** argv) {
       for (const Producer& p : sim.producers)
         for (int slot = 0; slot < L; ++slot) {
           std::int64_t waiting = 0;
-          for (int level = 0; level < kNeedLevels; ++level) waiting += p.queue[static_cast<std::size_t>(slot) * kNeedLevels + level];
+          for (int level = 0; level < kNeedLevels; ++level)
+            waiting += p.queue[static_cast<std::size_t>(slot) * kNeedLevels + level];
           if (waiting > 0) oldest_cohort_steps = std::max(oldest_cohort_steps, ((t - slot) % L + L) % L);
         }
     }
 
     const double years = steps * static_cast<double>(s.time.step_days) / 365.25;
-    std::printf("scenario %s, %zu residents, %d steps of %d days, seed %llu\n", s.name.c_str(), r.size(), steps,
-                static_cast<int>(s.time.step_days), static_cast<unsigned long long>(s.seed));
+    std::printf("scenario %s, %zu residents, %d steps of %d days, seed %llu\n", s.name.c_str(), r.size(),
+                steps, static_cast<int>(s.time.step_days), static_cast<unsigned long long>(s.seed));
     std::printf("contacts per resident-year by age band (ODD 7.2):\n");
     double all_contacts = 0, all_residents = 0;
     for (int b = 0; b < kAgeBands; ++b) {
-      std::printf("  %-6s %.2f\n", std::string(kAgeBandNames[b]).c_str(), contacts_in_band[b] / (residents_in_band[b] * years));
+      std::printf("  %-6s %.2f\n", std::string(kAgeBandNames[b]).c_str(),
+                  contacts_in_band[b] / (residents_in_band[b] * years));
       all_contacts += contacts_in_band[b];
       all_residents += residents_in_band[b];
     }

@@ -1,10 +1,10 @@
 #include "valinta/model/checkpoint.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 #include <stdexcept>
 #include <type_traits>
@@ -74,7 +74,8 @@ class In {
   void vec(std::vector<T, A>& v, std::size_t expected = SIZE_MAX) {
     const auto n = pod<std::uint64_t>();
     if (expected != SIZE_MAX && n != expected)
-      throw std::runtime_error(fmt::format("{}: holds {} entries where this run has {}", where_, n, expected));
+      throw std::runtime_error(
+          fmt::format("{}: holds {} entries where this run has {}", where_, n, expected));
     need(n * sizeof(T));
     v.resize(n);
     if (n > 0) std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));
@@ -103,8 +104,10 @@ void write_header(Out& out, const CheckpointHeader& h) {
 CheckpointHeader read_header(In& in, const std::string& where) {
   const std::string commit = in.text();
   if (commit != kGitCommit)
-    throw std::runtime_error(fmt::format("{}: written by engine commit {}, this is {}; resume with the same "
-                                         "engine build", where, commit, kGitCommit));
+    throw std::runtime_error(
+        fmt::format("{}: written by engine commit {}, this is {}; resume with the same "
+                    "engine build",
+                    where, commit, kGitCommit));
   CheckpointHeader h;
   h.resolved_scenario = in.text();
   h.source_text = in.text();
@@ -129,8 +132,8 @@ std::string read_payload(const std::filesystem::path& path) {
   std::memcpy(&version, all.data() + sizeof kMagic, sizeof version);
   std::memcpy(&length, all.data() + sizeof kMagic + sizeof version, sizeof length);
   if (version != kFormatVersion)
-    throw std::runtime_error(fmt::format("{}: checkpoint format {} is not supported (this engine reads {})", where,
-                                         version, kFormatVersion));
+    throw std::runtime_error(fmt::format("{}: checkpoint format {} is not supported (this engine reads {})",
+                                         where, version, kFormatVersion));
   if (all.size() != kPrefix + length + sizeof checksum)
     throw std::runtime_error(where + ": the checkpoint is truncated or damaged");
   std::string payload = all.substr(kPrefix, length);
@@ -212,10 +215,13 @@ void write_checkpoint(const Simulation& sim, TargetFile& target) {
   const std::filesystem::path& temporary = target.temporary();
   const auto failed = [&](int err) {
     ::unlink(temporary.c_str());
-    return std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(err)));
+    return std::runtime_error(
+        fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(err)));
   };
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(
+        fmt::format("{}: cannot write checkpoint: {}", path.string(), std::strerror(errno)));
   std::string file(kMagic, sizeof kMagic);
   const std::uint64_t length = payload.size(), checksum = fnv1a(payload);
   file.append(reinterpret_cast<const char*>(&kFormatVersion), sizeof kFormatVersion);
@@ -285,12 +291,13 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
     throw std::runtime_error(where + ": the checkpoint belongs to another seed or replication");
   const auto n = in.pod<std::uint64_t>();
   if (n != sim.residents.size())
-    throw std::runtime_error(fmt::format("{}: holds {} residents where this run has {}", where, n, sim.residents.size()));
+    throw std::runtime_error(
+        fmt::format("{}: holds {} residents where this run has {}", where, n, sim.residents.size()));
   each_resident_array(sim.residents, [&](auto& v) { in.vec(v, n); });
   const auto producers = in.pod<std::uint64_t>();
   if (producers != sim.producers.size())
-    throw std::runtime_error(fmt::format("{}: holds {} producers where this run has {}", where, producers,
-                                         sim.producers.size()));
+    throw std::runtime_error(
+        fmt::format("{}: holds {} producers where this run has {}", where, producers, sim.producers.size()));
   for (Producer& p : sim.producers) {
     p.capacity_per_week = in.pod<double>();
     p.capacity_carry = in.pod<double>();
@@ -312,7 +319,8 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
     p.staff_fte = in.pod<double>();
   }
   sim.workforce_free_fte = in.pod<double>();
-  if (in.pod<std::uint64_t>() != sim.zones.size()) throw std::runtime_error(where + ": holds another set of zones");
+  if (in.pod<std::uint64_t>() != sim.zones.size())
+    throw std::runtime_error(where + ": holds another set of zones");
   for (Zone& z : sim.zones) {
     z.extra_review = in.pod<double>();
     z.extra_reason = in.pod<SwitchReason>();

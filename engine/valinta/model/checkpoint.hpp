@@ -18,7 +18,7 @@ struct CheckpointHeader {
   std::string source_path;
   std::uint64_t seed = 0;
   std::uint32_t replication = 0;
-  std::int64_t step = 0;          // steps completed
+  std::int64_t step = 0;  // steps completed
 };
 
 // The rules for a checkpoint's path (util/target_file.hpp): a new file, or an existing Valinta

@@ -1,8 +1,9 @@
 #include "valinta/model/memory_plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
@@ -13,11 +14,12 @@ namespace valinta {
 
 std::string MemoryPlan::describe() const {
   const double mib = 1024.0 * 1024.0;
-  return fmt::format("{:.0f} MiB ({} residents: {:.0f} MiB; producers: {:.0f} MiB; indicators: {:.0f} MiB; "
-                     "program: {:.0f} MiB)",
-                     static_cast<double>(total()) / mib, residents, static_cast<double>(resident_bytes) / mib,
-                     static_cast<double>(producer_bytes) / mib, static_cast<double>(recorder_bytes) / mib,
-                     static_cast<double>(fixed_bytes) / mib);
+  return fmt::format(
+      "{:.0f} MiB ({} residents: {:.0f} MiB; producers: {:.0f} MiB; indicators: {:.0f} MiB; "
+      "program: {:.0f} MiB)",
+      static_cast<double>(total()) / mib, residents, static_cast<double>(resident_bytes) / mib,
+      static_cast<double>(producer_bytes) / mib, static_cast<double>(recorder_bytes) / mib,
+      static_cast<double>(fixed_bytes) / mib);
 }
 
 MemoryPlan plan_memory(const Scenario& s, int threads, int ranks) {
@@ -29,7 +31,9 @@ MemoryPlan plan_memory(const Scenario& s, int threads, int ranks) {
   Residents probe;
   plan.resident_bytes = plan.residents * static_cast<std::int64_t>(probe.bytes_per_resident());
   const std::int64_t queue_steps =
-      static_cast<std::int64_t>(std::ceil(s.service.queue_max_weeks * 7.0 / static_cast<double>(s.time.step_days))) + 1;
+      static_cast<std::int64_t>(
+          std::ceil(s.service.queue_max_weeks * 7.0 / static_cast<double>(s.time.step_days))) +
+      1;
   // Queue ring, per-step flows (four cohort tables) and per-thread accumulators, 8 bytes each.
   plan.producer_bytes = producers * 8 * (queue_steps * kNeedLevels + 4 * queue_steps + 64) +
                         static_cast<std::int64_t>(std::max(1, threads)) * producers * 8 * 256;

@@ -10,10 +10,10 @@ namespace valinta {
 
 struct MemoryPlan {
   std::int64_t residents = 0;
-  std::int64_t resident_bytes = 0;   // resident state
-  std::int64_t producer_bytes = 0;   // queues and per-step flows
-  std::int64_t recorder_bytes = 0;   // indicator series kept until the end
-  std::int64_t fixed_bytes = 0;      // program, libraries, buffers
+  std::int64_t resident_bytes = 0;  // resident state
+  std::int64_t producer_bytes = 0;  // queues and per-step flows
+  std::int64_t recorder_bytes = 0;  // indicator series kept until the end
+  std::int64_t fixed_bytes = 0;     // program, libraries, buffers
   std::int64_t total() const { return resident_bytes + producer_bytes + recorder_bytes + fixed_bytes; }
   std::string describe() const;
 };

@@ -16,21 +16,24 @@ namespace valinta {
 void declare_population_params(ParamRegistry& r, PopulationParams& p) {
   r.text("population.zones_file", p.zones_file, "",
          {"CSV of zones (region,municipality,population_2020_12_31,lat,lon), relative to the "
-          "scenario file", "", "shared data: Statistics Finland populations 31.12.2020"});
+          "scenario file",
+          "", "shared data: Statistics Finland populations 31.12.2020"});
   r.text("population.region", p.region, "", {"keep only the CSV rows of this region", "", ""});
   r.real("population.scale", p.scale, 1.0, Range{0.0, 10.0, true},
          {"fraction of every zone's population to simulate; producers' given capacities and listing "
-          "caps scale with it (smaller for quick tests)", "", ""});
+          "caps scale with it (smaller for quick tests)",
+          "", ""});
   // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland, FACTS.md); the
   // split into the model's eight bands within those broad groups is approximate.
   r.real_list("population.age_band_shares", p.age_band_shares,
               {0.070, 0.120, 0.078, 0.245, 0.264, 0.130, 0.069, 0.024}, kAgeBands, probability(),
               {"share of residents in each age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, "
-               "75-84, 85+", "share", "Statistics Finland 2019 broad age groups (FACTS.md)"});
+               "75-84, 85+",
+               "share", "Statistics Finland 2019 broad age groups (FACTS.md)"});
   r.real("population.female_share", p.female_share, 0.507, probability(),
          {"share of women", "share", "Statistics Finland 2020 (approximate)"});
-  r.real_list("population.employment_rate", p.employment_rate,
-              {0.0, 0.0, 0.45, 0.78, 0.74, 0.08, 0.01, 0.0}, kAgeBands, probability(),
+  r.real_list("population.employment_rate", p.employment_rate, {0.0, 0.0, 0.45, 0.78, 0.74, 0.08, 0.01, 0.0},
+              kAgeBands, probability(),
               {"share employed, by age band", "share",
                "approximate Finnish employment rates (Statistics Finland labour force survey)"});
   r.real("population.ohc_share_of_employed", p.ohc_share_of_employed, 0.85, probability(),
@@ -38,8 +41,8 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
           "approximate; most Finnish employees are covered"});
   r.real("population.spread_km_min", p.spread_km_min, 2, above(0),
          {"smallest radius of a zone's settlement", "km", "assumption"});
-  r.real("population.spread_km_per_sqrt_thousand", p.spread_km_per_sqrt_thousand, 1.0,
-         at_least(0), {"zone radius grows with the square root of its population", "km", "assumption"});
+  r.real("population.spread_km_per_sqrt_thousand", p.spread_km_per_sqrt_thousand, 1.0, at_least(0),
+         {"zone radius grows with the square root of its population", "km", "assumption"});
   r.real("population.literacy_age_slope", p.literacy_age_slope, 0.012, at_least(0),
          {"fall of digital literacy per year of age above 30", "per year",
           "assumption: digital literacy falls with age (MODEL.md section 2)"});
@@ -73,15 +76,20 @@ void Residents::resize(std::size_t n) {
 }
 
 std::vector<MemoryRange> Residents::columns() {
-  return {range_of(zone), range_of(lat), range_of(lon), range_of(age), range_of(flags), range_of(income_decile),
-          range_of(literacy), range_of(need), range_of(unmet_steps), range_of(listed), range_of(home),
-          range_of(listed_since), range_of(switches), range_of(switches_this_year), range_of(open_producer),
-          range_of(open_since), range_of(experience)};
+  return {range_of(zone),          range_of(lat),
+          range_of(lon),           range_of(age),
+          range_of(flags),         range_of(income_decile),
+          range_of(literacy),      range_of(need),
+          range_of(unmet_steps),   range_of(listed),
+          range_of(home),          range_of(listed_since),
+          range_of(switches),      range_of(switches_this_year),
+          range_of(open_producer), range_of(open_since),
+          range_of(experience)};
 }
 
 std::size_t Residents::bytes_per_resident() const {
-  return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 +
-         sizeof(std::uint8_t) * 8 + sizeof(std::int8_t);
+  return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 + sizeof(std::uint8_t) * 8 +
+         sizeof(std::int8_t);
 }
 
 namespace {
@@ -112,8 +120,8 @@ constexpr std::size_t kRun = 256;
 struct NormalParts {
   std::array<double, kRun> income, literacy, east, north;
 };
-__attribute__((target_clones("avx512f", "avx2", "default"))) void normal_parts(const std::uint32_t* __restrict w,
-                                                                               std::size_t n, NormalParts& out) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void normal_parts(
+    const std::uint32_t* __restrict w, std::size_t n, NormalParts& out) {
   const std::uint32_t* __restrict b = w + 4 * kRun;
   const std::uint32_t* __restrict c = w + 8 * kRun;
   for (std::size_t k = 0; k < n; ++k) {
@@ -136,8 +144,8 @@ struct RunPlaces {
   std::array<double, kRun> cos_lat, sin_half_lat, cos_half_lat, sin_half_lon, cos_half_lon;
 };
 __attribute__((target_clones("avx512f", "avx2", "default"))) void run_places(const float* __restrict lat,
-                                                                             const float* __restrict lon, std::size_t n,
-                                                                             RunPlaces& out) {
+                                                                             const float* __restrict lon,
+                                                                             std::size_t n, RunPlaces& out) {
   for (std::size_t k = 0; k < n; ++k) {
     double sin_lat = 0;  // (not needed)
     cos_sin_turn(lat[k] / 360.0, out.cos_lat[k], sin_lat);
@@ -155,8 +163,8 @@ void build_population(Simulation& sim) {
   std::vector<std::uint32_t> zone_residents;
   for (auto& zone : sim.zones) {
     zone.first_resident = n;
-    zone.n_residents = static_cast<std::uint32_t>(
-        std::llround(static_cast<double>(zone.spec.population) * p.scale));
+    zone.n_residents =
+        static_cast<std::uint32_t>(std::llround(static_cast<double>(zone.spec.population) * p.scale));
     n += zone.n_residents;
     zone_residents.push_back(zone.n_residents);
   }
@@ -199,7 +207,8 @@ void build_population(Simulation& sim) {
       const Producer& pr = sim.producers[j];
       if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations[z].push_back(j);
     }
-    const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)), last = first + zone.n_residents;
+    const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)),
+                       last = first + zone.n_residents;
     for (std::int64_t from = first; from < last; from += static_cast<std::int64_t>(kRun))
       runs.push_back({z, from, std::min(last, from + static_cast<std::int64_t>(kRun))});
   }
@@ -221,7 +230,8 @@ void build_population(Simulation& sim) {
       for (std::int64_t i = from; i < to; ++i) {
         const auto k = static_cast<std::size_t>(i - from);
         const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kRun s
-        const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun), c = CounterRng::units(w + 8 * kRun);
+        const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun),
+                   c = CounterRng::units(w + 8 * kRun);
         int band = 0;
         while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
         const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
@@ -235,8 +245,8 @@ void build_population(Simulation& sim) {
         int decile = 1;
         while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
         const double literacy = std::clamp(
-            1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * normal.literacy[k],
-            0.0, 1.0);
+            1.0 - p.literacy_age_slope * std::max(0, age - 30) + p.literacy_sd * normal.literacy[k], 0.0,
+            1.0);
         // Residents live around the zone centre: normal offsets with SD of half the radius.
         const double sd_km = zone.spread_km / 2;
         const double dx = sd_km * normal.east[k];
@@ -271,8 +281,13 @@ void build_population(Simulation& sim) {
         std::uint16_t home = stations.empty() ? 0 : stations.front();
         if (stations.size() > 1) {
           const auto k = static_cast<std::size_t>(i - from);
-          const Place where{r.lat[i],           r.lon[i],           places.cos_lat[k],     places.sin_half_lat[k],
-                            places.cos_half_lat[k], places.sin_half_lon[k], places.cos_half_lon[k]};
+          const Place where{r.lat[i],
+                            r.lon[i],
+                            places.cos_lat[k],
+                            places.sin_half_lat[k],
+                            places.cos_half_lat[k],
+                            places.sin_half_lon[k],
+                            places.cos_half_lon[k]};
           double best = 1e300;
           for (const std::uint16_t j : stations) {
             const double h = haversine(where, sim.producers[j].place);

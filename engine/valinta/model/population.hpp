@@ -57,15 +57,15 @@ struct Residents {
   Column<std::int16_t> listed_since;   // step
   Column<std::uint8_t> switches;       // switches so far
   Column<std::uint8_t> switches_this_year;
-  Column<std::uint16_t> open_producer; // where the oldest waiting contact queues
-  Column<std::int16_t> open_since;     // its arrival step (-1: none waiting)
-  Column<std::int8_t> experience;      // EWMA of visit experience, SD x 20
+  Column<std::uint16_t> open_producer;  // where the oldest waiting contact queues
+  Column<std::int16_t> open_since;      // its arrival step (-1: none waiting)
+  Column<std::int8_t> experience;       // EWMA of visit experience, SD x 20
 
   std::uint32_t offset = 0;  // global number of the first resident held here
 
   std::size_t size() const { return zone.size(); }
   std::uint32_t global(std::size_t i) const { return offset + static_cast<std::uint32_t>(i); }
-  void resize(std::size_t n);  // fresh columns of n residents, all zero (the offset is kept)
+  void resize(std::size_t n);          // fresh columns of n residents, all zero (the offset is kept)
   std::vector<MemoryRange> columns();  // the memory of every column
   std::size_t bytes_per_resident() const;
 };

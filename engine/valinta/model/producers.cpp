@@ -1,7 +1,8 @@
 #include "valinta/model/producers.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
 
 #include "valinta/model/simulation.hpp"
@@ -16,8 +17,8 @@ void declare_producer_params(ParamRegistry& r, ProducerDefaults& p) {
               at_least(0),
               {"variable cost of one visit by sector (public, private, third sector)", "EUR",
                "illustrative assumption; calibrate to local unit costs"});
-  r.real("producers_default.fixed_cost_eur_per_capacity_week", p.fixed_cost_eur_per_capacity_week,
-         20.0, at_least(0),
+  r.real("producers_default.fixed_cost_eur_per_capacity_week", p.fixed_cost_eur_per_capacity_week, 20.0,
+         at_least(0),
          {"fixed weekly cost of one visit of weekly capacity (premises, staff on duty)", "EUR",
           "illustrative assumption"});
   r.boolean("producers_default.public_station_per_zone", p.public_station_per_zone, true,
@@ -37,11 +38,11 @@ void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
          {"longitude (omit for the zone centre)", "degrees", "WGS84"});
   r.real_or_auto("capacity_per_week", p.capacity_per_week, at_least(0),
                  {"visits the unit can serve per week (auto: the expected demand of its initial "
-                  "list x service.capacity_ratio)", "visits/week", ""});
+                  "list x service.capacity_ratio)",
+                  "visits/week", ""});
   r.integer("listing_cap", p.listing_cap, 0, at_least(0),
             {"most residents it accepts on its list (0: no cap)", "residents", "MODEL.md M5"});
-  r.real("quality", p.quality, 0, between(-5, 5),
-         {"latent true quality", "SD", "MODEL.md section 2"});
+  r.real("quality", p.quality, 0, between(-5, 5), {"latent true quality", "SD", "MODEL.md section 2"});
   r.real("digital", p.digital, 0, probability(), {"digital services level", "0-1", ""});
   r.boolean("digital_first", p.digital_first, false,
             {"a digital-first unit every resident may consider regardless of distance", "", "MODEL.md M5"});
@@ -50,13 +51,13 @@ void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
                   "STM interim report 2018: private units did more doctor visits"});
   r.real_or_auto("cost_per_visit_eur", p.cost_per_visit_eur, at_least(0),
                  {"variable cost of one visit (auto: the sector default)", "EUR", ""});
-  r.real_or_auto("fixed_cost_eur_per_capacity_week", p.fixed_cost_eur_per_capacity_week,
-                 at_least(0), {"fixed weekly cost per visit of weekly capacity (auto: default)", "EUR", ""});
+  r.real_or_auto("fixed_cost_eur_per_capacity_week", p.fixed_cost_eur_per_capacity_week, at_least(0),
+                 {"fixed weekly cost per visit of weekly capacity (auto: default)", "EUR", ""});
   r.real("referral_propensity", p.referral_propensity, 1.0, at_least(0),
          {"multiplier on the referral probability", "", "MODEL.md M4"});
   r.date("opens", p.opens, "", {"date the unit opens (omit: open from the start)", "date", ""});
-  r.date("closes", p.closes, "", {"date the unit closes; its listed residents choose again (omit: stays open)",
-                                   "date", ""});
+  r.date("closes", p.closes, "",
+         {"date the unit closes; its listed residents choose again (omit: stays open)", "date", ""});
 }
 
 namespace {
@@ -110,20 +111,23 @@ void build_producers(Simulation& sim) {
                                           s.service.doctor_share_third_sector};
     const int k = static_cast<int>(p.sector);
     p.doctor_share = spec.doctor_share >= 0 ? spec.doctor_share : sector_doctor_share[k];
-    p.cost_per_visit = spec.cost_per_visit_eur >= 0 ? spec.cost_per_visit_eur
-                                                     : s.producer_defaults.cost_per_visit_eur[k];
+    p.cost_per_visit =
+        spec.cost_per_visit_eur >= 0 ? spec.cost_per_visit_eur : s.producer_defaults.cost_per_visit_eur[k];
     p.fixed_cost_per_capacity_week = spec.fixed_cost_eur_per_capacity_week >= 0
                                          ? spec.fixed_cost_eur_per_capacity_week
                                          : s.producer_defaults.fixed_cost_eur_per_capacity_week;
     // Given capacities and listing caps are for the whole population; a scaled run scales them.
     p.capacity_per_week = std::max(0.0, spec.capacity_per_week) * s.population.scale;
     if (p.spec.listing_cap > 0)
-      p.spec.listing_cap = std::max<std::int64_t>(1, std::llround(static_cast<double>(p.spec.listing_cap) * s.population.scale));
+      p.spec.listing_cap = std::max<std::int64_t>(
+          1, std::llround(static_cast<double>(p.spec.listing_cap) * s.population.scale));
     p.queue.assign(static_cast<std::size_t>(sim.queue_steps) * kNeedLevels, 0);
     p.published_quality = spec.quality;
     std::int64_t day = 0;
-    if (!spec.opens.empty() && parse_iso_date(spec.opens, day)) p.open_step = static_cast<int>(step_containing_day(s, day));
-    if (!spec.closes.empty() && parse_iso_date(spec.closes, day)) p.close_step = static_cast<int>(step_containing_day(s, day));
+    if (!spec.opens.empty() && parse_iso_date(spec.opens, day))
+      p.open_step = static_cast<int>(step_containing_day(s, day));
+    if (!spec.closes.empty() && parse_iso_date(spec.closes, day))
+      p.close_step = static_cast<int>(step_containing_day(s, day));
     p.active = p.open_step <= 0;
     sim.producers.push_back(std::move(p));
   }
@@ -160,8 +164,9 @@ void size_auto_capacity(Simulation& sim) {
     for (int band = 0; band < kAgeBands; ++band)
       for (int level = 0; level < kNeedLevels; ++level)
         for (int ohc = 0; ohc < 2; ++ohc)
-          expected[j] += static_cast<double>(counts[((j * kAgeBands + band) * kNeedLevels + level) * 2 + ohc]) *
-                         demand_rate(s.demand, level, band, ohc == 1);
+          expected[j] +=
+              static_cast<double>(counts[((j * kAgeBands + band) * kNeedLevels + level) * 2 + ohc]) *
+              demand_rate(s.demand, level, band, ohc == 1);
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     Producer& p = sim.producers[j];
     if (p.spec.capacity_per_week < 0) p.capacity_per_week = expected[j] * s.service.capacity_ratio;

@@ -6,9 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "valinta/phases/choice.hpp"
-
 #include "valinta/model/types.hpp"
+#include "valinta/phases/choice.hpp"
 #include "valinta/scenario/params.hpp"
 
 namespace valinta {
@@ -20,17 +19,17 @@ struct ProducerSpec {
   std::string zone;
   double lat = std::numeric_limits<double>::quiet_NaN();  // NaN: the zone centre
   double lon = std::numeric_limits<double>::quiet_NaN();
-  double capacity_per_week = -1;  // visits per week; < 0: from the expected demand of its list
-  std::int64_t listing_cap = 0;   // 0: no cap; < 0: takes no new clients (event stop_listing)
-  double quality = 0;             // latent true quality, SD units
-  double digital = 0;             // digital services level 0..1
-  bool digital_first = false;     // considered by every resident regardless of distance
-  double doctor_share = -1;       // < 0: the sector default
-  double cost_per_visit_eur = -1; // < 0: the sector default
+  double capacity_per_week = -1;                 // visits per week; < 0: from the expected demand of its list
+  std::int64_t listing_cap = 0;                  // 0: no cap; < 0: takes no new clients (event stop_listing)
+  double quality = 0;                            // latent true quality, SD units
+  double digital = 0;                            // digital services level 0..1
+  bool digital_first = false;                    // considered by every resident regardless of distance
+  double doctor_share = -1;                      // < 0: the sector default
+  double cost_per_visit_eur = -1;                // < 0: the sector default
   double fixed_cost_eur_per_capacity_week = -1;  // < 0: the default
   double referral_propensity = 1.0;
-  std::string opens;   // date it opens ("": open from the start)
-  std::string closes;  // date it closes ("": stays open)
+  std::string opens;         // date it opens ("": open from the start)
+  std::string closes;        // date it closes ("": stays open)
   int line = 0, column = 0;  // where it was declared (for messages)
 };
 
@@ -55,8 +54,8 @@ struct Producer {
   double cost_per_visit = 0;
   double fixed_cost_per_capacity_week = 0;
   double capacity_carry = 0;  // fractional capacity carried to the next step
-  int open_step = 0;                // first step it is open (scheduled openings)
-  int close_step = 1 << 30;         // step it closes (scheduled closings)
+  int open_step = 0;          // first step it is open (scheduled openings)
+  int close_step = 1 << 30;   // step it closes (scheduled closings)
 
   // Queue: ring of arrival cohorts x need level (counts).
   std::vector<std::int64_t> queue;
@@ -64,14 +63,14 @@ struct Producer {
 
   // Life cycle (MODEL.md M7): scheduled openings and closings, market entry and exit.
   bool active = true;
-  int chain = -1;                 // entrant slot of this chain (index into Scenario::chains), or -1
+  int chain = -1;  // entrant slot of this chain (index into Scenario::chains), or -1
   int losing_quarters = 0;
   double profit_this_quarter = 0;
   std::int64_t arrivals_this_quarter = 0;
-  double staff_fte = 0;           // workforce employed (M7)
+  double staff_fte = 0;  // workforce employed (M7)
 
   // What residents see (MODEL.md M5 information regimes).
-  double expected_wait_weeks = 0;   // smoothed backlog / capacity (Little's law)
+  double expected_wait_weeks = 0;  // smoothed backlog / capacity (Little's law)
   double published_wait_weeks = 0;
   double published_quality = 0;
   double word_of_mouth_bias = 0;       // fixed error of word-of-mouth quality (SD units)

@@ -62,17 +62,18 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
     : scenario(s), initial(s), options(opts), rng(opts.seed, opts.replication) {
   const auto start = std::chrono::steady_clock::now();
   queue_steps = std::max(2, static_cast<int>(std::ceil(s.service.queue_max_weeks * 7.0 /
-                                                       static_cast<double>(s.time.step_days))) + 1);
+                                                       static_cast<double>(s.time.step_days))) +
+                                1);
   const std::set<std::string> pilot(s.pilot.zones.begin(), s.pilot.zones.end());
   for (const auto& spec : s.zones) {
     Zone z;
     z.spec = spec;
     z.in_pilot = pilot.count(spec.name) > 0;
     // Settlement size follows the real population, whatever fraction of it is simulated.
-    z.spread_km = spec.spread_km < 0
-                      ? s.population.spread_km_min + s.population.spread_km_per_sqrt_thousand *
-                                                         std::sqrt(static_cast<double>(spec.population) / 1000.0)
-                      : spec.spread_km;
+    z.spread_km = spec.spread_km < 0 ? s.population.spread_km_min +
+                                           s.population.spread_km_per_sqrt_thousand *
+                                               std::sqrt(static_cast<double>(spec.population) / 1000.0)
+                                     : spec.spread_km;
     zones.push_back(std::move(z));
   }
   build_producers(*this);
@@ -86,7 +87,8 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   comm->sum(listed);
   for (std::size_t j = 0; j < producers.size(); ++j) producers[j].n_listed = listed[j];
   for (const Producer& p : producers)
-    if (!p.active && p.n_listed > 0) throw std::logic_error("residents listed at a producer that is not open");
+    if (!p.active && p.n_listed > 0)
+      throw std::logic_error("residents listed at a producer that is not open");
   initialise_payments(*this);
   away_from_home = count_away_from_home(*this);
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
@@ -94,9 +96,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts)
   setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-int Simulation::threads() const {
-  return options.threads > 0 ? options.threads : default_threads();
-}
+int Simulation::threads() const { return options.threads > 0 ? options.threads : default_threads(); }
 
 int Simulation::default_threads() { return omp_get_max_threads(); }
 
@@ -107,7 +107,7 @@ struct Phase {
   void (*run)(Simulation&);
 };
 constexpr std::array<Phase, kPhaseCount> kPhases = {{
-    {"events", run_events},      // 1. scheduled events, the pilot's timeline, publication of indicators
+    {"events", run_events},  // 1. scheduled events, the pilot's timeline, publication of indicators
     // 2. M1 need-level transitions, M8 customer plans for heavy users and 3. M2 care contacts
     // joining their producer's queue, in one pass over the residents
     {"needs+plans+demand", run_needs},

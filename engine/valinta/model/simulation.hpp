@@ -27,7 +27,7 @@ struct Zone {
   double spread_km = 0;
   std::uint32_t first_resident = 0;  // global resident numbers (Residents::offset)
   std::uint32_t n_residents = 0;
-  std::int64_t n_eligible = 0;       // residents eligible to choose (fixed when the population is built)
+  std::int64_t n_eligible = 0;            // residents eligible to choose (fixed when the population is built)
   std::vector<std::uint16_t> candidates;  // producers that can be within reach of its residents
   // The candidates' places as five columns of candidates.size() (sines and cosines of half their
   // latitude, of half their longitude, cosine of the latitude) for candidate_travel; fixed with
@@ -43,36 +43,36 @@ struct Zone {
 // Flows of one step, by producer where that makes sense; filled by the phases, read by record.
 struct StepFlows {
   std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> need_flows{};
-  std::vector<std::int64_t> arrivals;              // [producer * kNeedLevels + level]
-  std::vector<std::int64_t> served;                // [producer * kNeedLevels + level]
-  std::vector<std::int64_t> served_doctor;         // [producer]
+  std::vector<std::int64_t> arrivals;       // [producer * kNeedLevels + level]
+  std::vector<std::int64_t> served;         // [producer * kNeedLevels + level]
+  std::vector<std::int64_t> served_doctor;  // [producer]
   std::vector<std::int64_t> served_within_guarantee;
   std::vector<std::int64_t> diverted;
   std::vector<std::int64_t> referrals;
-  std::vector<std::int64_t> wait_histogram;        // [producer * queue_steps + age in steps]
-  std::vector<std::int64_t> cohort_before;         // [producer * queue_steps + age]
+  std::vector<std::int64_t> wait_histogram;  // [producer * queue_steps + age in steps]
+  std::vector<std::int64_t> cohort_before;   // [producer * queue_steps + age]
   std::vector<std::int64_t> cohort_served;
   std::vector<std::int64_t> cohort_diverted;
-  std::vector<std::int64_t> switches_in;           // [producer]
+  std::vector<std::int64_t> switches_in;  // [producer]
   std::vector<std::int64_t> switches_out;
   std::array<std::int64_t, kSwitchReasons> switches_by_reason{};
   std::array<std::int64_t, kAgeBands> switches_by_age_band{};
   std::array<std::int64_t, kIncomeDeciles> switches_by_income_decile{};
-  std::vector<std::int64_t> switches_by_zone;      // [zone]
-  std::vector<double> payments;                    // [producer * kPaymentKinds + kind]
-  std::vector<double> producer_cost;               // [producer]
-  std::vector<std::int64_t> n_heavy_listed;        // [producer]
-  std::vector<double> risk_weight_sum;             // [producer]
-  std::vector<std::int64_t> transferred_out;       // [producer] queue moved away when it closed
-  std::vector<std::int64_t> transferred_in;        // [producer] queue taken over
-  std::vector<std::int64_t> referrals_refused;     // [producer] by a non-neutral business unit
-  std::vector<std::int64_t> served_within_promise; // [producer]
-  std::vector<std::int64_t> n_heavy_plan_listed;   // [producer] heavy users with a customer plan
-  std::vector<std::int64_t> unmet_by_zone;         // [zone] contacts late or diverted (residents' view)
-  std::vector<std::uint8_t> producer_event;        // [producer] ProducerEvent of this step
-  std::int64_t plan_contacts = 0;                  // plan holders' resolved contacts
-  std::int64_t plan_contacts_continuous = 0;       // ... served where they are listed
-  std::int64_t n_plans = 0;                        // residents with a customer plan
+  std::vector<std::int64_t> switches_by_zone;          // [zone]
+  std::vector<double> payments;                        // [producer * kPaymentKinds + kind]
+  std::vector<double> producer_cost;                   // [producer]
+  std::vector<std::int64_t> n_heavy_listed;            // [producer]
+  std::vector<double> risk_weight_sum;                 // [producer]
+  std::vector<std::int64_t> transferred_out;           // [producer] queue moved away when it closed
+  std::vector<std::int64_t> transferred_in;            // [producer] queue taken over
+  std::vector<std::int64_t> referrals_refused;         // [producer] by a non-neutral business unit
+  std::vector<std::int64_t> served_within_promise;     // [producer]
+  std::vector<std::int64_t> n_heavy_plan_listed;       // [producer] heavy users with a customer plan
+  std::vector<std::int64_t> unmet_by_zone;             // [zone] contacts late or diverted (residents' view)
+  std::vector<std::uint8_t> producer_event;            // [producer] ProducerEvent of this step
+  std::int64_t plan_contacts = 0;                      // plan holders' resolved contacts
+  std::int64_t plan_contacts_continuous = 0;           // ... served where they are listed
+  std::int64_t n_plans = 0;                            // residents with a customer plan
   std::array<double, kPaymentKinds> organiser_side{};  // the organiser's and residents' books
   std::int64_t n_heavy = 0;
   std::int64_t reviews = 0;
@@ -97,12 +97,12 @@ class Simulation {
   Scenario initial;   // the scenario as the run started (checkpoints rebuild from it)
   RunOptions options;
   CounterRng rng;
-  int t = 0;             // the current step
-  int queue_steps = 0;   // length of the cohort ring
+  int t = 0;            // the current step
+  int queue_steps = 0;  // length of the cohort ring
   double risk_normaliser = 1.0;
-  double workforce_free_fte = 0;  // staff in the region not employed by any producer (M7)
+  double workforce_free_fte = 0;                    // staff in the region not employed by any producer (M7)
   std::array<double, kPhaseCount> phase_seconds{};  // wall time spent in each phase (--profile)
-  double setup_seconds = 0;  // wall time spent building the run: producers, population (--profile)
+  double setup_seconds = 0;            // wall time spent building the run: producers, population (--profile)
   std::vector<std::string> event_log;  // dated, readable record of scheduled and market events
 
   // The processes of the run: this one holds the residents of zones [first_zone, end_zone)
@@ -126,9 +126,7 @@ class Simulation {
   StepFlows flows;
   Recorder recorder;
 
-  bool pilot_active() const {
-    return t >= scenario.pilot_start_step && t < scenario.pilot_end_step;
-  }
+  bool pilot_active() const { return t >= scenario.pilot_start_step && t < scenario.pilot_end_step; }
   int threads() const;
   static int default_threads();  // all cores, or OMP_NUM_THREADS
   // Residents of the whole run (this rank holds residents.size() of them).

@@ -10,10 +10,10 @@ inline constexpr int kNeedLevels = 4;  // 0 well, 1 light, 2 basic, 3 heavy (MOD
 inline constexpr int kAgeBands = 8;    // 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+
 inline constexpr int kIncomeDeciles = 10;
 inline constexpr std::array<int, kAgeBands + 1> kAgeBandStart = {0, 7, 18, 25, 45, 65, 75, 85, 100};
-inline constexpr std::array<std::string_view, kAgeBands> kAgeBandNames = {
-    "0-6", "7-17", "18-24", "25-44", "45-64", "65-74", "75-84", "85+"};
-inline constexpr std::array<std::string_view, kNeedLevels> kNeedLevelNames = {"well", "light",
-                                                                              "basic", "heavy"};
+inline constexpr std::array<std::string_view, kAgeBands> kAgeBandNames = {"0-6",   "7-17",  "18-24", "25-44",
+                                                                          "45-64", "65-74", "75-84", "85+"};
+inline constexpr std::array<std::string_view, kNeedLevels> kNeedLevelNames = {"well", "light", "basic",
+                                                                              "heavy"};
 
 // The age band of an age in years (a table: this sits in every resident loop).
 inline constexpr std::array<std::uint8_t, 256> kAgeBandOfAge = [] {
@@ -25,12 +25,13 @@ inline constexpr std::array<std::uint8_t, 256> kAgeBandOfAge = [] {
   }
   return table;
 }();
-inline int age_band_of(int age) { return kAgeBandOfAge[static_cast<std::uint8_t>(age < 0 ? 0 : age > 255 ? 255 : age)]; }
+inline int age_band_of(int age) {
+  return kAgeBandOfAge[static_cast<std::uint8_t>(age < 0 ? 0 : age > 255 ? 255 : age)];
+}
 
 enum class Sector : std::uint8_t { public_sector = 0, private_sector = 1, third_sector = 2 };
 inline constexpr int kSectors = 3;
-inline constexpr std::array<std::string_view, kSectors> kSectorNames = {"public", "private",
-                                                                        "third_sector"};
+inline constexpr std::array<std::string_view, kSectors> kSectorNames = {"public", "private", "third_sector"};
 
 // Why a resident switched producer (MODEL.md M5: every switch records its reason).
 enum class SwitchReason : std::uint8_t {
@@ -47,24 +48,24 @@ inline constexpr std::array<std::string_view, kSwitchReasons> kSwitchReasonNames
 
 // Kinds of money flow in the books (MODEL.md M6).
 enum class PaymentKind : std::uint8_t {
-  capitation = 0,         // organiser -> producer
-  fee_for_service = 1,    // organiser -> producer
-  client_fee = 2,         // resident -> producer
-  referral_organiser = 3, // organiser -> specialised care
-  referral_producer = 4,  // producer -> specialised care (referral-cost sharing)
-  emergency = 5,          // organiser -> emergency care
-  heavy_service = 6,      // organiser -> heavy (social and health) services
-  performance = 7,        // organiser -> producer, performance pay by indicator
-  voucher = 8,            // organiser -> producer, service vouchers
+  capitation = 0,          // organiser -> producer
+  fee_for_service = 1,     // organiser -> producer
+  client_fee = 2,          // resident -> producer
+  referral_organiser = 3,  // organiser -> specialised care
+  referral_producer = 4,   // producer -> specialised care (referral-cost sharing)
+  emergency = 5,           // organiser -> emergency care
+  heavy_service = 6,       // organiser -> heavy (social and health) services
+  performance = 7,         // organiser -> producer, performance pay by indicator
+  voucher = 8,             // organiser -> producer, service vouchers
 };
 inline constexpr int kPaymentKinds = 9;
 inline constexpr std::array<std::string_view, kPaymentKinds> kPaymentKindNames = {
-    "capitation", "fee_for_service", "client_fee", "referral_organiser",
-    "referral_producer", "emergency", "heavy_service", "performance", "voucher"};
+    "capitation",    "fee_for_service", "client_fee", "referral_organiser", "referral_producer", "emergency",
+    "heavy_service", "performance",     "voucher"};
 
 // Producer life-cycle events recorded per step (MODEL.md M7).
 enum class ProducerEvent : std::uint8_t { none = 0, opened = 1, entered = 2, closed = 3, exited = 4 };
 inline constexpr std::array<std::string_view, 5> kProducerEventNames = {"none", "opened", "entered", "closed",
-                                                                       "exited"};
+                                                                        "exited"};
 
 }  // namespace valinta

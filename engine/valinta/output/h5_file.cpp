@@ -50,8 +50,7 @@ std::string hdf5_reason() {
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
   std::string message = where + ": " + what;
-  if (const std::string reason = hdf5_reason(); !reason.empty())
-    message += " (HDF5: " + reason + ")";
+  if (const std::string reason = hdf5_reason(); !reason.empty()) message += " (HDF5: " + reason + ")";
   throw std::runtime_error(message);
 }
 
@@ -93,8 +92,8 @@ Handle utf8_type(const std::string& where) {
 }
 
 // Writes (or replaces) a scalar attribute on an open object.
-void put_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type,
-                   const void* value, const std::string& where) {
+void put_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type, const void* value,
+                   const std::string& where) {
   const std::string what = "attribute '" + name + "'";
   if (ok(H5Aexists(obj, name.c_str()), where, "cannot query attribute") > 0)
     ok(H5Adelete(obj, name.c_str()), where, "cannot replace " + what);
@@ -124,16 +123,16 @@ std::string make_parents(hid_t file, const std::string& path, const std::string&
     absolute.append(path, begin, end - begin);
     if (end == path.size()) return absolute;
     if (ok(H5Lexists(file, absolute.c_str(), H5P_DEFAULT), where, "cannot look up group") > 0) {
-      Handle group(ok(H5Gopen2(file, absolute.c_str(), H5P_DEFAULT), where,
-                      absolute + " exists and is not a group"),
-                   H5Gclose);
+      Handle group(
+          ok(H5Gopen2(file, absolute.c_str(), H5P_DEFAULT), where, absolute + " exists and is not a group"),
+          H5Gclose);
     } else {
       Handle gcpl = plist(H5P_GROUP_CREATE, where);
       ok(H5Pset_obj_track_times(gcpl, 0), where, "cannot disable time tracking");
       ok(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), where,
          "cannot track creation order");
-      Handle group(ok(H5Gcreate2(file, absolute.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT),
-                      where, "cannot create group " + absolute),
+      Handle group(ok(H5Gcreate2(file, absolute.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), where,
+                      "cannot create group " + absolute),
                    H5Gclose);
     }
     begin = end + 1;
@@ -163,7 +162,10 @@ std::vector<hsize_t> chunk_shape(std::vector<hsize_t> chunk) {
   hsize_t n = 1;
   for (hsize_t c : chunk) n *= c;
   for (std::size_t axis = 0; axis < chunk.size() && n > kMaxChunkElements;) {
-    if (chunk[axis] == 1) { ++axis; continue; }
+    if (chunk[axis] == 1) {
+      ++axis;
+      continue;
+    }
     n = n / chunk[axis] * ((chunk[axis] + 1) / 2);
     chunk[axis] = (chunk[axis] + 1) / 2;
   }
@@ -176,7 +178,8 @@ std::vector<hsize_t> chunk_shape(std::vector<hsize_t> chunk) {
 // usual. The chunks are compressed in parallel (on `threads` threads) and written in order;
 // compression is most of the time of writing a results file.
 void write_compressed_chunks(hid_t ds, const std::vector<hsize_t>& shape, const std::vector<hsize_t>& chunk,
-                             std::size_t size, const std::uint8_t* data, int threads, const std::string& where) {
+                             std::size_t size, const std::uint8_t* data, int threads,
+                             const std::string& where) {
   const std::size_t rank = shape.size();
   std::vector<hsize_t> grid(rank), stride(rank, 1);
   std::size_t chunks = 1, chunk_elements = 1;
@@ -219,7 +222,8 @@ void write_compressed_chunks(hid_t ds, const std::vector<hsize_t>& shape, const 
       for (std::size_t b = 0; b < size; ++b) shuffled[b * chunk_elements + e] = raw[e * size + b];
     uLongf length = compressBound(static_cast<uLong>(bytes));
     packed[c].resize(length);
-    failed = failed || compress2(packed[c].data(), &length, shuffled.data(), static_cast<uLong>(bytes), 1) != Z_OK;
+    failed =
+        failed || compress2(packed[c].data(), &length, shuffled.data(), static_cast<uLong>(bytes), 1) != Z_OK;
     packed[c].resize(length);
   }
   if (failed) fail(where, "cannot compress data");
@@ -235,8 +239,7 @@ Handle create_dataset(hid_t file, const std::string& path, hid_t file_type, hid_
                       const std::vector<hsize_t>& shape, bool compress, const void* data,
                       const std::string& where, int threads = 1) {
   Handle space(ok(shape.empty() ? H5Screate(H5S_SCALAR)
-                                : H5Screate_simple(static_cast<int>(shape.size()), shape.data(),
-                                                   nullptr),
+                                : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                   where, "cannot create dataspace"),
                H5Sclose);
   Handle dcpl = plist(H5P_DATASET_CREATE, where);
@@ -249,31 +252,31 @@ Handle create_dataset(hid_t file, const std::string& path, hid_t file_type, hid_
     ok(H5Pset_shuffle(dcpl), where, "cannot enable shuffle filter");
     ok(H5Pset_deflate(dcpl, 1), where, "cannot enable deflate filter");
   }
-  Handle ds(ok(H5Dcreate2(file, path.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-               where, "cannot create dataset"),
+  Handle ds(ok(H5Dcreate2(file, path.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), where,
+               "cannot create dataset"),
             H5Dclose);
   // HDF5 rejects a null buffer even for zero elements, so empty data is simply not written.
   if (data == nullptr || H5Sget_simple_extent_npoints(space) == 0) return ds;
   // Chunks are compressed here when memory already holds the file's bytes (little-endian hosts:
   // the numeric types are stored little-endian), otherwise HDF5 converts and compresses.
-  const bool same_bytes = std::endian::native == std::endian::little && H5Tget_size(file_type) == H5Tget_size(mem_type) &&
-                          H5Tget_order(file_type) == H5T_ORDER_LE && H5Tget_class(file_type) == H5Tget_class(mem_type);
+  const bool same_bytes =
+      std::endian::native == std::endian::little && H5Tget_size(file_type) == H5Tget_size(mem_type) &&
+      H5Tget_order(file_type) == H5T_ORDER_LE && H5Tget_class(file_type) == H5Tget_class(mem_type);
   if (chunked && same_bytes)
-    write_compressed_chunks(ds, shape, chunk, H5Tget_size(file_type), static_cast<const std::uint8_t*>(data), threads,
-                            where);
+    write_compressed_chunks(ds, shape, chunk, H5Tget_size(file_type), static_cast<const std::uint8_t*>(data),
+                            threads, where);
   else
     ok(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), where, "cannot write data");
   return ds;
 }
 
 // Attaches the root-level dimension scales `dims` to the axes of `ds`, in order.
-void attach_scales(hid_t file, hid_t ds, const std::vector<std::string>& dims,
-                   const std::string& where) {
+void attach_scales(hid_t file, hid_t ds, const std::vector<std::string>& dims, const std::string& where) {
   for (std::size_t axis = 0; axis < dims.size(); ++axis) {
     const std::string scale_path = "/" + dims[axis];
-    Handle scale(ok(H5Dopen2(file, scale_path.c_str(), H5P_DEFAULT), where,
-                    "cannot open dimension " + dims[axis]),
-                 H5Dclose);
+    Handle scale(
+        ok(H5Dopen2(file, scale_path.c_str(), H5P_DEFAULT), where, "cannot open dimension " + dims[axis]),
+        H5Dclose);
     ok(H5DSattach_scale(ds, scale, static_cast<unsigned>(axis)), where,
        "cannot attach dimension " + dims[axis]);
   }
@@ -290,16 +293,14 @@ std::string context(const std::filesystem::path& target, const std::string& obje
 
 // Opens an existing object ("/" for the root group) for attribute writing.
 Handle open_object(hid_t file, const std::string& object, const std::string& where) {
-  return Handle(ok(H5Oopen(file, object.c_str(), H5P_DEFAULT), where, "cannot open object"),
-                H5Oclose);
+  return Handle(ok(H5Oopen(file, object.c_str(), H5P_DEFAULT), where, "cannot open object"), H5Oclose);
 }
 
 // Shared body of the numeric variable() overloads.
 template <typename T>
 void numeric_variable(hid_t file, const std::vector<std::pair<std::string, std::size_t>>& known,
-                      const std::string& path, std::span<const T> data,
-                      const std::vector<std::string>& dims, hid_t file_type, hid_t mem_type,
-                      std::string_view units, std::string_view long_name,
+                      const std::string& path, std::span<const T> data, const std::vector<std::string>& dims,
+                      hid_t file_type, hid_t mem_type, std::string_view units, std::string_view long_name,
                       const std::string& where, int threads) {
   const std::vector<hsize_t> shape = shape_of(known, dims, data.size(), where);
   Handle ds = create_dataset(file, make_parents(file, path, where), file_type, mem_type, shape,
@@ -310,9 +311,8 @@ void numeric_variable(hid_t file, const std::vector<std::pair<std::string, std::
 }
 
 // A 1-D root dataset of `size` elements made a dimension scale named after itself.
-Handle create_scale(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type,
-                    std::size_t size, const void* data, std::string_view long_name,
-                    const std::string& where) {
+Handle create_scale(hid_t file, const std::string& name, hid_t file_type, hid_t mem_type, std::size_t size,
+                    const void* data, std::string_view long_name, const std::string& where) {
   if (name.empty() || name.find('/') != std::string::npos) fail(where, "invalid dimension name");
   Handle ds = create_dataset(file, "/" + name, file_type, mem_type, {size}, false, data, where);
   ok(H5DSset_scale(ds, name.c_str()), where, "cannot make dimension scale");
@@ -322,11 +322,9 @@ Handle create_scale(hid_t file, const std::string& name, hid_t file_type, hid_t 
 
 // A dataset of variable-length UTF-8 strings (scalar if `shape` is empty) with a long_name.
 Handle string_dataset(hid_t file, const std::string& path, const std::vector<hsize_t>& shape,
-                      const char* const* strings, std::string_view long_name,
-                      const std::string& where) {
+                      const char* const* strings, std::string_view long_name, const std::string& where) {
   Handle type = utf8_type(where);
-  Handle ds = create_dataset(file, make_parents(file, path, where), type, type, shape, false,
-                             strings, where);
+  Handle ds = create_dataset(file, make_parents(file, path, where), type, type, shape, false, strings, where);
   put_string_attribute(ds, "long_name", long_name, where);
   return ds;
 }
@@ -355,8 +353,7 @@ H5File::H5File(std::filesystem::path target, bool overwrite, std::vector<std::fi
      "cannot track creation order");
   Handle fapl = plist(H5P_FILE_ACCESS, where);
   ok(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), where, "cannot set close degree");
-  file_ = ok(H5Fcreate(where.c_str(), H5F_ACC_EXCL, fcpl, fapl), where,
-             "cannot create temporary file");
+  file_ = ok(H5Fcreate(where.c_str(), H5F_ACC_EXCL, fcpl, fapl), where, "cannot create temporary file");
 }
 
 H5File::~H5File() {
@@ -365,29 +362,26 @@ H5File::~H5File() {
   ::unlink(temporary().c_str());
 }
 
-void H5File::attribute(const std::string& object, const std::string& name,
-                       std::string_view value) {
+void H5File::attribute(const std::string& object, const std::string& name, std::string_view value) {
   const std::string where = context(target_, object, file_);
   put_string_attribute(open_object(file_, object, where), name, value, where);
 }
 
 void H5File::attribute(const std::string& object, const std::string& name, std::int64_t value) {
   const std::string where = context(target_, object, file_);
-  put_attribute(open_object(file_, object, where), name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value,
-                where);
+  put_attribute(open_object(file_, object, where), name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, where);
 }
 
 void H5File::attribute(const std::string& object, const std::string& name, double value) {
   const std::string where = context(target_, object, file_);
-  put_attribute(open_object(file_, object, where), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value,
-                where);
+  put_attribute(open_object(file_, object, where), name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, where);
 }
 
-void H5File::dimension(const std::string& name, std::span<const std::int64_t> values,
-                       std::string_view units, std::string_view long_name) {
+void H5File::dimension(const std::string& name, std::span<const std::int64_t> values, std::string_view units,
+                       std::string_view long_name) {
   const std::string where = context(target_, "/" + name, file_);
-  Handle ds = create_scale(file_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(),
-                           values.data(), long_name, where);
+  Handle ds = create_scale(file_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(), values.data(),
+                           long_name, where);
   put_string_attribute(ds, "units", units, where);
   dims_.emplace_back(name, values.size());
 }
@@ -403,19 +397,19 @@ void H5File::dimension(const std::string& name, const std::vector<std::string>& 
 void H5File::variable(const std::string& path, std::span<const double> data,
                       const std::vector<std::string>& dims, std::string_view units,
                       std::string_view long_name) {
-  numeric_variable(file_, dims_, path, data, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, units,
-                   long_name, context(target_, path, file_), threads_);
+  numeric_variable(file_, dims_, path, data, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, units, long_name,
+                   context(target_, path, file_), threads_);
 }
 
 void H5File::variable(const std::string& path, std::span<const std::int64_t> data,
                       const std::vector<std::string>& dims, std::string_view units,
                       std::string_view long_name) {
-  numeric_variable(file_, dims_, path, data, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, units,
-                   long_name, context(target_, path, file_), threads_);
+  numeric_variable(file_, dims_, path, data, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, units, long_name,
+                   context(target_, path, file_), threads_);
 }
 
-void H5File::variable(const std::string& path, const std::vector<std::string>& data,
-                      const std::string& dim, std::string_view long_name) {
+void H5File::variable(const std::string& path, const std::vector<std::string>& data, const std::string& dim,
+                      std::string_view long_name) {
   const std::string where = context(target_, path, file_);
   const std::vector<hsize_t> shape = shape_of(dims_, {dim}, data.size(), where);
   Handle ds = string_dataset(file_, path, shape, c_strings(data).data(), long_name, where);

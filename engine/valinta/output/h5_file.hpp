@@ -38,25 +38,22 @@ class H5File {
   void attribute(const std::string& object, const std::string& name, double value);
 
   // A dimension scale in the root group: numeric coordinates or string labels.
-  void dimension(const std::string& name, std::span<const std::int64_t> values,
-                 std::string_view units, std::string_view long_name);
-  void dimension(const std::string& name, const std::vector<std::string>& labels,
+  void dimension(const std::string& name, std::span<const std::int64_t> values, std::string_view units,
                  std::string_view long_name);
+  void dimension(const std::string& name, const std::vector<std::string>& labels, std::string_view long_name);
 
   // An N-D row-major variable; dims name existing dimensions, shape follows their lengths.
   // Intermediate groups in `path` are created.
-  void variable(const std::string& path, std::span<const double> data,
-                const std::vector<std::string>& dims, std::string_view units,
-                std::string_view long_name);
+  void variable(const std::string& path, std::span<const double> data, const std::vector<std::string>& dims,
+                std::string_view units, std::string_view long_name);
   void variable(const std::string& path, std::span<const std::int64_t> data,
-                const std::vector<std::string>& dims, std::string_view units,
-                std::string_view long_name);
+                const std::vector<std::string>& dims, std::string_view units, std::string_view long_name);
   // How many threads compress the chunks of large variables (default 1; the file's contents do
   // not depend on it).
   void compress_with_threads(int threads) { threads_ = threads; }
   // A 1-D variable of strings along one dimension.
-  void variable(const std::string& path, const std::vector<std::string>& data,
-                const std::string& dim, std::string_view long_name);
+  void variable(const std::string& path, const std::vector<std::string>& data, const std::string& dim,
+                std::string_view long_name);
   // A scalar string dataset (e.g. the resolved scenario as YAML text).
   void text(const std::string& path, std::string_view value, std::string_view long_name);
 

@@ -17,8 +17,8 @@ void Recorder::start(const Simulation& sim) {
 }
 
 Recorder::Series Recorder::make_series(const std::string& name, const std::vector<std::string>& dims,
-                                      const std::string& units, const std::string& long_name, bool integer,
-                                      std::size_t row_length, bool in_arena) const {
+                                       const std::string& units, const std::string& long_name, bool integer,
+                                       std::size_t row_length, bool in_arena) const {
   // The rows' vectors are made with the arena (a vector assigned later would keep its own), with
   // room for all the run's rows: a series that grew step by step would be copied (and its new
   // memory faulted in) every time its capacity doubled. Series of the first step hold its row in
@@ -35,8 +35,10 @@ Recorder::Series Recorder::make_series(const std::string& name, const std::vecto
            .count = std::pmr::vector<std::int64_t>(memory),
            .row_length = row_length};
   const std::size_t rows = in_arena ? row_length * run_steps_ : row_length;
-  if (integer) s.count.reserve(rows);
-  else s.real.reserve(rows);
+  if (integer)
+    s.count.reserve(rows);
+  else
+    s.real.reserve(rows);
   return s;
 }
 
@@ -45,7 +47,8 @@ void Recorder::end_step() {
   // Every series exists now: the memory for all their rows is mapped and faulted in at once, on
   // the run's threads, and the first step's rows move there.
   std::size_t bytes = 0;
-  for (const Series& s : series_) bytes += s.row_length * run_steps_ * sizeof(std::int64_t) + alignof(std::max_align_t);
+  for (const Series& s : series_)
+    bytes += s.row_length * run_steps_ * sizeof(std::int64_t) + alignof(std::max_align_t);
   static_assert(sizeof(double) == sizeof(std::int64_t));
   arena_->reserve(bytes);
   // (New series, moved into place whole: assigned to the old ones, the rows would be copied into
@@ -105,7 +108,8 @@ void Recorder::restore(std::vector<Series> series, std::size_t steps) {
   // Into this recorder's memory, with room for the rest of the run, as if recorded here.
   series_.clear();
   for (Series& from : series) {
-    Series s = make_series(from.name, from.dims, from.units, from.long_name, from.integer, from.row_length, true);
+    Series s =
+        make_series(from.name, from.dims, from.units, from.long_name, from.integer, from.row_length, true);
     s.count.assign(from.count.begin(), from.count.end());
     s.real.assign(from.real.begin(), from.real.end());
     series_.push_back(std::move(s));

@@ -34,15 +34,12 @@ class Recorder {
   void start(const Simulation& sim);
   // Appends this step's row of a series (created on first use, in that order).
   void append(const std::string& name, std::span<const std::int64_t> row,
-              const std::vector<std::string>& dims, const std::string& units,
-              const std::string& long_name);
-  void append(const std::string& name, std::span<const double> row,
-              const std::vector<std::string>& dims, const std::string& units,
-              const std::string& long_name);
+              const std::vector<std::string>& dims, const std::string& units, const std::string& long_name);
+  void append(const std::string& name, std::span<const double> row, const std::vector<std::string>& dims,
+              const std::string& units, const std::string& long_name);
   void append(const std::string& name, std::int64_t value, const std::string& units,
               const std::string& long_name);
-  void append(const std::string& name, double value, const std::string& units,
-              const std::string& long_name);
+  void append(const std::string& name, double value, const std::string& units, const std::string& long_name);
 
   const std::vector<Series>& series() const { return series_; }
   const Series* find(const std::string& name) const;

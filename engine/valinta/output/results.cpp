@@ -1,12 +1,13 @@
 #include "valinta/output/results.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <iterator>
 #include <vector>
-#include <fmt/format.h>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/scenario/loader.hpp"
@@ -54,7 +55,8 @@ Summary summarise(const Simulation& sim) {
   // Counted over this rank's residents, then over all ranks: [0, kSectors) away by sector, ever.
   std::int64_t found[kSectors + 1] = {};  // NOLINT(*-avoid-c-arrays): an OpenMP array reduction
   std::vector<std::uint8_t> sector_of(sim.producers.size());
-  for (std::size_t j = 0; j < sim.producers.size(); ++j) sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
+  for (std::size_t j = 0; j < sim.producers.size(); ++j)
+    sector_of[j] = static_cast<std::uint8_t>(sim.producers[j].sector);
   const auto n = static_cast<std::int64_t>(r.size());
 #pragma omp parallel for schedule(static) num_threads(sim.threads()) reduction(+ : found[:kSectors + 1])
   for (std::int64_t i = 0; i < n; ++i) {
@@ -114,15 +116,19 @@ Summary summarise(const Simulation& sim) {
   s.share_within_guarantee = known > 0 ? within_sum / known : 0;
   s.visits_per_resident_year = resident_years > 0 ? visits / resident_years : 0;
   s.doctor_visits_per_resident_year = resident_years > 0 ? doctors / resident_years : 0;
-  s.er_diversions_per_1000_year = resident_years > 0 ? 1000 * total(rec, "new_er_diversions_all") / resident_years : 0;
-  s.referrals_per_1000_year = resident_years > 0 ? 1000 * total(rec, "new_referrals_all") / resident_years : 0;
+  s.er_diversions_per_1000_year =
+      resident_years > 0 ? 1000 * total(rec, "new_er_diversions_all") / resident_years : 0;
+  s.referrals_per_1000_year =
+      resident_years > 0 ? 1000 * total(rec, "new_referrals_all") / resident_years : 0;
   const Recorder::Series* books = rec.find("organiser_books_eur");
   double organiser = 0, fees = 0;
   if (books)
     for (std::size_t k = 0; k < books->real.size(); ++k) {
       const auto kind = static_cast<PaymentKind>(k % kPaymentKinds);
-      if (kind == PaymentKind::client_fee) fees += books->real[k];
-      else if (kind != PaymentKind::referral_producer) organiser += books->real[k];
+      if (kind == PaymentKind::client_fee)
+        fees += books->real[k];
+      else if (kind != PaymentKind::referral_producer)
+        organiser += books->real[k];
     }
   s.organiser_cost_per_resident_year = resident_years > 0 ? organiser / resident_years : 0;
   s.client_fees_per_resident_year = resident_years > 0 ? fees / resident_years : 0;
@@ -133,14 +139,15 @@ std::string format_summary(const Summary& s) {
   std::string out;
   out += fmt::format("  residents                        {:>12}\n", s.residents);
   out += fmt::format("  eligible to choose               {:>12}\n", s.eligible);
-  out += fmt::format("  listed away from home station    public {:.2f}%, private {:.2f}%, third sector {:.2f}%\n",
-                     100 * s.switched_share_by_sector[0], 100 * s.switched_share_by_sector[1],
-                     100 * s.switched_share_by_sector[2]);
+  out += fmt::format(
+      "  listed away from home station    public {:.2f}%, private {:.2f}%, third sector {:.2f}%\n",
+      100 * s.switched_share_by_sector[0], 100 * s.switched_share_by_sector[1],
+      100 * s.switched_share_by_sector[2]);
   out += fmt::format("  switched at least once           {:>11.2f}%\n", 100 * s.ever_switched_share);
   out += fmt::format("  mean wait                        {:>9.1f} days\n", s.mean_wait_days);
   out += fmt::format("  within the care guarantee        {:>11.1f}%\n", 100 * s.share_within_guarantee);
-  out += fmt::format("  visits per resident-year         {:>12.2f}  (doctor {:.2f})\n", s.visits_per_resident_year,
-                     s.doctor_visits_per_resident_year);
+  out += fmt::format("  visits per resident-year         {:>12.2f}  (doctor {:.2f})\n",
+                     s.visits_per_resident_year, s.doctor_visits_per_resident_year);
   out += fmt::format("  emergency diversions per 1000/yr {:>12.1f}\n", s.er_diversions_per_1000_year);
   out += fmt::format("  referrals per 1000 per year      {:>12.1f}\n", s.referrals_per_1000_year);
   out += fmt::format("  organiser cost per resident-year {:>9.0f} EUR  (client fees {:.0f} EUR)\n",
@@ -178,7 +185,8 @@ void write_header(output::H5File& file, const Scenario& sc, const RunInfo& info,
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  file.attribute("/", "title", kind == "run" ? "Valinta simulation results" : fmt::format("Valinta {}", kind));
+  file.attribute("/", "title",
+                 kind == "run" ? "Valinta simulation results" : fmt::format("Valinta {}", kind));
   file.attribute("/", "kind", kind);
   file.attribute("/", "engine", "valinta");
   file.attribute("/", "engine_version", kVersion);
@@ -231,7 +239,8 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   file.variable("producer_lat", u.producer_lat, {"producer"}, "degrees_north", "producer latitude");
   file.variable("producer_lon", u.producer_lon, {"producer"}, "degrees_east", "producer longitude");
   file.variable("producer_quality", u.producer_quality, {"producer"}, "SD", "latent true quality");
-  file.variable("producer_doctor_share", u.producer_doctor_share, {"producer"}, "1", "doctor share of visits");
+  file.variable("producer_doctor_share", u.producer_doctor_share, {"producer"}, "1",
+                "doctor share of visits");
   file.variable("zone_residents", u.zone_residents, {"zone"}, "residents", "residents simulated");
   file.variable("zone_eligible", u.zone_eligible, {"zone"}, "residents", "residents eligible to choose");
   file.variable("zone_in_pilot", u.zone_in_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
@@ -262,8 +271,10 @@ void write_results(output::H5File& file, const Simulation& sim, const RunInfo& i
   for (const auto& s : sim.recorder.series()) {
     std::vector<std::string> dims = {"step"};
     dims.insert(dims.end(), s.dims.begin(), s.dims.end());
-    if (s.integer) file.variable(s.name, s.count, dims, s.units, s.long_name);
-    else file.variable(s.name, s.real, dims, s.units, s.long_name);
+    if (s.integer)
+      file.variable(s.name, s.count, dims, s.units, s.long_name);
+    else
+      file.variable(s.name, s.real, dims, s.units, s.long_name);
   }
 
   // Scheduled and market events as a readable log (openings, closings, entries, exits, rule changes).

@@ -20,7 +20,7 @@ struct RunInfo {
   std::string command_line;
   std::uint64_t seed = 0;
   int threads = 1;
-  int ranks = 1;  // MPI processes that ran it
+  int ranks = 1;           // MPI processes that ran it
   int output_threads = 1;  // threads that compress the results (the file does not depend on it)
 };
 
@@ -72,7 +72,6 @@ void write_event_log(output::H5File& file, const std::vector<std::string>& log);
 void write_scenario_texts(output::H5File& file, const Scenario& scenario, const std::string& group);
 
 // Writes everything about the run into `file` (not yet committed).
-void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info,
-                   const Summary& summary);
+void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary);
 
 }  // namespace valinta

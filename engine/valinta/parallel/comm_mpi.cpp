@@ -71,7 +71,8 @@ int Comm::size() const {
 int Comm::node_size() const {
   if (size() == 1) return 1;
   MPI_Comm node = MPI_COMM_NULL;
-  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node),
+        "MPI_Comm_split_type");
   int ranks = 1;
   MPI_Comm_size(node, &ranks);
   MPI_Comm_free(&node);
@@ -84,7 +85,8 @@ void sum_in_place(const Comm& comm, std::span<T> values, MPI_Datatype type) {
   if (comm.size() == 1 || values.empty()) return;
   if (values.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     throw std::length_error("Comm::sum: too many values for one MPI call");
-  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, MPI_SUM, MPI_COMM_WORLD),
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, MPI_SUM,
+                      MPI_COMM_WORLD),
         "MPI_Allreduce");
 }
 }  // namespace
@@ -133,7 +135,8 @@ Session::Session(int& argc, char**& argv) {
     throw std::runtime_error("MPI_Init_thread failed");
   if (provided < MPI_THREAD_FUNNELED) {
     MPI_Finalize();
-    throw std::runtime_error("this MPI library cannot be used from a multi-threaded process (MPI_THREAD_FUNNELED)");
+    throw std::runtime_error(
+        "this MPI library cannot be used from a multi-threaded process (MPI_THREAD_FUNNELED)");
   }
 }
 

@@ -16,9 +16,10 @@ std::vector<std::size_t> zone_blocks(std::span<const std::uint32_t> zone_residen
   bounds.back() = Z;
   for (std::int64_t k = 1; k < K; ++k) {
     const std::int64_t target = k * N;  // in units of 1/K resident
-    std::size_t z = static_cast<std::size_t>(
-        std::lower_bound(before.begin(), before.end(), target, [K](std::int64_t b, std::int64_t t) { return b * K < t; }) -
-        before.begin());
+    std::size_t z =
+        static_cast<std::size_t>(std::lower_bound(before.begin(), before.end(), target,
+                                                  [K](std::int64_t b, std::int64_t t) { return b * K < t; }) -
+                                 before.begin());
     if (z > 0 && z <= Z && target - before[z - 1] * K < before[z] * K - target) --z;  // the nearer edge
     z = std::min(z, Z);
     bounds[static_cast<std::size_t>(k)] = std::max(z, bounds[static_cast<std::size_t>(k - 1)]);

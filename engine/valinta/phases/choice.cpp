@@ -44,8 +44,7 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
             {"most switches a resident may make per pilot year", "switches/year",
              "with a six-month lock-in, two a year"});
   r.choice("rules.information", p.information, "transparent", {"transparent", "word_of_mouth", "none"},
-           {"what residents see of producers' waits and quality (the service packages)", "",
-            "MODEL.md M5"});
+           {"what residents see of producers' waits and quality (the service packages)", "", "MODEL.md M5"});
   r.real("choice.word_of_mouth_noise_sd", p.word_of_mouth_noise_sd, 0.5, at_least(0),
          {"error of word-of-mouth information: SD of quality seen (SD units) and of waits seen (weeks)",
           "SD / weeks", "assumption"});
@@ -61,8 +60,8 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.real("choice.dissatisfaction_per_year", p.dissatisfaction_per_year, 0.2, at_least(0),
          {"extra review hazard per SD of negative experience", "per year per SD", "assumption"});
   r.real("choice.max_travel_min", p.max_travel_min, 60, at_least(0),
-         {"producers farther than this are not considered (unless digital-first or current)",
-          "minutes", "MODEL.md M5"});
+         {"producers farther than this are not considered (unless digital-first or current)", "minutes",
+          "MODEL.md M5"});
   r.real("choice.travel_base_min", p.travel_base_min, 2, at_least(0),
          {"fixed part of every trip", "minutes", "MODEL.md M5"});
   r.real("choice.detour_factor", p.detour_factor, 1.3, at_least(1),
@@ -84,7 +83,8 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.real("choice.inertia", p.inertia, 3.0, at_least(0),
          {"utility of staying with the current producer", "", "MODEL.md M5"});
   r.real("choice.private_75plus", p.private_75plus, -1.0, between(-10, 10),
-         {"constant for private producers, residents aged 75+", "", "MODEL.md M5; STM 2018: 75+ switched least"});
+         {"constant for private producers, residents aged 75+", "",
+          "MODEL.md M5; STM 2018: 75+ switched least"});
   r.real("choice.private_employed", p.private_employed, 0.3, between(-10, 10),
          {"constant for private producers, employed residents of working age", "",
           "MODEL.md M5; STM 2018: switchers mostly employed"});
@@ -101,8 +101,13 @@ constexpr double kRad = 3.141592653589793 / 180.0;
 }  // namespace
 
 Place place(double lat, double lon) {
-  return {lat, lon, std::cos(lat * kRad), std::sin(lat * kRad / 2), std::cos(lat * kRad / 2),
-          std::sin(lon * kRad / 2), std::cos(lon * kRad / 2)};
+  return {lat,
+          lon,
+          std::cos(lat * kRad),
+          std::sin(lat * kRad / 2),
+          std::cos(lat * kRad / 2),
+          std::sin(lon * kRad / 2),
+          std::cos(lon * kRad / 2)};
 }
 
 namespace {
@@ -132,8 +137,9 @@ namespace {
 // clone gives the same numbers).
 __attribute__((target_clones("avx512f", "avx2", "default"))) void travel_columns(
     const ChoiceParams& p, const Place& a, std::size_t n, const double* __restrict sin_half_lat,
-    const double* __restrict cos_half_lat, const double* __restrict sin_half_lon, const double* __restrict cos_half_lon,
-    const double* __restrict cos_lat, double* __restrict root, double* __restrict minutes) {
+    const double* __restrict cos_half_lat, const double* __restrict sin_half_lon,
+    const double* __restrict cos_half_lon, const double* __restrict cos_lat, double* __restrict root,
+    double* __restrict minutes) {
   const double base = p.travel_base_min, detour = p.detour_factor, speed = p.speed_kmh;
   for (std::size_t m = 0; m < n; ++m) {
     // haversine(a, b) written out over the columns, then travel_minutes with the series.
@@ -161,7 +167,8 @@ std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& z
   return c;
 }
 
-void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes) {
+void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home,
+                      std::vector<double>& minutes) {
   const std::size_t n = zone.candidates.size();
   if (zone.candidate_places.size() != 5 * n)
     throw std::logic_error("candidate_travel: the zone's candidate places are not built");
@@ -169,7 +176,8 @@ void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home
   root.resize(n);
   minutes.resize(n);
   const double* const c = zone.candidate_places.data();
-  travel_columns(sim.scenario.choice, home, n, c, c + n, c + 2 * n, c + 3 * n, c + 4 * n, root.data(), minutes.data());
+  travel_columns(sim.scenario.choice, home, n, c, c + n, c + 2 * n, c + 3 * n, c + 4 * n, root.data(),
+                 minutes.data());
   // Beyond the series' range (250 km), the arcsine itself, as travel_minutes does.
   for (std::size_t m = 0; m < n; ++m)
     if (!(root[m] < 0.02)) minutes[m] = minutes_of_arc(sim.scenario.choice, std::asin(root[m]));
@@ -234,8 +242,8 @@ ChoiceInputs choice_inputs(const Simulation& sim) {
   return in;
 }
 
-std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia, std::size_t limit,
-                                          const ChoiceInputs* given) {
+std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia,
+                                          std::size_t limit, const ChoiceInputs* given) {
   const ChoiceInputs computed = given ? ChoiceInputs{} : choice_inputs(sim);
   const ChoiceInputs& in = given ? *given : computed;
   const Residents& r = sim.residents;
@@ -271,8 +279,8 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     if (!in.open[j]) continue;
     const double travel = minutes[m];
     if (travel > c.max_travel_min && !in.digital_first[j] && j != current) continue;
-    const double before_noise =
-        access_utility(c, travel, in.fee[j], in.digital[j], literacy) + (in.is_private[j] ? private_sector : 0.0);
+    const double before_noise = access_utility(c, travel, in.fee[j], in.digital[j], literacy) +
+                                (in.is_private[j] ? private_sector : 0.0);
     options.push_back({before_noise, noise[m], j});
   }
   // The utility once the noise is added (in this order of additions, always).
@@ -298,7 +306,9 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   if (prune) {
     // The limit-th largest of the lower bounds: for a few wanted, kept in a short list sorted
     // descending that most options do not enter; otherwise by selection.
-    const auto low_of = [&](const Option& o) { return utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin; };
+    const auto low_of = [&](const Option& o) {
+      return utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin;
+    };
     if (limit <= kShortList) {
       lows.assign(limit, -std::numeric_limits<double>::infinity());
       for (const Option& o : options) {
@@ -311,7 +321,8 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
     } else {
       lows.clear();
       for (const Option& o : options) lows.push_back(low_of(o));
-      std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(), std::greater<>());
+      std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(),
+                       std::greater<>());
     }
     cut = lows[limit - 1];
   }
@@ -321,9 +332,12 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   }
   // Utility descending, ties by producer number: a strict order, so the best `limit` are the
   // same whether the rest is sorted or not.
-  const auto better = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
+  const auto better = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
   if (limit < scored.size()) {
-    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(limit), scored.end(), better);
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(limit), scored.end(),
+                      better);
     scored.resize(limit);
   } else {
     std::sort(scored.begin(), scored.end(), better);
@@ -347,14 +361,18 @@ void run_choice(Simulation& sim) {
   if (!sim.pilot_active()) return;
   Residents& r = sim.residents;
   const std::int64_t since_start = sim.t - s.pilot_start_step;
-  const auto steps_per_year = std::max<std::int64_t>(1, std::llround(365.25 / static_cast<double>(s.time.step_days)));
-  if (since_start % steps_per_year == 0) std::fill(r.switches_this_year.begin(), r.switches_this_year.end(), 0);
+  const auto steps_per_year =
+      std::max<std::int64_t>(1, std::llround(365.25 / static_cast<double>(s.time.step_days)));
+  if (since_start % steps_per_year == 0)
+    std::fill(r.switches_this_year.begin(), r.switches_this_year.end(), 0);
   if (since_start == 0 && c.default_assignment == "nearest") assign_nearest(sim);
 
   const double step_years = static_cast<double>(s.time.step_days) / 365.25;
-  const double wave = c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
+  const double wave =
+      c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
   const double base = c.base_review_per_year + wave;
-  const auto lock_in_steps = static_cast<int>(std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
+  const auto lock_in_steps = static_cast<int>(
+      std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   std::vector<double> extra_review(sim.zones.size());
@@ -372,11 +390,13 @@ void run_choice(Simulation& sim) {
     bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
   }
   // With no campaign or nudge this step the bound is an integer test on the draw (see rng.hpp).
-  const bool any_extra = std::any_of(sim.zones.begin(), sim.zones.end(), [](const Zone& z) { return z.extra_review != 0; });
+  const bool any_extra =
+      std::any_of(sim.zones.begin(), sim.zones.end(), [](const Zone& z) { return z.extra_review != 0; });
   std::array<std::uint64_t, 256> skip_from{};
   for (int e = 0; e < 256; ++e) skip_from[e] = CounterRng::words_at_most(bound_of[e]);
   // A draw at or above every resident's bound needs no look-up (most of them).
-  const std::uint64_t screen = any_extra ? std::uint64_t{1} << 32 : *std::max_element(skip_from.begin(), skip_from.end());
+  const std::uint64_t screen =
+      any_extra ? std::uint64_t{1} << 32 : *std::max_element(skip_from.begin(), skip_from.end());
   const std::uint8_t* const flags = r.flags.data();
   const std::int16_t* const listed_since = r.listed_since.data();
   const std::uint8_t* const switches_this_year = r.switches_this_year.data();
@@ -412,7 +432,8 @@ void run_choice(Simulation& sim) {
         const std::size_t i = marked[q];
         const std::uint32_t w = words[i - first];
         const int e = experience[i] + 128;
-        if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e]) continue;
+        if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e])
+          continue;
         if (!(flags[i] & Residents::kEligible)) continue;
         if (sim.t - listed_since[i] < lock_in_steps) continue;
         if (switches_this_year[i] >= c.max_switches_per_year) continue;
@@ -425,8 +446,10 @@ void run_choice(Simulation& sim) {
         if (u >= p_review) continue;
         ++reviews;
         SwitchReason reason = SwitchReason::review;
-        if (u >= p_hazard) reason = sim.zones[zone_of[i]].extra_reason;
-        else if (u < p_hazard * (dissatisfaction / hazard)) reason = SwitchReason::dissatisfaction;
+        if (u >= p_hazard)
+          reason = sim.zones[zone_of[i]].extra_reason;
+        else if (u < p_hazard * (dissatisfaction / hazard))
+          reason = SwitchReason::dissatisfaction;
         reviewing[n_reviewing] = static_cast<std::uint32_t>(i);
         reasons[n_reviewing++] = reason;
       }
@@ -435,7 +458,8 @@ void run_choice(Simulation& sim) {
         const std::size_t i = reviewing[q];
         const SwitchReason reason = reasons[q];
         // The options come before the current producer, at most kMaxOptions of them.
-        std::vector<std::uint16_t> ranking = rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
+        std::vector<std::uint16_t> ranking =
+            rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
         if (ranking.empty() || ranking.front() == r.listed[i]) continue;
         SwitchRequest request = switch_request(sim, i, reason);
         for (const std::uint16_t j : ranking) {
@@ -450,7 +474,8 @@ void run_choice(Simulation& sim) {
   // In resident order, however the chunks were shared out among the threads.
   std::vector<SwitchRequest> requests;
   for (const auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
-  std::sort(requests.begin(), requests.end(), [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
+  std::sort(requests.begin(), requests.end(),
+            [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
   apply_switches(sim, requests);
 }
 

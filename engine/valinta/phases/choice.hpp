@@ -69,7 +69,8 @@ double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double la
 // travel_minutes(p, home, place of candidate m) for each of the zone's candidates m, into
 // `minutes` (resized), several candidates per vector instruction; the same numbers.
 // The zone's Zone::candidate_places must be built (candidate_place_columns).
-void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home, std::vector<double>& minutes);
+void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home,
+                      std::vector<double>& minutes);
 // The columns of Zone::candidate_places for the zone's candidates.
 std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& zone);
 
@@ -84,8 +85,8 @@ struct ChoiceInputs {
 ChoiceInputs choice_inputs(const Simulation& sim);
 
 // Resident i's (a local index; see Residents::offset) candidate producers, best first, from one
-// draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are left out.
-// Only the best `limit` are returned (the start of the full ranking, found without sorting the
+// draw of the logit utilities of this step (inertia on or off). Producers outside the consideration set are
+// left out. Only the best `limit` are returned (the start of the full ranking, found without sorting the
 // rest); `inputs`, if given, holds choice_inputs(sim), worked out once by the caller.
 std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia,
                                           std::size_t limit = SIZE_MAX, const ChoiceInputs* inputs = nullptr);

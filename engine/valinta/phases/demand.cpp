@@ -27,20 +27,22 @@ namespace valinta {
 
 void declare_demand_params(ParamRegistry& r, DemandParams& p) {
   r.real_list("demand.visit_rate", p.visit_rate, {0.010, 0.05, 0.20, 0.60}, kNeedLevels, at_least(0),
-              {"primary-care contacts per week by need level well, light, basic, heavy",
-               "contacts/week", "MODEL.md M2"});
+              {"primary-care contacts per week by need level well, light, basic, heavy", "contacts/week",
+               "MODEL.md M2"});
   // Calibrated so that need-driven use follows the age shape of GP visits (SSB Norway 2023:
   // 1.9, 1.6, 2.5, 3.05, 3.4, 3.8, 4.35, 4.4 visits a year in these bands, FACTS.md) and the
   // default population, after occupational health care takes its share, makes 4.5 health-centre
   // contacts per resident-year (Statistics Finland 2018, FACTS.md). With factors of 1 the need
   // ladder's stationary distribution gives about 2.0 contacts a year.
-  r.real_list("demand.age_factor", p.age_factor, {2.05, 3.32, 5.25, 5.14, 3.70, 2.29, 1.45, 0.94},
-              kAgeBands, at_least(0),
-              {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
-               "", "calibrated to 4.5 visits/resident-year (FACTS.md)"});
+  r.real_list("demand.age_factor", p.age_factor, {2.05, 3.32, 5.25, 5.14, 3.70, 2.29, 1.45, 0.94}, kAgeBands,
+              at_least(0),
+              {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+", "",
+               "calibrated to 4.5 visits/resident-year (FACTS.md)"});
   r.real("demand.induced_visits", p.induced_visits, 0.15, at_least(0),
          {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
-          "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)", "", "assumption; Stockholm 2008: visit volumes rose under "
+          "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)",
+          "",
+          "assumption; Stockholm 2008: visit volumes rose under "
           "fee-for-service-heavy pay"});
   r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
          {"share of primary-care use that occupational health care takes over", "share",
@@ -49,16 +51,18 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
 
 namespace detail {
 
-ContactScreen::ContactScreen(const std::array<std::uint64_t, kContactCells>& thresholds) : no_contact(thresholds) {
+ContactScreen::ContactScreen(const std::array<std::uint64_t, kContactCells>& thresholds)
+    : no_contact(thresholds) {
   vector_ready = std::all_of(no_contact.begin(), no_contact.end(), [](std::uint64_t t) { return t >= 1; });
   for (std::size_t c = 0; c < kContactCells; ++c) below[c] = static_cast<std::uint32_t>(no_contact[c] - 1);
 }
 
 namespace {
 
-std::size_t maybe_contacts_scalar(const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
-                                  const std::uint8_t* flags, const std::uint32_t* words, std::size_t n,
-                                  std::uint32_t base, std::uint32_t* out) {
+std::size_t maybe_contacts_scalar(const ContactScreen& screen, const std::uint8_t* need,
+                                  const std::uint8_t* age, const std::uint8_t* flags,
+                                  const std::uint32_t* words, std::size_t n, std::uint32_t base,
+                                  std::uint32_t* out) {
   // Without branches: a contact is a rare event in no pattern a branch predictor could follow.
   std::size_t m = 0;
   for (std::size_t k = 0; k < n; ++k) {
@@ -90,11 +94,15 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t maybe_contacts_avx512(
     const __m512i bits = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(flags + k)));
     __m512i band = _mm512_setzero_si512();
     for (int b = 1; b < kAgeBands; ++b)
-      band = _mm512_mask_add_epi32(band, _mm512_cmpge_epu32_mask(years, _mm512_set1_epi32(kAgeBandStart[b])), band, one);
+      band = _mm512_mask_add_epi32(band, _mm512_cmpge_epu32_mask(years, _mm512_set1_epi32(kAgeBandStart[b])),
+                                   band, one);
     const __m512i ohc = _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(bits, ohc_bit), one);
-    const __m512i cell = _mm512_add_epi32(_mm512_slli_epi32(_mm512_add_epi32(_mm512_slli_epi32(level, 3), band), 1), ohc);
-    const __m512i low = _mm512_permutex2var_epi32(t0, cell, t1), high = _mm512_permutex2var_epi32(t2, cell, t3);
-    const __m512i threshold = _mm512_mask_blend_epi32(_mm512_cmpge_epu32_mask(cell, _mm512_set1_epi32(32)), low, high);
+    const __m512i cell =
+        _mm512_add_epi32(_mm512_slli_epi32(_mm512_add_epi32(_mm512_slli_epi32(level, 3), band), 1), ohc);
+    const __m512i low = _mm512_permutex2var_epi32(t0, cell, t1),
+                  high = _mm512_permutex2var_epi32(t2, cell, t3);
+    const __m512i threshold =
+        _mm512_mask_blend_epi32(_mm512_cmpge_epu32_mask(cell, _mm512_set1_epi32(32)), low, high);
     append_groups(_mm512_cmpgt_epu32_mask(_mm512_loadu_si512(words + k), threshold), 1, at, out, m);
   }
   // The rest of the chunk, one by one.
@@ -105,9 +113,9 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t maybe_contacts_avx512(
 
 }  // namespace
 
-std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
-                           const std::uint8_t* flags, const std::uint32_t* words, std::size_t n, std::uint32_t base,
-                           std::uint32_t* out) {
+std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need,
+                           const std::uint8_t* age, const std::uint8_t* flags, const std::uint32_t* words,
+                           std::size_t n, std::uint32_t base, std::uint32_t* out) {
 #if defined(__x86_64__)
   if (path == SimdPath::avx512 && screen.vector_ready)
     return maybe_contacts_avx512(screen, need, age, flags, words, n, base, out);
@@ -127,7 +135,8 @@ DemandPass::Cells<double> DemandPass::rates(const DemandParams& p, double step_w
   Cells<double> rate{};
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
-      for (int ohc = 0; ohc < 2; ++ohc) rate[level][band][ohc] = demand_rate(p, level, band, ohc == 1) * step_weeks;
+      for (int ohc = 0; ohc < 2; ++ohc)
+        rate[level][band][ohc] = demand_rate(p, level, band, ohc == 1) * step_weeks;
   return rate;
 }
 
@@ -144,7 +153,8 @@ detail::ContactScreen DemandPass::contact_screen(const Cells<double>& exp_rate) 
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
-        no_contact[(level * kAgeBands + band) * 2 + ohc] = CounterRng::words_at_most(exp_rate[level][band][ohc]);
+        no_contact[(level * kAgeBands + band) * 2 + ohc] =
+            CounterRng::words_at_most(exp_rate[level][band][ohc]);
   return detail::ContactScreen(no_contact);
 }
 
@@ -176,7 +186,8 @@ DemandPass::Local DemandPass::local() const {
   return local;
 }
 
-void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const {
+void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first,
+                       std::size_t end) const {
   Residents& r = sim.residents;
   const std::uint8_t* const need = r.need.data();
   const std::uint8_t* const age = r.age.data();
@@ -194,7 +205,8 @@ void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std:
     m = detail::maybe_contacts(path_, screen_, need + first, age + first, flags + first, words, end - first,
                                static_cast<std::uint32_t>(first), local.maybe.data());
   else
-    std::iota(local.maybe.begin(), local.maybe.begin() + static_cast<std::ptrdiff_t>(m), static_cast<std::uint32_t>(first));
+    std::iota(local.maybe.begin(), local.maybe.begin() + static_cast<std::ptrdiff_t>(m),
+              static_cast<std::uint32_t>(first));
   for (std::size_t q = 0; q < m; ++q) {
     const std::size_t i = local.maybe[q];
     const int level = need[i];
@@ -206,8 +218,8 @@ void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std:
     // No contact unless u exceeds P(0) = exp(-lambda).
     if (factor == 1.0 && u <= exp_rate_[level][band][ohc]) continue;
     const double lambda = rate_[level][band][ohc] * factor;
-    const int contacts = factor == 1.0 ? poisson_from_table(counts_[level][band][ohc], u)
-                                       : poisson_from_uniform(lambda, u);
+    const int contacts =
+        factor == 1.0 ? poisson_from_table(counts_[level][band][ohc], u) : poisson_from_uniform(lambda, u);
     if (contacts == 0) continue;
     arrivals[j * kNeedLevels + level] += contacts;
     if (open_since[i] < 0) {

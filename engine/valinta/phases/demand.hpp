@@ -34,13 +34,13 @@ namespace detail {
 inline constexpr std::size_t kContactCells = kNeedLevels * kAgeBands * 2;
 struct ContactScreen {
   explicit ContactScreen(const std::array<std::uint64_t, kContactCells>& no_contact);
-  std::array<std::uint64_t, kContactCells> no_contact;  // up to 2^32: never a contact
+  std::array<std::uint64_t, kContactCells> no_contact;           // up to 2^32: never a contact
   alignas(64) std::array<std::uint32_t, kContactCells> below{};  // no_contact - 1, for the vector path
   bool vector_ready = false;  // every threshold at least 1, so `below` holds them all
 };
-std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need, const std::uint8_t* age,
-                           const std::uint8_t* flags, const std::uint32_t* words, std::size_t n, std::uint32_t base,
-                           std::uint32_t* out);
+std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need,
+                           const std::uint8_t* age, const std::uint8_t* flags, const std::uint32_t* words,
+                           std::size_t n, std::uint32_t base, std::uint32_t* out);
 
 }  // namespace detail
 
@@ -52,7 +52,7 @@ std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std
 class DemandPass {
  public:
   struct Local {
-    std::vector<std::int64_t> arrivals;  // [producer x kNeedLevels + level]
+    std::vector<std::int64_t> arrivals;                        // [producer x kNeedLevels + level]
     std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};  // a chunk's residents that may have a contact
   };
   explicit DemandPass(const Simulation& sim);
@@ -68,10 +68,11 @@ class DemandPass {
   template <typename T>
   using Cells = std::array<std::array<std::array<T, 2>, kAgeBands>, kNeedLevels>;
   static Cells<double> rates(const DemandParams& p, double step_weeks);  // contacts per step, by cell
-  static Cells<double> exponentials(const Cells<double>& rate);           // exp(-rate): P(no contact)
+  static Cells<double> exponentials(const Cells<double>& rate);          // exp(-rate): P(no contact)
   static detail::ContactScreen contact_screen(const Cells<double>& exp_rate);
   Cells<double> rate_{}, exp_rate_{};
-  Cells<PoissonTable> counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
+  Cells<PoissonTable>
+      counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
   std::vector<double> zone_factor_, induced_;
   // No zone or producer factor: then no contact is the integer test w < no_contact, and most
   // residents need nothing else.

@@ -11,10 +11,10 @@
 //   none          - nothing (the choice phase ignores published values).
 #include "valinta/phases/events.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <fmt/format.h>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/switching.hpp"
@@ -27,9 +27,11 @@ void declare_event_fields(ParamRegistry& r, EventSpec& e) {
   r.choice("type", e.type, "rule_change",
            {"rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"},
            {"what happens", "", "MODEL.md section 3"});
-  r.text("producer", e.producer, "", {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});
+  r.text("producer", e.producer, "",
+         {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});
   r.text("sector", e.sector, "", {"capacity_shock: every producer of this sector instead of one", "", ""});
-  r.text_list("zones", e.zones, {}, {"campaign or demand_shock: zones concerned (empty: all)", "zone names", ""});
+  r.text_list("zones", e.zones, {},
+              {"campaign or demand_shock: zones concerned (empty: all)", "zone names", ""});
   r.real("factor", e.factor, 1.0, at_least(0), {"capacity_shock, demand_shock: multiplier", "", ""});
   r.real("weeks", e.weeks, 0, at_least(0), {"demand_shock: how long it lasts (0: for good)", "weeks", ""});
   r.real("share", e.share, 0.1, probability(),
@@ -86,7 +88,8 @@ void apply_rule_change(Simulation& sim, const EventSpec& e) {
 namespace {
 
 void apply(Simulation& sim, const EventSpec& e) {
-  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  const std::string date = format_iso_date(sim.scenario.start_day +
+                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   if (e.type == "rule_change") {
     apply_rule_change(sim, e);
     std::string what;
@@ -113,9 +116,11 @@ void apply(Simulation& sim, const EventSpec& e) {
         sim.zones[z].extra_review += e.share;
         sim.zones[z].extra_reason = SwitchReason::campaign;
       }
-    sim.event_log.push_back(fmt::format("{} step {}: information campaign, {} extra reviews", date, sim.t, e.share));
+    sim.event_log.push_back(
+        fmt::format("{} step {}: information campaign, {} extra reviews", date, sim.t, e.share));
   } else if (e.type == "demand_shock") {
-    const int until = e.weeks > 0 ? sim.t + static_cast<int>(std::ceil(e.weeks / sim.scenario.step_weeks())) : 1 << 30;
+    const int until =
+        e.weeks > 0 ? sim.t + static_cast<int>(std::ceil(e.weeks / sim.scenario.step_weeks())) : 1 << 30;
     for (std::size_t z = 0; z < sim.zones.size(); ++z)
       if (zone_listed(sim, z, e.zones)) {
         sim.zones[z].demand_factor = e.factor;

@@ -16,9 +16,10 @@
 // (whose capacity falls) - the drain from public to private that the pilots reported.
 #include "valinta/phases/market.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
@@ -67,7 +68,8 @@ void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
   r.text("name", c.name, "", {"chain or organisation", "", ""});
   r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});
   r.real("capacity_per_week", c.capacity_per_week, 300, above(0),
-         {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week", ""});
+         {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week",
+          ""});
   r.real("quality", c.quality, 0, between(-5, 5), {"latent quality of its units", "SD", ""});
   r.real("digital", c.digital, 0.5, probability(), {"digital services level of its units", "0-1", ""});
   r.real_or_auto("hurdle", c.hurdle, between(-1, 1e9),
@@ -110,9 +112,11 @@ void add_entrant_slots(Simulation& sim) {
       sim.producers.push_back(std::move(p));
       // Every zone that considers producers at that centre considers the slot.
       for (Zone& other : sim.zones) {
-        const double minutes = travel_minutes(s.choice, other.spec.lat, other.spec.lon, zone.spec.lat, zone.spec.lon);
+        const double minutes =
+            travel_minutes(s.choice, other.spec.lat, other.spec.lon, zone.spec.lat, zone.spec.lon);
         const double margin = other.spread_km * 2.5 * s.choice.detour_factor / s.choice.speed_kmh * 60.0;
-        if (minutes - margin <= s.choice.max_travel_min) other.candidates.push_back(static_cast<std::uint16_t>(j));
+        if (minutes - margin <= s.choice.max_travel_min)
+          other.candidates.push_back(static_cast<std::uint16_t>(j));
       }
     }
   }
@@ -230,7 +234,9 @@ std::vector<std::size_t> catchment_zones(const Simulation& sim, std::size_t j) {
   std::vector<std::size_t> zones;
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     const Zone& zone = sim.zones[z];
-    if (zone.in_pilot && std::find(zone.candidates.begin(), zone.candidates.end(), j) != zone.candidates.end()) zones.push_back(z);
+    if (zone.in_pilot &&
+        std::find(zone.candidates.begin(), zone.candidates.end(), j) != zone.candidates.end())
+      zones.push_back(z);
   }
   return zones;
 }
@@ -239,13 +245,14 @@ std::vector<std::size_t> catchment_zones(const Simulation& sim, std::size_t j) {
 // chains at one site), forecast from one sample of residents and their choice model.
 struct Site {
   std::vector<std::size_t> zones, slots;
-  std::int64_t catchment = 0;        // eligible residents of the zones
+  std::int64_t catchment = 0;       // eligible residents of the zones
   std::vector<std::size_t> chosen;  // the sampled residents held here, in resident order
 };
 
 // A site's forecasts from its sample's rows (every rank's, in resident order): each slot's
 // expected list, capacity and margin.
-std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site, const std::vector<double>& all) {
+std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site,
+                                     const std::vector<double>& all) {
   const Scenario& s = sim.scenario;
   const std::vector<std::size_t>& slots = site.slots;
   std::vector<Forecast> out(slots.size());
@@ -268,12 +275,14 @@ std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site, co
     Forecast& f = out[slot];
     f.listed = probability_sum * review * scale;
     const double visits_week = visits_per_resident_week * f.listed;
-    f.capacity = std::min(chain.capacity_per_week * s.population.scale, visits_week * (1 + s.market.capacity_slack));
+    f.capacity =
+        std::min(chain.capacity_per_week * s.population.scale, visits_week * (1 + s.market.capacity_slack));
     const double weeks = 52.18;
     const double fee = expected_fee(sim, j);
     const double revenue = f.listed * s.payment.capitation_eur_per_year +
                            visits_week * weeks * (s.payment.fee_for_service_eur + fee);
-    const double cost = visits_week * weeks * p.cost_per_visit + f.capacity * weeks * p.fixed_cost_per_capacity_week;
+    const double cost =
+        visits_week * weeks * p.cost_per_visit + f.capacity * weeks * p.fixed_cost_per_capacity_week;
     f.margin = revenue > 0 ? (revenue - cost) / revenue : -1e9;
   }
   return out;
@@ -295,7 +304,8 @@ void sample_site(const Simulation& sim, Site& site) {
     const std::int64_t end = seen + zone.n_eligible;
     if (!sim.holds_zone(z)) {
     } else if (zone.n_eligible == zone.n_residents) {  // everyone eligible: jump from sample to sample
-      for (; next < end; next += stride) chosen.push_back(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
+      for (; next < end; next += stride)
+        chosen.push_back(sim.local_first(zone) + static_cast<std::size_t>(next - seen));
     } else {
       const std::size_t first = sim.local_first(zone);
       for (std::size_t i = first; i < first + zone.n_residents && next < end; ++i) {
@@ -314,7 +324,8 @@ void sample_site(const Simulation& sim, Site& site) {
 
 // The forecasts of every site, in site order: the sampled residents of all sites are evaluated
 // at once over threads, and gathered from the ranks in one collective.
-std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const ForecastInputs& inputs, std::vector<Site>& sites) {
+std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const ForecastInputs& inputs,
+                                            std::vector<Site>& sites) {
   const Scenario& s = sim.scenario;
   const Residents& r = sim.residents;
   // Per sampled resident (each written to its own place): the choice probability of each of its
@@ -338,7 +349,8 @@ std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const Forecas
     const std::size_t i = site.chosen[q];
     double* row = &mine[offset[k] + q * (site.slots.size() + 1)];
     choice_probabilities(sim, inputs, i, site.slots, row);
-    row[site.slots.size()] = demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
+    row[site.slots.size()] =
+        demand_rate(s.demand, r.need[i], age_band_of(r.age[i]), r.flags[i] & Residents::kOhc);
   }
   // Every rank's rows and how many of them belong to each site; each site's rows are then taken
   // rank by rank, which is zone and resident order, as one process would add them up.
@@ -349,7 +361,8 @@ std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const Forecas
   for (std::size_t k = 0; k < ranks; ++k) {
     rank_start[k + 1] = rank_start[k];
     for (std::size_t site = 0; site < sites.size(); ++site)
-      rank_start[k + 1] += static_cast<std::size_t>(rows_by_rank[k * sites.size() + site]) * (sites[site].slots.size() + 1);
+      rank_start[k + 1] +=
+          static_cast<std::size_t>(rows_by_rank[k * sites.size() + site]) * (sites[site].slots.size() + 1);
   }
   std::vector<std::size_t> at(rank_start.begin(), rank_start.end() - 1);  // each rank's next row
   std::vector<std::vector<Forecast>> out(sites.size());
@@ -382,9 +395,12 @@ void enter_market(Simulation& sim) {
     const Producer& p = sim.producers[j];
     if (p.chain < 0 || p.active) continue;
     std::vector<std::size_t> zones = catchment_zones(sim, j);
-    const auto site = std::find_if(sites.begin(), sites.end(), [&](const Site& x) { return x.zones == zones; });
-    if (site != sites.end()) site->slots.push_back(j);
-    else sites.push_back({std::move(zones), {j}, 0, {}});
+    const auto site =
+        std::find_if(sites.begin(), sites.end(), [&](const Site& x) { return x.zones == zones; });
+    if (site != sites.end())
+      site->slots.push_back(j);
+    else
+      sites.push_back({std::move(zones), {j}, 0, {}});
   }
   std::vector<Candidate> candidates;
   const ForecastInputs inputs = forecast_inputs(sim);
@@ -399,8 +415,9 @@ void enter_market(Simulation& sim) {
       if (f.margin > hurdle && f.capacity > 0) candidates.push_back({f.margin, slots[k], f});
     }
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.margin != b.margin ? a.margin > b.margin : a.j < b.j; });
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.margin != b.margin ? a.margin > b.margin : a.j < b.j;
+  });
   std::int64_t entered = 0;
   for (const Candidate& c : candidates) {
     if (entered >= s.market.max_entries_per_quarter) break;
@@ -421,7 +438,8 @@ void enter_market(Simulation& sim) {
 
 void exit_and_adjust(Simulation& sim) {
   const Scenario& s = sim.scenario;
-  const int quarter_steps = std::max(1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
+  const int quarter_steps = std::max(
+      1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
   // Who leaves: the quarters of losses (nothing below changes them), then the residents every
   // exit concerns, in one pass over the population.
   std::vector<std::size_t> leaving;
@@ -430,7 +448,8 @@ void exit_and_adjust(Simulation& sim) {
     if (!p.active) continue;
     const bool settled = sim.t - p.open_step >= 4 * quarter_steps;  // a first year to build a list
     p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
-    if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters) leaving.push_back(j);
+    if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters)
+      leaving.push_back(j);
   }
   ClosureBatch batch = leaving.empty() ? ClosureBatch{} : closure_batch(sim, leaving);
   // Exits and capacity changes in producer order (an exit frees staff that later hires use).
@@ -440,7 +459,8 @@ void exit_and_adjust(Simulation& sim) {
     if (!p.active) continue;
     if (next_leaving != leaving.end() && *next_leaving == j) {
       ++next_leaving;
-      close_producer(sim, j, ProducerEvent::exited, fmt::format("{} quarters of losses", p.losing_quarters), &batch);
+      close_producer(sim, j, ProducerEvent::exited, fmt::format("{} quarters of losses", p.losing_quarters),
+                     &batch);
       continue;
     }
     if (!s.market.capacity_adjustment) continue;
@@ -469,14 +489,14 @@ void run_market(Simulation& sim) {
     Producer& p = sim.producers[j];
     if (!p.active) continue;
     const double* pay = &f.payments[j * kPaymentKinds];
-    p.profit_this_quarter += pay[static_cast<int>(PaymentKind::capitation)] +
-                             pay[static_cast<int>(PaymentKind::fee_for_service)] +
-                             pay[static_cast<int>(PaymentKind::client_fee)] +
-                             pay[static_cast<int>(PaymentKind::performance)] +
-                             pay[static_cast<int>(PaymentKind::voucher)] - f.producer_cost[j];
+    p.profit_this_quarter +=
+        pay[static_cast<int>(PaymentKind::capitation)] + pay[static_cast<int>(PaymentKind::fee_for_service)] +
+        pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
+        pay[static_cast<int>(PaymentKind::voucher)] - f.producer_cost[j];
     for (int l = 0; l < kNeedLevels; ++l) p.arrivals_this_quarter += f.arrivals[j * kNeedLevels + l];
   }
-  const int quarter_steps = std::max(1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
+  const int quarter_steps = std::max(
+      1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
   if ((sim.t + 1) % quarter_steps != 0) return;
   exit_and_adjust(sim);
   enter_market(sim);

@@ -21,20 +21,20 @@ struct ChainSpec {
   double capacity_per_week = 300;  // size of a new unit (whole population; scaled runs scale it)
   double quality = 0;
   double digital = 0.5;
-  double hurdle = -1;              // < 0: market.entry_hurdle
+  double hurdle = -1;  // < 0: market.entry_hurdle
 };
 
 struct MarketParams {
   bool enabled = false;
-  double interval_days = 91;        // how often the market moves (quarterly)
+  double interval_days = 91;  // how often the market moves (quarterly)
   std::int64_t min_zone_population = 10000;
   std::int64_t sample_size = 2000;  // residents sampled per candidate site
   double entry_hurdle = 0.05;       // expected margin an entrant requires
   double horizon_years = 2;         // forecast horizon of listings
   std::int64_t exit_after_quarters = 3;
   bool capacity_adjustment = true;
-  double capacity_slack = 0.05;     // capacity aimed above the recent demand
-  double max_capacity_change = 0.1; // per quarter, relative
+  double capacity_slack = 0.05;      // capacity aimed above the recent demand
+  double max_capacity_change = 0.1;  // per quarter, relative
   std::int64_t max_entries_per_quarter = 1;
 };
 

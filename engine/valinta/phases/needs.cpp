@@ -26,15 +26,15 @@ namespace valinta {
 
 void declare_need_params(ParamRegistry& r, NeedParams& p) {
   r.real_list("needs.up_rate", p.up_rate, {0.004, 0.003, 0.002}, 3, probability(),
-              {"weekly probability of moving up: well->light, light->basic, basic->heavy",
-               "per week", "MODEL.md M1"});
+              {"weekly probability of moving up: well->light, light->basic, basic->heavy", "per week",
+               "MODEL.md M1"});
   r.real_list("needs.down_rate", p.down_rate, {0.03, 0.01, 0.008}, 3, probability(),
-              {"weekly probability of moving down: light->well, basic->light, heavy->basic",
-               "per week", "MODEL.md M1"});
-  r.real_list("needs.age_multiplier", p.age_multiplier, {1.2, 0.6, 0.6, 0.8, 1.2, 1.8, 2.6, 3.5},
-              kAgeBands, at_least(0),
-              {"multiplier on up-rates by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+",
-               "", "MODEL.md M1"});
+              {"weekly probability of moving down: light->well, basic->light, heavy->basic", "per week",
+               "MODEL.md M1"});
+  r.real_list("needs.age_multiplier", p.age_multiplier, {1.2, 0.6, 0.6, 0.8, 1.2, 1.8, 2.6, 3.5}, kAgeBands,
+              at_least(0),
+              {"multiplier on up-rates by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+", "",
+               "MODEL.md M1"});
   r.real("needs.unmet_multiplier", p.unmet_multiplier, 1.5, at_least(0),
          {"multiplier on up-rates after unmet need", "", "MODEL.md M1"});
   r.real("needs.unmet_weeks", p.unmet_weeks, 8, at_least(0),
@@ -164,8 +164,8 @@ void run_needs(Simulation& sim) {
       at_level[3] += static_cast<std::int64_t>(end - first) - l0 - l1 - l2;
       // The screen, in vector compares (the thresholds go up to 2^32: a certain move up lists
       // everyone, none down nobody for going down).
-      const std::size_t m =
-          positions_outside(words, end - first, highest_up, lowest_down, static_cast<std::uint32_t>(first), marked.data());
+      const std::size_t m = positions_outside(words, end - first, highest_up, lowest_down,
+                                              static_cast<std::uint32_t>(first), marked.data());
       prefetch_rows(marked.data(), m, age, flags, listed, income_decile);
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
@@ -173,18 +173,19 @@ void run_needs(Simulation& sim) {
         const int level = need[i];
         const int unmet = unmet_steps[i] > 0 ? 1 : 0;
         const Thresholds& th = limits[(level * kAgeBands + kAgeBandOfAge[age[i]]) * 4 + unmet * 2 +
-                                          ((flags[i] & Residents::kPlan) ? 1 : 0)];
+                                      ((flags[i] & Residents::kPlan) ? 1 : 0)];
         const int after = w < th.up ? level + 1 : w >= th.down ? level - 1 : level;
         if (after == level) continue;
         need[i] = static_cast<std::uint8_t>(after);
         ++moves[level][after];
         const auto at = static_cast<std::uint32_t>(listed[i]) * kRiskCells;
         mine[listed[i] % threads].emplace_back(at + static_cast<std::uint32_t>(risk_cell(r, i, level)),
-                                              at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
+                                               at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
       }
       // Raised escalation after unmet need runs down by one step (after the tests above, which
       // read it as it was).
-      for (std::size_t i = first; i < end; ++i) unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - (unmet_steps[i] > 0 ? 1 : 0));
+      for (std::size_t i = first; i < end; ++i)
+        unmet_steps[i] = static_cast<std::uint8_t>(unmet_steps[i] - (unmet_steps[i] > 0 ? 1 : 0));
       // M8 on the chunk's new levels (a plan made now acts from the next step), then M2 (the
       // draws' buffer is free again).
       plans.chunk(sim, my_plans, first, end);

@@ -28,8 +28,7 @@ NeedRates need_rates(const NeedParams& p, int level, int age_band, bool unmet, d
                      double up_multiplier = 1.0);
 
 // The chain's stationary distribution for one age band without unmet need (birth-death chain).
-std::vector<double> stationary_need_distribution(const NeedParams& p, int age_band,
-                                                 double step_weeks);
+std::vector<double> stationary_need_distribution(const NeedParams& p, int age_band, double step_weeks);
 
 void run_needs(Simulation& sim);
 

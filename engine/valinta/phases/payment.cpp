@@ -42,23 +42,25 @@ void declare_payment_params(ParamRegistry& r, PaymentParams& p) {
                "illustrative; THL 2018 examples: EUR 101 (38-year-old) vs 194 (68-year-old) (FACTS.md)"});
   r.real_list("payment.risk_weight_sex", p.risk_weight_sex, {1.0, 1.05}, 2, at_least(0),
               {"capitation risk weight for men, women", "", "illustrative (HE 16/2018 need factor sex)"});
-  r.real_list("payment.risk_weight_need", p.risk_weight_need, {0.7, 1.0, 1.8, 3.5}, kNeedLevels,
-              at_least(0),
-              {"capitation risk weight by need level (morbidity)", "", "illustrative (HE 16/2018 morbidity)"});
+  r.real_list(
+      "payment.risk_weight_need", p.risk_weight_need, {0.7, 1.0, 1.8, 3.5}, kNeedLevels, at_least(0),
+      {"capitation risk weight by need level (morbidity)", "", "illustrative (HE 16/2018 morbidity)"});
   r.real("payment.risk_weight_low_income", p.risk_weight_low_income, 1.1, at_least(0),
          {"capitation risk weight for income deciles 1-3 (socio-economic factor)", "",
           "illustrative (HE 16/2018 socio-economic factors)"});
   r.boolean("rules.fees_by_sector", p.fees_by_sector, false,
             {"client fees differ by sector (the lists below); otherwise the same fee everywhere", "",
              "pilots and HE 16/2018: same client fees everywhere (FACTS.md)"});
-  r.real_list("rules.client_fee_doctor_eur_by_sector", p.client_fee_doctor_eur_by_sector, {20.90, 20.90, 20.90}, 3,
-              at_least(0), {"client fee of a doctor visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
-  r.real_list("rules.client_fee_nurse_eur_by_sector", p.client_fee_nurse_eur_by_sector, {11.40, 11.40, 11.40}, 3,
-              at_least(0), {"client fee of a nurse visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
+  r.real_list("rules.client_fee_doctor_eur_by_sector", p.client_fee_doctor_eur_by_sector,
+              {20.90, 20.90, 20.90}, 3, at_least(0),
+              {"client fee of a doctor visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
+  r.real_list("rules.client_fee_nurse_eur_by_sector", p.client_fee_nurse_eur_by_sector, {11.40, 11.40, 11.40},
+              3, at_least(0),
+              {"client fee of a nurse visit: public, private, third sector (if fees_by_sector)", "EUR", ""});
   r.real("rules.performance_pay_share", p.performance_pay_share, 0, probability(),
          {"share of the capitation budget paid instead as performance pay to producers whose share of visits "
-          "within the care guarantee reaches rules.performance_target (by list size)", "share",
-          "Sweden: a few per cent performance pay (FACTS.md); HE 16/2018 incentives"});
+          "within the care guarantee reaches rules.performance_target (by list size)",
+          "share", "Sweden: a few per cent performance pay (FACTS.md); HE 16/2018 incentives"});
   r.real("rules.performance_target", p.performance_target, 0.9, probability(),
          {"share of visits within the care guarantee that earns performance pay", "share", "assumption"});
   r.choice("rules.voucher_services", p.voucher_services, "none", {"none", "doctor", "nurse", "all"},
@@ -137,7 +139,8 @@ void sum_risk_cells(const Simulation& sim, std::vector<std::int64_t>& counts) {
     return;
   }
   std::vector<std::int32_t> narrow(counts.size());
-  std::transform(counts.begin(), counts.end(), narrow.begin(), [](std::int64_t c) { return static_cast<std::int32_t>(c); });
+  std::transform(counts.begin(), counts.end(), narrow.begin(),
+                 [](std::int64_t c) { return static_cast<std::int32_t>(c); });
   sim.comm->sum(narrow);
   std::copy(narrow.begin(), narrow.end(), counts.begin());
 }
@@ -170,8 +173,10 @@ VisitMoney visit_money(const PaymentParams& p, Sector sector, double doctor, dou
   const double doctor_fee = p.fees_by_sector ? p.client_fee_doctor_eur_by_sector[k] : p.client_fee_doctor_eur;
   const double nurse_fee = p.fees_by_sector ? p.client_fee_nurse_eur_by_sector[k] : p.client_fee_nurse_eur;
   const bool vouchers = sector != Sector::public_sector && p.voucher_services != "none";
-  const double voucher_doctor = vouchers && (p.voucher_services == "doctor" || p.voucher_services == "all") ? doctor : 0;
-  const double voucher_nurse = vouchers && (p.voucher_services == "nurse" || p.voucher_services == "all") ? nurse : 0;
+  const double voucher_doctor =
+      vouchers && (p.voucher_services == "doctor" || p.voucher_services == "all") ? doctor : 0;
+  const double voucher_nurse =
+      vouchers && (p.voucher_services == "nurse" || p.voucher_services == "all") ? nurse : 0;
   VisitMoney m;
   m.voucher = p.voucher_value_eur * (voucher_doctor + voucher_nurse);
   m.fee_for_service = p.fee_for_service_eur * (doctor + nurse - voucher_doctor - voucher_nurse);
@@ -206,7 +211,8 @@ void run_payment(Simulation& sim) {
     std::int64_t served = 0;
     for (int l = 0; l < kNeedLevels; ++l) served += f.served[j * kNeedLevels + l];
     qualifies[j] = sim.producers[j].active && served > 0 && p.performance_pay_share > 0 &&
-                   static_cast<double>(f.served_within_guarantee[j]) >= p.performance_target * static_cast<double>(served);
+                   static_cast<double>(f.served_within_guarantee[j]) >=
+                       p.performance_target * static_cast<double>(served);
     if (qualifies[j]) qualifying_listed += sim.producers[j].n_listed;
   }
 
@@ -278,8 +284,10 @@ void run_payment(Simulation& sim) {
         (1 - referral_share) * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
     pay[static_cast<int>(PaymentKind::referral_producer)] =
         referral_share * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
-    pay[static_cast<int>(PaymentKind::emergency)] = s.service.er_cost_eur * static_cast<double>(f.diverted[j]);
-    pay[static_cast<int>(PaymentKind::heavy_service)] = p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy);
+    pay[static_cast<int>(PaymentKind::emergency)] =
+        s.service.er_cost_eur * static_cast<double>(f.diverted[j]);
+    pay[static_cast<int>(PaymentKind::heavy_service)] =
+        p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy);
     f.n_heavy_listed[j] = heavy;
     f.risk_weight_sum[j] = weight;
     const double capacity = pr.active ? pr.capacity_per_week : 0.0;  // a closed unit has no fixed costs

@@ -19,7 +19,8 @@ inline int risk_cell(int age_band, bool female, int need, bool low_income) {
 }
 // Resident i's cell if their need level were `need`.
 inline int risk_cell(const Residents& r, std::size_t i, int need) {
-  return risk_cell(kAgeBandOfAge[r.age[i]], (r.flags[i] & Residents::kFemale) != 0, need, r.income_decile[i] <= 3);
+  return risk_cell(kAgeBandOfAge[r.age[i]], (r.flags[i] & Residents::kFemale) != 0, need,
+                   r.income_decile[i] <= 3);
 }
 // This process's residents counted by producer and risk cell, [producer * kRiskCells + cell]
 // (optionally the eligible only). Simulation::risk_cells holds this count (all residents) and is
@@ -41,8 +42,8 @@ struct PaymentParams {
   bool fees_by_sector = false;
   std::vector<double> client_fee_doctor_eur_by_sector;
   std::vector<double> client_fee_nurse_eur_by_sector;
-  double performance_pay_share = 0;   // share of the capitation budget paid by indicator
-  double performance_target = 0.9;    // share of visits within the care guarantee to qualify
+  double performance_pay_share = 0;       // share of the capitation budget paid by indicator
+  double performance_target = 0.9;        // share of visits within the care guarantee to qualify
   std::string voucher_services = "none";  // none, doctor, nurse, all
   double voucher_value_eur = 0;
   double voucher_copayment_eur = 0;

@@ -1,11 +1,11 @@
 // M8 customer plans and integration (run in the need phase, right after each chunk's
 // transitions: see PlanPass in plans.hpp). Each step a heavy-need resident without a customer
-// plan gets one with probability plans.prob_per_week (per week); a plan stays once made. A plan multiplies the resident's need up-rates by
-// plans.up_rate_multiplier (M1), the referral probability of plan holders' heavy-level visits by
-// plans.referral_multiplier (M4, applied per producer in proportion to its heavy users holding a
-// plan) and adds plans.continuity_inertia to staying with the current producer (M5).
-// Indicators: the share of heavy users with a plan, and continuity (the share of plan holders'
-// resolved contacts served, within the care guarantee, by the producer they are listed at).
+// plan gets one with probability plans.prob_per_week (per week); a plan stays once made. A plan multiplies
+// the resident's need up-rates by plans.up_rate_multiplier (M1), the referral probability of plan holders'
+// heavy-level visits by plans.referral_multiplier (M4, applied per producer in proportion to its heavy users
+// holding a plan) and adds plans.continuity_inertia to staying with the current producer (M5). Indicators:
+// the share of heavy users with a plan, and continuity (the share of plan holders' resolved contacts served,
+// within the care guarantee, by the producer they are listed at).
 #include "valinta/phases/plans.hpp"
 
 #include <algorithm>
@@ -19,16 +19,18 @@
 namespace valinta {
 
 void declare_plan_params(ParamRegistry& r, PlanParams& p) {
-  r.real("plans.prob_per_week", p.prob_per_week, 0.0, probability(),
-         {"weekly probability that a heavy-need resident without a customer plan gets one (0: no plans)",
-          "per week", "HE 16/2018: a customer plan for residents with many services (FACTS.md); rate assumed"});
+  r.real(
+      "plans.prob_per_week", p.prob_per_week, 0.0, probability(),
+      {"weekly probability that a heavy-need resident without a customer plan gets one (0: no plans)",
+       "per week", "HE 16/2018: a customer plan for residents with many services (FACTS.md); rate assumed"});
   r.real("plans.up_rate_multiplier", p.up_rate_multiplier, 0.7, at_least(0),
          {"multiplier on a plan holder's need up-rates (integrated care slows escalation)", "",
           "MODEL.md M8; assumption"});
   r.real("plans.referral_multiplier", p.referral_multiplier, 0.8, at_least(0),
          {"multiplier on referrals of plan holders' heavy-level visits", "", "MODEL.md M8; assumption"});
-  r.real("plans.continuity_inertia", p.continuity_inertia, 1.0, at_least(0),
-         {"extra utility of staying with the current producer for plan holders", "", "MODEL.md M8; assumption"});
+  r.real(
+      "plans.continuity_inertia", p.continuity_inertia, 1.0, at_least(0),
+      {"extra utility of staying with the current producer for plan holders", "", "MODEL.md M8; assumption"});
 }
 
 PlanPass::PlanPass(const Simulation& sim)
@@ -51,8 +53,10 @@ void PlanPass::chunk(Simulation& sim, Local& local, std::size_t first, std::size
   const auto t = static_cast<std::uint32_t>(sim.t);
   // Heavy users and plan holders (a few per cent), marked without branches.
   for (std::size_t i = first; i < end; ++i)
-    local.mask[i - first] = static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
-  const std::size_t m = positions_of(local.mask.data(), end - first, static_cast<std::uint32_t>(first), local.concerned.data());
+    local.mask[i - first] =
+        static_cast<std::uint8_t>((need[i] == kNeedLevels - 1) | ((flags[i] & Residents::kPlan) != 0));
+  const std::size_t m =
+      positions_of(local.mask.data(), end - first, static_cast<std::uint32_t>(first), local.concerned.data());
   prefetch_rows(local.concerned.data(), m, listed);
   for (std::size_t q = 0; q < m; ++q) {
     const std::size_t i = local.concerned[q];
@@ -76,7 +80,8 @@ void PlanPass::publish(Simulation& sim) {
   sim.comm->sum(counts_);
   const auto middle = counts_.begin() + static_cast<std::ptrdiff_t>(P);
   sim.flows.n_heavy_plan_listed.assign(counts_.begin(), middle);
-  sim.flows.n_heavy_listed.assign(middle, middle + static_cast<std::ptrdiff_t>(P));  // (payment recounts after switching)
+  sim.flows.n_heavy_listed.assign(
+      middle, middle + static_cast<std::ptrdiff_t>(P));  // (payment recounts after switching)
   sim.flows.n_plans = counts_[2 * P];
 }
 

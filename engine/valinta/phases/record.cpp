@@ -115,10 +115,10 @@ void run_record(Simulation& sim) {
     mean[j] = w.mean;
     within[j] = ratio(f.served_within_guarantee[j], served[j] + f.diverted[j]);
     const double* pay = &f.payments[j * kPaymentKinds];
-    revenue[j] = pay[static_cast<int>(PaymentKind::capitation)] +
-                 pay[static_cast<int>(PaymentKind::fee_for_service)] +
-                 pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
-                 pay[static_cast<int>(PaymentKind::voucher)];
+    revenue[j] =
+        pay[static_cast<int>(PaymentKind::capitation)] + pay[static_cast<int>(PaymentKind::fee_for_service)] +
+        pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
+        pay[static_cast<int>(PaymentKind::voucher)];
     cost[j] = f.producer_cost[j];
     profit[j] = revenue[j] - cost[j];
     risk[j] = p.n_listed > 0 ? f.risk_weight_sum[j] / static_cast<double>(p.n_listed) : kNaN;
@@ -136,19 +136,22 @@ void run_record(Simulation& sim) {
   rec.append("share_within_guarantee", within, by_p, "1",
              "share of the contacts settled this step (served or diverted to emergency) served within the "
              "care guarantee");
-  rec.append("new_served_within_guarantee", f.served_within_guarantee, by_p, "visits", "visits served within the care guarantee");
+  rec.append("new_served_within_guarantee", f.served_within_guarantee, by_p, "visits",
+             "visits served within the care guarantee");
   rec.append("new_er_diversions", f.diverted, by_p, "contacts", "contacts diverted to emergency care");
   rec.append("new_referrals", f.referrals, by_p, "referrals", "referrals to specialised care");
   rec.append("new_switches_in", f.switches_in, by_p, "residents", "residents switching to the producer");
   rec.append("new_switches_out", f.switches_out, by_p, "residents", "residents switching away");
   rec.append("n_heavy_listed", f.n_heavy_listed, by_p, "residents", "heavy-need residents listed");
   rec.append("mean_risk_weight", risk, by_p, "1", "mean capitation risk weight of the list (risk selection)");
-  rec.append("payments_eur", f.payments, {"producer", "payment_kind"}, "EUR", "money flows attributed to the producer, by kind");
+  rec.append("payments_eur", f.payments, {"producer", "payment_kind"}, "EUR",
+             "money flows attributed to the producer, by kind");
   rec.append("revenue_eur", revenue, by_p, "EUR",
              "capitation + fees for service + client fees + performance pay + vouchers");
   rec.append("cost_eur", cost, by_p, "EUR", "visits x cost per visit + fixed cost + referral-cost share");
   rec.append("profit_eur", profit, by_p, "EUR", "revenue - cost");
-  rec.append("published_wait_weeks", published_wait, by_p, "weeks", "wait residents see (information regime)");
+  rec.append("published_wait_weeks", published_wait, by_p, "weeks",
+             "wait residents see (information regime)");
   rec.append("capacity_per_week", capacity, by_p, "visits/week", "producer capacity");
   std::vector<std::int64_t> active(P), promise_breaches(P), guarantee_breaches(P), promise_met(P);
   std::vector<double> promise_share(P);
@@ -161,23 +164,32 @@ void run_record(Simulation& sim) {
   }
   rec.append("producer_active", active, by_p, "1", "1 while the producer is open");
   const std::vector<std::int64_t> events(f.producer_event.begin(), f.producer_event.end());
-  rec.append("new_producer_event", events, by_p, "1", "0 none, 1 opened, 2 entered the market, 3 closed, 4 left the market");
-  rec.append("share_within_promise", promise_share, by_p, "1", "share of served visits within the service promise");
-  rec.append("new_promise_breaches", promise_breaches, by_p, "visits", "visits served later than the service promise");
-  rec.append("promise_met", promise_met, by_p, "1", "1 if the share within the promise reached its target this step");
+  rec.append("new_producer_event", events, by_p, "1",
+             "0 none, 1 opened, 2 entered the market, 3 closed, 4 left the market");
+  rec.append("share_within_promise", promise_share, by_p, "1",
+             "share of served visits within the service promise");
+  rec.append("new_promise_breaches", promise_breaches, by_p, "visits",
+             "visits served later than the service promise");
+  rec.append("promise_met", promise_met, by_p, "1",
+             "1 if the share within the promise reached its target this step");
   rec.append("new_guarantee_breaches", guarantee_breaches, by_p, "contacts",
              "contacts served later than the care guarantee or diverted to emergency");
-  rec.append("new_transferred_in", f.transferred_in, by_p, "contacts", "waiting contacts taken over from a closed producer");
-  rec.append("new_transferred_out", f.transferred_out, by_p, "contacts", "waiting contacts handed over on closing");
+  rec.append("new_transferred_in", f.transferred_in, by_p, "contacts",
+             "waiting contacts taken over from a closed producer");
+  rec.append("new_transferred_out", f.transferred_out, by_p, "contacts",
+             "waiting contacts handed over on closing");
   rec.append("new_referrals_refused", f.referrals_refused, by_p, "referrals",
              "referrals the business unit did not accept (referral favouritism)");
-  rec.append("n_heavy_with_plan_listed", f.n_heavy_plan_listed, by_p, "residents", "heavy users with a customer plan");
+  rec.append("n_heavy_with_plan_listed", f.n_heavy_plan_listed, by_p, "residents",
+             "heavy users with a customer plan");
 
   // --- by sector
   std::vector<std::int64_t> s_listed(kSectors), s_visits(kSectors), s_doctor(kSectors), s_queue(kSectors),
       s_within(kSectors), s_diverted(kSectors), s_referrals(kSectors);
-  std::vector<double> s_revenue(kSectors), s_cost(kSectors), s_p50(kSectors), s_p90(kSectors), s_share(kSectors);
-  std::vector<std::int64_t> s_hist(static_cast<std::size_t>(kSectors * L), 0), all_hist(static_cast<std::size_t>(L), 0);
+  std::vector<double> s_revenue(kSectors), s_cost(kSectors), s_p50(kSectors), s_p90(kSectors),
+      s_share(kSectors);
+  std::vector<std::int64_t> s_hist(static_cast<std::size_t>(kSectors * L), 0),
+      all_hist(static_cast<std::size_t>(L), 0);
   for (std::size_t j = 0; j < P; ++j) {
     const int k = static_cast<int>(sim.producers[j].sector);
     s_listed[k] += n_listed[j];
@@ -217,14 +229,16 @@ void run_record(Simulation& sim) {
   // pilot zones, whose residents choose)
   std::vector<std::int64_t> away = sim.away_from_home;
   for (std::size_t z = 0; z < Z; ++z)
-    if (!sim.zones[z].in_pilot) std::fill_n(away.begin() + static_cast<std::ptrdiff_t>(z * kSectors), kSectors, 0);
+    if (!sim.zones[z].in_pilot)
+      std::fill_n(away.begin() + static_cast<std::ptrdiff_t>(z * kSectors), kSectors, 0);
   sim.comm->sum(away);
   std::vector<std::int64_t> away_by_sector(kSectors, 0);
   for (std::size_t z = 0; z < Z; ++z)
     for (int k = 0; k < kSectors; ++k) away_by_sector[k] += away[z * kSectors + k];
   rec.append("n_away_from_home_by_zone", away, {"zone", "sector"}, "residents",
              "residents listed somewhere other than their home station, by zone and that producer's sector");
-  rec.append("new_switches_by_zone", f.switches_by_zone, {"zone"}, "residents", "switches by residents of the zone");
+  rec.append("new_switches_by_zone", f.switches_by_zone, {"zone"}, "residents",
+             "switches by residents of the zone");
   rec.append("new_unmet_by_zone", f.unmet_by_zone, {"zone"}, "contacts",
              "residents' contacts that waited past the care guarantee or went to emergency, by zone");
 
@@ -252,21 +266,30 @@ void run_record(Simulation& sim) {
              "share of all settled contacts (served or diverted) served within the care guarantee");
   rec.append("new_er_diversions_all", diverted_all, "contacts", "emergency diversions in the region");
   rec.append("new_referrals_all", referrals_all, "referrals", "referrals in the region");
-  rec.append("new_need_flows", flows, {"need_from", "need_to"}, "residents", "residents moving between need levels (diagonal: staying)");
-  rec.append("n_heavy", f.n_heavy, "residents", "heavy-need residents (the integration guidance's indicator)");
+  rec.append("new_need_flows", flows, {"need_from", "need_to"}, "residents",
+             "residents moving between need levels (diagonal: staying)");
+  rec.append("n_heavy", f.n_heavy, "residents",
+             "heavy-need residents (the integration guidance's indicator)");
   std::int64_t heavy_with_plan = 0;
   for (const std::int64_t v : f.n_heavy_plan_listed) heavy_with_plan += v;
-  rec.append("share_heavy_with_plan", ratio(heavy_with_plan, f.n_heavy), "1", "share of heavy users with a customer plan (M8)");
+  rec.append("share_heavy_with_plan", ratio(heavy_with_plan, f.n_heavy), "1",
+             "share of heavy users with a customer plan (M8)");
   rec.append("n_plans", f.n_plans, "residents", "residents with a customer plan (M8)");
-  rec.append("continuity_plan", ratio(f.plan_contacts_continuous, f.plan_contacts), "1",
-             "share of plan holders' resolved contacts served in time by the producer they are listed at (M8)");
-  rec.append("workforce_free_fte", sim.workforce_free_fte, "FTE", "staff in the region not employed by any producer (M7)");
+  rec.append(
+      "continuity_plan", ratio(f.plan_contacts_continuous, f.plan_contacts), "1",
+      "share of plan holders' resolved contacts served in time by the producer they are listed at (M8)");
+  rec.append("workforce_free_fte", sim.workforce_free_fte, "FTE",
+             "staff in the region not employed by any producer (M7)");
   rec.append("new_reviews", f.reviews, "residents", "residents who reviewed their producer");
   rec.append("new_switches", switches, "residents", "switches of producer");
-  rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason), {"switch_reason"}, "residents", "switches by reason");
-  rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band), {"age_band"}, "residents", "switches by age band");
-  rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile), {"income_decile"}, "residents", "switches by income decile");
-  rec.append("n_away_from_home_by_sector", away_by_sector, by_s, "residents", "pilot residents listed away from their home station, by sector");
+  rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason), {"switch_reason"},
+             "residents", "switches by reason");
+  rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band), {"age_band"},
+             "residents", "switches by age band");
+  rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile),
+             {"income_decile"}, "residents", "switches by income decile");
+  rec.append("n_away_from_home_by_sector", away_by_sector, by_s, "residents",
+             "pilot residents listed away from their home station, by sector");
   rec.append("organiser_books_eur", std::span<const double>(f.organiser_side), {"payment_kind"}, "EUR",
              "money flows by kind from the payers' books (organiser; residents for client fees)");
   rec.end_step();

@@ -14,8 +14,7 @@
 namespace valinta {
 
 void declare_referral_params(ParamRegistry& r, ReferralParams& p) {
-  r.real_list("referral.probability", p.probability, {0.01, 0.02, 0.06, 0.12}, kNeedLevels,
-              probability(),
+  r.real_list("referral.probability", p.probability, {0.01, 0.02, 0.06, 0.12}, kNeedLevels, probability(),
               {"probability that a served visit is referred, by need level", "per visit", "MODEL.md M4"});
   r.real("referral.cost_eur", p.cost_eur, 600, at_least(0),
          {"cost of one referral to specialised care", "EUR", "MODEL.md M4"});
@@ -24,13 +23,14 @@ void declare_referral_params(ParamRegistry& r, ReferralParams& p) {
           "pilots: referrals 'as before', paid by the organiser (FACTS.md)"});
   r.real("rules.referral_favouritism", p.favouritism, 0, probability(),
          {"share of private and third-sector producers' referrals that the business unit does not accept "
-          "(0: neutral routing, as the rules require)", "share", "MODEL.md M4"});
+          "(0: neutral routing, as the rules require)",
+          "share", "MODEL.md M4"});
   r.real("referral.fee_for_service_substitution", p.fee_for_service_substitution, 0.3, probability(),
          {"under fee-for-service pay producers treat more themselves: referrals x (1 - this x the fee share "
-          "of pay per visit)", "", "assumption; capitation rewards passing costs on, fees reward treating"});
+          "of pay per visit)",
+          "", "assumption; capitation rewards passing costs on, fees reward treating"});
   r.real("referral.response", p.response, 0.5, probability(),
-         {"how strongly producers cut referrals when they pay a share of their cost", "",
-          "MODEL.md M4"});
+         {"how strongly producers cut referrals when they pay a share of their cost", "", "MODEL.md M4"});
 }
 
 double referral_payment_response(const ReferralParams& p) {
@@ -39,8 +39,9 @@ double referral_payment_response(const ReferralParams& p) {
 
 void run_referral(Simulation& sim) {
   const ReferralParams& rp = sim.scenario.referral;
-  const double response = referral_payment_response(rp) *
-                          (1.0 - rp.fee_for_service_substitution * fee_for_service_incentive(sim.scenario.payment, 4.5));
+  const double response =
+      referral_payment_response(rp) *
+      (1.0 - rp.fee_for_service_substitution * fee_for_service_incentive(sim.scenario.payment, 4.5));
   StepFlows& f = sim.flows;
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
 #pragma omp parallel for schedule(static) num_threads(sim.threads())
@@ -50,9 +51,9 @@ void run_referral(Simulation& sim) {
                        static_cast<std::uint32_t>(sim.t));
     // Customer plans (M8) lower referrals of plan holders' heavy-level visits: the producer's
     // heavy-level visits are referred less in proportion to its heavy users who hold a plan.
-    const double plan_share = f.n_heavy_listed[j] > 0
-                                  ? static_cast<double>(f.n_heavy_plan_listed[j]) / static_cast<double>(f.n_heavy_listed[j])
-                                  : 0.0;
+    const double plan_share = f.n_heavy_listed[j] > 0 ? static_cast<double>(f.n_heavy_plan_listed[j]) /
+                                                            static_cast<double>(f.n_heavy_listed[j])
+                                                      : 0.0;
     std::int64_t referred = 0;
     for (int l = 0; l < kNeedLevels; ++l) {
       const std::int64_t served = f.served[j * kNeedLevels + l];
@@ -64,7 +65,8 @@ void run_referral(Simulation& sim) {
     // A business unit that is not neutral turns away some of the other producers' referrals.
     std::int64_t refused = 0;
     if (p.sector != Sector::public_sector && rp.favouritism > 0 && referred > 0) {
-      KeyedEngine gate(sim.rng, Stream::favouritism, static_cast<std::uint64_t>(j), static_cast<std::uint32_t>(sim.t));
+      KeyedEngine gate(sim.rng, Stream::favouritism, static_cast<std::uint64_t>(j),
+                       static_cast<std::uint32_t>(sim.t));
       refused = boost::random::binomial_distribution<std::int64_t>(referred, rp.favouritism)(gate);
     }
     f.referrals[j] = referred - refused;

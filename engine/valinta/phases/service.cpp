@@ -30,9 +30,9 @@ void declare_service_params(ParamRegistry& r, ServiceParams& p) {
          {"contacts still waiting at this age go to emergency", "weeks", "assumption"});
   r.real("service.er_threshold_weeks", p.er_threshold_weeks, 2, at_least(0),
          {"waiting longer than this, a contact may go to emergency", "weeks", "MODEL.md M3"});
-  r.real("service.er_prob_per_week", p.er_prob_per_week, 0.15, probability(),
-         {"weekly probability that a contact past the threshold goes to emergency", "per week",
-          "MODEL.md M3"});
+  r.real(
+      "service.er_prob_per_week", p.er_prob_per_week, 0.15, probability(),
+      {"weekly probability that a contact past the threshold goes to emergency", "per week", "MODEL.md M3"});
   r.real("service.er_cost_eur", p.er_cost_eur, 250, at_least(0),
          {"organiser's cost of one emergency diversion", "EUR", "MODEL.md M3"});
   r.real("service.doctor_share_public", p.doctor_share_public, 0.3, probability(),
@@ -46,11 +46,13 @@ void declare_service_params(ParamRegistry& r, ServiceParams& p) {
   r.real("rules.care_guarantee_days", p.care_guarantee_days, 90, at_least(0),
          {"care guarantee for non-urgent primary care: longest acceptable wait", "days",
           "3 months until 8/2023; 14 days from 1.9.2023 (FACTS.md)"});
-  r.real("rules.service_promise_days", p.promise_days, 14, at_least(0),
-         {"service promise: the wait the organiser promises for non-urgent visits", "days",
-          "service promise of the freedom-of-choice reform; 14 days as in the 2023 care guarantee (FACTS.md)"});
-  r.real("rules.service_promise_target", p.promise_target, 0.8, probability(),
-         {"service promise: share of visits to be served within service_promise_days", "share", "assumption"});
+  r.real(
+      "rules.service_promise_days", p.promise_days, 14, at_least(0),
+      {"service promise: the wait the organiser promises for non-urgent visits", "days",
+       "service promise of the freedom-of-choice reform; 14 days as in the 2023 care guarantee (FACTS.md)"});
+  r.real(
+      "rules.service_promise_target", p.promise_target, 0.8, probability(),
+      {"service promise: share of visits to be served within service_promise_days", "share", "assumption"});
   r.real("service.experience_weight", p.experience_weight, 0.3, Range{0, 1, true},
          {"weight of the newest resolved contact in a resident's experience score", "", "assumption"});
   r.real("service.experience_wait_per_week", p.experience_wait_per_week, 0.25, at_least(0),
@@ -63,8 +65,7 @@ namespace {
 
 // Splits `take` of a cohort's counts by level in proportion (largest remainder; ties to the
 // lower level), so integer counts are conserved exactly and the split is deterministic.
-void split_by_level(const std::int64_t* counts, std::int64_t total, std::int64_t take,
-                    std::int64_t* out) {
+void split_by_level(const std::int64_t* counts, std::int64_t total, std::int64_t take, std::int64_t* out) {
   if (take >= total) {
     for (int l = 0; l < kNeedLevels; ++l) out[l] = counts[l];
     return;
@@ -72,7 +73,8 @@ void split_by_level(const std::int64_t* counts, std::int64_t total, std::int64_t
   std::int64_t given = 0;
   double remainder[kNeedLevels];
   for (int l = 0; l < kNeedLevels; ++l) {
-    const double exact = static_cast<double>(counts[l]) * static_cast<double>(take) / static_cast<double>(total);
+    const double exact =
+        static_cast<double>(counts[l]) * static_cast<double>(take) / static_cast<double>(total);
     out[l] = static_cast<std::int64_t>(std::floor(exact));
     remainder[l] = exact - static_cast<double>(out[l]);
     given += out[l];
@@ -94,7 +96,9 @@ void serve_producer(Simulation& sim, std::size_t j) {
   StepFlows& f = sim.flows;
   const int L = sim.queue_steps;
   const double step_weeks = s.step_weeks();
-  auto cohort = [&](int age) { return p.queue.data() + static_cast<std::size_t>(((sim.t - age) % L + L) % L) * kNeedLevels; };
+  auto cohort = [&](int age) {
+    return p.queue.data() + static_cast<std::size_t>(((sim.t - age) % L + L) % L) * kNeedLevels;
+  };
   std::int64_t* const before = &f.cohort_before[j * L];
   std::int64_t* const served_by_age = &f.cohort_served[j * L];
   std::int64_t* const diverted_by_age = &f.cohort_diverted[j * L];
@@ -110,8 +114,10 @@ void serve_producer(Simulation& sim, std::size_t j) {
   const double capacity = p.capacity_per_week * step_weeks + p.capacity_carry;
   std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
   p.capacity_carry = capacity - std::floor(capacity);
-  const int guarantee_steps = static_cast<int>(std::floor(sp.care_guarantee_days / static_cast<double>(s.time.step_days) + 1e-9));
-  const int promise_steps = static_cast<int>(std::floor(sp.promise_days / static_cast<double>(s.time.step_days) + 1e-9));
+  const int guarantee_steps =
+      static_cast<int>(std::floor(sp.care_guarantee_days / static_cast<double>(s.time.step_days) + 1e-9));
+  const int promise_steps =
+      static_cast<int>(std::floor(sp.promise_days / static_cast<double>(s.time.step_days) + 1e-9));
   for (int a = L - 1; a >= 0 && remaining > 0; --a) {
     if (before[a] == 0) continue;
     std::int64_t* c = cohort(a);
@@ -148,8 +154,9 @@ void serve_producer(Simulation& sim, std::size_t j) {
 
   std::int64_t served_total = 0;
   for (int l = 0; l < kNeedLevels; ++l) served_total += f.served[j * kNeedLevels + l];
-  f.served_doctor[j] =
-      served_total > 0 ? boost::random::binomial_distribution<std::int64_t>(served_total, p.doctor_share)(engine) : 0;
+  f.served_doctor[j] = served_total > 0 ? boost::random::binomial_distribution<std::int64_t>(
+                                              served_total, p.doctor_share)(engine)
+                                        : 0;
 
   // Expected wait for choice and publication: backlog / capacity (Little's law), smoothed.
   std::int64_t backlog = 0;
@@ -185,7 +192,8 @@ void resolve_residents(Simulation& sim) {
   const StepFlows& f = sim.flows;
   const int L = sim.queue_steps;
   const double step_weeks = s.step_weeks();
-  const auto unmet_steps = static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
+  const auto unmet_steps =
+      static_cast<std::uint8_t>(std::min(255.0, std::ceil(s.needs.unmet_weeks / step_weeks)));
   const std::size_t n = r.size();
   const auto t = static_cast<std::uint32_t>(sim.t);
   // What a waiting contact's fate needs of its cohort [producer * L + age], in one place: the
@@ -215,67 +223,71 @@ void resolve_residents(Simulation& sim) {
   std::int64_t plan_contacts = 0, plan_continuous = 0;
 #pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
   {
-  std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
-  std::int16_t* const open_since = r.open_since.data();
-  const std::uint16_t* const open_producer = r.open_producer.data();
-  const std::uint16_t* const zone = r.zone.data();
-  const std::uint16_t* const listed = r.listed.data();
-  const std::uint8_t* const flags = r.flags.data();
-  std::uint8_t* const unmet_left = r.unmet_steps.data();
-  std::int8_t* const experience = r.experience.data();
-  ResidentDraws draws;
-  std::array<std::uint32_t, ResidentDraws::kChunk> waiting{}, cell{}, word{}, closing{};
-  std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
+    std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
+    std::int16_t* const open_since = r.open_since.data();
+    const std::uint16_t* const open_producer = r.open_producer.data();
+    const std::uint16_t* const zone = r.zone.data();
+    const std::uint16_t* const listed = r.listed.data();
+    const std::uint8_t* const flags = r.flags.data();
+    std::uint8_t* const unmet_left = r.unmet_steps.data();
+    std::int8_t* const experience = r.experience.data();
+    ResidentDraws draws;
+    std::array<std::uint32_t, ResidentDraws::kChunk> waiting{}, cell{}, word{}, closing{};
+    std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
 #pragma omp for schedule(dynamic, kChunksPerGrab)
-  for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
-    const auto [first, end] = ResidentDraws::chunk(chunk, n);
-    // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch
-    // predictor could follow), listed without branches.
-    const std::size_t m = positions_nonnegative(open_since + first, end - first, static_cast<std::uint32_t>(first), waiting.data());
-    if (m == 0) continue;
-    // Residents on a customer plan are checked against their listing: a miss each, unless asked
-    // for now (the draws below take long enough for the lines to arrive).
-    prefetch_span(listed, first, end);
-    const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
-    // Each contact's cohort [producer * L + age] and draw, then which of them close.
-    for (std::size_t q = 0; q < m; ++q) {
-      const std::size_t i = waiting[q];
-      const int a = std::min(sim.t - open_since[i], L - 1);
-      cell[q] = static_cast<std::uint32_t>(open_producer[i] * static_cast<std::size_t>(L) + static_cast<std::size_t>(a));
-      word[q] = words[i - first];
+    for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
+      const auto [first, end] = ResidentDraws::chunk(chunk, n);
+      // The chunk's residents with a contact waiting (a sixth or so of them, in no pattern a branch
+      // predictor could follow), listed without branches.
+      const std::size_t m = positions_nonnegative(open_since + first, end - first,
+                                                  static_cast<std::uint32_t>(first), waiting.data());
+      if (m == 0) continue;
+      // Residents on a customer plan are checked against their listing: a miss each, unless asked
+      // for now (the draws below take long enough for the lines to arrive).
+      prefetch_span(listed, first, end);
+      const std::uint32_t* words = draws(sim.rng, Stream::service_outcome, t, r.global(first), end - first);
+      // Each contact's cohort [producer * L + age] and draw, then which of them close.
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t i = waiting[q];
+        const int a = std::min(sim.t - open_since[i], L - 1);
+        cell[q] = static_cast<std::uint32_t>(open_producer[i] * static_cast<std::size_t>(L) +
+                                             static_cast<std::size_t>(a));
+        word[q] = words[i - first];
+      }
+      closing_contacts(m, cell.data(), word.data(), before_of, resolved_of, mask.data());
+      const std::size_t n_closing = positions_of(mask.data(), m, 0, closing.data());
+      for (std::size_t k = 0; k < n_closing; ++k) {
+        const std::size_t q = closing[k];
+        const std::size_t i = waiting[q];
+        const int a = sim.t - open_since[i];
+        const std::size_t j = open_producer[i];
+        const std::size_t c = cell[q];
+        // Served or diverted; a contact whose cohort is empty (older than the ring) is closed with
+        // a neutral experience.
+        bool served = false, unmet = false;
+        double score = 0;
+        if (before_of[c] > 0) {
+          served = CounterRng::to_unit(word[q]) * before_of[c] < served_of[c];
+          unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
+          score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks)
+                         : sp.experience_diverted;
+        }
+        open_since[i] = -1;
+        if (unmet) {
+          unmet_left[i] = unmet_steps;
+          ++local_unmet[zone[i]];
+        }
+        if (flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
+          ++plan_contacts;
+          if (served && j == listed[i] && !unmet) ++plan_continuous;
+        }
+        const double updated =
+            (1 - sp.experience_weight) * experience[i] / 20.0 + sp.experience_weight * score;
+        experience[i] = static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
+      }
     }
-    closing_contacts(m, cell.data(), word.data(), before_of, resolved_of, mask.data());
-    const std::size_t n_closing = positions_of(mask.data(), m, 0, closing.data());
-    for (std::size_t k = 0; k < n_closing; ++k) {
-      const std::size_t q = closing[k];
-      const std::size_t i = waiting[q];
-      const int a = sim.t - open_since[i];
-      const std::size_t j = open_producer[i];
-      const std::size_t c = cell[q];
-      // Served or diverted; a contact whose cohort is empty (older than the ring) is closed with
-      // a neutral experience.
-      bool served = false, unmet = false;
-      double score = 0;
-      if (before_of[c] > 0) {
-        served = CounterRng::to_unit(word[q]) * before_of[c] < served_of[c];
-        unmet = !served || a * s.time.step_days > sp.care_guarantee_days + 1e-9;
-        score = served ? quality_of[j] - sp.experience_wait_per_week * (a * step_weeks) : sp.experience_diverted;
-      }
-      open_since[i] = -1;
-      if (unmet) {
-        unmet_left[i] = unmet_steps;
-        ++local_unmet[zone[i]];
-      }
-      if (flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
-        ++plan_contacts;
-        if (served && j == listed[i] && !unmet) ++plan_continuous;
-      }
-      const double updated = (1 - sp.experience_weight) * experience[i] / 20.0 + sp.experience_weight * score;
-      experience[i] = static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
-    }
-  }
 #pragma omp critical(service_unmet)
-  for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
+    for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
   }
   // Summed over ranks in one collective: [unmet by zone, plan contacts, of them continuous].
   const std::size_t Z = unmet_by_zone.size();

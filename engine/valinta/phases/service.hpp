@@ -18,11 +18,11 @@ struct ServiceParams {
   double doctor_share_third_sector = 0.4;
   double wait_smoothing = 0.2;  // weight of the newest backlog/capacity in the expected wait
   double care_guarantee_days = 90;
-  double promise_days = 14;     // service promise: wait the organiser aims for
-  double promise_target = 0.8;  // share of visits within promise_days it aims for
-  double experience_weight = 0.3;       // EWMA weight of the newest visit in experience
+  double promise_days = 14;                // service promise: wait the organiser aims for
+  double promise_target = 0.8;             // share of visits within promise_days it aims for
+  double experience_weight = 0.3;          // EWMA weight of the newest visit in experience
   double experience_wait_per_week = 0.25;  // SD of experience lost per week waited
-  double experience_diverted = -2.0;    // experience score of a contact sent to emergency
+  double experience_diverted = -2.0;       // experience score of a contact sent to emergency
 };
 
 void declare_service_params(ParamRegistry& registry, ServiceParams& p);

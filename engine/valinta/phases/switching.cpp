@@ -1,10 +1,10 @@
 #include "valinta/phases/switching.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -22,7 +22,8 @@ namespace {
 // not their home station.
 void count_away(Simulation& sim, std::uint16_t zone, std::uint16_t listed, std::uint16_t home, int sign) {
   if (listed == home) return;
-  sim.away_from_home[static_cast<std::size_t>(zone) * kSectors + static_cast<std::size_t>(sim.producers[listed].sector)] += sign;
+  sim.away_from_home[static_cast<std::size_t>(zone) * kSectors +
+                     static_cast<std::size_t>(sim.producers[listed].sector)] += sign;
 }
 // The same for local resident i as they are now.
 void count_away(Simulation& sim, std::size_t i, int sign) {
@@ -41,7 +42,8 @@ struct LocalMove {
 
 // The counts of a switch that every rank keeps (producers' lists, the step's switch flows).
 // Returns the local move, if the rank holds the resident.
-std::optional<LocalMove> count_switch(Simulation& sim, const SwitchRequest& m, std::uint16_t to, SwitchReason reason) {
+std::optional<LocalMove> count_switch(Simulation& sim, const SwitchRequest& m, std::uint16_t to,
+                                      SwitchReason reason) {
   StepFlows& f = sim.flows;
   --sim.producers[m.from].n_listed;
   ++sim.producers[to].n_listed;
@@ -52,7 +54,8 @@ std::optional<LocalMove> count_switch(Simulation& sim, const SwitchRequest& m, s
   ++f.switches_by_income_decile[m.income_decile - 1];
   ++f.switches_by_zone[m.zone];
   const Residents& r = sim.residents;
-  if (m.resident < r.offset || m.resident - r.offset >= r.size()) return std::nullopt;  // held by another rank
+  if (m.resident < r.offset || m.resident - r.offset >= r.size())
+    return std::nullopt;  // held by another rank
   return LocalMove{m.resident - r.offset, m.from, to, m.zone, m.home, m.risk_cell, reason};
 }
 
@@ -79,8 +82,10 @@ void move_residents(Simulation& sim, const std::vector<LocalMove>& moves) {
       if (r.switches_this_year[mv.i] < 255) ++r.switches_this_year[mv.i];
     }
     for (const LocalMove& mv : moves) {
-      if (mv.from % threads == me) --sim.risk_cells[static_cast<std::size_t>(mv.from) * kRiskCells + mv.risk_cell];
-      if (mv.to % threads == me) ++sim.risk_cells[static_cast<std::size_t>(mv.to) * kRiskCells + mv.risk_cell];
+      if (mv.from % threads == me)
+        --sim.risk_cells[static_cast<std::size_t>(mv.from) * kRiskCells + mv.risk_cell];
+      if (mv.to % threads == me)
+        ++sim.risk_cells[static_cast<std::size_t>(mv.to) * kRiskCells + mv.risk_cell];
       if (mv.zone % threads == me) {
         count_away(sim, mv.zone, mv.from, mv.home, -1);
         count_away(sim, mv.zone, mv.to, mv.home, +1);
@@ -93,7 +98,8 @@ void move_residents(Simulation& sim, const std::vector<LocalMove>& moves) {
 // whose every option was full, in resident order.
 std::vector<SwitchRequest> resolve_switches(Simulation& sim, const std::vector<SwitchRequest>& local) {
   std::vector<SwitchRequest> movers = sim.comm->all_gather(local);
-  std::sort(movers.begin(), movers.end(), [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
+  std::sort(movers.begin(), movers.end(),
+            [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
   // Room on capped lists as of the start of the phase.
   std::vector<std::int64_t> room(sim.producers.size(), -1);
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
@@ -120,7 +126,8 @@ std::vector<SwitchRequest> resolve_switches(Simulation& sim, const std::vector<S
         accept(k, j);
         placed[k] = true;
       } else {
-        const auto priority = sim.rng.bits(Stream::listing_cap, m.resident, static_cast<std::uint32_t>(sim.t))[0];
+        const auto priority =
+            sim.rng.bits(Stream::listing_cap, m.resident, static_cast<std::uint32_t>(sim.t))[0];
         applicants[j].emplace_back(priority, k);
       }
     }
@@ -206,7 +213,8 @@ void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std
     zone.extra_review += sim.scenario.choice.entry_nudge_share;
     zone.extra_reason = SwitchReason::entry_nudge;
   }
-  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  const std::string date = format_iso_date(sim.scenario.start_day +
+                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}; {:.0f} visits/week)", date, sim.t, p.spec.name,
                                       kProducerEventNames[static_cast<int>(kind)], why, p.capacity_per_week));
 }
@@ -237,23 +245,27 @@ ClosureBatch closure_batch(const Simulation& sim, const std::vector<std::size_t>
     for (std::int64_t block = 0; block < blocks; ++block) {
       const std::size_t b = static_cast<std::size_t>(block) * kBlock, e = std::min(r.size(), b + kBlock);
       for (std::size_t i = b; i < e; ++i)
-        mask[i - b] = static_cast<std::uint8_t>(in[listed[i]] | in[home[i]] | (in[open_producer[i]] & (open_since[i] >= 0)));
+        mask[i - b] = static_cast<std::uint8_t>(in[listed[i]] | in[home[i]] |
+                                                (in[open_producer[i]] & (open_since[i] >= 0)));
       const std::size_t m = positions_of(mask.data(), e - b, static_cast<std::uint32_t>(b), marked.data());
       for (std::size_t q = 0; q < m; ++q) {
         const std::size_t i = marked[q];
         if (in[listed[i]]) mine[listed[i]].push_back(i);
         if (in[home[i]] && home[i] != listed[i]) mine[home[i]].push_back(i);
-        if (in[open_producer[i]] && open_since[i] >= 0 && open_producer[i] != listed[i] && open_producer[i] != home[i])
+        if (in[open_producer[i]] && open_since[i] >= 0 && open_producer[i] != listed[i] &&
+            open_producer[i] != home[i])
           mine[open_producer[i]].push_back(i);
       }
     }
   }
   for (const std::size_t j : closing)
-    for (auto& thread : found) batch.concerned[j].insert(batch.concerned[j].end(), thread[j].begin(), thread[j].end());
+    for (auto& thread : found)
+      batch.concerned[j].insert(batch.concerned[j].end(), thread[j].begin(), thread[j].end());
   return batch;
 }
 
-void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why, ClosureBatch* batch) {
+void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
+                    ClosureBatch* batch) {
   Residents& r = sim.residents;
   Producer& p = sim.producers[j];
   p.active = false;
@@ -264,8 +276,10 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
 
   // The residents the closure concerns, in resident order: from the batch (found before its
   // first closure, with those earlier closures sent here), else by a pass of its own.
-  if (batch && !batch->pending[j]) throw std::logic_error("close_producer: the producer is not pending in the batch");
-  std::vector<std::size_t> concerned = batch ? std::move(batch->concerned[j]) : closure_batch(sim, {j}).concerned[j];
+  if (batch && !batch->pending[j])
+    throw std::logic_error("close_producer: the producer is not pending in the batch");
+  std::vector<std::size_t> concerned =
+      batch ? std::move(batch->concerned[j]) : closure_batch(sim, {j}).concerned[j];
   if (batch) {
     batch->pending[j] = 0;
     std::sort(concerned.begin(), concerned.end());
@@ -289,7 +303,8 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
     sim.flows.transferred_out[j] += moved;
     sim.flows.transferred_in[static_cast<std::size_t>(heir)] += moved;
     for (const std::size_t i : concerned)
-      if (r.open_since[i] >= 0 && r.open_producer[i] == j) r.open_producer[i] = static_cast<std::uint16_t>(heir);
+      if (r.open_since[i] >= 0 && r.open_producer[i] == j)
+        r.open_producer[i] = static_cast<std::uint16_t>(heir);
   }
 
   // Listed residents choose again; home stations that closed are replaced.
@@ -332,17 +347,21 @@ void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const st
   std::vector<LocalMove> home_moves;
   for (const SwitchRequest& m : resolve_switches(sim, requests))
     if (m.home != j)
-      if (const auto local = count_switch(sim, m, m.home, SwitchReason::closure)) home_moves.push_back(*local);
+      if (const auto local = count_switch(sim, m, m.home, SwitchReason::closure))
+        home_moves.push_back(*local);
   move_residents(sim, home_moves);
   // Residents sent to a producer that closes later in the batch concern that closure too.
   if (batch)
     for (const std::size_t i : concerned)
-      for (const std::uint16_t k : {r.listed[i], r.home[i], r.open_since[i] >= 0 ? r.open_producer[i] : r.listed[i]})
+      for (const std::uint16_t k :
+           {r.listed[i], r.home[i], r.open_since[i] >= 0 ? r.open_producer[i] : r.listed[i]})
         if (batch->pending[k]) batch->concerned[k].push_back(i);
 
-  const std::string date = format_iso_date(sim.scenario.start_day + static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  const std::string date = format_iso_date(sim.scenario.start_day +
+                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date, sim.t,
-                                      p.spec.name, kProducerEventNames[static_cast<int>(kind)], why, listed_before));
+                                      p.spec.name, kProducerEventNames[static_cast<int>(kind)], why,
+                                      listed_before));
 }
 
 void assign_nearest(Simulation& sim) {

@@ -26,7 +26,8 @@ struct SwitchRequest {
   std::uint8_t income_decile = 0;
   std::uint8_t risk_cell = 0;  // capitation risk cell (payment.hpp), at their need level
   std::uint8_t n_options = 0;
-  std::array<std::uint16_t, kMaxOptions> options{};  // preferred producers, best first, all better than `from`
+  std::array<std::uint16_t, kMaxOptions>
+      options{};  // preferred producers, best first, all better than `from`
 
   bool full() const { return n_options == kMaxOptions; }
   void add(std::uint16_t producer) { options[n_options++] = producer; }

@@ -1,8 +1,9 @@
 #include "valinta/scenario/data_files.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -68,7 +69,8 @@ void declare_zone_fields(ParamRegistry& r, ZoneSpec& z) {
   r.real("lon", z.lon, 0, between(-180, 180), {"centre longitude", "degrees", "WGS84"});
   r.real_or_auto("spread_km", z.spread_km, above(0),
                  {"radius around the centre where residents live (auto: grows with the population, "
-                  "see population.spread_km_*)", "km", ""});
+                  "see population.spread_km_*)",
+                  "km", ""});
 }
 
 void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where) {
@@ -80,15 +82,15 @@ void read_zone_list(const YAML::Node& list, Scenario& scenario, const detail::Wh
     const std::string key = fmt::format("zones[{}]", i);
     where.note(key, list[i]);
     if (!list[i].IsMap()) {
-      where.error(list[i], key, "must be a mapping {name, population, lat, lon} (got " + describe(list[i]) + ")");
+      where.error(list[i], key,
+                  "must be a mapping {name, population, lat, lon} (got " + describe(list[i]) + ")");
       continue;
     }
     ZoneFields fields;
     std::set<std::string> present;
     read_record(list[i], key, fields.registry, where, present);
     for (const char* required : {"name", "population", "lat", "lon"})
-      if (!present.count(required))
-        where.error(list[i], key + "." + required, "is required");
+      if (!present.count(required)) where.error(list[i], key + "." + required, "is required");
     scenario.zones.push_back(fields.zone);
   }
 }
@@ -141,7 +143,8 @@ std::string shown(std::string_view text) {
 // unquoted cell is kept as written. A quoted cell must close on its own line and be followed by a
 // comma or the end of the line; otherwise the problem is returned (with its column) and `cells`
 // is incomplete.
-std::optional<std::pair<int, std::string>> split_csv_line(std::string_view line, std::vector<CsvCell>& cells) {
+std::optional<std::pair<int, std::string>> split_csv_line(std::string_view line,
+                                                          std::vector<CsvCell>& cells) {
   cells.clear();
   std::size_t pos = 0;
   while (true) {
@@ -153,8 +156,9 @@ std::optional<std::pair<int, std::string>> split_csv_line(std::string_view line,
       while (true) {
         const std::size_t quote = line.find('"', pos);
         if (quote == std::string_view::npos)
-          return std::pair{cell.column, std::string("the quote that opens this cell is not closed on this line (a quoted "
-                                                    "cell ends with \" before the next comma; cells cannot span lines)")};
+          return std::pair{cell.column,
+                           std::string("the quote that opens this cell is not closed on this line (a quoted "
+                                       "cell ends with \" before the next comma; cells cannot span lines)")};
         cell.text.append(line.substr(pos, quote - pos));
         pos = quote + 1;
         if (pos < line.size() && line[pos] == '"') {
@@ -165,9 +169,10 @@ std::optional<std::pair<int, std::string>> split_csv_line(std::string_view line,
         break;
       }
       if (pos < line.size() && line[pos] != ',')
-        return std::pair{static_cast<int>(pos) + 1,
-                         std::string("text after the closing quote of a quoted cell (a comma or the end of the line "
-                                     "must follow it; a quote inside a quoted cell is written twice: \"\")")};
+        return std::pair{
+            static_cast<int>(pos) + 1,
+            std::string("text after the closing quote of a quoted cell (a comma or the end of the line "
+                        "must follow it; a quote inside a quoted cell is written twice: \"\")")};
     } else {
       pos = std::min(line.find(',', pos), line.size());
       cell.text.assign(line.substr(begin, pos - begin));
@@ -250,12 +255,14 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
       if (bad == std::string_view::npos) continue;
       const auto byte = static_cast<unsigned char>(cells[k].raw[bad]);
       const std::size_t offset = first_bad_utf8(cells[k].text);
-      error(line_no, cells[k].column + static_cast<int>(bad),
-            fmt::format("the {} name has {} at byte offset {} (offset {} in the file); names must be UTF-8 text "
-                        "without NUL bytes (a file saved as Latin-1 or Windows-1252 must be saved as UTF-8)",
-                        k == 0 ? "region" : "municipality",
-                        byte == 0 ? std::string("a NUL byte") : fmt::format("byte 0x{:02x}, which is not UTF-8,", byte),
-                        offset, static_cast<std::size_t>(cells[k].raw.data() - whole) + bad));
+      error(
+          line_no, cells[k].column + static_cast<int>(bad),
+          fmt::format(
+              "the {} name has {} at byte offset {} (offset {} in the file); names must be UTF-8 text "
+              "without NUL bytes (a file saved as Latin-1 or Windows-1252 must be saved as UTF-8)",
+              k == 0 ? "region" : "municipality",
+              byte == 0 ? std::string("a NUL byte") : fmt::format("byte 0x{:02x}, which is not UTF-8,", byte),
+              offset, static_cast<std::size_t>(cells[k].raw.data() - whole) + bad));
       ok = false;
     }
     if (!scenario.population.region.empty() && cells[0].text != scenario.population.region) continue;
@@ -266,13 +273,15 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
       const char* end = cell.text.data() + cell.text.size();
       auto r = std::from_chars(cell.text.data(), end, out);
       if (r.ec != std::errc() || r.ptr != end || !std::isfinite(out) || out < lo || out > hi) {
-        error(line_no, cell.column, fmt::format("{} must be a number between {} and {}", shown(cell.text), lo, allowed));
+        error(line_no, cell.column,
+              fmt::format("{} must be a number between {} and {}", shown(cell.text), lo, allowed));
         return false;
       }
       return true;
     };
     double population = 0;
-    const bool counted = number(cells[2], 0, std::numeric_limits<double>::max(), population, kMaxZonePopulation);
+    const bool counted =
+        number(cells[2], 0, std::numeric_limits<double>::max(), population, kMaxZonePopulation);
     ok = number(cells[3], -90, 90, z.lat, 90) && ok;
     ok = number(cells[4], -180, 180, z.lon, 180) && ok;
     if (counted && population != std::floor(population)) {
@@ -280,9 +289,10 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
       ok = false;
     } else if (counted && population > kMaxZonePopulation) {
       error(line_no, cells[2].column,
-            fmt::format("a population of {:.0f} is more than any municipality has: at most {:.0f} residents per row "
-                        "(is a column shifted, or are two numbers run together?)",
-                        population, kMaxZonePopulation));
+            fmt::format(
+                "a population of {:.0f} is more than any municipality has: at most {:.0f} residents per row "
+                "(is a column shifted, or are two numbers run together?)",
+                population, kMaxZonePopulation));
       ok = false;
     }
     ok = ok && counted;
@@ -296,21 +306,24 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
     if (total > kMaxResidents) {
       // The rows from here on are checked but not kept: the scenario is refused here, not again
       // for its total.
-      error(line_no, cells[2].column,
-            scale == 1.0
-                ? fmt::format("the populations of the zones file add up to more than {} residents by this row, "
-                              "more than one run can hold (at most {} in all)",
-                              kMaxResidents, kMaxResidents)
-                : fmt::format("the populations of the zones file times population.scale {} add up to more than {} "
-                              "residents by this row, more than one run can hold (at most {} in all)",
-                              scale, kMaxResidents, kMaxResidents));
+      error(
+          line_no, cells[2].column,
+          scale == 1.0
+              ? fmt::format("the populations of the zones file add up to more than {} residents by this row, "
+                            "more than one run can hold (at most {} in all)",
+                            kMaxResidents, kMaxResidents)
+              : fmt::format(
+                    "the populations of the zones file times population.scale {} add up to more than {} "
+                    "residents by this row, more than one run can hold (at most {} in all)",
+                    scale, kMaxResidents, kMaxResidents));
       too_many = true;
       continue;
     }
     scenario.zones.push_back(z);
     ++kept;
   }
-  if (!header_seen) diagnostics.error(file, 0, 0, "population.zones_file", "the zones file is empty");
+  if (!header_seen)
+    diagnostics.error(file, 0, 0, "population.zones_file", "the zones file is empty");
   else if (kept == 0 && diagnostics.empty() && scenario.population.region.empty())
     diagnostics.error(file, 0, 0, "population.zones_file", "the zones file has a header but no rows");
   else if (kept == 0 && diagnostics.empty())
@@ -318,8 +331,7 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
                       "no rows of region '" + scenario.population.region + "' in the zones file");
 }
 
-void read_zones_csv(const std::filesystem::path& path, Scenario& scenario,
-                    Diagnostics& diagnostics) {
+void read_zones_csv(const std::filesystem::path& path, Scenario& scenario, Diagnostics& diagnostics) {
   const std::string file = path.string();
   // Reading /dev/zero or a huge file would exhaust memory.
   std::error_code ec;
@@ -405,7 +417,8 @@ void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::W
     auto special = [&](const std::string& name, const YAML::Node& value) {
       if (name != "set") return false;
       if (!value.IsMap()) {
-        where.error(value, key + ".set", "must be a mapping of parameter: value (got " + describe(value) + ")");
+        where.error(value, key + ".set",
+                    "must be a mapping of parameter: value (got " + describe(value) + ")");
         return true;
       }
       for (auto it = value.begin(); it != value.end(); ++it) {
@@ -413,11 +426,25 @@ void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::W
         const Param* param = params.find(param_key);
         // Settings read only when the run is set up (geography, queues, the population, risk
         // normalisation, the market's sites and pool) cannot change during it.
-        for (const char* fixed : {"time.", "population.", "pilot.", "producers_default.", "seed", "name", "description",
-                                  "service.capacity_ratio", "service.queue_max_weeks", "service.doctor_share",
-                                  "choice.max_travel_min", "choice.travel_base_min", "choice.detour_factor",
-                                  "choice.speed_kmh", "choice.word_of_mouth_noise_sd", "payment.risk_weight",
-                                  "rules.risk_adjustment", "market.enabled", "market.min_zone_population",
+        for (const char* fixed : {"time.",
+                                  "population.",
+                                  "pilot.",
+                                  "producers_default.",
+                                  "seed",
+                                  "name",
+                                  "description",
+                                  "service.capacity_ratio",
+                                  "service.queue_max_weeks",
+                                  "service.doctor_share",
+                                  "choice.max_travel_min",
+                                  "choice.travel_base_min",
+                                  "choice.detour_factor",
+                                  "choice.speed_kmh",
+                                  "choice.word_of_mouth_noise_sd",
+                                  "payment.risk_weight",
+                                  "rules.risk_adjustment",
+                                  "market.enabled",
+                                  "market.min_zone_population",
                                   "workforce.free_share"})
           if (param != nullptr && param_key.rfind(fixed, 0) == 0) {
             where.error(it->first, key + ".set." + param_key,

@@ -1,7 +1,8 @@
 #include "valinta/scenario/diagnostics.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace valinta {
 
@@ -12,8 +13,7 @@ std::string Diagnostic::format() const {
   return fmt::format("{}: error: {}: {}", where, key, message);
 }
 
-void Diagnostics::error(std::string file, int line, int column, std::string key,
-                        std::string message) {
+void Diagnostics::error(std::string file, int line, int column, std::string key, std::string message) {
   list_.push_back({std::move(file), line, column, std::move(key), std::move(message)});
 }
 

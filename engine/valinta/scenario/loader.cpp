@@ -1,13 +1,13 @@
 #include "valinta/scenario/loader.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fmt/format.h>
-#include <functional>
-#include <memory>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -60,8 +60,8 @@ void unknown_key(const YAML::Node& key_node, const std::string& key, const std::
 }
 
 // Walks one mapping level, assigning declared parameters and reporting everything else.
-void walk(const YAML::Node& map, const std::string& prefix, const ParamRegistry& registry,
-          const Where& where, std::set<std::string>& seen) {
+void walk(const YAML::Node& map, const std::string& prefix, const ParamRegistry& registry, const Where& where,
+          std::set<std::string>& seen) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     // Copies (cheap handles): `it->first` is a member of a temporary that dies with the statement.
     const YAML::Node key_node = it->first;
@@ -128,8 +128,7 @@ std::string read_input_file(const std::filesystem::path& file, Diagnostics& diag
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     diagnostics.error(file.string(), 0, 0, "",
-                      std::filesystem::exists(file, ec) ? "is not a regular file"
-                                                        : "no such scenario file");
+                      std::filesystem::exists(file, ec) ? "is not a regular file" : "no such scenario file");
     return {};
   }
   // Read no more than a scenario may hold: a huge (or endless, like /proc files) file is refused
@@ -145,8 +144,9 @@ std::string read_input_file(const std::filesystem::path& file, Diagnostics& diag
       const std::string size_text = ec || size < text.size()
                                         ? fmt::format("more than {}", limit_mib)
                                         : fmt::format("{:.1f}", static_cast<double>(size) / (1 << 20));
-      diagnostics.error(file.string(), 0, 0, "",
-                        fmt::format("the file is {} MiB; a scenario may be at most {} MiB", size_text, limit_mib));
+      diagnostics.error(
+          file.string(), 0, 0, "",
+          fmt::format("the file is {} MiB; a scenario may be at most {} MiB", size_text, limit_mib));
       return {};
     }
   }
@@ -154,9 +154,7 @@ std::string read_input_file(const std::filesystem::path& file, Diagnostics& diag
   return text;
 }
 
-
-Scenario load_scenario(const std::filesystem::path& file,
-                       const std::vector<std::string>& overrides) {
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   Diagnostics diagnostics;
   std::string text = read_input_file(file, diagnostics);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
@@ -222,7 +220,8 @@ std::vector<Layer> read_chain(Layer child, Diagnostics& diagnostics) {
     if (!parse_layer(parent, diagnostics)) break;
     chain.push_back(std::move(parent));
   }
-  if (chain.size() == 33) diagnostics.error(chain.front().file.string(), 0, 0, "extends", "more than 32 levels of extends");
+  if (chain.size() == 33)
+    diagnostics.error(chain.front().file.string(), 0, 0, "extends", "more than 32 levels of extends");
   // (Not reversed here: assigning one YAML::Node to another copies content instead of rebinding.)
   return chain;
 }
@@ -291,8 +290,10 @@ std::string double_quoted(const std::string& text) {
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     if (c == '"' || c == '\\') out += '\\';
-    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out += ch;
+    if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += ch;
   }
   return out + "\"";
 }
@@ -356,8 +357,10 @@ std::string resolved_yaml(const Scenario& scenario) {
     out << YAML::Key << name << YAML::Value;
     if (c->param) {
       const Param& p = *c->param;
-      if (p.kind == ParamKind::text) out << YAML::DoubleQuoted << *p.text;
-      else out << p.value_text();
+      if (p.kind == ParamKind::text)
+        out << YAML::DoubleQuoted << *p.text;
+      else
+        out << p.value_text();
     } else {
       emit(*c);
       out << YAML::EndMap;
@@ -368,10 +371,13 @@ std::string resolved_yaml(const Scenario& scenario) {
   // scenario) are written here, one flow mapping per line: the emitter's checks of every scalar
   // would take most of the time of writing a results file's scenario.
   std::string lists;
-  auto begin_list = [&](const char* name, bool empty) { lists += fmt::format("{}:{}\n", name, empty ? " []" : ""); };
+  auto begin_list = [&](const char* name, bool empty) {
+    lists += fmt::format("{}:{}\n", name, empty ? " []" : "");
+  };
   begin_list("zones", scenario.zones.empty());
   for (const auto& z : scenario.zones) {
-    lists += fmt::format("  - {{name: {}, population: {}, lat: {}, lon: {}", double_quoted(z.name), z.population, z.lat, z.lon);
+    lists += fmt::format("  - {{name: {}, population: {}, lat: {}, lon: {}", double_quoted(z.name),
+                         z.population, z.lat, z.lon);
     if (z.spread_km >= 0) lists += fmt::format(", spread_km: {}", z.spread_km);
     lists += "}\n";
   }
@@ -386,7 +392,8 @@ std::string resolved_yaml(const Scenario& scenario) {
         text += double_quoted(*p.text);
       } else if (p.kind == ParamKind::text_list) {
         text += "[";
-        for (std::size_t k = 0; k < p.text_list->size(); ++k) text += (k ? ", " : "") + double_quoted((*p.text_list)[k]);
+        for (std::size_t k = 0; k < p.text_list->size(); ++k)
+          text += (k ? ", " : "") + double_quoted((*p.text_list)[k]);
         text += "]";
       } else {
         text += p.value_text();
@@ -412,7 +419,8 @@ std::string resolved_yaml(const Scenario& scenario) {
     if (spec.set.empty()) return std::string();
     // Each value as the loader keeps it: YAML in flow style.
     std::string text = ", set: {";
-    for (std::size_t k = 0; k < spec.set.size(); ++k) text += (k ? ", " : "") + spec.set[k].first + ": " + spec.set[k].second;
+    for (std::size_t k = 0; k < spec.set.size(); ++k)
+      text += (k ? ", " : "") + spec.set[k].first + ": " + spec.set[k].second;
     return text + "}";
   });
   emit_list("chains", scenario.chains, declare_chain_fields, nothing);

@@ -11,8 +11,7 @@ namespace valinta {
 
 // Loads and validates a scenario file. `overrides` are "dotted.key=value" settings applied on
 // top of the file (as from `--set`). Throws ScenarioError with every problem found.
-Scenario load_scenario(const std::filesystem::path& file,
-                       const std::vector<std::string>& overrides = {});
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 
 // The same from YAML text (`file_name` is used in messages and to resolve relative data paths).
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file_name,

@@ -1,7 +1,8 @@
 #include "valinta/scenario/params.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <charconv>
 #include <stdexcept>
 
 namespace valinta {
@@ -15,22 +16,25 @@ std::string number_text(double v) {
 
 std::string Param::value_text() const {
   switch (kind) {
-    case ParamKind::real: return auto_allowed && *real < 0 ? "auto" : number_text(*real);
-    case ParamKind::integer: return fmt::format("{}", *integer);
-    case ParamKind::boolean: return *boolean ? "true" : "false";
+    case ParamKind::real:
+      return auto_allowed && *real < 0 ? "auto" : number_text(*real);
+    case ParamKind::integer:
+      return fmt::format("{}", *integer);
+    case ParamKind::boolean:
+      return *boolean ? "true" : "false";
     case ParamKind::choice:
-    case ParamKind::date: return *text;
-    case ParamKind::text: return fmt::format("\"{}\"", *text);
+    case ParamKind::date:
+      return *text;
+    case ParamKind::text:
+      return fmt::format("\"{}\"", *text);
     case ParamKind::real_list: {
       std::string s = "[";
-      for (std::size_t i = 0; i < real_list->size(); ++i)
-        s += (i ? ", " : "") + number_text((*real_list)[i]);
+      for (std::size_t i = 0; i < real_list->size(); ++i) s += (i ? ", " : "") + number_text((*real_list)[i]);
       return s + "]";
     }
     case ParamKind::text_list: {
       std::string s = "[";
-      for (std::size_t i = 0; i < text_list->size(); ++i)
-        s += (i ? ", " : "") + (*text_list)[i];
+      for (std::size_t i = 0; i < text_list->size(); ++i) s += (i ? ", " : "") + (*text_list)[i];
       return s + "]";
     }
   }
@@ -47,8 +51,7 @@ Param& ParamRegistry::add(const std::string& key, ParamKind kind, ParamDoc doc) 
   return params_.back();
 }
 
-Param& ParamRegistry::real(const std::string& key, double& target, double value, Range range,
-                           ParamDoc doc) {
+Param& ParamRegistry::real(const std::string& key, double& target, double value, Range range, ParamDoc doc) {
   Param& p = add(key, ParamKind::real, std::move(doc));
   target = value;
   p.real = &target;
@@ -57,16 +60,15 @@ Param& ParamRegistry::real(const std::string& key, double& target, double value,
   return p;
 }
 
-Param& ParamRegistry::real_or_auto(const std::string& key, double& target, Range range,
-                                   ParamDoc doc) {
+Param& ParamRegistry::real_or_auto(const std::string& key, double& target, Range range, ParamDoc doc) {
   Param& p = real(key, target, -1.0, range, std::move(doc));
   p.auto_allowed = true;
   p.default_text = p.value_text();
   return p;
 }
 
-void ParamRegistry::integer(const std::string& key, std::int64_t& target, std::int64_t value,
-                            Range range, ParamDoc doc) {
+void ParamRegistry::integer(const std::string& key, std::int64_t& target, std::int64_t value, Range range,
+                            ParamDoc doc) {
   Param& p = add(key, ParamKind::integer, std::move(doc));
   target = value;
   p.integer = &target;
@@ -90,25 +92,22 @@ void ParamRegistry::choice(const std::string& key, std::string& target, std::str
   p.default_text = p.value_text();
 }
 
-void ParamRegistry::date(const std::string& key, std::string& target, std::string value,
-                         ParamDoc doc) {
+void ParamRegistry::date(const std::string& key, std::string& target, std::string value, ParamDoc doc) {
   Param& p = add(key, ParamKind::date, std::move(doc));
   target = std::move(value);
   p.text = &target;
   p.default_text = p.value_text();
 }
 
-void ParamRegistry::text(const std::string& key, std::string& target, std::string value,
-                         ParamDoc doc) {
+void ParamRegistry::text(const std::string& key, std::string& target, std::string value, ParamDoc doc) {
   Param& p = add(key, ParamKind::text, std::move(doc));
   target = std::move(value);
   p.text = &target;
   p.default_text = p.value_text();
 }
 
-void ParamRegistry::real_list(const std::string& key, std::vector<double>& target,
-                              std::vector<double> value, std::size_t length, Range range,
-                              ParamDoc doc) {
+void ParamRegistry::real_list(const std::string& key, std::vector<double>& target, std::vector<double> value,
+                              std::size_t length, Range range, ParamDoc doc) {
   Param& p = add(key, ParamKind::real_list, std::move(doc));
   target = std::move(value);
   p.real_list = &target;

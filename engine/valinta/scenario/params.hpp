@@ -56,8 +56,7 @@ class ParamRegistry {
   Param& real(const std::string& key, double& target, double value, Range range, ParamDoc doc);
   // A real whose default is `auto` (a value the model computes), stored as -1.
   Param& real_or_auto(const std::string& key, double& target, Range range, ParamDoc doc);
-  void integer(const std::string& key, std::int64_t& target, std::int64_t value, Range range,
-               ParamDoc doc);
+  void integer(const std::string& key, std::int64_t& target, std::int64_t value, Range range, ParamDoc doc);
   void boolean(const std::string& key, bool& target, bool value, ParamDoc doc);
   void choice(const std::string& key, std::string& target, std::string value,
               std::vector<std::string> choices, ParamDoc doc);
@@ -65,8 +64,8 @@ class ParamRegistry {
   void text(const std::string& key, std::string& target, std::string value, ParamDoc doc);
   void real_list(const std::string& key, std::vector<double>& target, std::vector<double> value,
                  std::size_t length, Range range, ParamDoc doc);
-  void text_list(const std::string& key, std::vector<std::string>& target,
-                 std::vector<std::string> value, ParamDoc doc);
+  void text_list(const std::string& key, std::vector<std::string>& target, std::vector<std::string> value,
+                 ParamDoc doc);
 
   const std::vector<Param>& params() const { return params_; }
   const Param* find(const std::string& key) const;

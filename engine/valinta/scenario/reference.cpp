@@ -1,8 +1,9 @@
 #include "valinta/scenario/reference.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -18,13 +19,23 @@ std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        else
+          out += c;
     }
   }
   return out + "\"";
@@ -45,7 +56,8 @@ std::string param_schema(const Param& p) {
   std::vector<std::string> fields = {"\"description\": " + json_string(description(p))};
   auto bounds = [&](std::vector<std::string>& f) {
     if (std::isfinite(p.range.min))
-      f.push_back(fmt::format("\"{}\": {}", p.range.min_open ? "exclusiveMinimum" : "minimum", json_number(p.range.min)));
+      f.push_back(fmt::format("\"{}\": {}", p.range.min_open ? "exclusiveMinimum" : "minimum",
+                              json_number(p.range.min)));
     if (std::isfinite(p.range.max)) f.push_back(fmt::format("\"maximum\": {}", json_number(p.range.max)));
   };
   switch (p.kind) {
@@ -65,7 +77,9 @@ std::string param_schema(const Param& p) {
       fields.push_back("\"type\": \"integer\"");
       bounds(fields);
       break;
-    case ParamKind::boolean: fields.push_back("\"type\": \"boolean\""); break;
+    case ParamKind::boolean:
+      fields.push_back("\"type\": \"boolean\"");
+      break;
     case ParamKind::choice: {
       std::string values;
       for (const auto& c : p.choices) values += (values.empty() ? "" : ", ") + json_string(c);
@@ -76,7 +90,9 @@ std::string param_schema(const Param& p) {
       fields.push_back("\"type\": \"string\"");
       fields.push_back("\"pattern\": \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"");
       break;
-    case ParamKind::text: fields.push_back("\"type\": \"string\""); break;
+    case ParamKind::text:
+      fields.push_back("\"type\": \"string\"");
+      break;
     case ParamKind::real_list: {
       std::vector<std::string> item = {"\"type\": \"number\""};
       bounds(item);
@@ -115,8 +131,8 @@ struct Node {
 std::string object_schema(const Node& node, int indent, const std::vector<std::string>& extra,
                           const std::vector<std::string>& required = {}) {
   const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  std::string out = "{\n" + pad + "\"type\": \"object\",\n" + pad + "\"additionalProperties\": false,\n" + pad +
-                    "\"properties\": {\n";
+  std::string out = "{\n" + pad + "\"type\": \"object\",\n" + pad + "\"additionalProperties\": false,\n" +
+                    pad + "\"properties\": {\n";
   std::vector<std::string> items;
   for (const auto& [name, child] : node.children)
     items.push_back(pad + "  " + json_string(name) + ": " +
@@ -137,7 +153,6 @@ std::string record_schema(const ParamRegistry& fields, const std::vector<std::st
   for (const auto& p : fields.params()) root.child(p.key)->param = &p;
   return object_schema(root, indent, {}, required);
 }
-
 
 }  // namespace
 
@@ -162,11 +177,14 @@ std::string scenario_json_schema() {
       "    \"extends\": {\"type\": \"string\", \"description\": \"path of a scenario file this one builds on "
       "(relative to this file); keys given here override it\"}",
       "    \"zones\": {\"type\": \"array\", \"description\": \"zones given inline (in addition to "
-      "population.zones_file)\", \"items\": " + record_schema(zone_fields, {"name", "population", "lat", "lon"}, 4) + "}",
+      "population.zones_file)\", \"items\": " +
+          record_schema(zone_fields, {"name", "population", "lat", "lon"}, 4) + "}",
       "    \"producers\": {\"type\": \"array\", \"description\": \"producers (a public station is added to "
-      "every zone without one)\", \"items\": " + record_schema(producer_fields, {"name", "zone"}, 4) + "}"};
+      "every zone without one)\", \"items\": " +
+          record_schema(producer_fields, {"name", "zone"}, 4) + "}"};
   std::string body = object_schema(root, 0, extra);
-  return "{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"title\": \"Valinta scenario\",\n" +
+  return "{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"title\": \"Valinta "
+         "scenario\",\n" +
          body.substr(2) + "\n";
 }
 
@@ -191,10 +209,14 @@ std::string scenario_reference_markdown() {
       for (const auto& c : p.choices) range += (range.empty() ? "" : ", ") + ("`" + c + "`");
     } else if (p.kind == ParamKind::real || p.kind == ParamKind::integer || p.kind == ParamKind::real_list) {
       const bool lo = std::isfinite(p.range.min), hi = std::isfinite(p.range.max);
-      if (lo && hi) range = fmt::format("{} to {}", p.range.min, p.range.max);
-      else if (lo) range = fmt::format("{} {}", p.range.min_open ? ">" : "≥", p.range.min);
-      else if (hi) range = fmt::format("≤ {}", p.range.max);
-      if (p.kind == ParamKind::real_list && p.list_length) range += fmt::format(" ({} values)", p.list_length);
+      if (lo && hi)
+        range = fmt::format("{} to {}", p.range.min, p.range.max);
+      else if (lo)
+        range = fmt::format("{} {}", p.range.min_open ? ">" : "≥", p.range.min);
+      else if (hi)
+        range = fmt::format("≤ {}", p.range.max);
+      if (p.kind == ParamKind::real_list && p.list_length)
+        range += fmt::format(" ({} values)", p.list_length);
       if (p.auto_allowed) range += ", or `auto`";
     } else if (p.kind == ParamKind::date) {
       range = fmt::format("YYYY-MM-DD {}", kDateRange);
@@ -208,7 +230,8 @@ std::string scenario_reference_markdown() {
     return fmt::format("| `{}` | {} | {} | `{}` | {} | {} |\n", p.key, cell(p.doc.meaning), cell(p.doc.unit),
                        cell(p.default_text), cell(range), cell(p.doc.source));
   };
-  const std::string header = "| key | meaning | unit | default | allowed | source |\n|---|---|---|---|---|---|\n";
+  const std::string header =
+      "| key | meaning | unit | default | allowed | source |\n|---|---|---|---|---|---|\n";
   // One section per top-level key, in order of first appearance.
   std::vector<std::string> groups;
   auto group_of = [](const Param& p) {

@@ -1,12 +1,13 @@
 #include "valinta/scenario/validate.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 #include <functional>
-#include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <numeric>
-#include <algorithm>
-#include <limits>
 #include <set>
 
 namespace valinta {
@@ -26,12 +27,14 @@ void check_shares(const std::vector<double>& shares, const std::string& key,
 // when every zone lists its own, replays the listed stations' openings and closings (their dates
 // and `open`/`close` events, in the order the events phase applies them) and reports the first
 // closing that leaves none open.
-void check_a_public_station_stays_open(const Scenario& s, const std::map<std::string, std::size_t>& zone_index,
-                                       const std::function<void(const std::string&, const std::string&)>& error) {
+void check_a_public_station_stays_open(
+    const Scenario& s, const std::map<std::string, std::size_t>& zone_index,
+    const std::function<void(const std::string&, const std::string&)>& error) {
   if (s.zones.empty()) return;
   std::vector<bool> has_station(s.zones.size(), false);
   for (const ProducerSpec& p : s.producers)
-    if (const auto z = zone_index.find(p.zone); z != zone_index.end() && p.sector == "public" && p.opens.empty())
+    if (const auto z = zone_index.find(p.zone);
+        z != zone_index.end() && p.sector == "public" && p.opens.empty())
       has_station[z->second] = true;
   if (s.producer_defaults.public_station_per_zone &&
       std::find(has_station.begin(), has_station.end(), false) != has_station.end())
@@ -59,7 +62,8 @@ void check_a_public_station_stays_open(const Scenario& s, const std::map<std::st
   for (std::size_t k = 0; k < s.events.size(); ++k) {
     const EventSpec& e = s.events[k];
     std::int64_t day = 0;  // (an event outside the horizon is reported above)
-    if ((e.type != "open" && e.type != "close") || !parse_iso_date(e.date, day) || day < s.start_day) continue;
+    if ((e.type != "open" && e.type != "close") || !parse_iso_date(e.date, day) || day < s.start_day)
+      continue;
     for (std::size_t j = 0; j < P; ++j)
       if (is_station[j] && s.producers[j].name == e.producer) {
         event_producer[k] = j;
@@ -118,19 +122,20 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   parse_iso_date(s.pilot.end_date, pilot_end);
   if (pilot_end < pilot_start)
     error("pilot.end_date", fmt::format("must not be before pilot.start_date {} (got {})", s.pilot.start_date,
-                            s.pilot.end_date));
+                                        s.pilot.end_date));
   const auto step_of = [&](std::int64_t day) { return step_of_day(s, day); };
   s.pilot_start_step = step_of(pilot_start);
   s.pilot_end_step = step_of(pilot_end + 1);
   const std::int64_t horizon_days = s.time.steps * s.time.step_days;
   if (pilot_start >= s.start_day + horizon_days)
-    error("pilot.start_date", fmt::format("is after the simulated horizon ({} to {}; got {})", s.time.start_date,
-                            format_iso_date(s.start_day + horizon_days - 1), s.pilot.start_date));
-  if (s.choice.min_listing_months * 30.44 > static_cast<double>(horizon_days) &&
-      !s.pilot.zones.empty())
-    error("rules.min_listing_months", fmt::format("must not be longer than the whole run ({} days; got {} months): no "
-                            "resident could switch a second time; shorten it or add time.steps",
-                            horizon_days, s.choice.min_listing_months));
+    error("pilot.start_date",
+          fmt::format("is after the simulated horizon ({} to {}; got {})", s.time.start_date,
+                      format_iso_date(s.start_day + horizon_days - 1), s.pilot.start_date));
+  if (s.choice.min_listing_months * 30.44 > static_cast<double>(horizon_days) && !s.pilot.zones.empty())
+    error("rules.min_listing_months",
+          fmt::format("must not be longer than the whole run ({} days; got {} months): no "
+                      "resident could switch a second time; shorten it or add time.steps",
+                      horizon_days, s.choice.min_listing_months));
 
   // Shares and tables.
   check_shares(s.population.age_band_shares, "population.age_band_shares", error);
@@ -141,7 +146,8 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   for (std::size_t i = 0; i < s.zones.size(); ++i) {
     if (!zone_index.emplace(s.zones[i].name, i).second)
       error("zones", fmt::format("zone '{}' appears more than once", s.zones[i].name));
-    total += static_cast<std::int64_t>(std::llround(static_cast<double>(s.zones[i].population) * s.population.scale));
+    total += static_cast<std::int64_t>(
+        std::llround(static_cast<double>(s.zones[i].population) * s.population.scale));
   }
   if (s.zones.empty())
     error("zones", "no zones: give population.zones_file or a zones list");
@@ -157,8 +163,8 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   };
   auto unknown_zone = [&](const std::string& key, const std::string& name) {
     const std::string guess = did_you_mean(name, zone_names());
-    error(key, fmt::format("unknown zone '{}'{}", name,
-                            guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+    error(key,
+          fmt::format("unknown zone '{}'{}", name, guess.empty() ? "" : "; did you mean '" + guess + "'?"));
   };
   std::map<std::string, std::size_t> pilot_index;
   for (std::size_t i = 0; i < s.pilot.zones.size(); ++i) {
@@ -169,8 +175,10 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     const detail::Origin* at = origins.find(fmt::format("pilot.zones[{}]", first->second));
     const std::string where =
         at != nullptr && at->line > 0 ? fmt::format(" ({}:{}:{})", at->file, at->line, at->column) : "";
-    error(key, fmt::format("zone '{}' is listed twice, at pilot.zones[{}]{} and at pilot.zones[{}]; list each zone once",
-                           s.pilot.zones[i], first->second, where, i));
+    error(key,
+          fmt::format(
+              "zone '{}' is listed twice, at pilot.zones[{}]{} and at pilot.zones[{}]; list each zone once",
+              s.pilot.zones[i], first->second, where, i));
   }
 
   // Producers: known zones and sectors, unique names, sensible fields.
@@ -195,27 +203,32 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     std::int64_t opens = 0, closes = 0;
     if (p.closes.empty() || !parse_iso_date(p.closes, closes)) continue;
     if (!p.opens.empty() && parse_iso_date(p.opens, opens) && closes <= opens)
-      error(fmt::format("producers[{}].closes", i), fmt::format("must be after opens ({}; got {})", p.opens, p.closes));
+      error(fmt::format("producers[{}].closes", i),
+            fmt::format("must be after opens ({}; got {})", p.opens, p.closes));
     else if (closes < second_step_day)
       error(fmt::format("producers[{}].closes", i),
-            fmt::format("must be after the first step ({}): a producer closing by then is never open; the earliest "
-                        "closing date is {} (got {})",
-                        first_step, format_iso_date(second_step_day), p.closes));
+            fmt::format(
+                "must be after the first step ({}): a producer closing by then is never open; the earliest "
+                "closing date is {} (got {})",
+                first_step, format_iso_date(second_step_day), p.closes));
   }
 
   for (std::size_t i = 0; i < s.producers.size(); ++i)
     if (!s.producers[i].opens.empty() && s.producers[i].capacity_per_week < 0)
       error(fmt::format("producers[{}].capacity_per_week", i),
-            "a producer that opens later has no initial list to size `auto` capacity from; give visits per week");
+            "a producer that opens later has no initial list to size `auto` capacity from; give visits per "
+            "week");
   if (std::ceil(s.needs.unmet_weeks * 7.0 / static_cast<double>(s.time.step_days)) > 255)
-    error("needs.unmet_weeks", fmt::format("must be at most {} weeks with steps of {} days (got {})",
-                                           255 * s.time.step_days / 7, s.time.step_days, s.needs.unmet_weeks));
+    error("needs.unmet_weeks",
+          fmt::format("must be at most {} weeks with steps of {} days (got {})", 255 * s.time.step_days / 7,
+                      s.time.step_days, s.needs.unmet_weeks));
 
   // Chains that may enter the market.
   std::set<std::string> chain_names;
   for (std::size_t i = 0; i < s.chains.size(); ++i)
     if (!chain_names.insert(s.chains[i].name).second)
-      error(fmt::format("chains[{}].name", i), fmt::format("chain '{}' appears more than once", s.chains[i].name));
+      error(fmt::format("chains[{}].name", i),
+            fmt::format("chain '{}' appears more than once", s.chains[i].name));
   if (s.market.enabled && s.chains.empty())
     error("market.enabled", "the market is on but no chains are given (a `chains:` list)");
 
@@ -229,20 +242,23 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     if (parse_iso_date(e.date, day)) {
       e.step = step_containing_day(s, day);
       if (day < s.start_day || day >= s.start_day + horizon_days)
-        error(key + ".date", fmt::format("must be inside the simulated horizon ({} to {}; got {})", s.time.start_date,
-                                         format_iso_date(s.start_day + horizon_days - 1), e.date));
+        error(key + ".date",
+              fmt::format("must be inside the simulated horizon ({} to {}; got {})", s.time.start_date,
+                          format_iso_date(s.start_day + horizon_days - 1), e.date));
     }
     const bool needs_producer = e.type == "open" || e.type == "close" || e.type == "stop_listing" ||
                                 (e.type == "capacity_shock" && e.sector.empty());
     if (needs_producer && e.producer.empty())
       error(key + ".producer", "is required for a " + e.type + " event");
-    if (!e.producer.empty() && std::find(producer_names.begin(), producer_names.end(), e.producer) == producer_names.end()) {
+    if (!e.producer.empty() &&
+        std::find(producer_names.begin(), producer_names.end(), e.producer) == producer_names.end()) {
       const std::string guess = did_you_mean(e.producer, producer_names);
       error(key + ".producer", fmt::format("unknown producer '{}'{}", e.producer,
                                            guess.empty() ? "" : "; did you mean '" + guess + "'?"));
     }
     for (std::size_t z = 0; z < e.zones.size(); ++z)
-      if (!s.zones.empty() && !zone_index.count(e.zones[z])) unknown_zone(fmt::format("{}.zones[{}]", key, z), e.zones[z]);
+      if (!s.zones.empty() && !zone_index.count(e.zones[z]))
+        unknown_zone(fmt::format("{}.zones[{}]", key, z), e.zones[z]);
     if (e.type == "rule_change" && e.set.empty())
       error(key + ".set", "a rule_change needs `set: {parameter: value, ...}`");
   }

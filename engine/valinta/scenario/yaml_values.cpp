@@ -1,9 +1,10 @@
 #include "valinta/scenario/yaml_values.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "valinta/util/utf8.hpp"
 
@@ -31,8 +32,10 @@ const Origin* Origins::find(const std::string& key) const {
 
 void Origins::error(Diagnostics& diagnostics, const std::string& fallback_file, const std::string& key,
                     const std::string& message) const {
-  if (const Origin* o = find(key)) diagnostics.error(o->file, o->line, o->column, key, message);
-  else diagnostics.error(fallback_file, 0, 0, key, message);
+  if (const Origin* o = find(key))
+    diagnostics.error(o->file, o->line, o->column, key, message);
+  else
+    diagnostics.error(fallback_file, 0, 0, key, message);
 }
 
 bool screen_text(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
@@ -40,8 +43,9 @@ bool screen_text(const std::string& text, const std::string& file, Diagnostics& 
   constexpr int kMaxIndent = 256;
   const std::size_t before = diagnostics.size();
   if (text.size() > kMaxScenarioBytes) {
-    diagnostics.error(file, 0, 0, "", fmt::format("the file is {:.1f} MiB; a scenario may be at most 8 MiB",
-                                                  static_cast<double>(text.size()) / (1u << 20)));
+    diagnostics.error(file, 0, 0, "",
+                      fmt::format("the file is {:.1f} MiB; a scenario may be at most 8 MiB",
+                                  static_cast<double>(text.size()) / (1u << 20)));
     return false;
   }
   int line = 1, column = 1, flow_depth = 0, indent = 0, tab_lines = 0;
@@ -58,8 +62,9 @@ bool screen_text(const std::string& text, const std::string& file, Diagnostics& 
       continue;
     }
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-      diagnostics.error(file, line, column, "",
-                        fmt::format("the file is not text (control byte 0x{:02x}); a scenario is YAML text", c));
+      diagnostics.error(
+          file, line, column, "",
+          fmt::format("the file is not text (control byte 0x{:02x}); a scenario is YAML text", c));
       return false;
     }
     if (at_line_start) {
@@ -77,15 +82,19 @@ bool screen_text(const std::string& text, const std::string& file, Diagnostics& 
       }
     }
     if (quote) {
-      if (c == static_cast<unsigned char>(quote)) quote = 0;
-      else if (quote == '"' && c == '\\') ++k, ++column;
-    } else if (c == '"' || (c == '\'' && k > 0 && std::string_view(" [{,:").find(text[k - 1]) != std::string_view::npos)) {
+      if (c == static_cast<unsigned char>(quote))
+        quote = 0;
+      else if (quote == '"' && c == '\\')
+        ++k, ++column;
+    } else if (c == '"' || (c == '\'' && k > 0 &&
+                            std::string_view(" [{,:").find(text[k - 1]) != std::string_view::npos)) {
       quote = static_cast<char>(c);
     } else if (c == '#' && (k == 0 || text[k - 1] == ' ' || text[k - 1] == '\t')) {
       while (k + 1 < text.size() && text[k + 1] != '\n') ++k;
     } else if (c == '[' || c == '{') {
       if (++flow_depth > kMaxFlowDepth && !reported_depth) {
-        diagnostics.error(file, line, column, "", fmt::format("brackets nested deeper than {} levels", kMaxFlowDepth));
+        diagnostics.error(file, line, column, "",
+                          fmt::format("brackets nested deeper than {} levels", kMaxFlowDepth));
         reported_depth = true;
       }
     } else if ((c == ']' || c == '}') && flow_depth > 0) {
@@ -102,11 +111,12 @@ bool screen_text(const std::string& text, const std::string& file, Diagnostics& 
     const auto at_line =
         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n')) + 1;
     const auto byte = static_cast<unsigned char>(text[bad]);
-    diagnostics.error(file, at_line, static_cast<int>(bad - from) + 1, "",
-                      byte == 0 ? std::string("the file is not text (control byte 0x00); a scenario is YAML text")
-                                : fmt::format("the file is not UTF-8 text (byte 0x{:02x} is not UTF-8 here); a scenario "
-                                              "is UTF-8 text: save it as UTF-8",
-                                              byte));
+    diagnostics.error(
+        file, at_line, static_cast<int>(bad - from) + 1, "",
+        byte == 0 ? std::string("the file is not text (control byte 0x00); a scenario is YAML text")
+                  : fmt::format("the file is not UTF-8 text (byte 0x{:02x} is not UTF-8 here); a scenario "
+                                "is UTF-8 text: save it as UTF-8",
+                                byte));
     return false;
   }
   return diagnostics.size() == before;
@@ -132,8 +142,10 @@ std::string printable(const std::string& text, std::size_t limit) {
       }
     }
     if (out.size() + (shown ? length : 1) > budget) break;
-    if (shown) out.append(text, k, length);
-    else out += '?';
+    if (shown)
+      out.append(text, k, length);
+    else
+      out += '?';
     k += length;
   }
   if (k < text.size()) out += "...";
@@ -147,15 +159,16 @@ bool check_text(const std::string& text, const YAML::Node& node, const std::stri
   const std::size_t bad = first_bad_utf8(text);
   if (bad == std::string_view::npos) return true;
   const auto byte = static_cast<unsigned char>(text[bad]);
-  const std::string what = byte == 0 ? std::string("a NUL character")
-                                     : fmt::format("byte 0x{:02x}, which is not UTF-8,", byte);
+  const std::string what =
+      byte == 0 ? std::string("a NUL character") : fmt::format("byte 0x{:02x}, which is not UTF-8,", byte);
   // The text before it, from a character boundary at most 27 bytes back.
   std::size_t from = bad > 30 ? bad - 27 : 0;
   while (from < bad && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
   const std::string where_in = bad == 0 ? std::string("at the start")
                                         : fmt::format("after '{}{}'", from > 0 ? "..." : "",
                                                       printable(text.substr(from, bad - from), 40));
-  where.error(node, key, fmt::format("must be UTF-8 text without NUL characters (got {} {})", what, where_in));
+  where.error(node, key,
+              fmt::format("must be UTF-8 text without NUL characters (got {} {})", what, where_in));
   return false;
 }
 
@@ -163,16 +176,20 @@ bool check_text(const std::string& text, const YAML::Node& node, const std::stri
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Scalar: return "'" + printable(node.Scalar(), 40) + "'";
-    default: return "an undefined value";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Scalar:
+      return "'" + printable(node.Scalar(), 40) + "'";
+    default:
+      return "an undefined value";
   }
 }
 
 namespace {
-
 
 std::string range_text(const Range& r) {
   const bool has_min = std::isfinite(r.min);
@@ -236,8 +253,7 @@ bool check_range(const Param& param, const YAML::Node& node, const std::string& 
 
 }  // namespace
 
-void assign_param(const Param& param, const YAML::Node& node, const std::string& key,
-                  const Where& where) {
+void assign_param(const Param& param, const YAML::Node& node, const std::string& key, const Where& where) {
   where.note(key, node);
   std::string why;
   switch (param.kind) {
@@ -255,7 +271,8 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
       return;
     }
     case ParamKind::integer: {
-      if (!node.IsScalar()) return where.error(node, key, "must be a whole number (got " + describe(node) + ")");
+      if (!node.IsScalar())
+        return where.error(node, key, "must be a whole number (got " + describe(node) + ")");
       const std::string& s = node.Scalar();
       std::int64_t v = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -269,9 +286,12 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
     }
     case ParamKind::boolean: {
       const std::string s = node.IsScalar() ? node.Scalar() : "";
-      if (s == "true" || s == "yes") *param.boolean = true;
-      else if (s == "false" || s == "no") *param.boolean = false;
-      else where.error(node, key, "must be true or false (got " + describe(node) + ")");
+      if (s == "true" || s == "yes")
+        *param.boolean = true;
+      else if (s == "false" || s == "no")
+        *param.boolean = false;
+      else
+        where.error(node, key, "must be true or false (got " + describe(node) + ")");
       return;
     }
     case ParamKind::choice: {
@@ -306,11 +326,12 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
     }
     case ParamKind::real_list: {
       if (!node.IsSequence())
-        return where.error(node, key, fmt::format("must be a list of {} numbers (got {})",
-                                                  param.list_length, describe(node)));
+        return where.error(
+            node, key,
+            fmt::format("must be a list of {} numbers (got {})", param.list_length, describe(node)));
       if (param.list_length != 0 && node.size() != param.list_length)
-        return where.error(node, key, fmt::format("must have {} values (got {})",
-                                                  param.list_length, node.size()));
+        return where.error(node, key,
+                           fmt::format("must have {} values (got {})", param.list_length, node.size()));
       std::vector<double> values;
       bool ok = true;
       for (std::size_t i = 0; i < node.size(); ++i) {
@@ -336,7 +357,8 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
       for (std::size_t i = 0; i < node.size(); ++i) {
         where.note(fmt::format("{}[{}]", key, i), node[i]);
         if (!node[i].IsScalar()) {
-          where.error(node[i], fmt::format("{}[{}]", key, i), "must be a name (got " + describe(node[i]) + ")");
+          where.error(node[i], fmt::format("{}[{}]", key, i),
+                      "must be a name (got " + describe(node[i]) + ")");
           continue;
         }
         if (!check_text(node[i].Scalar(), node[i], fmt::format("{}[{}]", key, i), where)) continue;
@@ -348,7 +370,8 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
   }
 }
 
-bool parse_yaml(const std::string& text, const std::string& file, YAML::Node& root, Diagnostics& diagnostics) {
+bool parse_yaml(const std::string& text, const std::string& file, YAML::Node& root,
+                Diagnostics& diagnostics) {
   if (!screen_text(text, file, diagnostics)) return false;
   try {
     root = YAML::Load(text);

@@ -60,7 +60,6 @@ bool parse_yaml(const std::string& text, const std::string& file, YAML::Node& ro
 std::string describe(const YAML::Node& node);
 
 // Parses `node` into the field bound to `param`, checking type and range.
-void assign_param(const Param& param, const YAML::Node& node, const std::string& key,
-                  const Where& where);
+void assign_param(const Param& param, const YAML::Node& node, const std::string& key, const Where& where);
 
 }  // namespace valinta::detail

@@ -20,10 +20,11 @@ bool has_producer_or_zone(const Recorder::Series& s) {
 
 const Recorder::Series* find_series(const RunRecord& run, const Recorder::Series& like) {
   for (const auto& s : run.series)
-    if (s.name == like.name) return s.dims == like.dims && s.integer == like.integer &&
-                                       s.real.size() == like.real.size() && s.count.size() == like.count.size()
-                                   ? &s
-                                   : nullptr;
+    if (s.name == like.name)
+      return s.dims == like.dims && s.integer == like.integer && s.real.size() == like.real.size() &&
+                     s.count.size() == like.count.size()
+                 ? &s
+                 : nullptr;
   return nullptr;
 }
 
@@ -54,14 +55,18 @@ void write_series(output::H5File& file, const std::vector<const RunRecord*>& run
     if (like.integer) {
       std::vector<std::int64_t> data;
       for (const auto* s : found)
-        if (s != nullptr) data.insert(data.end(), s->count.begin(), s->count.end());
-        else data.insert(data.end(), like.count.size(), 0);
+        if (s != nullptr)
+          data.insert(data.end(), s->count.begin(), s->count.end());
+        else
+          data.insert(data.end(), like.count.size(), 0);
       file.variable(like.name, data, dims, like.units, like.long_name);
     } else {
       std::vector<double> data;
       for (const auto* s : found)
-        if (s != nullptr) data.insert(data.end(), s->real.begin(), s->real.end());
-        else data.insert(data.end(), like.real.size(), kNaN);
+        if (s != nullptr)
+          data.insert(data.end(), s->real.begin(), s->real.end());
+        else
+          data.insert(data.end(), like.real.size(), kNaN);
       file.variable(like.name, data, dims, like.units, like.long_name);
     }
   }
@@ -76,7 +81,8 @@ void write_indicator_axis(output::H5File& file) {
   }
   file.dimension("indicator", names, "summary indicator (see summary/text)");
   file.variable("indicator_label", labels, "indicator", "readable name of the indicator");
-  file.variable("indicator_units", units, "indicator", "unit the indicator is shown in (shares are fractions in the data)");
+  file.variable("indicator_units", units, "indicator",
+                "unit the indicator is shown in (shares are fractions in the data)");
 }
 
 std::vector<double> summary_values(const RunRecord& run) {
@@ -114,8 +120,10 @@ struct IntervalColumns {
   void write(output::H5File& file, const std::string& prefix, const std::vector<std::string>& dims,
              const std::string& what) const {
     file.variable(prefix + "_mean", mean, dims, "as indicator", "mean over replications of the " + what);
-    file.variable(prefix + "_ci_low", low, dims, "as indicator", "lower end of the 95 % interval of the mean " + what);
-    file.variable(prefix + "_ci_high", high, dims, "as indicator", "upper end of the 95 % interval of the mean " + what);
+    file.variable(prefix + "_ci_low", low, dims, "as indicator",
+                  "lower end of the 95 % interval of the mean " + what);
+    file.variable(prefix + "_ci_high", high, dims, "as indicator",
+                  "upper end of the 95 % interval of the mean " + what);
   }
 };
 
@@ -146,7 +154,8 @@ void write_replications(output::H5File& file, const Scenario& scenario, const Ru
     const auto v = summary_values(r);
     table.insert(table.end(), v.begin(), v.end());
   }
-  file.variable("summary", table, {"replication", "indicator"}, "as indicator", "summary indicators of each replication");
+  file.variable("summary", table, {"replication", "indicator"}, "as indicator",
+                "summary indicators of each replication");
   IntervalColumns columns;
   for (const auto& values : by_indicator(runs)) columns.add(mean_interval(values, kConfidence));
   columns.write(file, "summary", {"indicator"}, "summary indicator");
@@ -165,13 +174,14 @@ std::string format_replications(const std::vector<RunRecord>& runs) {
   std::string out = fmt::format("  {} replications; mean and 95 % interval of the mean\n", runs.size());
   for (std::size_t k = 0; k < list.size(); ++k) {
     const Interval i = mean_interval(values[k], kConfidence);
-    out += fmt::format("  {:<38} {:>10}  [{}, {}]  {}\n", list[k].label, shown(i.mean, list[k]), shown(i.low, list[k]),
-                       shown(i.high, list[k]), list[k].unit);
+    out += fmt::format("  {:<38} {:>10}  [{}, {}]  {}\n", list[k].label, shown(i.mean, list[k]),
+                       shown(i.low, list[k]), shown(i.high, list[k]), list[k].unit);
   }
   return out;
 }
 
-void write_comparison(output::H5File& file, const std::vector<ComparedScenario>& scenarios, const RunInfo& info) {
+void write_comparison(output::H5File& file, const std::vector<ComparedScenario>& scenarios,
+                      const RunInfo& info) {
   const ComparedScenario& base = scenarios.front();
   const std::size_t R = base.runs.size();
   write_header(file, base.scenario, info, "comparison");
@@ -217,7 +227,8 @@ void write_comparison(output::H5File& file, const std::vector<ComparedScenario>&
   file.variable("difference_clear", differences.clear, {"scenario", "indicator"}, "1",
                 "1 if the 95 % interval of the difference excludes zero");
   for (const auto& s : scenarios) write_scenario_texts(file, s.scenario, "scenarios/" + s.label);
-  file.text("summary_text", format_comparison(scenarios), "the comparison table printed at the end of the runs");
+  file.text("summary_text", format_comparison(scenarios),
+            "the comparison table printed at the end of the runs");
 }
 
 std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
@@ -234,18 +245,21 @@ std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
     const auto values = by_indicator(other.runs);
     out += fmt::format("\nA = {} ({})\nB = {} ({})\n", base.label, base.scenario.source.string(), other.label,
                        other.scenario.source.string());
-    out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", "indicator", "unit", "A", "B", "B - A",
-                       "95 % interval", "clear?");
+    out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", "indicator", "unit", "A", "B",
+                       "B - A", "95 % interval", "clear?");
     for (std::size_t k = 0; k < list.size(); ++k) {
       const Interval a = mean_interval(base_values[k], kConfidence);
       const Interval v = mean_interval(values[k], kConfidence);
       const Interval d = paired_difference(base_values[k], values[k], kConfidence);
-      const std::string interval =
-          std::isnan(d.low) ? "-" : fmt::format("[{}, {}]", shown(d.low, list[k], true), shown(d.high, list[k], true));
-      const std::string clear = d.excludes_zero() ? (d.mean > 0 ? "yes, B higher" : "yes, B lower")
-                                                  : d.mean == 0 && d.low == 0 ? "no (identical)" : "no";
+      const std::string interval = std::isnan(d.low) ? "-"
+                                                     : fmt::format("[{}, {}]", shown(d.low, list[k], true),
+                                                                   shown(d.high, list[k], true));
+      const std::string clear = d.excludes_zero()           ? (d.mean > 0 ? "yes, B higher" : "yes, B lower")
+                                : d.mean == 0 && d.low == 0 ? "no (identical)"
+                                                            : "no";
       out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", list[k].label, list[k].unit,
-                         shown(a.mean, list[k]), shown(v.mean, list[k]), shown(d.mean, list[k], true), interval, clear);
+                         shown(a.mean, list[k]), shown(v.mean, list[k]), shown(d.mean, list[k], true),
+                         interval, clear);
     }
   }
   return out;
@@ -287,12 +301,15 @@ void write_sweep(output::H5File& file, const SweepSpec& spec, const Scenario& ba
     errors.push_back(r.record.error);
     pointers.push_back(&r.record);
   }
-  file.variable("run_parameters", parameters, {"run", "parameter"}, "as parameter", "parameter values of each run");
+  file.variable("run_parameters", parameters, {"run", "parameter"}, "as parameter",
+                "parameter values of each run");
   file.variable("run_point", point, {"run"}, "1", "design point of the run");
-  file.variable("run_replication", replication, {"run"}, "1", "replication of the run (the same random numbers at every point)");
+  file.variable("run_replication", replication, {"run"}, "1",
+                "replication of the run (the same random numbers at every point)");
   file.variable("run_ok", ok, {"run"}, "1", "1 if the run finished; 0 if it failed (see run_error)");
   file.variable("run_error", errors, "run", "why the run failed (empty if it finished)");
-  file.variable("summary", summary, {"run", "indicator"}, "as indicator", "summary indicators of each run (NaN if it failed)");
+  file.variable("summary", summary, {"run", "indicator"}, "as indicator",
+                "summary indicators of each run (NaN if it failed)");
   if (with_setup != nullptr) write_series(file, pointers, {"run"}, false);
   write_scenario_texts(file, base, "scenario");
   file.text("sweep/source", sweep_text, "the sweep file as given (YAML)");

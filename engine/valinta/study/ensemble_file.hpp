@@ -19,12 +19,13 @@ void write_replications(output::H5File& file, const Scenario& scenario, const Ru
 std::string format_replications(const std::vector<RunRecord>& runs);
 
 struct ComparedScenario {
-  std::string label;   // unique, from the scenario's name
+  std::string label;  // unique, from the scenario's name
   Scenario scenario;
   std::vector<RunRecord> runs;  // by replication
 };
 // The first scenario is the baseline: differences are each scenario minus it, paired by replication.
-void write_comparison(output::H5File& file, const std::vector<ComparedScenario>& scenarios, const RunInfo& info);
+void write_comparison(output::H5File& file, const std::vector<ComparedScenario>& scenarios,
+                      const RunInfo& info);
 // The table a non-specialist reads: indicator, A, B, B - A, interval, whether it is clear.
 std::string format_comparison(const std::vector<ComparedScenario>& scenarios);
 

@@ -15,15 +15,16 @@ std::vector<Recorder::Series> compact(std::vector<Recorder::Series> series) {
   std::vector<Recorder::Series> out;
   out.reserve(series.size());
   for (const Recorder::Series& s : series)
-    out.push_back(Recorder::Series{.storage = nullptr,
-                                   .name = s.name,
-                                   .dims = s.dims,
-                                   .units = s.units,
-                                   .long_name = s.long_name,
-                                   .integer = s.integer,
-                                   .real = std::pmr::vector<double>(s.real.begin(), s.real.end(), heap),
-                                   .count = std::pmr::vector<std::int64_t>(s.count.begin(), s.count.end(), heap),
-                                   .row_length = s.row_length});
+    out.push_back(
+        Recorder::Series{.storage = nullptr,
+                         .name = s.name,
+                         .dims = s.dims,
+                         .units = s.units,
+                         .long_name = s.long_name,
+                         .integer = s.integer,
+                         .real = std::pmr::vector<double>(s.real.begin(), s.real.end(), heap),
+                         .count = std::pmr::vector<std::int64_t>(s.count.begin(), s.count.end(), heap),
+                         .row_length = s.row_length});
   return out;
 }
 
@@ -33,14 +34,15 @@ std::int64_t kept_bytes(const RunRecord& record) {
   std::int64_t bytes = static_cast<std::int64_t>(sizeof record + record.error.size()), largest = 0;
   for (const Recorder::Series& s : record.series) {
     bytes += static_cast<std::int64_t>(sizeof s + s.name.size() + s.units.size() + s.long_name.size());
-    const auto rows =
-        static_cast<std::int64_t>(s.real.capacity() * sizeof(double) + s.count.capacity() * sizeof(std::int64_t));
+    const auto rows = static_cast<std::int64_t>(s.real.capacity() * sizeof(double) +
+                                                s.count.capacity() * sizeof(std::int64_t));
     bytes += rows;
     largest = std::max(largest, rows);
     for (const std::string& d : s.dims) bytes += static_cast<std::int64_t>(sizeof d + d.size());
   }
   bytes += 2 * largest;
-  for (const std::string& line : record.event_log) bytes += static_cast<std::int64_t>(sizeof line + line.size());
+  for (const std::string& line : record.event_log)
+    bytes += static_cast<std::int64_t>(sizeof line + line.size());
   return bytes;
 }
 

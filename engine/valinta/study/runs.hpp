@@ -17,11 +17,11 @@ namespace valinta {
 
 struct RunRecord {
   bool ok = false;
-  std::string error;                      // why the run failed (ok == false)
+  std::string error;  // why the run failed (ok == false)
   Summary summary;
-  std::vector<Recorder::Series> series;   // the indicator series of the run
+  std::vector<Recorder::Series> series;  // the indicator series of the run
   std::vector<std::string> event_log;
-  std::optional<RunSetup> setup;          // filled when asked for
+  std::optional<RunSetup> setup;  // filled when asked for
   std::array<double, kPhaseCount> phase_seconds{};
   double setup_seconds = 0;
 };

@@ -7,7 +7,7 @@ namespace valinta {
 
 struct Interval {
   double mean = 0;
-  double low = 0;   // NaN with fewer than two values
+  double low = 0;  // NaN with fewer than two values
   double high = 0;
   // True when the interval lies wholly on one side of zero (a difference that is clear).
   bool excludes_zero() const;

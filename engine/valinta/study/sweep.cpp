@@ -20,7 +20,8 @@ namespace valinta {
 namespace {
 
 constexpr std::int64_t kMaxRuns = 1'000'000;
-const std::vector<std::string> kTopKeys = {"scenario", "design", "points", "replications", "seed", "set", "parameters"};
+const std::vector<std::string> kTopKeys = {"scenario", "design", "points",    "replications",
+                                           "seed",     "set",    "parameters"};
 
 struct Reader {
   std::string file;
@@ -68,8 +69,9 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
     std::vector<std::string> keys;
     for (const auto& q : registry.params()) keys.push_back(q.key);
     const std::string guess = did_you_mean(p.key, keys);
-    in.error(key_node, where, "not a scenario parameter" + (guess.empty() ? std::string(" (see docs/scenario-reference.md)")
-                                                                         : "; did you mean '" + guess + "'?"));
+    in.error(key_node, where,
+             "not a scenario parameter" + (guess.empty() ? std::string(" (see docs/scenario-reference.md)")
+                                                         : "; did you mean '" + guess + "'?"));
     return;
   }
   if (param->kind != ParamKind::real && param->kind != ParamKind::integer) {
@@ -79,8 +81,9 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
   p.integer = param->kind == ParamKind::integer;
   if (!design_known) return;  // what the entry should hold depends on the design
   if (!value.IsMap()) {
-    in.error(value, where, spec.design == SweepDesign::grid ? "must be a mapping {values: [...]}"
-                                                              : "must be a mapping {min: ..., max: ...}");
+    in.error(value, where,
+             spec.design == SweepDesign::grid ? "must be a mapping {values: [...]}"
+                                              : "must be a mapping {min: ..., max: ...}");
     return;
   }
   for (const auto& item : value) {
@@ -98,8 +101,9 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
   auto in_range = [&](const YAML::Node& node, double v, const std::string& key) {
     const Range& r = param->range;
     if (v < r.min || v > r.max || (r.min_open && v == r.min))
-      in.error(node, key, fmt::format("{} is outside what {} allows ({} {}, at most {})", v, p.key,
-                                      r.min_open ? "above" : "at least", r.min, r.max));
+      in.error(node, key,
+               fmt::format("{} is outside what {} allows ({} {}, at most {})", v, p.key,
+                           r.min_open ? "above" : "at least", r.min, r.max));
   };
   if (spec.design == SweepDesign::grid) {
     const YAML::Node values = value["values"];
@@ -143,7 +147,8 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
     throw ScenarioError(std::move(diagnostics));
   const Reader in{file.string(), diagnostics};
   if (!root.IsMap()) {
-    diagnostics.error(file.string(), 1, 1, "", "a sweep must be a mapping with scenario, design and parameters");
+    diagnostics.error(file.string(), 1, 1, "",
+                      "a sweep must be a mapping with scenario, design and parameters");
     throw ScenarioError(std::move(diagnostics));
   }
   for (const auto& item : root) {
@@ -152,13 +157,16 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
     const std::string& k = *name;
     if (std::find(kTopKeys.begin(), kTopKeys.end(), k) == kTopKeys.end()) {
       const std::string guess = did_you_mean(k, kTopKeys);
-      in.error(item.first, k, guess.empty() ? "unknown key (allowed: scenario, design, points, replications, seed, set, parameters)"
-                                            : "unknown key; did you mean '" + guess + "'?");
+      in.error(item.first, k,
+               guess.empty()
+                   ? "unknown key (allowed: scenario, design, points, replications, seed, set, parameters)"
+                   : "unknown key; did you mean '" + guess + "'?");
     }
   }
   if (const YAML::Node n = root["scenario"]) {
     if (const auto s = in.scalar<std::string>(n, "scenario", "the path of the base scenario file"))
-      spec.scenario = std::filesystem::path(*s).is_absolute() ? std::filesystem::path(*s) : file.parent_path() / *s;
+      spec.scenario =
+          std::filesystem::path(*s).is_absolute() ? std::filesystem::path(*s) : file.parent_path() / *s;
   } else {
     diagnostics.error(file.string(), 1, 1, "scenario", "missing: the base scenario file to sweep over");
   }
@@ -170,16 +178,19 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
         spec.design = static_cast<SweepDesign>(k);
         found = true;
       }
-    if (d && !found) in.error(n, "design", fmt::format("unknown design '{}' (allowed: grid, latin_hypercube, sobol)", *d));
+    if (d && !found)
+      in.error(n, "design", fmt::format("unknown design '{}' (allowed: grid, latin_hypercube, sobol)", *d));
   } else {
     diagnostics.error(file.string(), 1, 1, "design", "missing: one of grid, latin_hypercube, sobol");
   }
   if (const YAML::Node n = root["replications"])
     if (const auto v = in.count(n, "replications", 10000)) spec.replications = *v;
   if (const YAML::Node n = root["seed"])
-    if (const auto v = in.scalar<std::uint32_t>(n, "seed", "a whole number from 0 to 4294967295")) spec.seed = *v;
+    if (const auto v = in.scalar<std::uint32_t>(n, "seed", "a whole number from 0 to 4294967295"))
+      spec.seed = *v;
   if (const YAML::Node n = root["set"]) {
-    if (!n.IsSequence()) in.error(n, "set", "must be a list of KEY=VALUE overrides");
+    if (!n.IsSequence())
+      in.error(n, "set", "must be a list of KEY=VALUE overrides");
     else
       for (const auto& v : n)
         if (const auto s = in.scalar<std::string>(v, "set", "KEY=VALUE")) spec.sets.push_back(*s);
@@ -187,8 +198,10 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   const YAML::Node points = root["points"];
   if (!found) {
   } else if (spec.design != SweepDesign::grid) {
-    if (!points) diagnostics.error(file.string(), 1, 1, "points", "missing: the number of design points");
-    else if (const auto v = in.count(points, "points", kMaxRuns)) spec.points = *v;
+    if (!points)
+      diagnostics.error(file.string(), 1, 1, "points", "missing: the number of design points");
+    else if (const auto v = in.count(points, "points", kMaxRuns))
+      spec.points = *v;
   } else if (points) {
     in.error(points, "points", "a grid runs every combination of the values; remove `points`");
   }
@@ -198,8 +211,10 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   declare_scenario_params(registry, scratch);
   const YAML::Node params = root["parameters"];
   if (!params || !params.IsMap() || params.size() == 0) {
-    if (params) in.error(params, "parameters", "must be a mapping of parameter: {range or values}");
-    else diagnostics.error(file.string(), 1, 1, "parameters", "missing: the parameters to vary");
+    if (params)
+      in.error(params, "parameters", "must be a mapping of parameter: {range or values}");
+    else
+      diagnostics.error(file.string(), 1, 1, "parameters", "missing: the parameters to vary");
   } else if (params.size() > 64) {
     in.error(params, "parameters", fmt::format("at most 64 parameters (got {})", params.size()));
   } else {
@@ -217,13 +232,16 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
     double product = 1;
     for (const auto& p : spec.parameters) product *= static_cast<double>(p.values.size());
     if (product > static_cast<double>(kMaxRuns))
-      in.error(params, "parameters", fmt::format("the grid has {:.0f} points; at most {}", product, kMaxRuns));
+      in.error(params, "parameters",
+               fmt::format("the grid has {:.0f} points; at most {}", product, kMaxRuns));
     else
       spec.points = static_cast<std::int64_t>(product);
   }
-  if (diagnostics.empty() && static_cast<double>(spec.points) * static_cast<double>(spec.replications) > kMaxRuns)
-    in.error(root, "replications", fmt::format("{} points x {} replications is more than {} runs", spec.points,
-                                               spec.replications, kMaxRuns));
+  if (diagnostics.empty() &&
+      static_cast<double>(spec.points) * static_cast<double>(spec.replications) > kMaxRuns)
+    in.error(root, "replications",
+             fmt::format("{} points x {} replications is more than {} runs", spec.points, spec.replications,
+                         kMaxRuns));
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
   return spec;
 }
@@ -284,8 +302,9 @@ std::vector<std::vector<double>> design_points(const SweepSpec& spec, std::uint6
 std::vector<std::string> point_overrides(const SweepSpec& spec, const std::vector<double>& point) {
   std::vector<std::string> sets = spec.sets;
   for (std::size_t d = 0; d < spec.parameters.size(); ++d)
-    sets.push_back(spec.parameters[d].integer ? fmt::format("{}={}", spec.parameters[d].key, static_cast<std::int64_t>(point[d]))
-                                              : fmt::format("{}={}", spec.parameters[d].key, point[d]));
+    sets.push_back(spec.parameters[d].integer
+                       ? fmt::format("{}={}", spec.parameters[d].key, static_cast<std::int64_t>(point[d]))
+                       : fmt::format("{}={}", spec.parameters[d].key, point[d]));
   return sets;
 }
 

@@ -23,20 +23,20 @@ enum class SweepDesign { grid, latin_hypercube, sobol };
 inline constexpr const char* kSweepDesignNames[] = {"grid", "latin_hypercube", "sobol"};
 
 struct SweepParameter {
-  std::string key;              // a scenario parameter, e.g. "choice.inertia"
-  bool integer = false;         // an integer parameter: sampled values are rounded
-  double min = 0, max = 0;      // latin_hypercube, sobol
-  std::vector<double> values;   // grid
+  std::string key;             // a scenario parameter, e.g. "choice.inertia"
+  bool integer = false;        // an integer parameter: sampled values are rounded
+  double min = 0, max = 0;     // latin_hypercube, sobol
+  std::vector<double> values;  // grid
 };
 
 struct SweepSpec {
   std::filesystem::path file;
   std::filesystem::path scenario;  // resolved against the sweep file's directory
   SweepDesign design = SweepDesign::grid;
-  std::int64_t points = 0;         // the number of design points (for grid: the product of values)
+  std::int64_t points = 0;  // the number of design points (for grid: the product of values)
   std::int64_t replications = 1;
   std::optional<std::uint64_t> seed;
-  std::vector<std::string> sets;   // fixed overrides for every run
+  std::vector<std::string> sets;  // fixed overrides for every run
   std::vector<SweepParameter> parameters;
 };
 

@@ -18,7 +18,8 @@ void* map_huge(std::size_t bytes) {
   // Map one huge page more than needed and trim both ends, so that the column starts on a 2 MiB
   // boundary (the kernel places huge pages only at such addresses).
   const std::size_t length = round_up(bytes);
-  void* const raw = mmap(nullptr, length + kHugePageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* const raw =
+      mmap(nullptr, length + kHugePageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto start = reinterpret_cast<std::uintptr_t>(raw);
   const std::uintptr_t aligned = (start + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
@@ -60,7 +61,8 @@ void* HugeArena::do_allocate(std::size_t bytes, std::size_t alignment) {
 }
 
 void HugeArena::map(std::size_t bytes) {
-  const std::size_t size = (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes;
+  const std::size_t size =
+      (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes;
   mappings_.push_back({detail::map_huge(size), size, 0});
 }
 
@@ -83,7 +85,8 @@ void populate(const std::vector<MemoryRange>& ranges, int threads) {
   for (const MemoryRange& range : ranges) {
     if (range.bytes == 0) continue;
     const auto start = reinterpret_cast<std::uintptr_t>(range.start);
-    const std::uintptr_t end = (start + range.bytes + detail::kPageBytes - 1) / detail::kPageBytes * detail::kPageBytes;
+    const std::uintptr_t end =
+        (start + range.bytes + detail::kPageBytes - 1) / detail::kPageBytes * detail::kPageBytes;
     for (std::uintptr_t at = start / detail::kPageBytes * detail::kPageBytes; at < end;) {
       const std::uintptr_t next = std::min(end, (at / detail::kHugePageBytes + 1) * detail::kHugePageBytes);
       pieces.push_back({reinterpret_cast<void*>(at), next - at});

@@ -25,8 +25,8 @@ namespace valinta {
 namespace detail {
 namespace {
 
-constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;      // Philox4x32 multipliers
-constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;    // key schedule
+constexpr std::uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;    // Philox4x32 multipliers
+constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;  // key schedule
 constexpr int kRounds = 10;
 
 // Where blocks' counters come from: {first + b, c1, c2, c3} (a run of consecutive blocks), or,
@@ -57,7 +57,8 @@ constexpr int kGroups = 4;
 template <std::size_t kLanes, class Step>
 void vector_blocks(const Counters& c, std::size_t n, std::uint32_t* out, Step step) {
   std::size_t b = 0;
-  for (; b + kGroups * kLanes <= n; b += kGroups * kLanes) step(std::integral_constant<int, kGroups>{}, c, b, out + 4 * b);
+  for (; b + kGroups * kLanes <= n; b += kGroups * kLanes)
+    step(std::integral_constant<int, kGroups>{}, c, b, out + 4 * b);
   for (; b + kLanes <= n; b += kLanes) step(std::integral_constant<int, 1>{}, c, b, out + 4 * b);
   if (b == n) return;
   std::array<std::uint32_t, kLanes> c0{}, c1{};
@@ -78,24 +79,29 @@ template <int Groups>
 __attribute__((target("avx2"))) inline void avx2_step(const Counters& c, std::size_t b, std::uint32_t k0,
                                                       std::uint32_t k1, std::uint32_t* out) {
   constexpr std::size_t kLanes = 8;
-  const __m256i mul0 = _mm256_set1_epi32(static_cast<int>(kMul0)), mul1 = _mm256_set1_epi32(static_cast<int>(kMul1));
+  const __m256i mul0 = _mm256_set1_epi32(static_cast<int>(kMul0)),
+                mul1 = _mm256_set1_epi32(static_cast<int>(kMul1));
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   __m256i x0[Groups], x1[Groups], x2[Groups], x3[Groups];
   for (int g = 0; g < Groups; ++g) {
     const std::size_t at = b + kLanes * g;
     x0[g] = c.c0s ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.c0s + at))
                   : _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(c.first + at)), lane);
-    x1[g] = c.c1s ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.c1s + at)) : _mm256_set1_epi32(static_cast<int>(c.c1));
+    x1[g] = c.c1s ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.c1s + at))
+                  : _mm256_set1_epi32(static_cast<int>(c.c1));
     x2[g] = _mm256_set1_epi32(static_cast<int>(c.c2));
     x3[g] = _mm256_set1_epi32(static_cast<int>(c.c3));
   }
   std::uint32_t ka = k0, kb = k1;
   for (int round = 0; round < kRounds; ++round) {
-    const __m256i key0 = _mm256_set1_epi32(static_cast<int>(ka)), key1 = _mm256_set1_epi32(static_cast<int>(kb));
+    const __m256i key0 = _mm256_set1_epi32(static_cast<int>(ka)),
+                  key1 = _mm256_set1_epi32(static_cast<int>(kb));
     for (int g = 0; g < Groups; ++g) {
       // Products of the even lanes and of the odd lanes, then split into low and high halves.
-      const __m256i even0 = _mm256_mul_epu32(x0[g], mul0), odd0 = _mm256_mul_epu32(_mm256_srli_epi64(x0[g], 32), mul0);
-      const __m256i even1 = _mm256_mul_epu32(x2[g], mul1), odd1 = _mm256_mul_epu32(_mm256_srli_epi64(x2[g], 32), mul1);
+      const __m256i even0 = _mm256_mul_epu32(x0[g], mul0),
+                    odd0 = _mm256_mul_epu32(_mm256_srli_epi64(x0[g], 32), mul0);
+      const __m256i even1 = _mm256_mul_epu32(x2[g], mul1),
+                    odd1 = _mm256_mul_epu32(_mm256_srli_epi64(x2[g], 32), mul1);
       const __m256i lo0 = _mm256_blend_epi32(even0, _mm256_slli_epi64(odd0, 32), 0xAA);
       const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(even0, 32), odd0, 0xAA);
       const __m256i lo1 = _mm256_blend_epi32(even1, _mm256_slli_epi64(odd1, 32), 0xAA);
@@ -123,10 +129,12 @@ __attribute__((target("avx2"))) inline void avx2_step(const Counters& c, std::si
   }
 }
 
-__attribute__((target("avx2"))) void avx2_blocks(const Counters& c, std::uint32_t k0, std::uint32_t k1, std::size_t n,
-                                                 std::uint32_t* out) {
-  vector_blocks<8>(c, n, out, [k0, k1](auto groups, const Counters& cc, std::size_t b, std::uint32_t* o)
-                                  __attribute__((target("avx2"))) { avx2_step<decltype(groups)::value>(cc, b, k0, k1, o); });
+__attribute__((target("avx2"))) void avx2_blocks(const Counters& c, std::uint32_t k0, std::uint32_t k1,
+                                                 std::size_t n, std::uint32_t* out) {
+  vector_blocks<8>(
+      c, n, out,
+      [ k0, k1 ](auto groups, const Counters& cc, std::size_t b, std::uint32_t* o)
+          __attribute__((target("avx2"))) { avx2_step<decltype(groups)::value>(cc, b, k0, k1, o); });
 }
 
 // Groups x 16 blocks from block b of `c`, to out.
@@ -134,7 +142,8 @@ template <int Groups>
 __attribute__((target("avx512f"))) inline void avx512_step(const Counters& c, std::size_t b, std::uint32_t k0,
                                                            std::uint32_t k1, std::uint32_t* out) {
   constexpr std::size_t kLanes = 16;
-  const __m512i mul0 = _mm512_set1_epi32(static_cast<int>(kMul0)), mul1 = _mm512_set1_epi32(static_cast<int>(kMul1));
+  const __m512i mul0 = _mm512_set1_epi32(static_cast<int>(kMul0)),
+                mul1 = _mm512_set1_epi32(static_cast<int>(kMul1));
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   // The 64-bit products of the even lanes are in `even`, those of the odd lanes in `odd` (low
   // half first): one permute of the two gathers the high halves, one the low halves.
@@ -143,17 +152,21 @@ __attribute__((target("avx512f"))) inline void avx512_step(const Counters& c, st
   __m512i x0[Groups], x1[Groups], x2[Groups], x3[Groups];
   for (int g = 0; g < Groups; ++g) {
     const std::size_t at = b + kLanes * g;
-    x0[g] = c.c0s ? _mm512_loadu_si512(c.c0s + at) : _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(c.first + at)), lane);
+    x0[g] = c.c0s ? _mm512_loadu_si512(c.c0s + at)
+                  : _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(c.first + at)), lane);
     x1[g] = c.c1s ? _mm512_loadu_si512(c.c1s + at) : _mm512_set1_epi32(static_cast<int>(c.c1));
     x2[g] = _mm512_set1_epi32(static_cast<int>(c.c2));
     x3[g] = _mm512_set1_epi32(static_cast<int>(c.c3));
   }
   std::uint32_t ka = k0, kb = k1;
   for (int round = 0; round < kRounds; ++round) {
-    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(ka)), key1 = _mm512_set1_epi32(static_cast<int>(kb));
+    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(ka)),
+                  key1 = _mm512_set1_epi32(static_cast<int>(kb));
     for (int g = 0; g < Groups; ++g) {
-      const __m512i even0 = _mm512_mul_epu32(x0[g], mul0), odd0 = _mm512_mul_epu32(_mm512_srli_epi64(x0[g], 32), mul0);
-      const __m512i even1 = _mm512_mul_epu32(x2[g], mul1), odd1 = _mm512_mul_epu32(_mm512_srli_epi64(x2[g], 32), mul1);
+      const __m512i even0 = _mm512_mul_epu32(x0[g], mul0),
+                    odd0 = _mm512_mul_epu32(_mm512_srli_epi64(x0[g], 32), mul0);
+      const __m512i even1 = _mm512_mul_epu32(x2[g], mul1),
+                    odd1 = _mm512_mul_epu32(_mm512_srli_epi64(x2[g], 32), mul1);
       const __m512i lo0 = _mm512_permutex2var_epi32(even0, low_halves, odd0);
       const __m512i hi0 = _mm512_permutex2var_epi32(even0, high_halves, odd0);
       const __m512i lo1 = _mm512_permutex2var_epi32(even1, low_halves, odd1);
@@ -171,8 +184,10 @@ __attribute__((target("avx512f"))) inline void avx512_step(const Counters& c, st
     // the chunks put in lane order.
     const __m512i a = _mm512_unpacklo_epi32(x0[g], x1[g]), e1 = _mm512_unpackhi_epi32(x0[g], x1[g]);
     const __m512i d = _mm512_unpacklo_epi32(x2[g], x3[g]), e = _mm512_unpackhi_epi32(x2[g], x3[g]);
-    const __m512i l0 = _mm512_unpacklo_epi64(a, d), l1 = _mm512_unpackhi_epi64(a, d);    // lanes 0 4 8 12, 1 5 9 13
-    const __m512i l2 = _mm512_unpacklo_epi64(e1, e), l3 = _mm512_unpackhi_epi64(e1, e);  // lanes 2 6 10 14, 3 7 11 15
+    const __m512i l0 = _mm512_unpacklo_epi64(a, d),
+                  l1 = _mm512_unpackhi_epi64(a, d);  // lanes 0 4 8 12, 1 5 9 13
+    const __m512i l2 = _mm512_unpacklo_epi64(e1, e),
+                  l3 = _mm512_unpackhi_epi64(e1, e);  // lanes 2 6 10 14, 3 7 11 15
     const __m512i t0 = _mm512_shuffle_i32x4(l0, l1, 0x88), t1 = _mm512_shuffle_i32x4(l0, l1, 0xDD);
     const __m512i t2 = _mm512_shuffle_i32x4(l2, l3, 0x88), t3 = _mm512_shuffle_i32x4(l2, l3, 0xDD);
     std::uint32_t* o = out + 4 * kLanes * g;
@@ -184,9 +199,11 @@ __attribute__((target("avx512f"))) inline void avx512_step(const Counters& c, st
 }
 
 __attribute__((target("avx512f"))) void avx512_blocks(const Counters& c, std::uint32_t k0, std::uint32_t k1,
-                                                     std::size_t n, std::uint32_t* out) {
-  vector_blocks<16>(c, n, out, [k0, k1](auto groups, const Counters& cc, std::size_t b, std::uint32_t* o)
-                                   __attribute__((target("avx512f"))) { avx512_step<decltype(groups)::value>(cc, b, k0, k1, o); });
+                                                      std::size_t n, std::uint32_t* out) {
+  vector_blocks<16>(
+      c, n, out,
+      [ k0, k1 ](auto groups, const Counters& cc, std::size_t b, std::uint32_t* o)
+          __attribute__((target("avx512f"))) { avx512_step<decltype(groups)::value>(cc, b, k0, k1, o); });
 }
 
 #endif  // __x86_64__
@@ -194,7 +211,8 @@ __attribute__((target("avx512f"))) void avx512_blocks(const Counters& c, std::ui
 }  // namespace
 
 namespace {
-void blocks(SimdPath path, const Counters& c, std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+void blocks(SimdPath path, const Counters& c, std::uint32_t k0, std::uint32_t k1, std::size_t n,
+            std::uint32_t* out) {
 #if defined(__x86_64__)
   if (path == SimdPath::avx512) return avx512_blocks(c, k0, k1, n, out);
   if (path == SimdPath::avx2) return avx2_blocks(c, k0, k1, n, out);
@@ -211,7 +229,8 @@ void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::ui
 }
 
 void philox_blocks_at(SimdPath path, const std::uint32_t* c0, const std::uint32_t* c1, std::uint32_t c2,
-                      std::uint32_t c3, std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out) {
+                      std::uint32_t c3, std::uint32_t k0, std::uint32_t k1, std::size_t n,
+                      std::uint32_t* out) {
   blocks(path, Counters{0, 0, c2, c3, c0, c1}, k0, k1, n, out);
 }
 
@@ -224,8 +243,8 @@ const std::uint32_t* CounterRng::resident_words(Stream stream, std::uint32_t ste
   const std::uint64_t first_block = first / 4, end_block = (first + count - 1) / 4 + 1;
   const auto s = static_cast<std::uint32_t>(stream);
   detail::philox_blocks(detail::simd_best_path(), static_cast<std::uint32_t>(first_block),
-                        static_cast<std::uint32_t>(first_block >> 32), step, s, seed_lo_, seed_hi_ ^ (s << 20),
-                        static_cast<std::size_t>(end_block - first_block), buffer);
+                        static_cast<std::uint32_t>(first_block >> 32), step, s, seed_lo_,
+                        seed_hi_ ^ (s << 20), static_cast<std::size_t>(end_block - first_block), buffer);
   return buffer + first % 4;
 }
 
@@ -236,9 +255,11 @@ void CounterRng::entity_bits(Stream stream, std::uint64_t first, std::size_t cou
   // its high word.
   while (count > 0) {
     const auto low = static_cast<std::uint32_t>(first);
-    const std::size_t run = static_cast<std::size_t>(std::min<std::uint64_t>(count, (std::uint64_t{1} << 32) - low));
-    detail::philox_blocks(detail::simd_best_path(), low, static_cast<std::uint32_t>(first >> 32) ^ (slot << 16), step, s,
-                          seed_lo_, seed_hi_ ^ (s << 20), run, out);
+    const std::size_t run =
+        static_cast<std::size_t>(std::min<std::uint64_t>(count, (std::uint64_t{1} << 32) - low));
+    detail::philox_blocks(detail::simd_best_path(), low,
+                          static_cast<std::uint32_t>(first >> 32) ^ (slot << 16), step, s, seed_lo_,
+                          seed_hi_ ^ (s << 20), run, out);
     first += run;
     count -= run;
     out += 4 * run;
@@ -256,8 +277,8 @@ void CounterRng::slot_bits(Stream stream, std::uint64_t entity, std::uint32_t st
   for (std::uint32_t first = 0; first < slots; first += kBatch) {
     const std::uint32_t n = std::min(kBatch, slots - first);
     for (std::uint32_t k = 0; k < n; ++k) c1[k] = high ^ ((first + k) << 16);
-    detail::philox_blocks_at(detail::simd_best_path(), c0.data(), c1.data(), step, s, seed_lo_, seed_hi_ ^ (s << 20), n,
-                             out + 4 * static_cast<std::size_t>(first));
+    detail::philox_blocks_at(detail::simd_best_path(), c0.data(), c1.data(), step, s, seed_lo_,
+                             seed_hi_ ^ (s << 20), n, out + 4 * static_cast<std::size_t>(first));
   }
 }
 

@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstddef>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -22,19 +22,19 @@ namespace valinta {
 // One named stream per process of the model; the value is part of the key, so streams never
 // overlap. Append new streams at the end: renumbering would change every result.
 enum class Stream : std::uint32_t {
-  population = 1,    // building residents
-  needs = 2,         // M1 transitions
-  demand = 3,        // M2 contacts
-  service = 4,       // M3 diversions and visit kinds (producer-level)
+  population = 1,       // building residents
+  needs = 2,            // M1 transitions
+  demand = 3,           // M2 contacts
+  service = 4,          // M3 diversions and visit kinds (producer-level)
   service_outcome = 5,  // M3 resident-level resolution of waiting contacts
-  referral = 6,      // M4
-  review = 7,        // M5 review hazard
-  choice_noise = 8,  // M5 Gumbel noise
-  producers = 9,     // producer set-up
-  listing_cap = 10,  // M5 priority when a listing cap binds
-  plans = 11,        // M8 customer plans
-  favouritism = 12,  // M4 referrals refused by a non-neutral business unit
-  design = 13,       // sweeps: Latin hypercube permutations and positions
+  referral = 6,         // M4
+  review = 7,           // M5 review hazard
+  choice_noise = 8,     // M5 Gumbel noise
+  producers = 9,        // producer set-up
+  listing_cap = 10,     // M5 priority when a listing cap binds
+  plans = 11,           // M8 customer plans
+  favouritism = 12,     // M4 referrals refused by a non-neutral business unit
+  design = 13,          // sweeps: Latin hypercube permutations and positions
 };
 
 class CounterRng {
@@ -92,15 +92,18 @@ class CounterRng {
 
   // bits(stream, entity, step, slot) of entities first .. first + count - 1, many blocks at a
   // time: entity first + k's four words go to out[4k .. 4k + 3] (out holds 4 count words).
-  void entity_bits(Stream stream, std::uint64_t first, std::size_t count, std::uint32_t step, std::uint32_t slot,
-                   std::uint32_t* out) const;
+  void entity_bits(Stream stream, std::uint64_t first, std::size_t count, std::uint32_t step,
+                   std::uint32_t slot, std::uint32_t* out) const;
 
   // bits(stream, entity, step, slot) of slots 0 .. slots - 1 of one entity, many blocks at a
   // time: slot s's four words go to out[4s .. 4s + 3] (out holds 4 slots words).
-  void slot_bits(Stream stream, std::uint64_t entity, std::uint32_t step, std::uint32_t slots, std::uint32_t* out) const;
+  void slot_bits(Stream stream, std::uint64_t entity, std::uint32_t step, std::uint32_t slots,
+                 std::uint32_t* out) const;
 
  private:
-  static std::uint64_t clamp_words(double x) { return x <= 0 ? 0 : x >= 0x1p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x); }
+  static std::uint64_t clamp_words(double x) {
+    return x <= 0 ? 0 : x >= 0x1p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(x);
+  }
 
   std::uint32_t seed_lo_;
   std::uint32_t seed_hi_;
@@ -128,8 +131,8 @@ class ResidentDraws {
     return {first, std::min(residents, first + kChunk)};
   }
   // Words of global residents first .. first + count - 1 (count <= kChunk).
-  const std::uint32_t* operator()(const CounterRng& rng, Stream stream, std::uint32_t step, std::uint64_t first,
-                                  std::size_t count) {
+  const std::uint32_t* operator()(const CounterRng& rng, Stream stream, std::uint32_t step,
+                                  std::uint64_t first, std::size_t count) {
     return rng.resident_words(stream, step, first, count, buffer_.data());
   }
 
@@ -179,7 +182,9 @@ inline int poisson_from_uniform(double lambda, double u, double exp_minus_lambda
   }
   return k;
 }
-inline int poisson_from_uniform(double lambda, double u) { return poisson_from_uniform(lambda, u, std::exp(-lambda)); }
+inline int poisson_from_uniform(double lambda, double u) {
+  return poisson_from_uniform(lambda, u, std::exp(-lambda));
+}
 
 // The partial sums poisson_from_uniform(lambda, u, exp_minus_lambda) forms, term by term in the
 // same order (so the same numbers): cdf[k] after the terms 0 .. k. For a rate used by many draws.
@@ -213,7 +218,8 @@ void philox_blocks(SimdPath path, std::uint32_t first, std::uint32_t c1, std::ui
                    std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
 // The same for blocks whose first two counter words are given one by one: {c0[b], c1[b], c2, c3}.
 void philox_blocks_at(SimdPath path, const std::uint32_t* c0, const std::uint32_t* c1, std::uint32_t c2,
-                      std::uint32_t c3, std::uint32_t k0, std::uint32_t k1, std::size_t n, std::uint32_t* out);
+                      std::uint32_t c3, std::uint32_t k0, std::uint32_t k1, std::size_t n,
+                      std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta

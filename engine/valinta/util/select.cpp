@@ -35,7 +35,8 @@ constexpr std::array<std::uint64_t, 256> kPackedBits = [] {
 
 // Blocks of 16 bytes; returns how many bytes were done and sets m.
 __attribute__((target("avx2"))) std::size_t avx2_positions(const std::uint8_t* mask, std::size_t n,
-                                                           std::uint32_t base, std::uint32_t* out, std::size_t& m) {
+                                                           std::uint32_t base, std::uint32_t* out,
+                                                           std::size_t& m) {
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m128i zero = _mm_setzero_si128();
   std::size_t k = 0;
@@ -45,19 +46,21 @@ __attribute__((target("avx2"))) std::size_t avx2_positions(const std::uint8_t* m
     for (unsigned half = 0; half < 2; ++half) {
       const unsigned bits = (marked >> (8 * half)) & 0xFFu;
       const int count = std::popcount(bits);
-      const __m256i order = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(kPackedBits[bits])));
+      const __m256i order =
+          _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(kPackedBits[bits])));
       const __m256i at = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base + k + 8 * half)), order);
       // Only the first `count` lanes are stored.
-      _mm256_maskstore_epi32(reinterpret_cast<int*>(out + m), _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes), at);
+      _mm256_maskstore_epi32(reinterpret_cast<int*>(out + m),
+                             _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lanes), at);
       m += static_cast<std::size_t>(count);
     }
   }
   return k;
 }
 
-__attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const std::uint8_t* mask, std::size_t n,
-                                                                        std::uint32_t base, std::uint32_t* out,
-                                                                        std::size_t& m) {
+__attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const std::uint8_t* mask,
+                                                                         std::size_t n, std::uint32_t base,
+                                                                         std::uint32_t* out, std::size_t& m) {
   __m512i at = first_positions(base);
   std::size_t k = 0;
   for (; k + 64 <= n; k += 64) {
@@ -69,7 +72,8 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_positions(const s
 
 __attribute__((target("avx512f"))) std::size_t avx512_outside(const std::uint32_t* words, std::size_t n,
                                                               std::uint64_t below, std::uint64_t from,
-                                                              std::uint32_t base, std::uint32_t* out, std::size_t& m) {
+                                                              std::uint32_t base, std::uint32_t* out,
+                                                              std::size_t& m) {
   // Bounds of 2^32 become masks: every word is below it, none is at or above it.
   const __mmask16 all_below = below > 0xFFFFFFFFu ? 0xFFFF : 0, none_from = from > 0xFFFFFFFFu ? 0 : 0xFFFF;
   const __m512i low = _mm512_set1_epi32(static_cast<int>(std::min<std::uint64_t>(below, 0xFFFFFFFFu)));
@@ -85,9 +89,10 @@ __attribute__((target("avx512f"))) std::size_t avx512_outside(const std::uint32_
   return k;
 }
 
-__attribute__((target("avx512f,avx512bw"))) std::size_t avx512_nonnegative(const std::int16_t* values, std::size_t n,
-                                                                          std::uint32_t base, std::uint32_t* out,
-                                                                          std::size_t& m) {
+__attribute__((target("avx512f,avx512bw"))) std::size_t avx512_nonnegative(const std::int16_t* values,
+                                                                           std::size_t n, std::uint32_t base,
+                                                                           std::uint32_t* out,
+                                                                           std::size_t& m) {
   __m512i at = first_positions(base);
   std::size_t k = 0;
   for (; k + 32 <= n; k += 32)  // the sign bits of 32 values; the others are marked
@@ -99,8 +104,8 @@ __attribute__((target("avx512f,avx512bw"))) std::size_t avx512_nonnegative(const
 
 }  // namespace
 
-std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n, std::uint32_t base,
-                                  std::uint32_t* out) {
+std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n,
+                                  std::uint32_t base, std::uint32_t* out) {
   std::size_t m = 0, k = 0;
 #if defined(__x86_64__)
   if (path == SimdPath::avx512) k = avx512_nonnegative(values, n, base, out, m);
@@ -133,8 +138,10 @@ std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n,
                          std::uint32_t* out) {
   std::size_t m = 0, done = 0;
 #if defined(__x86_64__)
-  if (path == SimdPath::avx512) done = avx512_positions(mask, n, base, out, m);
-  else if (path == SimdPath::avx2) done = avx2_positions(mask, n, base, out, m);
+  if (path == SimdPath::avx512)
+    done = avx512_positions(mask, n, base, out, m);
+  else if (path == SimdPath::avx2)
+    done = avx2_positions(mask, n, base, out, m);
 #else
   (void)path;
 #endif
@@ -147,12 +154,13 @@ std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t 
   return detail::positions_of(detail::simd_best_path(), mask, n, base, out);
 }
 
-std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
-                              std::uint32_t base, std::uint32_t* out) {
+std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below,
+                              std::uint64_t from, std::uint32_t base, std::uint32_t* out) {
   return detail::positions_outside(detail::simd_best_path(), words, n, below, from, base, out);
 }
 
-std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base, std::uint32_t* out) {
+std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base,
+                                  std::uint32_t* out) {
   return detail::positions_nonnegative(detail::simd_best_path(), values, n, base, out);
 }
 

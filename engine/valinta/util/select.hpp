@@ -21,12 +21,13 @@ std::size_t positions_of(const std::uint8_t* mask, std::size_t n, std::uint32_t 
 // The positions k in [0, n) with words[k] < below or words[k] >= from, as base + k in increasing
 // order (the screens on a chunk's draws); returns how many were written to `out` (room for n).
 // The bounds go up to 2^32: below = 2^32 lists every position, from = 2^32 none by the second test.
-std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below, std::uint64_t from,
-                              std::uint32_t base, std::uint32_t* out);
+std::size_t positions_outside(const std::uint32_t* words, std::size_t n, std::uint64_t below,
+                              std::uint64_t from, std::uint32_t base, std::uint32_t* out);
 
 // The positions k in [0, n) with values[k] >= 0, as base + k in increasing order (e.g. the
 // residents with a contact waiting); returns how many were written to `out` (room for n).
-std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base, std::uint32_t* out);
+std::size_t positions_nonnegative(const std::int16_t* values, std::size_t n, std::uint32_t base,
+                                  std::uint32_t* out);
 
 // Asks the memory system for the rows `positions[0 .. n)` of each column: the residents a phase
 // visits are a few per cent of a chunk, scattered, and each column it reads of them would
@@ -53,8 +54,8 @@ std::size_t positions_of(SimdPath path, const std::uint8_t* mask, std::size_t n,
                          std::uint32_t* out);
 std::size_t positions_outside(SimdPath path, const std::uint32_t* words, std::size_t n, std::uint64_t below,
                               std::uint64_t from, std::uint32_t base, std::uint32_t* out);
-std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n, std::uint32_t base,
-                                  std::uint32_t* out);
+std::size_t positions_nonnegative(SimdPath path, const std::int16_t* values, std::size_t n,
+                                  std::uint32_t base, std::uint32_t* out);
 }  // namespace detail
 
 }  // namespace valinta

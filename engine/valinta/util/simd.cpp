@@ -27,7 +27,8 @@ SimdPath simd_best_path() {
     const char* cap = std::getenv("VALINTA_SIMD");
     const std::string_view wanted = cap ? cap : "avx512";
     if (wanted == "avx512" && simd_path_available(SimdPath::avx512)) return SimdPath::avx512;
-    if ((wanted == "avx512" || wanted == "avx2") && simd_path_available(SimdPath::avx2)) return SimdPath::avx2;
+    if ((wanted == "avx512" || wanted == "avx2") && simd_path_available(SimdPath::avx2))
+      return SimdPath::avx2;
     return SimdPath::scalar;
   }();
   return best;

@@ -31,7 +31,9 @@ const char* kind_of(mode_t mode) {
   return "not a regular file";
 }
 
-fs::path directory_of(const fs::path& path) { return path.has_parent_path() ? path.parent_path() : fs::path("."); }
+fs::path directory_of(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
 
 // Moves `from` to `to` only if nothing is at `to`: true if moved, false if `to` exists. Uses
 // renameat2(RENAME_NOREPLACE), or a hard link where the file system lacks it.
@@ -40,7 +42,8 @@ bool move_no_replace(const fs::path& from, const fs::path& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
   if (errno == EEXIST) return false;
   if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-    throw std::runtime_error("cannot rename " + quoted(from) + " to " + quoted(to) + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot rename " + quoted(from) + " to " + quoted(to) + ": " +
+                             std::strerror(errno));
 #endif
   if (::link(from.c_str(), to.c_str()) == 0) {
     ::unlink(from.c_str());
@@ -112,19 +115,21 @@ TargetFile::TargetFile(fs::path path, const TargetRules& rules) : path_(std::mov
     throw TargetRefused(rules.option + ": an empty path; give the name of the " + rules.what + " to write");
   const std::string name = path_.filename().string();
   if (name.empty() || name == "." || name == "..")
-    throw TargetRefused(where + ": is a directory, not a file name; give the name of the " + rules.what +
-                        " to write, e.g. " + (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
+    throw TargetRefused(
+        where + ": is a directory, not a file name; give the name of the " + rules.what + " to write, e.g. " +
+        (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
 
   for (const fs::path& input : rules.inputs)
     if (!input.empty() && same_file(path_, input))
-      throw TargetRefused(where + ": is one of this run's inputs (" + input.string() + "); write the " + rules.what +
-                          " to another file");
+      throw TargetRefused(where + ": is one of this run's inputs (" + input.string() + "); write the " +
+                          rules.what + " to another file");
 
   struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
-      throw TargetRefused(where + ": is a directory; give the name of a file in it, e.g. " +
-                          (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
+      throw TargetRefused(
+          where + ": is a directory; give the name of a file in it, e.g. " +
+          (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
       throw TargetRefused(where + ": is " + kind_of(st.st_mode) + "; a " + rules.what +
                           " is only ever written as a regular file: give a file name");
@@ -158,7 +163,8 @@ TargetFile::TargetFile(fs::path path, const TargetRules& rules) : path_(std::mov
 }
 
 void TargetFile::install() {
-  const std::string changed = path_.string() + ": was created or changed by another program while this process " +
+  const std::string changed = path_.string() +
+                              ": was created or changed by another program while this process " +
                               "was writing it; it was not replaced";
   if (identity_of(path_) != expected_) throw TargetChanged(changed);
   if (!expected_.exists) {
@@ -182,7 +188,8 @@ void TargetFile::install() {
 fs::path keep_beside(const fs::path& from, const fs::path& path) {
   const fs::path dir = path.parent_path();
   for (int k = 2;; ++k) {
-    const fs::path candidate = dir / (path.stem().string() + "-" + std::to_string(k) + path.extension().string());
+    const fs::path candidate =
+        dir / (path.stem().string() + "-" + std::to_string(k) + path.extension().string());
     if (move_no_replace(from, candidate)) return candidate;
   }
 }

@@ -47,8 +47,8 @@ inline double minus_two_log(double u) {
 // (the next term is below 2e-18); the quarter turns k (mod 4) swap and negate them.
 inline void cos_sin_turn(double u, double& cosine, double& sine) {
   // 1 / ((n - 1) n) and 1 / (n (n + 1)) for n = 2, 4, .., 16: the steps of the two series.
-  constexpr double kCos[8] = {1.0 / 2,   1.0 / 12,  1.0 / 30,  1.0 / 56,
-                              1.0 / 90,  1.0 / 132, 1.0 / 182, 1.0 / 240};
+  constexpr double kCos[8] = {1.0 / 2,  1.0 / 12,  1.0 / 30,  1.0 / 56,
+                              1.0 / 90, 1.0 / 132, 1.0 / 182, 1.0 / 240};
   constexpr double kSin[8] = {1.0 / 6,   1.0 / 20,  1.0 / 42,  1.0 / 72,
                               1.0 / 110, 1.0 / 156, 1.0 / 210, 1.0 / 272};
   // 1.5 2^52 + 4u lies where the doubles are the integers: rounded to the nearest one.
