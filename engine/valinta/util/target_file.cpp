@@ -53,6 +53,34 @@ bool move_no_replace(const fs::path& from, const fs::path& to) {
   throw std::runtime_error("cannot move " + quoted(from) + " to " + quoted(to) + ": " + std::strerror(errno));
 }
 
+// Moves `from` onto `to` if `to` is still `expected`: true if moved, false (both left as they
+// were) if another program replaced or changed `to` meanwhile. The two are exchanged atomically
+// (renameat2 RENAME_EXCHANGE), the file taken out is checked and then removed, or exchanged back;
+// where the file system cannot exchange, `to` was checked just before and is replaced by rename.
+bool replace_if_unchanged(const fs::path& from, const fs::path& to, const FileIdentity& expected) {
+#if defined(RENAME_EXCHANGE)
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) {
+    if (identity_of(from) == expected) {
+      ::unlink(from.c_str());
+      return true;
+    }
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) != 0)
+      throw std::runtime_error("another program changed " + quoted(to) +
+                               " meanwhile, and it could not be put back " + "from " + quoted(from) + ": " +
+                               std::strerror(errno));
+    return false;
+  }
+  if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+    throw std::runtime_error("cannot rename " + quoted(from) + " to " + quoted(to) + ": " +
+                             std::strerror(errno));
+#endif
+  (void)expected;
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + quoted(from) + " to " + quoted(to) + ": " +
+                             std::strerror(errno));
+  return true;
+}
+
 // The start time of process `pid` (the status time of its /proc entry), or -1 if it is not running.
 std::int64_t process_start_ns(const std::string& pid) {
   struct stat st {};
@@ -169,9 +197,8 @@ void TargetFile::install() {
   if (identity_of(path_) != expected_) throw TargetChanged(changed);
   if (!expected_.exists) {
     if (!move_no_replace(temporary_, path_)) throw TargetChanged(changed);
-  } else if (::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    throw std::runtime_error("cannot rename " + quoted(temporary_) + " to " + quoted(path_) + ": " +
-                             std::strerror(errno));
+  } else if (!replace_if_unchanged(temporary_, path_, expected_)) {
+    throw TargetChanged(changed);
   }
   expected_ = identity_of(path_);
 

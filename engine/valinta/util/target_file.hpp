@@ -8,8 +8,9 @@
 //    process may be writing it. A refusal is a TargetRefused (bad input: exit code 2).
 //  - The contents are written to a temporary file beside the target (".NAME.tmp-PID"), then moved
 //    onto it by install(): atomically, and only if the target is still what was checked (absent,
-//    or the same file unchanged). Anything another program created or changed there meanwhile is
-//    kept, and install() throws TargetChanged instead.
+//    or the same file unchanged: RENAME_NOREPLACE onto a new target, an atomic exchange undone if
+//    the file taken out is not the one checked onto an existing one). Anything another program
+//    created or changed there meanwhile is kept, and install() throws TargetChanged instead.
 //  - Temporary files of processes that no longer exist (a run killed with SIGKILL) are removed.
 #include <sys/types.h>
 
