@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -111,6 +112,20 @@ TEST(Recorder, AfterTheFirstStepEverySeriesHasRoomForTheWholeRunInTheArena) {
         EXPECT_EQ(kept, row[k]) << name << " " << k;
     }
     EXPECT_EQ((s->integer ? s->count.size() : s->real.size()), 40 * s->row_length) << name;
+  }
+}
+
+TEST(Recorder, ASeriesThatWasNeverRecordedIsAnErrorNotZero) {
+  Simulation sim(test::scenario_from_yaml(two_station_region()), {5, 0, 1});
+  sim.step();
+  EXPECT_EQ(&sim.recorder.at("new_visits_doctor"), sim.recorder.find("new_visits_doctor"));
+  EXPECT_EQ(sim.recorder.find("new_vists_doctor"), nullptr);
+  try {
+    (void)sim.recorder.at("new_vists_doctor");
+    FAIL() << "a misspelt series must not be found";
+  } catch (const std::out_of_range& e) {
+    EXPECT_NE(std::string(e.what()).find("no indicator series 'new_vists_doctor'"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -124,4 +124,11 @@ const Recorder::Series* Recorder::find(const std::string& name) const {
   return it == index_.end() ? nullptr : &series_[it->second];
 }
 
+const Recorder::Series& Recorder::at(const std::string& name) const {
+  if (const Series* s = find(name)) return *s;
+  throw std::out_of_range("no indicator series '" + name + "' was recorded (" +
+                          std::to_string(series_.size()) + " series after " + std::to_string(steps_) +
+                          " steps; docs/output-format.md lists them)");
+}
+
 }  // namespace valinta

@@ -42,7 +42,11 @@ class Recorder {
   void append(const std::string& name, double value, const std::string& units, const std::string& long_name);
 
   const std::vector<Series>& series() const { return series_; }
+  // The series of that name, or nullptr if none was recorded (yet).
   const Series* find(const std::string& name) const;
+  // The series of that name, which must exist: a name that was never recorded (a typo) throws
+  // std::out_of_range naming it, instead of reading as zero.
+  const Series& at(const std::string& name) const;
   std::size_t steps() const { return steps_; }
   // Ends a step's rows. After the first, every series exists: the memory for all their rows is
   // reserved in the arena and faulted in at once, on the run's threads (HugeArena::reserve).

@@ -33,8 +33,14 @@ std::vector<std::pair<std::string, double>> Summary::items() const {
 }
 
 namespace {
+// A series the summary reads: none before the first step, and after it one that must exist (a
+// misspelt name throws instead of reading as zero).
+const Recorder::Series* recorded(const Recorder& rec, const std::string& name) {
+  return rec.steps() == 0 ? nullptr : &rec.at(name);
+}
+
 double total(const Recorder& rec, const std::string& name) {
-  const Recorder::Series* s = rec.find(name);
+  const Recorder::Series* s = recorded(rec, name);
   if (s == nullptr) return 0;
   double sum = 0;
   for (const auto v : s->count) sum += static_cast<double>(v);
@@ -75,8 +81,8 @@ Summary summarise(const Simulation& sim) {
 
   const double years = static_cast<double>(rec.steps() * sim.scenario.time.step_days) / 365.25;
   const double resident_years = static_cast<double>(s.residents) * years;
-  const Recorder::Series* doctor = rec.find("new_visits_doctor");
-  const Recorder::Series* nurse = rec.find("new_visits_nurse");
+  const Recorder::Series* doctor = recorded(rec, "new_visits_doctor");
+  const Recorder::Series* nurse = recorded(rec, "new_visits_nurse");
   double visits = 0, doctors = 0, wait_sum = 0;
   if (doctor && nurse) {
     for (std::size_t k = 0; k < doctor->count.size(); ++k) {
@@ -106,7 +112,7 @@ Summary summarise(const Simulation& sim) {
   }
   const double known = visits + diverted_sum + waiting_past;
   // Mean wait over the whole run: visits x mean wait per producer-step.
-  const Recorder::Series* mean = rec.find("wait_mean_days");
+  const Recorder::Series* mean = recorded(rec, "wait_mean_days");
   if (mean && doctor && nurse)
     for (std::size_t k = 0; k < mean->real.size(); ++k) {
       const double served = static_cast<double>(doctor->count[k] + nurse->count[k]);
@@ -120,7 +126,7 @@ Summary summarise(const Simulation& sim) {
       resident_years > 0 ? 1000 * total(rec, "new_er_diversions_all") / resident_years : 0;
   s.referrals_per_1000_year =
       resident_years > 0 ? 1000 * total(rec, "new_referrals_all") / resident_years : 0;
-  const Recorder::Series* books = rec.find("organiser_books_eur");
+  const Recorder::Series* books = recorded(rec, "organiser_books_eur");
   double organiser = 0, fees = 0;
   if (books)
     for (std::size_t k = 0; k < books->real.size(); ++k) {
