@@ -83,6 +83,12 @@ std::vector<std::string> names_of(const Scenario& s) {
   return names;
 }
 
+TEST(ZonesCsv, AFileWhoseEveryRowIsRefusedSaysWhyAndOnlyThat) {
+  // The one row's error explains why there are no zones; "no zones" would only repeat it.
+  expect_csv_error(load_with_csv("every-row-refused", kHeader + "Keski-Suomi,Jou\xfftsa,4297,61.74,26.11\n"),
+                   2, 16, {"not UTF-8"});
+}
+
 // --- Names: UTF-8 text without NUL bytes ---
 
 TEST(ZonesCsv, NameThatIsNotUtf8IsRefusedAtItsByte) {

@@ -155,6 +155,11 @@ TEST_F(Sweep, UglyInputIsRefusedCleanly) {
       "  demand.induced_visits: {values: [0,1,2,3,4,5,6,7,8,9]}\n";
   EXPECT_NE(errors(huge_grid).find("the grid has 4800000 points; at most 1000000"), std::string::npos)
       << errors(huge_grid);
+  for (const std::string text :
+       {"scenario: x.yaml\ndesign: grid\nparameters:\n  choice.inertia: {values: [1, .nan]}\n",
+        "scenario: x.yaml\ndesign: sobol\npoints: 4\nparameters:\n  choice.inertia: {min: 1, max: .inf}\n"})
+    EXPECT_NE(errors(text).find("must be a finite number"), std::string::npos) << text << "\n"
+                                                                               << errors(text);
   // Keys that are lists or mappings (found by the sweep fuzzer: they escaped as yaml-cpp errors).
   for (const std::string text :
        {"[a]: 1\nscenario: x.yaml\n", "scenario: x.yaml\ndesign: grid\nparameters:\n  {k: v}: 2\n",

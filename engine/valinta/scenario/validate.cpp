@@ -149,10 +149,17 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     total += static_cast<std::int64_t>(
         std::llround(static_cast<double>(s.zones[i].population) * s.population.scale));
   }
-  if (s.zones.empty())
-    error("zones", "no zones: give population.zones_file or a zones list");
-  else if (total == 0)
+  // When the zones file's own rows were refused, its errors say why there are no zones. (The
+  // loader lists the zones file last among the scenario's inputs.)
+  const bool zones_file_refused =
+      !s.population.zones_file.empty() && !s.inputs.empty() &&
+      std::any_of(diagnostics.list().begin(), diagnostics.list().end(),
+                  [&](const Diagnostic& d) { return d.file == s.inputs.back().string(); });
+  if (s.zones.empty()) {
+    if (!zones_file_refused) error("zones", "no zones: give population.zones_file or a zones list");
+  } else if (total == 0) {
     error("population", "the population is empty (every zone has 0 residents)");
+  }
   if (total > 60'000'000'000LL / 16)
     error("population.scale", fmt::format("{} residents is more than one machine can hold", total));
 

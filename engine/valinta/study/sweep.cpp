@@ -100,7 +100,9 @@ void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::No
   }
   auto in_range = [&](const YAML::Node& node, double v, const std::string& key) {
     const Range& r = param->range;
-    if (v < r.min || v > r.max || (r.min_open && v == r.min))
+    if (!std::isfinite(v))
+      in.error(node, key, fmt::format("must be a finite number (got {})", v));
+    else if (v < r.min || v > r.max || (r.min_open && v == r.min))
       in.error(node, key,
                fmt::format("{} is outside what {} allows ({} {}, at most {})", v, p.key,
                            r.min_open ? "above" : "at least", r.min, r.max));
