@@ -57,8 +57,15 @@ struct Producer {
   int open_step = 0;          // first step it is open (scheduled openings)
   int close_step = 1 << 30;   // step it closes (scheduled closings)
 
-  // Queue: ring of arrival cohorts x need level (counts).
+  // Queue: ring of arrival cohorts x need level (counts); cohort(t, age, L) is the one that
+  // arrived `age` steps before step t (L: the ring's length in steps).
   std::vector<std::int64_t> queue;
+  std::int64_t* cohort(int t, int age, int L) {
+    return queue.data() + static_cast<std::size_t>(((t - age) % L + L) % L) * kNeedLevels;
+  }
+  const std::int64_t* cohort(int t, int age, int L) const {
+    return const_cast<Producer*>(this)->cohort(t, age, L);
+  }
   std::int64_t n_listed = 0;
 
   // Life cycle (MODEL.md M7): scheduled openings and closings, market entry and exit.

@@ -99,14 +99,10 @@ Summary summarise(const Simulation& sim) {
   const double diverted_sum = total(rec, "new_er_diversions");
   double waiting_past = 0;
   if (rec.steps() > 0) {
-    const ServiceParams& sp = sim.scenario.service;
-    const auto step_days = static_cast<double>(sim.scenario.time.step_days);
-    const int guarantee_steps = static_cast<int>(std::floor(sp.care_guarantee_days / step_days + 1e-9));
-    const int last = sim.t - 1;
+    const int late = guarantee_steps(sim.scenario.service, sim.scenario.time.step_days);
     for (const Producer& p : sim.producers)
-      for (int a = std::max(0, guarantee_steps); a < L; ++a) {
-        const auto slot = static_cast<std::ptrdiff_t>(((last - a) % L + L) % L);
-        const std::int64_t* cohort = p.queue.data() + slot * kNeedLevels;
+      for (int a = std::max(0, late); a < L; ++a) {
+        const std::int64_t* cohort = p.cohort(sim.t - 1, a, L);
         for (int l = 0; l < kNeedLevels; ++l) waiting_past += static_cast<double>(cohort[l]);
       }
   }

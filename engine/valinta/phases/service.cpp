@@ -96,9 +96,7 @@ void serve_producer(Simulation& sim, std::size_t j) {
   StepFlows& f = sim.flows;
   const int L = sim.queue_steps;
   const double step_weeks = s.step_weeks();
-  auto cohort = [&](int age) {
-    return p.queue.data() + static_cast<std::size_t>(((sim.t - age) % L + L) % L) * kNeedLevels;
-  };
+  auto cohort = [&](int age) { return p.cohort(sim.t, age, L); };
   std::int64_t* const before = &f.cohort_before[j * L];
   std::int64_t* const served_by_age = &f.cohort_served[j * L];
   std::int64_t* const diverted_by_age = &f.cohort_diverted[j * L];
@@ -114,8 +112,7 @@ void serve_producer(Simulation& sim, std::size_t j) {
   const double capacity = p.capacity_per_week * step_weeks + p.capacity_carry;
   std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
   p.capacity_carry = capacity - std::floor(capacity);
-  const int guarantee_steps =
-      static_cast<int>(std::floor(sp.care_guarantee_days / static_cast<double>(s.time.step_days) + 1e-9));
+  const int guarantee_steps = valinta::guarantee_steps(sp, s.time.step_days);
   const int promise_steps =
       static_cast<int>(std::floor(sp.promise_days / static_cast<double>(s.time.step_days) + 1e-9));
   for (int a = L - 1; a >= 0 && remaining > 0; --a) {
@@ -301,6 +298,10 @@ void resolve_residents(Simulation& sim) {
 }
 
 }  // namespace
+
+int guarantee_steps(const ServiceParams& p, std::int64_t step_days) {
+  return static_cast<int>(std::floor(p.care_guarantee_days / static_cast<double>(step_days) + 1e-9));
+}
 
 void run_service(Simulation& sim) {
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());

@@ -1,6 +1,8 @@
 #pragma once
 // M3 service: FIFO by arrival cohort within capacity; exact waits; the care guarantee;
 // emergency diversion of contacts that wait too long.
+#include <cstdint>
+
 #include "valinta/scenario/params.hpp"
 
 namespace valinta {
@@ -26,6 +28,10 @@ struct ServiceParams {
 };
 
 void declare_service_params(ParamRegistry& registry, ServiceParams& p);
+
+// The care guarantee in whole steps: a contact served at an age of at most this many steps was
+// served within it.
+int guarantee_steps(const ServiceParams& p, std::int64_t step_days);
 
 void run_service(Simulation& sim);
 

@@ -142,10 +142,11 @@ TargetFile::TargetFile(fs::path path, const TargetRules& rules) : path_(std::mov
   if (path_.empty())
     throw TargetRefused(rules.option + ": an empty path; give the name of the " + rules.what + " to write");
   const std::string name = path_.filename().string();
+  // A file name in the directory the user named, for messages.
+  const std::string example = (path_ / (rules.what == "checkpoint" ? "out.ckpt" : "out.h5")).string();
   if (name.empty() || name == "." || name == "..")
-    throw TargetRefused(
-        where + ": is a directory, not a file name; give the name of the " + rules.what + " to write, e.g. " +
-        (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
+    throw TargetRefused(where + ": is a directory, not a file name; give the name of the " + rules.what +
+                        " to write, e.g. " + example);
 
   for (const fs::path& input : rules.inputs)
     if (!input.empty() && same_file(path_, input))
@@ -155,9 +156,7 @@ TargetFile::TargetFile(fs::path path, const TargetRules& rules) : path_(std::mov
   struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
-      throw TargetRefused(
-          where + ": is a directory; give the name of a file in it, e.g. " +
-          (path_ / ("out" + std::string(rules.what == "checkpoint" ? ".ckpt" : ".h5"))).string());
+      throw TargetRefused(where + ": is a directory; give the name of a file in it, e.g. " + example);
     if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
       throw TargetRefused(where + ": is " + kind_of(st.st_mode) + "; a " + rules.what +
                           " is only ever written as a regular file: give a file name");
