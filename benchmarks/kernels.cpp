@@ -5,12 +5,12 @@
 
 #include <memory>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/input/loader.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/demand.hpp"
 #include "valinta/phases/needs.hpp"
 #include "valinta/phases/service.hpp"
-#include "valinta/scenario/loader.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace {
 
@@ -27,7 +27,7 @@ valinta::Simulation& warmed_up(int threads) {
   return *sim;
 }
 
-template <void (*Phase)(valinta::Simulation&)>
+template <void (*Phase)(valinta::State&)>
 void phase(benchmark::State& state) {
   valinta::Simulation& sim = warmed_up(static_cast<int>(state.range(0)));
   for (auto _ : state) {
@@ -38,10 +38,10 @@ void phase(benchmark::State& state) {
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void whole_step(valinta::Simulation& sim) { sim.step(); }
+void whole_step(valinta::State& sim) { static_cast<valinta::Simulation&>(sim).step(); }
 
 // A step's demand and service together (service reads the arrivals demand queued).
-void demand_and_service(valinta::Simulation& sim) {
+void demand_and_service(valinta::State& sim) {
   valinta::run_demand(sim);
   valinta::run_service(sim);
 }

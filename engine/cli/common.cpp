@@ -7,8 +7,8 @@
 #include <csignal>
 #include <ctime>
 
-#include "valinta/model/memory_plan.hpp"
 #include "valinta/parallel/comm.hpp"
+#include "valinta/run/memory_plan.hpp"
 #include "valinta/scenario/diagnostics.hpp"
 
 namespace valinta::cli {

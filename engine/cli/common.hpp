@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/scenario.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/parallel/comm.hpp"
-#include "valinta/scenario/scenario.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta::cli {
 

@@ -11,12 +11,9 @@
 // residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
 // before the run, so they all exit with the same code instead of waiting for each other.
 #include <fmt/format.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 
 #include <array>
@@ -35,14 +32,16 @@
 #include "common.hpp"
 #include "progress.hpp"
 #include "study_commands.hpp"
-#include "valinta/model/checkpoint.hpp"
-#include "valinta/model/memory_plan.hpp"
-#include "valinta/model/simulation.hpp"
+#include "valinta/input/loader.hpp"
+#include "valinta/input/reference.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/output/results.hpp"
 #include "valinta/parallel/comm.hpp"
-#include "valinta/scenario/loader.hpp"
-#include "valinta/scenario/reference.hpp"
+#include "valinta/run/checkpoint.hpp"
+#include "valinta/run/memory_plan.hpp"
+#include "valinta/run/run_loop.hpp"
+#include "valinta/run/simulation.hpp"
+#include "valinta/util/heap.hpp"
 #include "valinta/version.hpp"
 
 namespace fs = std::filesystem;
@@ -151,30 +150,32 @@ int run(const RunArgs& args, const std::string& cmdline) {
           scenario.time.step_days, seed, sim.threads(),
           comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
           resume ? fmt::format(", resuming after step {}", sim.t) : "");
-    if (const int sig = stop_signal(comm); sig != 0) {
-      if (comm.root())
-        fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
-                   signal_name(sig));
-      return 128 + sig;
-    }
     Progress progress(Progress::detect(args.quiet || !comm.root()), steps, sim.population_size());
     progress.update(sim.t);
-    while (sim.t < steps) {
-      sim.step();
-      progress.update(sim.t);
-      const bool due =
-          !args.checkpoint.empty() && (sim.t % args.checkpoint_every == 0 || g_signal.load() != 0);
-      if (due && sim.t < steps) valinta::write_checkpoint(sim, *checkpoint);
-      if (const int sig = stop_signal(comm); sig != 0 && sim.t < steps) {
-        progress.finish();
-        if (comm.root())
+    valinta::RunHooks hooks;
+    hooks.after_step = [&progress](const valinta::Simulation& s) { progress.update(s.t); };
+    hooks.stop_requested = [&comm] { return stop_signal(comm); };
+    if (checkpoint) {
+      hooks.checkpoint_every = args.checkpoint_every;
+      hooks.write_checkpoint = [&checkpoint](const valinta::Simulation& s) {
+        valinta::write_checkpoint(s, *checkpoint);
+      };
+    }
+    const int first_step = sim.t;
+    if (const int sig = valinta::run_to_end(sim, hooks); sig != 0) {
+      progress.finish();
+      if (comm.root()) {
+        if (sim.t == first_step)
+          fmt::print(stderr, "valinta: stopped by {} before the first step; no results file was written\n",
+                     signal_name(sig));
+        else
           fmt::print(stderr, "valinta: stopped by {} after step {} of {}; no results file was written{}\n",
                      signal_name(sig), sim.t, steps,
                      args.checkpoint.empty() ? ""
                                              : fmt::format(" (continue with: valinta run --resume {} -o {})",
                                                            args.checkpoint, out.string()));
-        return 128 + sig;  // the temporary file is removed as `file` goes out of scope
       }
+      return 128 + sig;  // the temporary file is removed as `file` goes out of scope
     }
     progress.finish();
     default_stop_signals();
@@ -273,40 +274,10 @@ void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_k
   cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 }
 
-// A run allocates and frees blocks of a few hundred kilobytes to tens of megabytes again and
-// again (the HDF5 library's conversion buffers, chunks being compressed, per-step tables). By
-// default glibc maps each such block afresh and unmaps it when freed, so every use faults its
-// pages in anew: some 10 microseconds per 4 KiB page under a hypervisor. Served from the heap
-// and kept there when freed, they are faulted in once. (Resident columns map their own memory,
-// util/column.hpp; the peak memory is unchanged.)
-//
-// The heap itself is then set up in huge pages: it grows by 64 MiB at once and that stretch is
-// advised for transparent huge pages, so what is allocated there (the scenario's YAML nodes while
-// it is read on one thread, the HDF5 library's buffers, per-step tables) faults in 2 MiB at a time
-// instead of 4 KiB (a national run: 10,000 -> 7,000 page faults, 2 MiB more peak memory). What
-// glibc's own `glibc.malloc.hugetlb=1` tunable does, but that can only be set before the program
-// starts. A hint: skipped where the heap is not glibc's (sanitizers) or the kernel declines.
-void keep_freed_blocks() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#if defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  constexpr std::size_t kGrow = std::size_t{64} << 20;
-  mallopt(M_TOP_PAD, static_cast<int>(kGrow));
-  void* const probe = std::malloc(std::size_t{1} << 20);  // larger than the heap's free top: it grows now
-  const auto top = reinterpret_cast<std::uintptr_t>(sbrk(0));
-  const std::uintptr_t from = (reinterpret_cast<std::uintptr_t>(probe) + kHuge - 1) / kHuge * kHuge;
-  if (probe != nullptr && top > from && top - from <= 2 * kGrow)
-    madvise(reinterpret_cast<void*>(from), (top - from) / kHuge * kHuge, MADV_HUGEPAGE);
-  std::free(probe);
-#endif
-#endif
-}
 }  // namespace
 
 int main(int argc, char** argv) {
-  keep_freed_blocks();
+  valinta::tune_heap_for_runs();
   // MPI (when built with it) starts before anything else and ends after everything.
   std::optional<valinta::parallel::Session> session;
   try {

@@ -10,9 +10,9 @@
 
 #include "common.hpp"
 #include "progress.hpp"
+#include "valinta/input/loader.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/parallel/comm.hpp"
-#include "valinta/scenario/loader.hpp"
 #include "valinta/study/ensemble_file.hpp"
 #include "valinta/version.hpp"
 
@@ -57,10 +57,10 @@ class Batch {
   RunRecord run(std::int64_t k, const std::string& label, const Scenario& scenario, const RunOptions& options,
                 bool keep_setup) {
     progress_.label(label);
-    RunRecord record = run_and_record(scenario, options, keep_setup, [this, k](int step, int) {
-      progress_.update(steps_ * k + step);
-      if (const int sig = stop_signal(parallel::Comm::world()); sig != 0) throw RunsStopped{sig};
-    });
+    RunHooks hooks;
+    hooks.after_step = [this, k](const Simulation& sim) { progress_.update(steps_ * k + sim.t); };
+    hooks.stop_requested = [] { return stop_signal(parallel::Comm::world()); };
+    RunRecord record = run_and_record(scenario, options, keep_setup, hooks);
     if (record.ok && !measured_) {
       // The plan made before the first run estimated what each run keeps; now it is known.
       measured_ = true;

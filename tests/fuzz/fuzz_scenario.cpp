@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <string>
 
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 
 namespace {
 const std::filesystem::path kInputName = [] {

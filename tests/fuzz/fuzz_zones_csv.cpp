@@ -15,9 +15,9 @@
 #include <string>
 #include <string_view>
 
-#include "valinta/scenario/data_files.hpp"
+#include "valinta/input/data_files.hpp"
+#include "valinta/model/scenario.hpp"
 #include "valinta/scenario/diagnostics.hpp"
-#include "valinta/scenario/scenario.hpp"
 #include "valinta/util/utf8.hpp"
 
 namespace {

@@ -20,9 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/input/loader.hpp"
 #include "valinta/output/results.hpp"
-#include "valinta/scenario/loader.hpp"
+#include "valinta/run/run_loop.hpp"
+#include "valinta/run/simulation.hpp"
 #include "valinta/version.hpp"
 
 namespace valinta {
@@ -148,7 +149,7 @@ TEST_P(Golden, SummaryMatches) {
   // One thread: the results do not depend on it (tests/cli/reproducibility_test.cpp), and a
   // single thread is the least disturbed by other work on a busy machine.
   Simulation sim(scenario, {seed, 0, 1});
-  sim.run();
+  run_to_end(sim);
   const std::vector<std::pair<std::string, double>> items = summarise(sim).items();
 
   const fs::path path = golden_path(name);

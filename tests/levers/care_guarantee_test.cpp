@@ -17,6 +17,7 @@
 
 #include "levers/lever_helpers.hpp"
 #include "valinta/output/results.hpp"
+#include "valinta/run/run_loop.hpp"
 
 namespace valinta {
 namespace {
@@ -173,7 +174,7 @@ void expect_recorded_shares_count_diversions(const Simulation& sim) {
 // share within it agrees with the recorded breaches instead of counting only the visits served.
 TEST(CareGuaranteeLever, StationWithoutCapacityBreachesForEveryContact) {
   Simulation sim(test::scenario_from_yaml(region_with_auto_station(0)), {17, 0, 1});
-  sim.run();
+  run_to_end(sim);
   const std::size_t b = test::producer_named(sim, "B health station");
   EXPECT_EQ(sim.producers[b].capacity_per_week, 0);
 
@@ -197,7 +198,7 @@ TEST(CareGuaranteeLever, StationWithoutCapacityBreachesForEveryContact) {
 // guarantee stays (nearly) whole.
 TEST(CareGuaranteeLever, AmpleCapacityKeepsNearlyEveryContactWithinTheGuarantee) {
   Simulation sim(test::scenario_from_yaml(region_with_auto_station(3)), {17, 0, 1});
-  sim.run();
+  run_to_end(sim);
   const Summary summary = summarise(sim);
   EXPECT_GT(summary.share_within_guarantee, 0.99);
   EXPECT_LE(summary.share_within_guarantee, 1.0);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
+#include "valinta/phases/openings.hpp"
 #include "valinta/phases/switching.hpp"
 
 namespace valinta {

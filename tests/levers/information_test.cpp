@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
+#include "valinta/run/run_loop.hpp"
 
 namespace valinta {
 namespace {
@@ -73,8 +74,8 @@ TEST(InformationLever, NoneMeansPublishedQualityHasNoEffectOnChoices) {
 TEST(InformationLever, TransparentMeansBetterQualityRaisesTheList) {
   Simulation plain(test::scenario_from_yaml(region("transparent", 0)), {5, 0, 1});
   Simulation better(test::scenario_from_yaml(region("transparent", 2)), {5, 0, 1});
-  plain.run();
-  better.run();
+  run_to_end(plain);
+  run_to_end(better);
   const std::size_t clinic = test::producer_named(plain, "Clinic");
   const double listed_plain = static_cast<double>(plain.producers[clinic].n_listed);
   const double listed_better = static_cast<double>(better.producers[clinic].n_listed);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
+#include "valinta/run/run_loop.hpp"
 
 namespace valinta {
 namespace {
@@ -107,7 +108,7 @@ TEST(MarketLever, EntryForecastSeesWhatResidentsSee) {
         market_yaml("entry_hurdle: 0", "", 13, "min_listing_months: 1, information: " + information);
     yaml.replace(yaml.find("quality: 0.5"), 12, "quality: " + std::to_string(quality));
     Simulation sim(test::scenario_from_yaml(yaml), {3, 0, 1});
-    sim.run();
+    run_to_end(sim);
     for (const std::string& line : sim.event_log)
       if (line.find("entered") != std::string::npos) return line;
     return std::string("no entry");

@@ -18,7 +18,8 @@
 
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
+#include "valinta/phases/payment.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

@@ -11,10 +11,10 @@
 
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/demand.hpp"
 #include "valinta/phases/needs.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
+#include "valinta/phases/choice.hpp"
 #include "valinta/phases/market.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

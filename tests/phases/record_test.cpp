@@ -13,7 +13,7 @@
 #include "levers/lever_helpers.hpp"
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

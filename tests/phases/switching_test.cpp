@@ -15,10 +15,10 @@
 
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/simulation.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/payment.hpp"
 #include "valinta/phases/record.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 namespace {

@@ -18,7 +18,7 @@
 #include "safety/safety_support.hpp"
 #include "support/h5_compare.hpp"
 #include "support/test_support.hpp"
-#include "valinta/model/memory_plan.hpp"
+#include "valinta/run/memory_plan.hpp"
 
 namespace valinta::test::safety {
 namespace {

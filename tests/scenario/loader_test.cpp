@@ -2,7 +2,7 @@
 // scenario is validated completely before anything runs; every error is reported as
 // file:line:col: error: key: message, with did-you-mean for unknown keys, and counted at the
 // end (DESIGN.md). One small failing fixture per error kind, and a test of its message.
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "valinta/model/scenario.hpp"
 #include "valinta/scenario/diagnostics.hpp"
-#include "valinta/scenario/scenario.hpp"
 
 namespace valinta {
 namespace {

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "valinta/scenario/reference.hpp"
+#include "valinta/input/reference.hpp"
 
 namespace valinta {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 
 namespace valinta {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "support/test_support.hpp"
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 
 namespace valinta::test {
 namespace {

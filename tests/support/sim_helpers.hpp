@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta::test {
 

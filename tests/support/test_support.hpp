@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 
 namespace valinta::test {
 

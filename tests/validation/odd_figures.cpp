@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/input/loader.hpp"
 #include "valinta/phases/demand.hpp"
-#include "valinta/scenario/loader.hpp"
+#include "valinta/run/simulation.hpp"
 
 int main(int argc, char** argv) {
   using namespace valinta;

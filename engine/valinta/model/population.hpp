@@ -6,35 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "valinta/scenario/params.hpp"
+#include "valinta/model/params/population.hpp"
 #include "valinta/util/column.hpp"
 
 namespace valinta {
-
-struct ZoneSpec {
-  std::string name;
-  std::int64_t population = 0;
-  double lat = 0;
-  double lon = 0;
-  double spread_km = -1;  // < 0 (`auto`): from the population
-};
-
-struct PopulationParams {
-  std::string zones_file;  // CSV: region,municipality,population_2020_12_31,lat,lon
-  std::string region;      // keep only this region's rows ("" keeps all)
-  double scale = 1.0;      // simulate this fraction of every zone's population (capacities scale too)
-  std::vector<double> age_band_shares;
-  double female_share = 0.507;
-  std::vector<double> employment_rate;  // by age band
-  double ohc_share_of_employed = 0.85;
-  double spread_km_min = 2;
-  double spread_km_per_sqrt_thousand = 1.0;
-  double literacy_age_slope = 0.012;  // per year of age above 30
-  double literacy_sd = 0.15;
-  double employed_income_shift = 1.0;  // SD units of latent income
-};
-
-void declare_population_params(ParamRegistry& registry, PopulationParams& p);
 
 // Residents as structure-of-arrays, smallest types that fit (DESIGN.md). A process holds one
 // contiguous block of the population (all of it unless the run is split across MPI ranks): local
@@ -70,11 +45,4 @@ struct Residents {
   std::size_t bytes_per_resident() const;
 };
 
-}  // namespace valinta
-
-namespace valinta {
-class Simulation;
-// Builds zones' resident blocks and every resident's attributes, initial need level and home
-// station (the nearest public station of their own zone). Producers must exist already.
-void build_population(Simulation& sim);
 }  // namespace valinta

@@ -9,8 +9,9 @@
 #include <iterator>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
+#include "valinta/model/state.hpp"
+#include "valinta/phases/service.hpp"
 #include "valinta/version.hpp"
 
 namespace valinta {
@@ -49,7 +50,7 @@ double total(const Recorder& rec, const std::string& name) {
 }
 }  // namespace
 
-Summary summarise(const Simulation& sim) {
+Summary summarise(const State& sim) {
   const Residents& r = sim.residents;
   const Recorder& rec = sim.recorder;
   const int L = sim.queue_steps;
@@ -157,7 +158,7 @@ std::string format_summary(const Summary& s) {
   return out;
 }
 
-RunSetup describe_setup(const Simulation& sim) {
+RunSetup describe_setup(const State& sim) {
   RunSetup u;
   u.steps = sim.recorder.steps();
   u.step_days = sim.scenario.time.step_days;
@@ -263,7 +264,7 @@ void write_scenario_texts(output::H5File& file, const Scenario& sc, const std::s
   file.text(group + "/source", sc.source_text, "the scenario file as given (YAML)");
 }
 
-void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary) {
+void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary) {
   file.compress_with_threads(info.output_threads);
   write_header(file, sim.scenario, info, "run");
   file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));

@@ -13,7 +13,7 @@
 
 namespace valinta {
 
-class Simulation;
+struct State;
 struct Scenario;
 
 struct RunInfo {
@@ -44,7 +44,7 @@ struct Summary {
 };
 
 // Collective under MPI: every rank calls it (it counts over every rank's residents).
-Summary summarise(const Simulation& sim);
+Summary summarise(const State& sim);
 std::string format_summary(const Summary& summary);
 
 // What a run was set up with: the axes and the producers and zones, as written to results files.
@@ -58,7 +58,7 @@ struct RunSetup {
   std::vector<std::int64_t> zone_residents, zone_eligible, zone_in_pilot;
   std::vector<double> zone_lat, zone_lon;
 };
-RunSetup describe_setup(const Simulation& sim);
+RunSetup describe_setup(const State& sim);
 
 // The parts of a results file, shared by single runs and the files of replications,
 // comparisons and sweeps (docs/output-format.md).
@@ -72,6 +72,6 @@ void write_event_log(output::H5File& file, const std::vector<std::string>& log);
 void write_scenario_texts(output::H5File& file, const Scenario& scenario, const std::string& group);
 
 // Writes everything about the run into `file` (not yet committed).
-void write_results(output::H5File& file, const Simulation& sim, const RunInfo& info, const Summary& summary);
+void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary);
 
 }  // namespace valinta

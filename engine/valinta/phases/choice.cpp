@@ -25,169 +25,14 @@
 #include <stdexcept>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/phases/choice_utility.hpp"
 #include "valinta/phases/switching.hpp"
 #include "valinta/util/select.hpp"
 
 namespace valinta {
 
-void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
-  r.choice("rules.default_assignment", p.default_assignment, "opt_in", {"opt_in", "nearest"},
-           {"opt_in: residents who never choose stay at their home station (Finnish pilots); "
-            "nearest: at pilot start everyone eligible is listed at the nearest producer (Swedish opt-out)",
-            "", "FACTS.md; MODEL.md M5"});
-  r.real("rules.min_listing_months", p.min_listing_months, 6, at_least(0),
-         {"lock-in: months a resident stays listed before they may switch again", "months",
-          "pilot rules (Keski-Uusimaa), HE 16/2018: 6; current law: 12 (FACTS.md)"});
-  r.integer("rules.max_switches_per_year", p.max_switches_per_year, 2, between(0, 52),
-            {"most switches a resident may make per pilot year", "switches/year",
-             "with a six-month lock-in, two a year"});
-  r.choice("rules.information", p.information, "transparent", {"transparent", "word_of_mouth", "none"},
-           {"what residents see of producers' waits and quality (the service packages)", "", "MODEL.md M5"});
-  r.real("choice.word_of_mouth_noise_sd", p.word_of_mouth_noise_sd, 0.5, at_least(0),
-         {"error of word-of-mouth information: SD of quality seen (SD units) and of waits seen (weeks)",
-          "SD / weeks", "assumption"});
-  r.real("choice.publication_interval_days", p.publication_interval_days, 30, above(0),
-         {"how often producers' waits and quality are published", "days", "MODEL.md M5: monthly"});
-  r.real("choice.base_review_per_year", p.base_review_per_year, 0.03, at_least(0),
-         {"baseline hazard of reviewing one's producer", "per year", "MODEL.md M5"});
-  r.real("choice.awareness_per_year", p.awareness_per_year, 0.25, at_least(0),
-         {"extra review hazard at pilot start (the awareness wave)", "per year", "MODEL.md M5"});
-  r.real("choice.awareness_weeks", p.awareness_weeks, 13, above(0),
-         {"decay time of the awareness wave", "weeks",
-          "MODEL.md M5; switching was heaviest in the first months (STM 2018)"});
-  r.real("choice.dissatisfaction_per_year", p.dissatisfaction_per_year, 0.2, at_least(0),
-         {"extra review hazard per SD of negative experience", "per year per SD", "assumption"});
-  r.real("choice.max_travel_min", p.max_travel_min, 60, at_least(0),
-         {"producers farther than this are not considered (unless digital-first or current)", "minutes",
-          "MODEL.md M5"});
-  r.real("choice.travel_base_min", p.travel_base_min, 2, at_least(0),
-         {"fixed part of every trip", "minutes", "MODEL.md M5"});
-  r.real("choice.detour_factor", p.detour_factor, 1.3, at_least(1),
-         {"road distance relative to the straight line", "", "MODEL.md M5"});
-  r.real("choice.speed_kmh", p.speed_kmh, 50, above(0), {"travel speed", "km/h", "MODEL.md M5"});
-  r.real("choice.b_travel", p.b_travel, -0.15, at_most_zero(),
-         {"utility per minute of travel", "per minute",
-          "MODEL.md M5 (about 14 % less likely per minute; Haynes et al. 2003 found 29 % for "
-          "registration in England, i.e. about -0.34)"});
-  r.real("choice.b_wait", p.b_wait, -0.5, at_most_zero(),
-         {"utility per week of published wait", "per week", "MODEL.md M5"});
-  r.real("choice.b_quality", p.b_quality, 0.3, at_least(0),
-         {"utility per SD of published quality", "per SD",
-          "MODEL.md M5; Santos, Gravelle, Propper 2017: +1 SD quality, +15-17 % list size"});
-  r.real("choice.b_fee", p.b_fee, -0.05, at_most_zero(),
-         {"utility per euro of expected client fee per visit", "per EUR", "MODEL.md M5"});
-  r.real("choice.b_digital", p.b_digital, 1.0, at_least(0),
-         {"utility of digital services for a fully digitally literate resident", "", "MODEL.md M5"});
-  r.real("choice.inertia", p.inertia, 3.0, at_least(0),
-         {"utility of staying with the current producer", "", "MODEL.md M5"});
-  r.real("choice.private_75plus", p.private_75plus, -1.0, between(-10, 10),
-         {"constant for private producers, residents aged 75+", "",
-          "MODEL.md M5; STM 2018: 75+ switched least"});
-  r.real("choice.private_employed", p.private_employed, 0.3, between(-10, 10),
-         {"constant for private producers, employed residents of working age", "",
-          "MODEL.md M5; STM 2018: switchers mostly employed"});
-  r.real("choice.entry_nudge_share", p.entry_nudge_share, 0.05, probability(),
-         {"one-time extra share of nearby eligible residents who review when a producer opens", "share",
-          "MODEL.md M5 (a new producer within the catchment: one-time nudge); assumption"});
-  r.real("choice.private_income_per_decile", p.private_income_per_decile, 0.05, between(-1, 1),
-         {"constant for private producers per income decile above the middle", "per decile",
-          "Sweden: highest income quintile 4.9 points more often listed privately (FACTS.md)"});
-}
-
-namespace {
-constexpr double kRad = 3.141592653589793 / 180.0;
-}  // namespace
-
-Place place(double lat, double lon) {
-  return {lat,
-          lon,
-          std::cos(lat * kRad),
-          std::sin(lat * kRad / 2),
-          std::cos(lat * kRad / 2),
-          std::sin(lon * kRad / 2),
-          std::cos(lon * kRad / 2)};
-}
-
-namespace {
-// asin x by its series, for x below 0.02 (distances under 250 km; the next term is below 1e-17
-// of x).
-inline double asin_series(double x) {
-  const double x2 = x * x;
-  return x * (1 + x2 * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (15.0 / 336 + x2 * (105.0 / 3456)))));
-}
-inline double minutes_of_arc(double base, double detour, double speed, double arc) {
-  const double km = 2 * 6371.0 * arc;
-  return base + km * detour / speed * 60.0;
-}
-inline double minutes_of_arc(const ChoiceParams& p, double arc) {
-  return minutes_of_arc(p.travel_base_min, p.detour_factor, p.speed_kmh, arc);
-}
-}  // namespace
-
-double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b) {
-  const double x = std::sqrt(std::min(1.0, haversine(a, b)));
-  return minutes_of_arc(p, x < 0.02 ? asin_series(x) : std::asin(x));
-}
-
-namespace {
-// The loop of candidate_travel over columns, compiled for the widest vector unit the processor
-// has (the clone is chosen at load time; element-wise IEEE operations in the same order, so every
-// clone gives the same numbers).
-__attribute__((target_clones("avx512f", "avx2", "default"))) void travel_columns(
-    const ChoiceParams& p, const Place& a, std::size_t n, const double* __restrict sin_half_lat,
-    const double* __restrict cos_half_lat, const double* __restrict sin_half_lon,
-    const double* __restrict cos_half_lon, const double* __restrict cos_lat, double* __restrict root,
-    double* __restrict minutes) {
-  const double base = p.travel_base_min, detour = p.detour_factor, speed = p.speed_kmh;
-  for (std::size_t m = 0; m < n; ++m) {
-    // haversine(a, b) written out over the columns, then travel_minutes with the series.
-    const double s_lat = sin_half_lat[m] * a.cos_half_lat - cos_half_lat[m] * a.sin_half_lat;
-    const double s_lon = sin_half_lon[m] * a.cos_half_lon - cos_half_lon[m] * a.sin_half_lon;
-    const double h = s_lat * s_lat + a.cos_lat * cos_lat[m] * s_lon * s_lon;
-    const double x = std::sqrt(std::min(1.0, h));
-    root[m] = x;
-    minutes[m] = minutes_of_arc(base, detour, speed, asin_series(x));
-  }
-}
-}  // namespace
-
-std::vector<double> candidate_place_columns(const Simulation& sim, const Zone& zone) {
-  const std::size_t n = zone.candidates.size();
-  std::vector<double> c(5 * n);
-  for (std::size_t m = 0; m < n; ++m) {
-    const Place& b = sim.producers[zone.candidates[m]].place;
-    c[m] = b.sin_half_lat;
-    c[n + m] = b.cos_half_lat;
-    c[2 * n + m] = b.sin_half_lon;
-    c[3 * n + m] = b.cos_half_lon;
-    c[4 * n + m] = b.cos_lat;
-  }
-  return c;
-}
-
-void candidate_travel(const Simulation& sim, const Zone& zone, const Place& home,
-                      std::vector<double>& minutes) {
-  const std::size_t n = zone.candidates.size();
-  if (zone.candidate_places.size() != 5 * n)
-    throw std::logic_error("candidate_travel: the zone's candidate places are not built");
-  thread_local std::vector<double> root;  // reused: no allocation per call
-  root.resize(n);
-  minutes.resize(n);
-  const double* const c = zone.candidate_places.data();
-  travel_columns(sim.scenario.choice, home, n, c, c + n, c + 2 * n, c + 3 * n, c + 4 * n, root.data(),
-                 minutes.data());
-  // Beyond the series' range (250 km), the arcsine itself, as travel_minutes does.
-  for (std::size_t m = 0; m < n; ++m)
-    if (!(root[m] < 0.02)) minutes[m] = minutes_of_arc(sim.scenario.choice, std::asin(root[m]));
-}
-
-double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2) {
-  return travel_minutes(p, place(lat1, lon1), place(lat2, lon2));
-}
-
-double expected_fee(const Simulation& sim, std::size_t j) {
+double expected_fee(const State& sim, std::size_t j) {
   const Producer& p = sim.producers[j];
   const PaymentParams& pay = sim.scenario.payment;
   const int k = static_cast<int>(p.sector);
@@ -200,7 +45,7 @@ double expected_fee(const Simulation& sim, std::size_t j) {
   return p.doctor_share * doctor + (1 - p.doctor_share) * nurse;
 }
 
-std::vector<double> expected_fees(const Simulation& sim) {
+std::vector<double> expected_fees(const State& sim) {
   std::vector<double> fees(sim.producers.size());
   for (std::size_t j = 0; j < fees.size(); ++j) fees[j] = expected_fee(sim, j);
   return fees;
@@ -228,7 +73,7 @@ const NoiseBounds& noise_bounds() {
 }
 }  // namespace
 
-ChoiceInputs choice_inputs(const Simulation& sim) {
+ChoiceInputs choice_inputs(const State& sim) {
   const ChoiceParams& c = sim.scenario.choice;
   ChoiceInputs in;
   in.fee = expected_fees(sim);
@@ -242,7 +87,7 @@ ChoiceInputs choice_inputs(const Simulation& sim) {
   return in;
 }
 
-std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, bool with_inertia,
+std::vector<std::uint16_t> rank_producers(const State& sim, std::size_t i, bool with_inertia,
                                           std::size_t limit, const ChoiceInputs* given) {
   const ChoiceInputs computed = given ? ChoiceInputs{} : choice_inputs(sim);
   const ChoiceInputs& in = given ? *given : computed;
@@ -348,12 +193,12 @@ std::vector<std::uint16_t> rank_producers(const Simulation& sim, std::size_t i, 
   return ranking;
 }
 
-void run_choice(Simulation& sim) {
+void run_choice(State& sim) {
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
   // Campaigns and nudges last one choice phase (set by events this step or the market last step).
   struct ClearNudges {
-    Simulation& sim;
+    State& sim;
     ~ClearNudges() {
       for (Zone& z : sim.zones) z.extra_review = 0;
     }

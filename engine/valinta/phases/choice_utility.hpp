@@ -16,7 +16,7 @@
 // the rankings, which work out the seen part once per producer and the private constant once per
 // resident, add access + C before the noise and the seen part and the current producer's terms
 // after it.
-#include "valinta/phases/choice.hpp"
+#include "valinta/model/params/choice.hpp"
 
 namespace valinta {
 

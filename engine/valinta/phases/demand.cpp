@@ -11,7 +11,7 @@
 #include <numeric>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/phases/payment.hpp"
 
 #if defined(__x86_64__)
@@ -24,30 +24,6 @@
 #endif
 
 namespace valinta {
-
-void declare_demand_params(ParamRegistry& r, DemandParams& p) {
-  r.real_list("demand.visit_rate", p.visit_rate, {0.010, 0.05, 0.20, 0.60}, kNeedLevels, at_least(0),
-              {"primary-care contacts per week by need level well, light, basic, heavy", "contacts/week",
-               "MODEL.md M2"});
-  // Calibrated so that need-driven use follows the age shape of GP visits (SSB Norway 2023:
-  // 1.9, 1.6, 2.5, 3.05, 3.4, 3.8, 4.35, 4.4 visits a year in these bands, FACTS.md) and the
-  // default population, after occupational health care takes its share, makes 4.5 health-centre
-  // contacts per resident-year (Statistics Finland 2018, FACTS.md). With factors of 1 the need
-  // ladder's stationary distribution gives about 2.0 contacts a year.
-  r.real_list("demand.age_factor", p.age_factor, {2.05, 3.32, 5.25, 5.14, 3.70, 2.29, 1.45, 0.94}, kAgeBands,
-              at_least(0),
-              {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+", "",
-               "calibrated to 4.5 visits/resident-year (FACTS.md)"});
-  r.real("demand.induced_visits", p.induced_visits, 0.15, at_least(0),
-         {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
-          "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)",
-          "",
-          "assumption; Stockholm 2008: visit volumes rose under "
-          "fee-for-service-heavy pay"});
-  r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
-         {"share of primary-care use that occupational health care takes over", "share",
-          "Oulu: EUR 62 vs 127 per resident (FACTS.md)"});
-}
 
 namespace detail {
 
@@ -158,7 +134,7 @@ detail::ContactScreen DemandPass::contact_screen(const Cells<double>& exp_rate) 
   return detail::ContactScreen(no_contact);
 }
 
-DemandPass::DemandPass(const Simulation& sim)
+DemandPass::DemandPass(const State& sim)
     : rate_(rates(sim.scenario.demand, sim.scenario.step_weeks())),
       exp_rate_(exponentials(rate_)),
       zone_factor_(sim.zones.size()),
@@ -186,7 +162,7 @@ DemandPass::Local DemandPass::local() const {
   return local;
 }
 
-void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first,
+void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size_t first,
                        std::size_t end) const {
   Residents& r = sim.residents;
   const std::uint8_t* const need = r.need.data();
@@ -229,14 +205,14 @@ void DemandPass::chunk(Simulation& sim, Local& local, ResidentDraws& draws, std:
   }
 }
 
-void DemandPass::add(const Local& local, Simulation& sim) {
+void DemandPass::add(const Local& local, State& sim) {
   std::vector<std::int64_t>& arrivals = sim.flows.arrivals;
   for (std::size_t k = 0; k < local.arrivals.size(); ++k) arrivals[k] += local.arrivals[k];
 }
 
-void DemandPass::publish(Simulation& sim) { sim.comm->sum(sim.flows.arrivals); }
+void DemandPass::publish(State& sim) { sim.comm->sum(sim.flows.arrivals); }
 
-void run_demand(Simulation& sim) {
+void run_demand(State& sim) {
   const DemandPass pass(sim);
   const std::size_t n = sim.residents.size();
 #pragma omp parallel num_threads(sim.threads())

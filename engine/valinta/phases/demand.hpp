@@ -5,23 +5,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "valinta/model/params/demand.hpp"
 #include "valinta/model/types.hpp"
-#include "valinta/scenario/params.hpp"
 #include "valinta/util/rng.hpp"
 #include "valinta/util/simd.hpp"
 
 namespace valinta {
 
-class Simulation;
-
-struct DemandParams {
-  std::vector<double> visit_rate;  // contacts per week by need level
-  std::vector<double> age_factor;  // by age band
-  double ohc_offload = 0.5;        // share of use moved to occupational health care
-  double induced_visits = 0.15;    // extra contacts per unit of fee-for-service incentive
-};
-
-void declare_demand_params(ParamRegistry& registry, DemandParams& p);
+struct State;
 
 // Expected contacts per week of one resident.
 double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
@@ -55,14 +46,14 @@ class DemandPass {
     std::vector<std::int64_t> arrivals;                        // [producer x kNeedLevels + level]
     std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};  // a chunk's residents that may have a contact
   };
-  explicit DemandPass(const Simulation& sim);
+  explicit DemandPass(const State& sim);
   Local local() const;
   // The contacts of residents [first, end), one chunk of ResidentDraws; `draws` is the thread's.
-  void chunk(Simulation& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const;
+  void chunk(State& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const;
   // Adds one thread's arrivals to the step's (the caller lets one thread at a time).
-  static void add(const Local& local, Simulation& sim);
+  static void add(const Local& local, State& sim);
   // Sums the step's arrivals over ranks (collective).
-  static void publish(Simulation& sim);
+  static void publish(State& sim);
 
  private:
   template <typename T>
@@ -82,6 +73,6 @@ class DemandPass {
 };
 
 // M2 alone over every resident (the micro-benchmarks time it on its own).
-void run_demand(Simulation& sim);
+void run_demand(State& sim);
 
 }  // namespace valinta

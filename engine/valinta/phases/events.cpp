@@ -16,31 +16,16 @@
 
 #include <cmath>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
+#include "valinta/phases/openings.hpp"
 #include "valinta/phases/switching.hpp"
 #include "valinta/scenario/yaml_values.hpp"
 
 namespace valinta {
 
-void declare_event_fields(ParamRegistry& r, EventSpec& e) {
-  r.date("date", e.date, "", {"day the event happens (it applies from the step containing it)", "date", ""});
-  r.choice("type", e.type, "rule_change",
-           {"rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"},
-           {"what happens", "", "MODEL.md section 3"});
-  r.text("producer", e.producer, "",
-         {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});
-  r.text("sector", e.sector, "", {"capacity_shock: every producer of this sector instead of one", "", ""});
-  r.text_list("zones", e.zones, {},
-              {"campaign or demand_shock: zones concerned (empty: all)", "zone names", ""});
-  r.real("factor", e.factor, 1.0, at_least(0), {"capacity_shock, demand_shock: multiplier", "", ""});
-  r.real("weeks", e.weeks, 0, at_least(0), {"demand_shock: how long it lasts (0: for good)", "weeks", ""});
-  r.real("share", e.share, 0.1, probability(),
-         {"campaign: extra share of eligible residents who review their producer", "share", ""});
-}
-
 namespace {
 
-void publish(Simulation& sim) {
+void publish(State& sim) {
   const ChoiceParams& c = sim.scenario.choice;
   const bool word_of_mouth = c.information == "word_of_mouth";
   for (Producer& p : sim.producers) {
@@ -55,13 +40,13 @@ void publish(Simulation& sim) {
   }
 }
 
-std::size_t producer_index(const Simulation& sim, const std::string& name) {
+std::size_t producer_index(const State& sim, const std::string& name) {
   for (std::size_t j = 0; j < sim.producers.size(); ++j)
     if (sim.producers[j].spec.name == name) return j;
   throw std::logic_error("event names an unknown producer: " + name);  // validated on load
 }
 
-bool zone_listed(const Simulation& sim, std::size_t z, const std::vector<std::string>& zones) {
+bool zone_listed(const State& sim, std::size_t z, const std::vector<std::string>& zones) {
   if (zones.empty()) return true;
   for (const auto& name : zones)
     if (sim.zones[z].spec.name == name) return true;
@@ -70,7 +55,7 @@ bool zone_listed(const Simulation& sim, std::size_t z, const std::vector<std::st
 
 }  // namespace
 
-void apply_rule_change(Simulation& sim, const EventSpec& e) {
+void apply_rule_change(State& sim, const EventSpec& e) {
   // The scenario's parameters, bound afresh; values were checked when the scenario was loaded.
   Scenario current = sim.scenario;
   ParamRegistry registry;
@@ -87,7 +72,7 @@ void apply_rule_change(Simulation& sim, const EventSpec& e) {
 
 namespace {
 
-void apply(Simulation& sim, const EventSpec& e) {
+void apply(State& sim, const EventSpec& e) {
   const std::string date = format_iso_date(sim.scenario.start_day +
                                            static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
   if (e.type == "rule_change") {
@@ -136,7 +121,7 @@ void apply(Simulation& sim, const EventSpec& e) {
 
 }  // namespace
 
-void run_events(Simulation& sim) {
+void run_events(State& sim) {
   const Scenario& s = sim.scenario;
   if (sim.t == 0) {
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {

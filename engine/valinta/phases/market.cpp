@@ -21,62 +21,16 @@
 #include <algorithm>
 #include <cmath>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/choice_utility.hpp"
 #include "valinta/phases/demand.hpp"
+#include "valinta/phases/openings.hpp"
 #include "valinta/phases/switching.hpp"
 
 namespace valinta {
 
-void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w) {
-  r.boolean("market.enabled", m.enabled, false,
-            {"chains may enter and producers may leave (needs a `chains:` list)", "", "MODEL.md M7"});
-  r.real("market.interval_days", m.interval_days, 91, above(0),
-         {"how often entry, exit and capacity are decided", "days", "MODEL.md M7: quarterly"});
-  r.integer("market.min_zone_population", m.min_zone_population, 10000, at_least(0),
-            {"candidate sites are centres of pilot zones with at least this population", "residents",
-             "Sweden: almost no entry in sparsely populated areas (FACTS.md)"});
-  r.integer("market.sample_size", m.sample_size, 2000, between(10, 1e7),
-            {"residents sampled to forecast a candidate site's list", "residents", "MODEL.md M7"});
-  r.real("market.entry_hurdle", m.entry_hurdle, 0.05, between(-1, 1e9),
-         {"expected margin (profit / revenue) an entrant requires (a very large value: no entry)", "share",
-          "assumption"});
-  r.real("market.horizon_years", m.horizon_years, 2, above(0),
-         {"horizon of the list forecast", "years", "assumption"});
-  r.integer("market.exit_after_quarters", m.exit_after_quarters, 3, between(1, 1000),
-            {"quarters of losses in a row after which a private or third-sector producer leaves", "quarters",
-             "MODEL.md M7"});
-  r.boolean("market.capacity_adjustment", m.capacity_adjustment, true,
-            {"capacity moves toward demand (within hiring limits) when the market is on", "", "MODEL.md M7"});
-  r.real("market.capacity_slack", m.capacity_slack, 0.05, at_least(0),
-         {"capacity aimed above the last quarter's demand", "share", "assumption"});
-  r.real("market.max_capacity_change", m.max_capacity_change, 0.1, probability(),
-         {"largest change of capacity in one quarter", "share", "assumption"});
-  r.integer("market.max_entries_per_quarter", m.max_entries_per_quarter, 1, between(0, 1000),
-            {"most new units in the region per quarter", "units", "assumption"});
-  r.real("workforce.visits_per_fte_week", w.visits_per_fte_week, 70, above(0),
-         {"visits one full-time doctor or nurse serves per week (blended)", "visits/week", "assumption"});
-  r.real("workforce.free_share", w.free_share, 0.03, between(0, 0.99),
-         {"share of the region's primary-care staff not employed at the start", "share", "assumption"});
-  r.boolean("workforce.private_recruits_from_public", w.private_recruits_from_public, true,
-            {"private producers recruit from public stations when no free staff is left", "",
-             "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
-}
-
-void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
-  r.text("name", c.name, "", {"chain or organisation", "", ""});
-  r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});
-  r.real("capacity_per_week", c.capacity_per_week, 300, above(0),
-         {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week",
-          ""});
-  r.real("quality", c.quality, 0, between(-5, 5), {"latent quality of its units", "SD", ""});
-  r.real("digital", c.digital, 0.5, probability(), {"digital services level of its units", "0-1", ""});
-  r.real_or_auto("hurdle", c.hurdle, between(-1, 1e9),
-                 {"expected margin it requires (auto: market.entry_hurdle)", "share", ""});
-}
-
-void add_entrant_slots(Simulation& sim) {
+void add_entrant_slots(State& sim) {
   const Scenario& s = sim.scenario;
   if (!s.market.enabled) return;
   for (std::size_t c = 0; c < s.chains.size(); ++c) {
@@ -122,7 +76,7 @@ void add_entrant_slots(Simulation& sim) {
   }
 }
 
-void initialise_workforce(Simulation& sim) {
+void initialise_workforce(State& sim) {
   const WorkforceParams& w = sim.scenario.workforce;
   double employed = 0;
   for (Producer& p : sim.producers) {
@@ -136,7 +90,7 @@ namespace {
 
 // Hires up to `fte` staff for producer j: the free workforce first, then (private producers,
 // if the rules allow) staff of public stations, in proportion to their staff. Returns the FTE hired.
-double hire(Simulation& sim, std::size_t j, double fte) {
+double hire(State& sim, std::size_t j, double fte) {
   const WorkforceParams& w = sim.scenario.workforce;
   double hired = std::min(fte, sim.workforce_free_fte);
   sim.workforce_free_fte -= hired;
@@ -162,14 +116,14 @@ double hire(Simulation& sim, std::size_t j, double fte) {
 
 }  // namespace
 
-ForecastInputs forecast_inputs(const Simulation& sim) {
+ForecastInputs forecast_inputs(const State& sim) {
   ForecastInputs in;
   in.fee = expected_fees(sim);
   in.informed = sim.scenario.choice.information != "none";
   return in;
 }
 
-void choice_probabilities(const Simulation& sim, const ForecastInputs& in, std::size_t i,
+void choice_probabilities(const State& sim, const ForecastInputs& in, std::size_t i,
                           const std::vector<std::size_t>& slots, double* out) {
   const Residents& r = sim.residents;
   const ChoiceParams& c = sim.scenario.choice;
@@ -230,7 +184,7 @@ struct Forecast {
 };
 
 // The pilot zones that consider producer j, in zone order: its catchment.
-std::vector<std::size_t> catchment_zones(const Simulation& sim, std::size_t j) {
+std::vector<std::size_t> catchment_zones(const State& sim, std::size_t j) {
   std::vector<std::size_t> zones;
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     const Zone& zone = sim.zones[z];
@@ -251,8 +205,7 @@ struct Site {
 
 // A site's forecasts from its sample's rows (every rank's, in resident order): each slot's
 // expected list, capacity and margin.
-std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site,
-                                     const std::vector<double>& all) {
+std::vector<Forecast> site_forecasts(const State& sim, const Site& site, const std::vector<double>& all) {
   const Scenario& s = sim.scenario;
   const std::vector<std::size_t>& slots = site.slots;
   std::vector<Forecast> out(slots.size());
@@ -291,7 +244,7 @@ std::vector<Forecast> site_forecasts(const Simulation& sim, const Site& site,
 // The sampled residents of a site that this rank holds: a systematic sample of the catchment's
 // eligible residents, numbered in zone order (`seen`), so the sample does not depend on the
 // partition.
-void sample_site(const Simulation& sim, Site& site) {
+void sample_site(const State& sim, Site& site) {
   const Residents& r = sim.residents;
   site.catchment = 0;
   for (const std::size_t z : site.zones) site.catchment += sim.zones[z].n_eligible;
@@ -324,7 +277,7 @@ void sample_site(const Simulation& sim, Site& site) {
 
 // The forecasts of every site, in site order: the sampled residents of all sites are evaluated
 // at once over threads, and gathered from the ranks in one collective.
-std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const ForecastInputs& inputs,
+std::vector<std::vector<Forecast>> forecast(const State& sim, const ForecastInputs& inputs,
                                             std::vector<Site>& sites) {
   const Scenario& s = sim.scenario;
   const Residents& r = sim.residents;
@@ -381,7 +334,7 @@ std::vector<std::vector<Forecast>> forecast(const Simulation& sim, const Forecas
   return out;
 }
 
-void enter_market(Simulation& sim) {
+void enter_market(State& sim) {
   const Scenario& s = sim.scenario;
   if (!sim.pilot_active()) return;
   struct Candidate {
@@ -436,7 +389,7 @@ void enter_market(Simulation& sim) {
   }
 }
 
-void exit_and_adjust(Simulation& sim) {
+void exit_and_adjust(State& sim) {
   const Scenario& s = sim.scenario;
   const int quarter_steps = std::max(
       1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
@@ -481,7 +434,7 @@ void exit_and_adjust(Simulation& sim) {
 
 }  // namespace
 
-void run_market(Simulation& sim) {
+void run_market(State& sim) {
   const Scenario& s = sim.scenario;
   if (!s.market.enabled) return;
   const StepFlows& f = sim.flows;

@@ -13,27 +13,12 @@
 #include <cmath>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/util/select.hpp"
 
 namespace valinta {
 
-void declare_plan_params(ParamRegistry& r, PlanParams& p) {
-  r.real(
-      "plans.prob_per_week", p.prob_per_week, 0.0, probability(),
-      {"weekly probability that a heavy-need resident without a customer plan gets one (0: no plans)",
-       "per week", "HE 16/2018: a customer plan for residents with many services (FACTS.md); rate assumed"});
-  r.real("plans.up_rate_multiplier", p.up_rate_multiplier, 0.7, at_least(0),
-         {"multiplier on a plan holder's need up-rates (integrated care slows escalation)", "",
-          "MODEL.md M8; assumption"});
-  r.real("plans.referral_multiplier", p.referral_multiplier, 0.8, at_least(0),
-         {"multiplier on referrals of plan holders' heavy-level visits", "", "MODEL.md M8; assumption"});
-  r.real(
-      "plans.continuity_inertia", p.continuity_inertia, 1.0, at_least(0),
-      {"extra utility of staying with the current producer for plan holders", "", "MODEL.md M8; assumption"});
-}
-
-PlanPass::PlanPass(const Simulation& sim)
+PlanPass::PlanPass(const State& sim)
     : prob_(1.0 - std::pow(1.0 - sim.scenario.plans.prob_per_week, sim.scenario.step_weeks())),
       counts_(2 * sim.producers.size() + 1, 0) {}
 
@@ -43,7 +28,7 @@ PlanPass::Local PlanPass::local() const {
   return local;
 }
 
-void PlanPass::chunk(Simulation& sim, Local& local, std::size_t first, std::size_t end) const {
+void PlanPass::chunk(State& sim, Local& local, std::size_t first, std::size_t end) const {
   Residents& r = sim.residents;
   const std::size_t P = sim.producers.size();
   const std::uint8_t* const need = r.need.data();
@@ -75,7 +60,7 @@ void PlanPass::add(const Local& local) {
   for (std::size_t k = 0; k < counts_.size(); ++k) counts_[k] += local.counts[k];
 }
 
-void PlanPass::publish(Simulation& sim) {
+void PlanPass::publish(State& sim) {
   const std::size_t P = sim.producers.size();
   sim.comm->sum(counts_);
   const auto middle = counts_.begin() + static_cast<std::ptrdiff_t>(P);

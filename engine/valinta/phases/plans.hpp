@@ -6,21 +6,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "valinta/scenario/params.hpp"
+#include "valinta/model/params/plans.hpp"
 #include "valinta/util/rng.hpp"
 
 namespace valinta {
 
-class Simulation;
-
-struct PlanParams {
-  double prob_per_week = 0.0;        // chance a heavy user without a plan gets one, per week
-  double up_rate_multiplier = 0.7;   // on need up-rates of plan holders
-  double referral_multiplier = 0.8;  // on referrals of plan holders' heavy-level visits
-  double continuity_inertia = 1.0;   // extra utility of staying, for plan holders
-};
-
-void declare_plan_params(ParamRegistry& registry, PlanParams& p);
+struct State;
 
 // M8 runs inside the need phase (phase 2), chunk by chunk right after the chunk's transitions,
 // while its need levels and flags are still in cache: a pass of its own would read both columns
@@ -34,15 +25,15 @@ class PlanPass {
     std::array<std::uint32_t, ResidentDraws::kChunk> concerned{};
     std::array<std::uint8_t, ResidentDraws::kChunk> mask{};
   };
-  explicit PlanPass(const Simulation& sim);
+  explicit PlanPass(const State& sim);
   Local local() const;
   // Heavy users of residents [first, end) get a plan with the step's probability; the chunk's
   // heavy users and plan holders are counted.
-  void chunk(Simulation& sim, Local& local, std::size_t first, std::size_t end) const;
+  void chunk(State& sim, Local& local, std::size_t first, std::size_t end) const;
   // Adds one thread's counts to the step's (the caller lets one thread at a time).
   void add(const Local& local);
   // Sums the step's counts over ranks (collective) and hands them to the step's flows.
-  void publish(Simulation& sim);
+  void publish(State& sim);
 
  private:
   double prob_ = 0;                   // per step

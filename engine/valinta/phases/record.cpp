@@ -15,7 +15,7 @@
 #include <limits>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/util/select.hpp"
 
 namespace valinta {
@@ -54,7 +54,7 @@ double ratio(std::int64_t a, std::int64_t b) {
 
 }  // namespace
 
-std::vector<std::int64_t> count_away_from_home(const Simulation& sim) {
+std::vector<std::int64_t> count_away_from_home(const State& sim) {
   const Residents& r = sim.residents;
   const std::size_t P = sim.producers.size();
   std::vector<std::int64_t> away(sim.zones.size() * kSectors, 0);
@@ -81,7 +81,7 @@ std::vector<std::int64_t> count_away_from_home(const Simulation& sim) {
   return away;
 }
 
-void run_record(Simulation& sim) {
+void run_record(State& sim) {
   const Scenario& s = sim.scenario;
   const StepFlows& f = sim.flows;
   Recorder& rec = sim.recorder;

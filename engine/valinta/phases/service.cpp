@@ -16,50 +16,11 @@
 #include <cmath>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
+#include "valinta/model/state.hpp"
 #include "valinta/util/round.hpp"
 #include "valinta/util/select.hpp"
 
 namespace valinta {
-
-void declare_service_params(ParamRegistry& r, ServiceParams& p) {
-  r.real("service.capacity_ratio", p.capacity_ratio, 1.0, at_least(0),
-         {"capacity of `auto` producers relative to the expected demand of their initial list", "",
-          "assumption: stations sized to their population"});
-  r.real("service.queue_max_weeks", p.queue_max_weeks, 26, Range{0, 520, true},
-         {"contacts still waiting at this age go to emergency", "weeks", "assumption"});
-  r.real("service.er_threshold_weeks", p.er_threshold_weeks, 2, at_least(0),
-         {"waiting longer than this, a contact may go to emergency", "weeks", "MODEL.md M3"});
-  r.real(
-      "service.er_prob_per_week", p.er_prob_per_week, 0.15, probability(),
-      {"weekly probability that a contact past the threshold goes to emergency", "per week", "MODEL.md M3"});
-  r.real("service.er_cost_eur", p.er_cost_eur, 250, at_least(0),
-         {"organiser's cost of one emergency diversion", "EUR", "MODEL.md M3"});
-  r.real("service.doctor_share_public", p.doctor_share_public, 0.3, probability(),
-         {"doctor share of visits at public producers", "share", "MODEL.md M2; STM interim report 2018"});
-  r.real("service.doctor_share_private", p.doctor_share_private, 0.6, probability(),
-         {"doctor share of visits at private producers", "share", "MODEL.md M2; STM interim report 2018"});
-  r.real("service.doctor_share_third_sector", p.doctor_share_third_sector, 0.4, probability(),
-         {"doctor share of visits at third-sector producers", "share", "assumption"});
-  r.real("service.wait_smoothing", p.wait_smoothing, 0.2, Range{0, 1, true},
-         {"weight of the newest backlog/capacity in the expected wait", "", "assumption"});
-  r.real("rules.care_guarantee_days", p.care_guarantee_days, 90, at_least(0),
-         {"care guarantee for non-urgent primary care: longest acceptable wait", "days",
-          "3 months until 8/2023; 14 days from 1.9.2023 (FACTS.md)"});
-  r.real(
-      "rules.service_promise_days", p.promise_days, 14, at_least(0),
-      {"service promise: the wait the organiser promises for non-urgent visits", "days",
-       "service promise of the freedom-of-choice reform; 14 days as in the 2023 care guarantee (FACTS.md)"});
-  r.real(
-      "rules.service_promise_target", p.promise_target, 0.8, probability(),
-      {"service promise: share of visits to be served within service_promise_days", "share", "assumption"});
-  r.real("service.experience_weight", p.experience_weight, 0.3, Range{0, 1, true},
-         {"weight of the newest resolved contact in a resident's experience score", "", "assumption"});
-  r.real("service.experience_wait_per_week", p.experience_wait_per_week, 0.25, at_least(0),
-         {"experience lost per week waited", "SD/week", "assumption"});
-  r.real("service.experience_diverted", p.experience_diverted, -2.0, between(-6, 0),
-         {"experience score of a contact sent to emergency", "SD", "assumption"});
-}
 
 namespace {
 
@@ -89,7 +50,7 @@ void split_by_level(const std::int64_t* counts, std::int64_t total, std::int64_t
   }
 }
 
-void serve_producer(Simulation& sim, std::size_t j) {
+void serve_producer(State& sim, std::size_t j) {
   const Scenario& s = sim.scenario;
   const ServiceParams& sp = s.service;
   Producer& p = sim.producers[j];
@@ -182,7 +143,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void closing_contac
 }
 
 // Each resident with a waiting contact: resolved with their cohort's probabilities.
-void resolve_residents(Simulation& sim) {
+void resolve_residents(State& sim) {
   Residents& r = sim.residents;
   const Scenario& s = sim.scenario;
   const ServiceParams& sp = s.service;
@@ -303,7 +264,7 @@ int guarantee_steps(const ServiceParams& p, std::int64_t step_days) {
   return static_cast<int>(std::floor(p.care_guarantee_days / static_cast<double>(step_days) + 1e-9));
 }
 
-void run_service(Simulation& sim) {
+void run_service(State& sim) {
   const std::int64_t P = static_cast<std::int64_t>(sim.producers.size());
   // Runs of producers per grab: neighbours write neighbouring rows of the step's per-producer
   // arrays, which would bounce between the cores if they went to different threads.

@@ -3,36 +3,16 @@
 // emergency diversion of contacts that wait too long.
 #include <cstdint>
 
-#include "valinta/scenario/params.hpp"
+#include "valinta/model/params/service.hpp"
 
 namespace valinta {
 
-class Simulation;
-
-struct ServiceParams {
-  double capacity_ratio = 1.0;  // auto capacity = expected demand of the initial list x ratio
-  double queue_max_weeks = 26;  // contacts still waiting at this age go to emergency
-  double er_threshold_weeks = 2;
-  double er_prob_per_week = 0.15;
-  double er_cost_eur = 250;
-  double doctor_share_public = 0.3;
-  double doctor_share_private = 0.6;
-  double doctor_share_third_sector = 0.4;
-  double wait_smoothing = 0.2;  // weight of the newest backlog/capacity in the expected wait
-  double care_guarantee_days = 90;
-  double promise_days = 14;                // service promise: wait the organiser aims for
-  double promise_target = 0.8;             // share of visits within promise_days it aims for
-  double experience_weight = 0.3;          // EWMA weight of the newest visit in experience
-  double experience_wait_per_week = 0.25;  // SD of experience lost per week waited
-  double experience_diverted = -2.0;       // experience score of a contact sent to emergency
-};
-
-void declare_service_params(ParamRegistry& registry, ServiceParams& p);
+struct State;
 
 // The care guarantee in whole steps: a contact served at an age of at most this many steps was
 // served within it.
 int guarantee_steps(const ServiceParams& p, std::int64_t step_days);
 
-void run_service(Simulation& sim);
+void run_service(State& sim);
 
 }  // namespace valinta

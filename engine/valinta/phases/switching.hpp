@@ -9,7 +9,7 @@
 
 namespace valinta {
 
-class Simulation;
+struct State;
 
 // A resident's request to move, with what resolving it needs to know of them, read where the
 // request is made (in the resident phases' parallel loops, where their rows are in cache; every
@@ -34,37 +34,25 @@ struct SwitchRequest {
 };
 
 // Local resident i's request (no options yet).
-SwitchRequest switch_request(const Simulation& sim, std::size_t i, SwitchReason reason);
+SwitchRequest switch_request(const State& sim, std::size_t i, SwitchReason reason);
 
 // Applies the requests in resident order. A producer with a listing cap accepts applicants in
 // a random priority order until full; the others try their next option. Collective: each rank
 // passes the requests of its own residents; all of them are gathered and resolved alike on every
 // rank, so producers' lists and the step's switch counts stay replicated, and each rank moves
 // its own residents.
-void apply_switches(Simulation& sim, std::vector<SwitchRequest> requests);
+void apply_switches(State& sim, std::vector<SwitchRequest> requests);
+// The same, returning the requests whose every option was full (in resident order).
+std::vector<SwitchRequest> apply_switches_returning_unplaced(State& sim, std::vector<SwitchRequest> requests);
+// Lists each of `unplaced` at their home station, unless that is producer `except` (collective,
+// like apply_switches).
+void send_home(State& sim, const std::vector<SwitchRequest>& unplaced, std::size_t except,
+               SwitchReason reason);
+// Local resident i gets another home station (kept in the away-from-home counts). Not thread-safe.
+void change_home(State& sim, std::size_t i, std::uint16_t home);
 
 // Opt-out rules: list every eligible resident at the nearest open producer of the pilot area
-// (reason: assignment). Collective, as are the openings and closures below (every rank calls them).
-void assign_nearest(Simulation& sim);
-
-// A producer opens (scheduled or a market entrant): residents whose consideration set may hold
-// it get a one-time nudge to review (reason entry_nudge).
-void open_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why);
-// The closures of several producers at once (the market's exits of a quarter): the local
-// residents each closure concerns (listed there, home station there, or a contact waiting
-// there), found in one pass over the population before the first of them closes. Each closure
-// hands the residents it moves to the closures still to come.
-struct ClosureBatch {
-  std::vector<std::uint8_t> pending;                // per producer: in the batch, not closed yet
-  std::vector<std::vector<std::size_t>> concerned;  // per producer of the batch, local residents
-};
-ClosureBatch closure_batch(const Simulation& sim, const std::vector<std::size_t>& closing);
-
-// A producer closes (scheduled or market exit): its waiting contacts move to the nearest open
-// public station; its listed residents choose again (reason closure) and anyone left without a
-// choice goes to the nearest open public station of their zone. No resident is lost.
-// With a batch that holds j, the residents come from the batch instead of a pass of their own.
-void close_producer(Simulation& sim, std::size_t j, ProducerEvent kind, const std::string& why,
-                    ClosureBatch* batch = nullptr);
+// (reason: assignment). Collective (every rank calls it).
+void assign_nearest(State& sim);
 
 }  // namespace valinta

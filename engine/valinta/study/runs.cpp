@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "valinta/run/run_loop.hpp"
+
 namespace valinta {
 
 namespace {
@@ -47,11 +49,11 @@ std::int64_t kept_bytes(const RunRecord& record) {
 }
 
 RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bool keep_setup,
-                         const std::function<void(int, int)>& on_step) {
+                         const RunHooks& hooks) {
   RunRecord out;
   try {
     Simulation sim(scenario, options);
-    sim.run(on_step);
+    if (const int signal = run_to_end(sim, hooks); signal != 0) throw RunsStopped{signal};
     out.summary = summarise(sim);
     if (keep_setup) out.setup = describe_setup(sim);  // reads the number of steps recorded
     out.series = compact(sim.recorder.take_series());

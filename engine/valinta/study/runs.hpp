@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "valinta/model/simulation.hpp"
-#include "valinta/output/recorder.hpp"
+#include "valinta/model/recorder.hpp"
 #include "valinta/output/results.hpp"
+#include "valinta/run/run_loop.hpp"
+#include "valinta/run/simulation.hpp"
 
 namespace valinta {
 
@@ -26,16 +27,16 @@ struct RunRecord {
   double setup_seconds = 0;
 };
 
-// Raised by a progress callback to stop a batch of runs (SIGINT, SIGTERM); never recorded as a
-// failed run.
+// Raised when a run of a batch is asked to stop (SIGINT, SIGTERM); never recorded as a failed
+// run.
 struct RunsStopped {
   int signal = 0;
 };
 
-// Runs `scenario` to the end with `options`. A run that throws is returned with ok == false
-// and its error; RunsStopped from `on_step` propagates.
+// Runs `scenario` to the end with `options` (run_to_end with `hooks`). A run that throws is
+// returned with ok == false and its error; a stop that `hooks` request throws RunsStopped.
 RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bool keep_setup,
-                         const std::function<void(int step, int steps)>& on_step);
+                         const RunHooks& hooks = {});
 
 // The memory a finished run's record holds until the ensemble file is written, and the most it
 // adds while the file is written: its share of the largest indicator stacked over all runs and

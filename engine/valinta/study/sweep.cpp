@@ -10,7 +10,7 @@
 #include <numeric>
 #include <set>
 
-#include "valinta/scenario/loader.hpp"
+#include "valinta/input/loader.hpp"
 #include "valinta/scenario/params.hpp"
 #include "valinta/scenario/yaml_values.hpp"
 #include "valinta/util/rng.hpp"

@@ -1,0 +1,260 @@
+#include "valinta/input/reference.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "valinta/input/data_files.hpp"
+#include "valinta/model/scenario.hpp"
+
+namespace valinta {
+
+namespace {
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) { return fmt::format("{}", v); }
+
+std::string description(const Param& p) {
+  std::string d = p.doc.meaning;
+  if (!p.doc.unit.empty()) d += " [" + p.doc.unit + "]";
+  d += ". Default: " + p.default_text + ".";
+  if (!p.doc.source.empty()) d += " Source: " + p.doc.source + ".";
+  return d;
+}
+
+// The JSON Schema of one parameter.
+std::string param_schema(const Param& p) {
+  std::vector<std::string> fields = {"\"description\": " + json_string(description(p))};
+  auto bounds = [&](std::vector<std::string>& f) {
+    if (std::isfinite(p.range.min))
+      f.push_back(fmt::format("\"{}\": {}", p.range.min_open ? "exclusiveMinimum" : "minimum",
+                              json_number(p.range.min)));
+    if (std::isfinite(p.range.max)) f.push_back(fmt::format("\"maximum\": {}", json_number(p.range.max)));
+  };
+  switch (p.kind) {
+    case ParamKind::real:
+      if (p.auto_allowed) {
+        std::vector<std::string> number = {"\"type\": \"number\""};
+        bounds(number);
+        std::string joined;
+        for (const auto& f : number) joined += (joined.empty() ? "" : ", ") + f;
+        fields.push_back("\"anyOf\": [{" + joined + "}, {\"const\": \"auto\"}]");
+      } else {
+        fields.push_back("\"type\": \"number\"");
+        bounds(fields);
+      }
+      break;
+    case ParamKind::integer:
+      fields.push_back("\"type\": \"integer\"");
+      bounds(fields);
+      break;
+    case ParamKind::boolean:
+      fields.push_back("\"type\": \"boolean\"");
+      break;
+    case ParamKind::choice: {
+      std::string values;
+      for (const auto& c : p.choices) values += (values.empty() ? "" : ", ") + json_string(c);
+      fields.push_back("\"enum\": [" + values + "]");
+      break;
+    }
+    case ParamKind::date:
+      fields.push_back("\"type\": \"string\"");
+      fields.push_back("\"pattern\": \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"");
+      break;
+    case ParamKind::text:
+      fields.push_back("\"type\": \"string\"");
+      break;
+    case ParamKind::real_list: {
+      std::vector<std::string> item = {"\"type\": \"number\""};
+      bounds(item);
+      std::string joined;
+      for (const auto& f : item) joined += (joined.empty() ? "" : ", ") + f;
+      fields.push_back("\"type\": \"array\"");
+      fields.push_back("\"items\": {" + joined + "}");
+      if (p.list_length > 0) {
+        fields.push_back(fmt::format("\"minItems\": {}", p.list_length));
+        fields.push_back(fmt::format("\"maxItems\": {}", p.list_length));
+      }
+      break;
+    }
+    case ParamKind::text_list:
+      fields.push_back("\"type\": \"array\"");
+      fields.push_back("\"items\": {\"type\": \"string\"}");
+      break;
+  }
+  std::string out = "{";
+  for (std::size_t k = 0; k < fields.size(); ++k) out += (k ? ", " : "") + fields[k];
+  return out + "}";
+}
+
+// A tree of dotted keys, so nested mappings become nested objects.
+struct Node {
+  const Param* param = nullptr;
+  std::vector<std::pair<std::string, std::unique_ptr<Node>>> children;
+  Node* child(const std::string& name) {
+    for (auto& [n, c] : children)
+      if (n == name) return c.get();
+    children.emplace_back(name, std::make_unique<Node>());
+    return children.back().second.get();
+  }
+};
+
+std::string object_schema(const Node& node, int indent, const std::vector<std::string>& extra,
+                          const std::vector<std::string>& required = {}) {
+  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
+  std::string out = "{\n" + pad + "\"type\": \"object\",\n" + pad + "\"additionalProperties\": false,\n" +
+                    pad + "\"properties\": {\n";
+  std::vector<std::string> items;
+  for (const auto& [name, child] : node.children)
+    items.push_back(pad + "  " + json_string(name) + ": " +
+                    (child->param ? param_schema(*child->param) : object_schema(*child, indent + 4, {})));
+  items.insert(items.end(), extra.begin(), extra.end());
+  for (std::size_t k = 0; k < items.size(); ++k) out += items[k] + (k + 1 < items.size() ? ",\n" : "\n");
+  out += pad + "}";
+  if (!required.empty()) {
+    std::string names;
+    for (const auto& r : required) names += (names.empty() ? "" : ", ") + json_string(r);
+    out += ",\n" + pad + "\"required\": [" + names + "]";
+  }
+  return out + "\n" + std::string(static_cast<std::size_t>(indent), ' ') + "}";
+}
+
+std::string record_schema(const ParamRegistry& fields, const std::vector<std::string>& required, int indent) {
+  Node root;
+  for (const auto& p : fields.params()) root.child(p.key)->param = &p;
+  return object_schema(root, indent, {}, required);
+}
+
+}  // namespace
+
+std::string scenario_json_schema() {
+  Scenario s;
+  ParamRegistry registry;
+  declare_scenario_params(registry, s);
+  Node root;
+  for (const auto& p : registry.params()) {
+    Node* node = &root;
+    std::stringstream ss(p.key);
+    for (std::string part; std::getline(ss, part, '.');) node = node->child(part);
+    node->param = &p;
+  }
+  ProducerSpec producer;
+  ParamRegistry producer_fields;
+  declare_producer_fields(producer_fields, producer);
+  ZoneSpec zone;
+  ParamRegistry zone_fields;
+  declare_zone_fields(zone_fields, zone);
+  const std::vector<std::string> extra = {
+      "    \"extends\": {\"type\": \"string\", \"description\": \"path of a scenario file this one builds on "
+      "(relative to this file); keys given here override it\"}",
+      "    \"zones\": {\"type\": \"array\", \"description\": \"zones given inline (in addition to "
+      "population.zones_file)\", \"items\": " +
+          record_schema(zone_fields, {"name", "population", "lat", "lon"}, 4) + "}",
+      "    \"producers\": {\"type\": \"array\", \"description\": \"producers (a public station is added to "
+      "every zone without one)\", \"items\": " +
+          record_schema(producer_fields, {"name", "zone"}, 4) + "}"};
+  std::string body = object_schema(root, 0, extra);
+  return "{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"title\": \"Valinta "
+         "scenario\",\n" +
+         body.substr(2) + "\n";
+}
+
+std::string scenario_reference_markdown() {
+  Scenario s;
+  ParamRegistry registry;
+  declare_scenario_params(registry, s);
+  std::string out =
+      "# Scenario reference\n\n"
+      "<!-- Generated by `valinta reference` from the parameter declarations in the engine; "
+      "a test fails when this file is stale. Regenerate: build/release/valinta reference > "
+      "docs/scenario-reference.md -->\n\n"
+      "A scenario is a YAML file. Every key below is optional: a missing key takes its default. Keys are\n"
+      "written nested (`rules:` then `min_listing_months: 6` indented) or overridden on the command line\n"
+      "with `--set rules.min_listing_months=6`. `extends: base.yaml` builds on another scenario file\n"
+      "(relative to this one): keys given here override it, and a `zones` or `producers` list replaces\n"
+      "the inherited list. `valinta show FILE` prints a scenario with every default filled in, and\n"
+      "`valinta schema` prints a JSON Schema for editors.\n";
+  auto row = [](const Param& p) {
+    std::string range;
+    if (p.kind == ParamKind::choice) {
+      for (const auto& c : p.choices) range += (range.empty() ? "" : ", ") + ("`" + c + "`");
+    } else if (p.kind == ParamKind::real || p.kind == ParamKind::integer || p.kind == ParamKind::real_list) {
+      const bool lo = std::isfinite(p.range.min), hi = std::isfinite(p.range.max);
+      if (lo && hi)
+        range = fmt::format("{} to {}", p.range.min, p.range.max);
+      else if (lo)
+        range = fmt::format("{} {}", p.range.min_open ? ">" : "≥", p.range.min);
+      else if (hi)
+        range = fmt::format("≤ {}", p.range.max);
+      if (p.kind == ParamKind::real_list && p.list_length)
+        range += fmt::format(" ({} values)", p.list_length);
+      if (p.auto_allowed) range += ", or `auto`";
+    } else if (p.kind == ParamKind::date) {
+      range = fmt::format("YYYY-MM-DD {}", kDateRange);
+    } else if (p.kind == ParamKind::boolean) {
+      range = "true, false";
+    }
+    auto cell = [](std::string v) {
+      for (std::size_t k = 0; (k = v.find('|', k)) != std::string::npos; k += 2) v.replace(k, 1, "\\|");
+      return v;
+    };
+    return fmt::format("| `{}` | {} | {} | `{}` | {} | {} |\n", p.key, cell(p.doc.meaning), cell(p.doc.unit),
+                       cell(p.default_text), cell(range), cell(p.doc.source));
+  };
+  const std::string header =
+      "| key | meaning | unit | default | allowed | source |\n|---|---|---|---|---|---|\n";
+  // One section per top-level key, in order of first appearance.
+  std::vector<std::string> groups;
+  auto group_of = [](const Param& p) {
+    return p.key.find('.') == std::string::npos ? std::string("general") : p.key.substr(0, p.key.find('.'));
+  };
+  for (const auto& p : registry.params())
+    if (std::find(groups.begin(), groups.end(), group_of(p)) == groups.end()) groups.push_back(group_of(p));
+  for (const auto& group : groups) {
+    out += "\n## " + group + "\n\n" + header;
+    for (const auto& p : registry.params())
+      if (group_of(p) == group) out += row(p);
+  }
+  ProducerSpec producer;
+  ParamRegistry producer_fields;
+  declare_producer_fields(producer_fields, producer);
+  out += "\n## producers (a list; each entry has these fields, `name` and `zone` required)\n\n" + header;
+  for (const auto& p : producer_fields.params()) out += row(p);
+  ZoneSpec zone;
+  ParamRegistry zone_fields;
+  declare_zone_fields(zone_fields, zone);
+  out += "\n## zones (a list given inline; `name`, `population`, `lat`, `lon` required)\n\n" + header;
+  for (const auto& p : zone_fields.params()) out += row(p);
+  return out;
+}
+
+}  // namespace valinta

@@ -1,0 +1,24 @@
+#pragma once
+// The parameters of M2 demand: their fields, and their declarations (meaning, unit,
+// default, range, source) for the scenario reader, the reference and `valinta show`.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct DemandParams {
+  std::vector<double> visit_rate;  // contacts per week by need level
+  std::vector<double> age_factor;  // by age band
+  double ohc_offload = 0.5;        // share of use moved to occupational health care
+  double induced_visits = 0.15;    // extra contacts per unit of fee-for-service incentive
+};
+
+void declare_demand_params(ParamRegistry& registry, DemandParams& p);
+
+}  // namespace valinta

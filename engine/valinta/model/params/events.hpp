@@ -1,0 +1,31 @@
+#pragma once
+// The parameters of the scenario's timeline (the `events:` list): their fields, and their declarations
+// (meaning, unit, default, range, source) for the scenario reader, the reference and `valinta show`.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct EventSpec {
+  std::string date;
+  std::string type;      // rule_change, open, close, capacity_shock, campaign, demand_shock, stop_listing
+  std::string producer;  // open, close, capacity_shock, stop_listing
+  std::string sector;    // capacity_shock: every producer of a sector instead
+  std::vector<std::string> zones;  // campaign, demand_shock: where (empty: everywhere / the pilot)
+  double factor = 1.0;             // capacity_shock, demand_shock: multiplier
+  double weeks = 0;                // demand_shock: duration (0: permanent)
+  double share = 0.1;              // campaign: extra share of residents who review
+  std::vector<std::pair<std::string, std::string>> set;  // rule_change: dotted key -> YAML value
+  std::int64_t step = 0;                                 // derived: the step it applies in
+  std::string origin;                                    // file:line, for messages
+};
+
+void declare_event_fields(ParamRegistry& registry, EventSpec& e);
+
+}  // namespace valinta

@@ -1,0 +1,52 @@
+#include "valinta/model/params/market.hpp"
+
+namespace valinta {
+
+void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w) {
+  r.boolean("market.enabled", m.enabled, false,
+            {"chains may enter and producers may leave (needs a `chains:` list)", "", "MODEL.md M7"});
+  r.real("market.interval_days", m.interval_days, 91, above(0),
+         {"how often entry, exit and capacity are decided", "days", "MODEL.md M7: quarterly"});
+  r.integer("market.min_zone_population", m.min_zone_population, 10000, at_least(0),
+            {"candidate sites are centres of pilot zones with at least this population", "residents",
+             "Sweden: almost no entry in sparsely populated areas (FACTS.md)"});
+  r.integer("market.sample_size", m.sample_size, 2000, between(10, 1e7),
+            {"residents sampled to forecast a candidate site's list", "residents", "MODEL.md M7"});
+  r.real("market.entry_hurdle", m.entry_hurdle, 0.05, between(-1, 1e9),
+         {"expected margin (profit / revenue) an entrant requires (a very large value: no entry)", "share",
+          "assumption"});
+  r.real("market.horizon_years", m.horizon_years, 2, above(0),
+         {"horizon of the list forecast", "years", "assumption"});
+  r.integer("market.exit_after_quarters", m.exit_after_quarters, 3, between(1, 1000),
+            {"quarters of losses in a row after which a private or third-sector producer leaves", "quarters",
+             "MODEL.md M7"});
+  r.boolean("market.capacity_adjustment", m.capacity_adjustment, true,
+            {"capacity moves toward demand (within hiring limits) when the market is on", "", "MODEL.md M7"});
+  r.real("market.capacity_slack", m.capacity_slack, 0.05, at_least(0),
+         {"capacity aimed above the last quarter's demand", "share", "assumption"});
+  r.real("market.max_capacity_change", m.max_capacity_change, 0.1, probability(),
+         {"largest change of capacity in one quarter", "share", "assumption"});
+  r.integer("market.max_entries_per_quarter", m.max_entries_per_quarter, 1, between(0, 1000),
+            {"most new units in the region per quarter", "units", "assumption"});
+  r.real("workforce.visits_per_fte_week", w.visits_per_fte_week, 70, above(0),
+         {"visits one full-time doctor or nurse serves per week (blended)", "visits/week", "assumption"});
+  r.real("workforce.free_share", w.free_share, 0.03, between(0, 0.99),
+         {"share of the region's primary-care staff not employed at the start", "share", "assumption"});
+  r.boolean("workforce.private_recruits_from_public", w.private_recruits_from_public, true,
+            {"private producers recruit from public stations when no free staff is left", "",
+             "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
+}
+
+void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
+  r.text("name", c.name, "", {"chain or organisation", "", ""});
+  r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});
+  r.real("capacity_per_week", c.capacity_per_week, 300, above(0),
+         {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week",
+          ""});
+  r.real("quality", c.quality, 0, between(-5, 5), {"latent quality of its units", "SD", ""});
+  r.real("digital", c.digital, 0.5, probability(), {"digital services level of its units", "0-1", ""});
+  r.real_or_auto("hurdle", c.hurdle, between(-1, 1e9),
+                 {"expected margin it requires (auto: market.entry_hurdle)", "share", ""});
+}
+
+}  // namespace valinta

@@ -1,0 +1,39 @@
+#pragma once
+// The parameters of M6 payments: their fields, and their declarations (meaning, unit,
+// default, range, source) for the scenario reader, the reference and `valinta show`.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct PaymentParams {
+  double capitation_eur_per_year = 230;
+  bool risk_adjustment = true;
+  double fee_for_service_eur = 0;
+  double client_fee_doctor_eur = 20.90;
+  double client_fee_nurse_eur = 11.40;
+  std::vector<double> risk_weight_age;   // by age band
+  std::vector<double> risk_weight_sex;   // male, female
+  std::vector<double> risk_weight_need;  // by need level
+  double risk_weight_low_income = 1.1;   // income deciles 1-3
+  double heavy_service_eur_per_week = 250;
+  // Client fees per sector (when fees_by_sector), performance pay and service vouchers.
+  bool fees_by_sector = false;
+  std::vector<double> client_fee_doctor_eur_by_sector;
+  std::vector<double> client_fee_nurse_eur_by_sector;
+  double performance_pay_share = 0;       // share of the capitation budget paid by indicator
+  double performance_target = 0.9;        // share of visits within the care guarantee to qualify
+  std::string voucher_services = "none";  // none, doctor, nurse, all
+  double voucher_value_eur = 0;
+  double voucher_copayment_eur = 0;
+};
+
+void declare_payment_params(ParamRegistry& registry, PaymentParams& p);
+
+}  // namespace valinta

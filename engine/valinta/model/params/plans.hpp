@@ -1,0 +1,24 @@
+#pragma once
+// The parameters of M8 customer plans: their fields, and their declarations (meaning, unit,
+// default, range, source) for the scenario reader, the reference and `valinta show`.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct PlanParams {
+  double prob_per_week = 0.0;        // chance a heavy user without a plan gets one, per week
+  double up_rate_multiplier = 0.7;   // on need up-rates of plan holders
+  double referral_multiplier = 0.8;  // on referrals of plan holders' heavy-level visits
+  double continuity_inertia = 1.0;   // extra utility of staying, for plan holders
+};
+
+void declare_plan_params(ParamRegistry& registry, PlanParams& p);
+
+}  // namespace valinta

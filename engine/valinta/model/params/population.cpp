@@ -1,0 +1,55 @@
+#include "valinta/model/params/population.hpp"
+
+namespace valinta {
+
+void declare_population_params(ParamRegistry& r, PopulationParams& p) {
+  r.text("population.zones_file", p.zones_file, "",
+         {"CSV of zones (region,municipality,population_2020_12_31,lat,lon), relative to the "
+          "scenario file",
+          "", "shared data: Statistics Finland populations 31.12.2020"});
+  r.text("population.region", p.region, "", {"keep only the CSV rows of this region", "", ""});
+  r.real("population.scale", p.scale, 1.0, Range{0.0, 10.0, true},
+         {"fraction of every zone's population to simulate; producers' given capacities and listing "
+          "caps scale with it (smaller for quick tests)",
+          "", ""});
+  // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland, FACTS.md); the
+  // split into the model's eight bands within those broad groups is approximate.
+  r.real_list("population.age_band_shares", p.age_band_shares,
+              {0.070, 0.120, 0.078, 0.245, 0.264, 0.130, 0.069, 0.024}, kAgeBands, probability(),
+              {"share of residents in each age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, "
+               "75-84, 85+",
+               "share", "Statistics Finland 2019 broad age groups (FACTS.md)"});
+  r.real("population.female_share", p.female_share, 0.507, probability(),
+         {"share of women", "share", "Statistics Finland 2020 (approximate)"});
+  r.real_list("population.employment_rate", p.employment_rate, {0.0, 0.0, 0.45, 0.78, 0.74, 0.08, 0.01, 0.0},
+              kAgeBands, probability(),
+              {"share employed, by age band", "share",
+               "approximate Finnish employment rates (Statistics Finland labour force survey)"});
+  r.real("population.ohc_share_of_employed", p.ohc_share_of_employed, 0.85, probability(),
+         {"share of the employed covered by occupational health care", "share",
+          "approximate; most Finnish employees are covered"});
+  r.real("population.spread_km_min", p.spread_km_min, 2, above(0),
+         {"smallest radius of a zone's settlement", "km", "assumption"});
+  r.real("population.spread_km_per_sqrt_thousand", p.spread_km_per_sqrt_thousand, 1.0, at_least(0),
+         {"zone radius grows with the square root of its population", "km", "assumption"});
+  r.real("population.literacy_age_slope", p.literacy_age_slope, 0.012, at_least(0),
+         {"fall of digital literacy per year of age above 30", "per year",
+          "assumption: digital literacy falls with age (MODEL.md section 2)"});
+  r.real("population.literacy_sd", p.literacy_sd, 0.15, at_least(0),
+         {"spread of digital literacy at a given age", "", "assumption"});
+  r.real("population.employed_income_shift", p.employed_income_shift, 1.0, at_least(0),
+         {"how much higher the latent income of the employed is", "SD", "assumption"});
+}
+
+void declare_zone_fields(ParamRegistry& r, ZoneSpec& z) {
+  r.text("name", z.name, "", {"zone name (a municipality or grid cell)", "", ""});
+  r.integer("population", z.population, 0, between(0, 2e9), {"residents", "persons", ""});
+  r.real("lat", z.lat, 0, between(-90, 90), {"centre latitude", "degrees", "WGS84"});
+  r.real("lon", z.lon, 0, between(-180, 180), {"centre longitude", "degrees", "WGS84"});
+  r.real_or_auto("spread_km", z.spread_km, above(0),
+                 {"radius around the centre where residents live (auto: grows with the population, "
+                  "see population.spread_km_*)",
+                  "km", ""});
+}
+
+}  // namespace valinta

@@ -1,0 +1,26 @@
+#pragma once
+// The parameters of M4 referral: their fields, and their declarations (meaning, unit,
+// default, range, source) for the scenario reader, the reference and `valinta show`.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+
+namespace valinta {
+
+struct ReferralParams {
+  std::vector<double> probability;  // per served visit, by need level
+  double cost_eur = 600;
+  double cost_share = 0;  // share of the referral cost the referring producer pays (rule)
+  double response = 0.5;  // how strongly producers' referral propensity falls with that share
+  double fee_for_service_substitution = 0.3;  // fewer referrals under fee-for-service pay
+  double favouritism = 0;                     // share of other producers' referrals the business unit refuses
+};
+
+void declare_referral_params(ParamRegistry& registry, ReferralParams& p);
+
+}  // namespace valinta

@@ -1,0 +1,54 @@
+#include "valinta/model/scenario.hpp"
+
+namespace valinta {
+
+std::int64_t step_of_day(const Scenario& s, std::int64_t day) {
+  const std::int64_t offset = day - s.start_day;
+  return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;
+}
+
+std::int64_t step_containing_day(const Scenario& s, std::int64_t day) {
+  const std::int64_t offset = day - s.start_day;
+  return offset <= 0 ? 0 : offset / s.time.step_days;
+}
+
+void declare_scenario_params(ParamRegistry& r, Scenario& s) {
+  r.text("name", s.name, "unnamed", {"short name of the scenario, stored in the results", "", ""});
+  r.text("description", s.description, "", {"what the scenario represents", "", ""});
+  r.integer("seed", s.seed, 1, between(0, 4294967295.0),
+            {"random seed (the command line's --seed overrides it)", "", ""});
+
+  r.date("time.start_date", s.time.start_date, "2017-02-01",
+         {"date of the first step", "date",
+          "JYTE pilot began February 2017 (FACTS.md, Keskisuomalainen 10/2018)"});
+  r.integer("time.steps", s.time.steps, 104, between(1, 30000),
+            {"number of steps to simulate", "steps", "two years of weeks"});
+  r.integer("time.step_days", s.time.step_days, 7, between(1, 28),
+            {"length of a step", "days", "MODEL.md section 3: a week by default"});
+
+  r.text_list("pilot.zones", s.pilot.zones, {},
+              {"zones whose residents may choose their producer (empty: no pilot)", "zone names",
+               "FACTS.md: the JYTE pilot covered Jyvaskyla, Hankasalmi and Uurainen"});
+  r.date("pilot.start_date", s.pilot.start_date, "2017-02-01",
+         {"first day of free choice (before it, nobody reviews)", "date", "FACTS.md"});
+  r.date("pilot.end_date", s.pilot.end_date, "2019-10-31",
+         {"last day of free choice; listings stay as they are after it", "date",
+          "JYTE pilot ran to October 2019 (FACTS.md)"});
+  r.integer("pilot.min_age", s.pilot.min_age, 0, between(0, 120),
+            {"youngest age eligible to choose", "years", "pilots covered all residents"});
+  r.integer("pilot.max_age", s.pilot.max_age, 120, between(0, 120),
+            {"oldest age eligible to choose", "years", "pilots covered all residents"});
+
+  declare_population_params(r, s.population);
+  declare_producer_params(r, s.producer_defaults);
+  declare_need_params(r, s.needs);
+  declare_demand_params(r, s.demand);
+  declare_service_params(r, s.service);
+  declare_referral_params(r, s.referral);
+  declare_choice_params(r, s.choice);
+  declare_payment_params(r, s.payment);
+  declare_plan_params(r, s.plans);
+  declare_market_params(r, s.market, s.workforce);
+}
+
+}  // namespace valinta
