@@ -137,13 +137,17 @@ std::string format_profile(const std::array<double, kPhaseCount>& seconds, doubl
                            double total_seconds) {
   double phases = 0;
   for (const double s : seconds) phases += s;
-  static constexpr int kNameWidth = 18;  // the longest name, "needs+plans+demand"
+  static constexpr int kNameWidth = 10;
   const auto line = [total_seconds](const char* name, double s) {
     return fmt::format("  {:<{}} {:>9.3f} s {:>6.1f} %\n", name, kNameWidth, s,
                        total_seconds > 0 ? 100.0 * s / total_seconds : 0.0);
   };
   std::string out = "time per phase (wall clock, all steps):\n";
-  for (int k = 0; k < kPhaseCount; ++k) out += line(phase_name(k), seconds[static_cast<std::size_t>(k)]);
+  for (int k = 0; k < kPhaseCount; ++k)
+    if (const char* pass = phase_runs_in(k))
+      out += fmt::format("  {:<{}} (in the {} pass)\n", phase_name(k), kNameWidth, pass);
+    else
+      out += line(phase_name(k), seconds[static_cast<std::size_t>(k)]);
   out += line("set-up", setup_seconds);
   out += line("output", total_seconds - phases - setup_seconds);  // and reading the scenario
   out += fmt::format("  {:<{}} {:>9.3f} s\n", "total", kNameWidth, total_seconds);

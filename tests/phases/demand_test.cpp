@@ -15,6 +15,7 @@
 
 #include "support/sim_helpers.hpp"
 #include "support/test_support.hpp"
+#include "valinta/phases/detail/resident_pass.hpp"
 #include "valinta/run/simulation.hpp"
 
 namespace valinta {

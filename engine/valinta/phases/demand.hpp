@@ -1,78 +1,24 @@
 #pragma once
 // M2 demand: each resident's care contacts per step.
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <vector>
 
 #include "valinta/model/params/demand.hpp"
 #include "valinta/model/types.hpp"
-#include "valinta/util/rng.hpp"
-#include "valinta/util/simd.hpp"
 
 namespace valinta {
 
+struct Scenario;
 struct State;
 
 // Expected contacts per week of one resident.
 double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
 
-namespace detail {
+// The factor on the contacts of a producer's listed residents under fee-for-service pay, which
+// makes producers book more (return) visits where they have room: 1 + induced_visits x the
+// fee-for-service incentive, fading as the producer's expected wait reaches a week.
+double induced_visit_factor(const Scenario& s, double expected_wait_weeks);
 
-// The screen of the demand phase: residents k of a chunk (need, age, flags, draws words) with
-// words[k] >= no_contact[(need x kAgeBands + age band) x 2 + occupational health care], listed
-// as base + k in order into `out` (room for n); returns how many. Every path gives the same list.
-inline constexpr std::size_t kContactCells = kNeedLevels * kAgeBands * 2;
-struct ContactScreen {
-  explicit ContactScreen(const std::array<std::uint64_t, kContactCells>& no_contact);
-  std::array<std::uint64_t, kContactCells> no_contact;           // up to 2^32: never a contact
-  alignas(64) std::array<std::uint32_t, kContactCells> below{};  // no_contact - 1, for the vector path
-  bool vector_ready = false;  // every threshold at least 1, so `below` holds them all
-};
-std::size_t maybe_contacts(SimdPath path, const ContactScreen& screen, const std::uint8_t* need,
-                           const std::uint8_t* age, const std::uint8_t* flags, const std::uint32_t* words,
-                           std::size_t n, std::uint32_t base, std::uint32_t* out);
-
-}  // namespace detail
-
-// M2 runs inside the need phase's pass over the residents, each chunk of residents right after
-// its need transitions and customer plans (M1, M8), while its need levels, ages and flags are
-// still in cache: a pass of its own would read them from memory again. A DemandPass holds the
-// step's tables; each thread hands it the chunks it has moved with its own DemandPass::Local,
-// adds that to the step's arrivals, and the arrivals are summed over ranks once.
-class DemandPass {
- public:
-  struct Local {
-    std::vector<std::int64_t> arrivals;                        // [producer x kNeedLevels + level]
-    std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};  // a chunk's residents that may have a contact
-  };
-  explicit DemandPass(const State& sim);
-  Local local() const;
-  // The contacts of residents [first, end), one chunk of ResidentDraws; `draws` is the thread's.
-  void chunk(State& sim, Local& local, ResidentDraws& draws, std::size_t first, std::size_t end) const;
-  // Adds one thread's arrivals to the step's (the caller lets one thread at a time).
-  static void add(const Local& local, State& sim);
-  // Sums the step's arrivals over ranks (collective).
-  static void publish(State& sim);
-
- private:
-  template <typename T>
-  using Cells = std::array<std::array<std::array<T, 2>, kAgeBands>, kNeedLevels>;
-  static Cells<double> rates(const DemandParams& p, double step_weeks);  // contacts per step, by cell
-  static Cells<double> exponentials(const Cells<double>& rate);          // exp(-rate): P(no contact)
-  static detail::ContactScreen contact_screen(const Cells<double>& exp_rate);
-  Cells<double> rate_{}, exp_rate_{};
-  Cells<PoissonTable>
-      counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
-  std::vector<double> zone_factor_, induced_;
-  // No zone or producer factor: then no contact is the integer test w < no_contact, and most
-  // residents need nothing else.
-  bool plain_ = false;
-  detail::ContactScreen screen_;
-  detail::SimdPath path_ = detail::SimdPath::scalar;
-};
-
-// M2 alone over every resident (the micro-benchmarks time it on its own).
+// M2 runs in the needs phase's pass over the residents (phases/detail/resident_pass.cpp); this
+// runs it alone over every resident (the micro-benchmarks time it on its own).
 void run_demand(State& sim);
 
 }  // namespace valinta

@@ -11,6 +11,16 @@ namespace valinta {
 struct State;
 struct Zone;
 
+// Travel minutes for a half central angle (util/geometry.hpp): the base time plus the great-circle
+// kilometres x detour_factor / speed.
+inline double minutes_of_arc(double base, double detour, double speed, double half_angle_rad) {
+  const double km = arc_km(half_angle_rad);
+  return base + km * detour / speed * 60.0;
+}
+inline double minutes_of_arc(const ChoiceParams& p, double half_angle_rad) {
+  return minutes_of_arc(p.travel_base_min, p.detour_factor, p.speed_kmh, half_angle_rad);
+}
+
 // Travel minutes between two points (MODEL.md M5): great-circle distance x detour / speed.
 double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b);
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);

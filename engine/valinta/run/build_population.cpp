@@ -8,6 +8,7 @@
 #include "valinta/phases/choice.hpp"
 #include "valinta/phases/needs.hpp"
 #include "valinta/run/build.hpp"
+#include "valinta/run/detail/population_kernels.hpp"
 #include "valinta/util/unit_math.hpp"
 
 namespace valinta {
@@ -29,49 +30,6 @@ std::vector<double> income_cut_points(double employed_share, double shift) {
     cuts.push_back(0.5 * (lo + hi));
   }
   return cuts;
-}
-
-// The normal parts of a run of residents' draws (the words of slot s at w + 4 kRun s, four per
-// resident): the standard normals of income and of literacy, and the offsets of home from the
-// zone centre in SDs, eastward and northward. Box-Muller, each from a pair of uniforms; the
-// offsets share the radius of one pair. A loop of util/unit_math.hpp's functions, compiled for
-// the widest vector unit at hand: every clone gives the same numbers.
-constexpr std::size_t kRun = 256;
-struct NormalParts {
-  std::array<double, kRun> income, literacy, east, north;
-};
-__attribute__((target_clones("avx512f", "avx2", "default"))) void normal_parts(
-    const std::uint32_t* __restrict w, std::size_t n, NormalParts& out) {
-  const std::uint32_t* __restrict b = w + 4 * kRun;
-  const std::uint32_t* __restrict c = w + 8 * kRun;
-  for (std::size_t k = 0; k < n; ++k) {
-    double cos_income = 0, cos_literacy = 0, cos_home = 0, sin_unused = 0, sin_home = 0;
-    cos_sin_turn(CounterRng::to_unit(b[4 * k + 2]), cos_income, sin_unused);
-    cos_sin_turn(CounterRng::to_unit(c[4 * k + 0]), cos_literacy, sin_unused);
-    cos_sin_turn(CounterRng::to_unit(c[4 * k + 2]), cos_home, sin_home);
-    out.income[k] = std::sqrt(minus_two_log(CounterRng::to_unit(b[4 * k + 1]))) * cos_income;
-    out.literacy[k] = std::sqrt(minus_two_log(CounterRng::to_unit(b[4 * k + 3]))) * cos_literacy;
-    const double radius = std::sqrt(minus_two_log(CounterRng::to_unit(c[4 * k + 1])));
-    out.east[k] = radius * cos_home;
-    out.north[k] = radius * -sin_home;
-  }
-}
-
-// place(lat, lon) of a run of residents, for the search of their nearest station: the cosines
-// and sines of turns of util/unit_math.hpp in vector code (within a few 1e-16 of the library's
-// trigonometry, whose calls would cost more than the rest of building a resident).
-struct RunPlaces {
-  std::array<double, kRun> cos_lat, sin_half_lat, cos_half_lat, sin_half_lon, cos_half_lon;
-};
-__attribute__((target_clones("avx512f", "avx2", "default"))) void run_places(const float* __restrict lat,
-                                                                             const float* __restrict lon,
-                                                                             std::size_t n, RunPlaces& out) {
-  for (std::size_t k = 0; k < n; ++k) {
-    double sin_lat = 0;  // (not needed)
-    cos_sin_turn(lat[k] / 360.0, out.cos_lat[k], sin_lat);
-    cos_sin_turn(lat[k] / 720.0, out.cos_half_lat[k], out.sin_half_lat[k]);
-    cos_sin_turn(lon[k] / 720.0, out.cos_half_lon[k], out.sin_half_lon[k]);
-  }
 }
 
 }  // namespace
@@ -112,7 +70,7 @@ void build_population(State& sim) {
   const double km_per_deg_lat = 111.32;
   std::vector<std::vector<std::uint16_t>> own_stations(sim.zones.size());
   std::vector<double> km_per_deg_lon(sim.zones.size());
-  // Residents in runs of kRun within a zone, all zones' runs shared out among the threads at once:
+  // Residents in runs of kernels::kRun within a zone, all zones' runs shared out among the threads at once:
   // the draws of a run (three blocks per resident, slots 0-2 of Stream::population) and their
   // normal parts are computed together, many at a time.
   struct Run {
@@ -129,15 +87,15 @@ void build_population(State& sim) {
     }
     const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)),
                        last = first + zone.n_residents;
-    for (std::int64_t from = first; from < last; from += static_cast<std::int64_t>(kRun))
-      runs.push_back({z, from, std::min(last, from + static_cast<std::int64_t>(kRun))});
+    for (std::int64_t from = first; from < last; from += static_cast<std::int64_t>(kernels::kRun))
+      runs.push_back({z, from, std::min(last, from + static_cast<std::int64_t>(kernels::kRun))});
   }
   const auto n_runs = static_cast<std::int64_t>(runs.size());
 #pragma omp parallel num_threads(sim.threads())
   {
-    std::vector<std::uint32_t> words(3 * 4 * kRun);
-    NormalParts normal;
-    RunPlaces places;
+    std::vector<std::uint32_t> words(3 * 4 * kernels::kRun);
+    kernels::NormalParts normal;
+    kernels::RunPlaces places;
 #pragma omp for schedule(dynamic, 4)
     for (std::int64_t run = 0; run < n_runs; ++run) {
       const auto [z, from, to] = runs[static_cast<std::size_t>(run)];
@@ -145,13 +103,14 @@ void build_population(State& sim) {
       const std::vector<std::uint16_t>& stations = own_stations[z];
       for (std::uint32_t slot = 0; slot < 3; ++slot)
         sim.rng.entity_bits(Stream::population, r.global(static_cast<std::size_t>(from)),
-                            static_cast<std::size_t>(to - from), 0, slot, words.data() + 4 * kRun * slot);
-      normal_parts(words.data(), static_cast<std::size_t>(to - from), normal);
+                            static_cast<std::size_t>(to - from), 0, slot,
+                            words.data() + 4 * kernels::kRun * slot);
+      kernels::normal_parts(words.data(), static_cast<std::size_t>(to - from), normal);
       for (std::int64_t i = from; i < to; ++i) {
         const auto k = static_cast<std::size_t>(i - from);
-        const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kRun s
-        const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kRun),
-                   c = CounterRng::units(w + 8 * kRun);
+        const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kernels::kRun s
+        const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kernels::kRun),
+                   c = CounterRng::units(w + 8 * kernels::kRun);
         int band = 0;
         while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
         const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
@@ -196,7 +155,8 @@ void build_population(State& sim) {
       // Home station: the nearest public station of the resident's own zone, by travel time (a
       // single station needs no distance).
       if (stations.size() > 1)
-        run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from), places);
+        kernels::run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from),
+                            places);
       for (std::int64_t i = from; i < to; ++i) {
         std::uint16_t home = stations.empty() ? 0 : stations.front();
         if (stations.size() > 1) {

@@ -57,30 +57,34 @@ Simulation::Simulation(const Scenario& s, RunOptions opts) : State(s, opts) {
 }
 
 namespace {
-// The phases of one step (MODEL.md section 3), in order.
+// The phases of one step (MODEL.md section 3), in order. A phase with no function of its own
+// runs inside an earlier phase's pass over the residents (`runs_in`), at its place in the order.
 struct Phase {
   const char* name;
   void (*run)(State&);
+  const char* runs_in = nullptr;
 };
 constexpr std::array<Phase, kPhaseCount> kPhases = {{
     {"events", run_events},  // 1. scheduled events, the pilot's timeline, publication of indicators
-    // 2. M1 need-level transitions, M8 customer plans for heavy users and 3. M2 care contacts
-    // joining their producer's queue, in one pass over the residents
-    {"needs+plans+demand", run_needs},
-    {"service", run_service},    // 4. M3 FIFO service within capacity, waits, emergency diversion
-    {"referral", run_referral},  // 5. M4 referrals to specialised care
-    {"choice", run_choice},      // 6. M5 review and switching
-    {"payment", run_payment},    // 7. M6 payments and producer finances
-    {"market", run_market},      // 8. M7 market entry, exit, capacity and workforce
-    {"record", run_record},      // 9. M9 indicators of this step
+    // 2. M1 need-level transitions, with M8 customer plans for heavy users right after them, and
+    {"needs", run_needs},
+    {"demand", nullptr, "needs"},  // 3. M2 care contacts joining the queue, in the needs pass
+    {"service", run_service},      // 4. M3 FIFO service within capacity, waits, emergency diversion
+    {"referral", run_referral},    // 5. M4 referrals to specialised care
+    {"choice", run_choice},        // 6. M5 review and switching
+    {"payment", run_payment},      // 7. M6 payments and producer finances
+    {"market", run_market},        // 8. M7 market entry, exit, capacity and workforce
+    {"record", run_record},        // 9. M9 indicators of this step
 }};
 }  // namespace
 
 const char* phase_name(int phase) { return kPhases[static_cast<std::size_t>(phase)].name; }
+const char* phase_runs_in(int phase) { return kPhases[static_cast<std::size_t>(phase)].runs_in; }
 
 void Simulation::step() {
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   for (std::size_t k = 0; k < kPhases.size(); ++k) {
+    if (kPhases[k].run == nullptr) continue;
     const auto start = std::chrono::steady_clock::now();
     kPhases[k].run(*this);
     phase_seconds[k] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

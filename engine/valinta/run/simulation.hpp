@@ -7,9 +7,12 @@
 
 namespace valinta {
 
-// The phases of a step, in the order they run; phase_name(k) names phase k.
-constexpr int kPhaseCount = 8;
+// The phases of a step (MODEL.md section 3), in the order they run; phase_name(k) names phase k.
+// phase_runs_in(k) names the earlier phase whose pass over the residents runs phase k (its time
+// counts there), or is nullptr for a phase that runs on its own.
+constexpr int kPhaseCount = 9;
 const char* phase_name(int phase);
+const char* phase_runs_in(int phase);
 
 class Simulation : public State {
  public:
