@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <stdexcept>
 
+#include "valinta/model/indicators.hpp"
 #include "valinta/model/state.hpp"
 
 namespace valinta {
@@ -80,28 +81,35 @@ Recorder::Series& Recorder::get(const std::string& name, const std::vector<std::
   return s;
 }
 
-void Recorder::append(const std::string& name, std::span<const std::int64_t> row,
-                      const std::vector<std::string>& dims, const std::string& units,
-                      const std::string& long_name) {
-  Series& s = get(name, dims, units, long_name, true, row.size());
+namespace {
+// The declaration of an indicator recorded as `integer` (counts) or not.
+const Indicator& declared(const std::string& name, bool integer) {
+  const Indicator& d = indicator(name);
+  if ((d.kind == Indicator::Kind::count) != integer)
+    throw std::logic_error("indicator " + name + " is declared as " + (integer ? "real numbers" : "counts") +
+                           " but recorded as " + (integer ? "counts" : "real numbers"));
+  return d;
+}
+}  // namespace
+
+void Recorder::append(const std::string& name, std::span<const std::int64_t> row) {
+  const Indicator& d = declared(name, true);
+  Series& s = get(name, d.dims, d.units, d.meaning, true, row.size());
   s.count.insert(s.count.end(), row.begin(), row.end());
 }
 
-void Recorder::append(const std::string& name, std::span<const double> row,
-                      const std::vector<std::string>& dims, const std::string& units,
-                      const std::string& long_name) {
-  Series& s = get(name, dims, units, long_name, false, row.size());
+void Recorder::append(const std::string& name, std::span<const double> row) {
+  const Indicator& d = declared(name, false);
+  Series& s = get(name, d.dims, d.units, d.meaning, false, row.size());
   s.real.insert(s.real.end(), row.begin(), row.end());
 }
 
-void Recorder::append(const std::string& name, std::int64_t value, const std::string& units,
-                      const std::string& long_name) {
-  append(name, std::span<const std::int64_t>(&value, 1), {}, units, long_name);
+void Recorder::append(const std::string& name, std::int64_t value) {
+  append(name, std::span<const std::int64_t>(&value, 1));
 }
 
-void Recorder::append(const std::string& name, double value, const std::string& units,
-                      const std::string& long_name) {
-  append(name, std::span<const double>(&value, 1), {}, units, long_name);
+void Recorder::append(const std::string& name, double value) {
+  append(name, std::span<const double>(&value, 1));
 }
 
 void Recorder::restore(std::vector<Series> series, std::size_t steps) {

@@ -32,14 +32,13 @@ class Recorder {
   };
 
   void start(const State& sim);
-  // Appends this step's row of a series (created on first use, in that order).
-  void append(const std::string& name, std::span<const std::int64_t> row,
-              const std::vector<std::string>& dims, const std::string& units, const std::string& long_name);
-  void append(const std::string& name, std::span<const double> row, const std::vector<std::string>& dims,
-              const std::string& units, const std::string& long_name);
-  void append(const std::string& name, std::int64_t value, const std::string& units,
-              const std::string& long_name);
-  void append(const std::string& name, double value, const std::string& units, const std::string& long_name);
+  // Appends this step's row of the indicator `name` (declared in model/indicators.hpp, which gives
+  // its dimensions, unit and meaning; created on first use, in that order). An undeclared name,
+  // or a row of the other kind, throws std::logic_error.
+  void append(const std::string& name, std::span<const std::int64_t> row);
+  void append(const std::string& name, std::span<const double> row);
+  void append(const std::string& name, std::int64_t value);
+  void append(const std::string& name, double value);
 
   const std::vector<Series>& series() const { return series_; }
   // The series of that name, or nullptr if none was recorded (yet).

@@ -88,7 +88,6 @@ void run_record(State& sim) {
   const std::size_t P = sim.producers.size(), Z = sim.zones.size();
   const int L = sim.queue_steps;
   const double step_days = static_cast<double>(s.time.step_days);
-  const std::vector<std::string> by_p = {"producer"}, by_s = {"sector"};
 
   // --- by producer
   std::vector<std::int64_t> n_listed(P), arrivals(P), doctor(P), nurse(P), queue(P), served(P);
@@ -125,34 +124,28 @@ void run_record(State& sim) {
     published_wait[j] = p.published_wait_weeks;
     capacity[j] = p.capacity_per_week;
   }
-  rec.append("n_listed", n_listed, by_p, "residents", "residents listed at the producer");
-  rec.append("new_arrivals", arrivals, by_p, "contacts", "contacts joining the producer's queue");
-  rec.append("new_visits_doctor", doctor, by_p, "visits", "doctor visits served");
-  rec.append("new_visits_nurse", nurse, by_p, "visits", "nurse visits served");
-  rec.append("n_queue", queue, by_p, "contacts", "contacts waiting at the end of the step");
-  rec.append("wait_p50_days", p50, by_p, "days", "median wait of visits served (NaN: none served)");
-  rec.append("wait_p90_days", p90, by_p, "days", "90th percentile wait of visits served");
-  rec.append("wait_mean_days", mean, by_p, "days", "mean wait of visits served");
-  rec.append("share_within_guarantee", within, by_p, "1",
-             "share of the contacts settled this step (served or diverted to emergency) served within the "
-             "care guarantee");
-  rec.append("new_served_within_guarantee", f.served_within_guarantee, by_p, "visits",
-             "visits served within the care guarantee");
-  rec.append("new_er_diversions", f.diverted, by_p, "contacts", "contacts diverted to emergency care");
-  rec.append("new_referrals", f.referrals, by_p, "referrals", "referrals to specialised care");
-  rec.append("new_switches_in", f.switches_in, by_p, "residents", "residents switching to the producer");
-  rec.append("new_switches_out", f.switches_out, by_p, "residents", "residents switching away");
-  rec.append("n_heavy_listed", f.n_heavy_listed, by_p, "residents", "heavy-need residents listed");
-  rec.append("mean_risk_weight", risk, by_p, "1", "mean capitation risk weight of the list (risk selection)");
-  rec.append("payments_eur", f.payments, {"producer", "payment_kind"}, "EUR",
-             "money flows attributed to the producer, by kind");
-  rec.append("revenue_eur", revenue, by_p, "EUR",
-             "capitation + fees for service + client fees + performance pay + vouchers");
-  rec.append("cost_eur", cost, by_p, "EUR", "visits x cost per visit + fixed cost + referral-cost share");
-  rec.append("profit_eur", profit, by_p, "EUR", "revenue - cost");
-  rec.append("published_wait_weeks", published_wait, by_p, "weeks",
-             "wait residents see (information regime)");
-  rec.append("capacity_per_week", capacity, by_p, "visits/week", "producer capacity");
+  rec.append("n_listed", n_listed);
+  rec.append("new_arrivals", arrivals);
+  rec.append("new_visits_doctor", doctor);
+  rec.append("new_visits_nurse", nurse);
+  rec.append("n_queue", queue);
+  rec.append("wait_p50_days", p50);
+  rec.append("wait_p90_days", p90);
+  rec.append("wait_mean_days", mean);
+  rec.append("share_within_guarantee", within);
+  rec.append("new_served_within_guarantee", f.served_within_guarantee);
+  rec.append("new_er_diversions", f.diverted);
+  rec.append("new_referrals", f.referrals);
+  rec.append("new_switches_in", f.switches_in);
+  rec.append("new_switches_out", f.switches_out);
+  rec.append("n_heavy_listed", f.n_heavy_listed);
+  rec.append("mean_risk_weight", risk);
+  rec.append("payments_eur", f.payments);
+  rec.append("revenue_eur", revenue);
+  rec.append("cost_eur", cost);
+  rec.append("profit_eur", profit);
+  rec.append("published_wait_weeks", published_wait);
+  rec.append("capacity_per_week", capacity);
   std::vector<std::int64_t> active(P), promise_breaches(P), guarantee_breaches(P), promise_met(P);
   std::vector<double> promise_share(P);
   for (std::size_t j = 0; j < P; ++j) {
@@ -162,26 +155,17 @@ void run_record(State& sim) {
     guarantee_breaches[j] = served[j] - f.served_within_guarantee[j] + f.diverted[j];
     promise_met[j] = served[j] > 0 && promise_share[j] >= s.service.promise_target ? 1 : 0;
   }
-  rec.append("producer_active", active, by_p, "1", "1 while the producer is open");
+  rec.append("producer_active", active);
   const std::vector<std::int64_t> events(f.producer_event.begin(), f.producer_event.end());
-  rec.append("new_producer_event", events, by_p, "1",
-             "0 none, 1 opened, 2 entered the market, 3 closed, 4 left the market");
-  rec.append("share_within_promise", promise_share, by_p, "1",
-             "share of served visits within the service promise");
-  rec.append("new_promise_breaches", promise_breaches, by_p, "visits",
-             "visits served later than the service promise");
-  rec.append("promise_met", promise_met, by_p, "1",
-             "1 if the share within the promise reached its target this step");
-  rec.append("new_guarantee_breaches", guarantee_breaches, by_p, "contacts",
-             "contacts served later than the care guarantee or diverted to emergency");
-  rec.append("new_transferred_in", f.transferred_in, by_p, "contacts",
-             "waiting contacts taken over from a closed producer");
-  rec.append("new_transferred_out", f.transferred_out, by_p, "contacts",
-             "waiting contacts handed over on closing");
-  rec.append("new_referrals_refused", f.referrals_refused, by_p, "referrals",
-             "referrals the business unit did not accept (referral favouritism)");
-  rec.append("n_heavy_with_plan_listed", f.n_heavy_plan_listed, by_p, "residents",
-             "heavy users with a customer plan");
+  rec.append("new_producer_event", events);
+  rec.append("share_within_promise", promise_share);
+  rec.append("new_promise_breaches", promise_breaches);
+  rec.append("promise_met", promise_met);
+  rec.append("new_guarantee_breaches", guarantee_breaches);
+  rec.append("new_transferred_in", f.transferred_in);
+  rec.append("new_transferred_out", f.transferred_out);
+  rec.append("new_referrals_refused", f.referrals_refused);
+  rec.append("n_heavy_with_plan_listed", f.n_heavy_plan_listed);
 
   // --- by sector
   std::vector<std::int64_t> s_listed(kSectors), s_visits(kSectors), s_doctor(kSectors), s_queue(kSectors),
@@ -212,18 +196,17 @@ void run_record(State& sim) {
     s_p90[k] = w.p90;
     s_share[k] = ratio(s_within[k], s_visits[k] + s_diverted[k]);
   }
-  rec.append("n_listed_by_sector", s_listed, by_s, "residents", "residents listed, by sector");
-  rec.append("new_visits_by_sector", s_visits, by_s, "visits", "visits served, by sector");
-  rec.append("new_visits_doctor_by_sector", s_doctor, by_s, "visits", "doctor visits served, by sector");
-  rec.append("n_queue_by_sector", s_queue, by_s, "contacts", "contacts waiting, by sector");
-  rec.append("wait_p50_days_by_sector", s_p50, by_s, "days", "median wait, by sector");
-  rec.append("wait_p90_days_by_sector", s_p90, by_s, "days", "90th percentile wait, by sector");
-  rec.append("share_within_guarantee_by_sector", s_share, by_s, "1",
-             "share of settled contacts (served or diverted) served within the care guarantee, by sector");
-  rec.append("new_er_diversions_by_sector", s_diverted, by_s, "contacts", "emergency diversions, by sector");
-  rec.append("new_referrals_by_sector", s_referrals, by_s, "referrals", "referrals, by sector");
-  rec.append("revenue_eur_by_sector", s_revenue, by_s, "EUR", "producer revenue, by sector");
-  rec.append("cost_eur_by_sector", s_cost, by_s, "EUR", "producer cost, by sector");
+  rec.append("n_listed_by_sector", s_listed);
+  rec.append("new_visits_by_sector", s_visits);
+  rec.append("new_visits_doctor_by_sector", s_doctor);
+  rec.append("n_queue_by_sector", s_queue);
+  rec.append("wait_p50_days_by_sector", s_p50);
+  rec.append("wait_p90_days_by_sector", s_p90);
+  rec.append("share_within_guarantee_by_sector", s_share);
+  rec.append("new_er_diversions_by_sector", s_diverted);
+  rec.append("new_referrals_by_sector", s_referrals);
+  rec.append("revenue_eur_by_sector", s_revenue);
+  rec.append("cost_eur_by_sector", s_cost);
 
   // --- by zone: where residents of each zone are listed, away from their home station (the
   // pilot zones, whose residents choose)
@@ -235,12 +218,9 @@ void run_record(State& sim) {
   std::vector<std::int64_t> away_by_sector(kSectors, 0);
   for (std::size_t z = 0; z < Z; ++z)
     for (int k = 0; k < kSectors; ++k) away_by_sector[k] += away[z * kSectors + k];
-  rec.append("n_away_from_home_by_zone", away, {"zone", "sector"}, "residents",
-             "residents listed somewhere other than their home station, by zone and that producer's sector");
-  rec.append("new_switches_by_zone", f.switches_by_zone, {"zone"}, "residents",
-             "switches by residents of the zone");
-  rec.append("new_unmet_by_zone", f.unmet_by_zone, {"zone"}, "contacts",
-             "residents' contacts that waited past the care guarantee or went to emergency, by zone");
+  rec.append("n_away_from_home_by_zone", away);
+  rec.append("new_switches_by_zone", f.switches_by_zone);
+  rec.append("new_unmet_by_zone", f.unmet_by_zone);
 
   // --- region
   std::int64_t visits_doctor = 0, visits_all = 0, within_all = 0, diverted_all = 0, referrals_all = 0;
@@ -258,40 +238,28 @@ void run_record(State& sim) {
   std::int64_t switches = 0;
   for (const std::int64_t v : f.switches_by_reason) switches += v;
   const std::vector<std::int64_t> visit_kinds = {visits_doctor, visits_all - visits_doctor};
-  rec.append("new_visits", visit_kinds, {"visit_kind"}, "visits", "visits served in the region, by kind");
-  rec.append("wait_p50_days_all", w.p50, "days", "median wait of all visits served");
-  rec.append("wait_p90_days_all", w.p90, "days", "90th percentile wait of all visits served");
-  rec.append("wait_mean_days_all", w.mean, "days", "mean wait of all visits served");
-  rec.append("share_within_guarantee_all", ratio(within_all, visits_all + diverted_all), "1",
-             "share of all settled contacts (served or diverted) served within the care guarantee");
-  rec.append("new_er_diversions_all", diverted_all, "contacts", "emergency diversions in the region");
-  rec.append("new_referrals_all", referrals_all, "referrals", "referrals in the region");
-  rec.append("new_need_flows", flows, {"need_from", "need_to"}, "residents",
-             "residents moving between need levels (diagonal: staying)");
-  rec.append("n_heavy", f.n_heavy, "residents",
-             "heavy-need residents (the integration guidance's indicator)");
+  rec.append("new_visits", visit_kinds);
+  rec.append("wait_p50_days_all", w.p50);
+  rec.append("wait_p90_days_all", w.p90);
+  rec.append("wait_mean_days_all", w.mean);
+  rec.append("share_within_guarantee_all", ratio(within_all, visits_all + diverted_all));
+  rec.append("new_er_diversions_all", diverted_all);
+  rec.append("new_referrals_all", referrals_all);
+  rec.append("new_need_flows", flows);
+  rec.append("n_heavy", f.n_heavy);
   std::int64_t heavy_with_plan = 0;
   for (const std::int64_t v : f.n_heavy_plan_listed) heavy_with_plan += v;
-  rec.append("share_heavy_with_plan", ratio(heavy_with_plan, f.n_heavy), "1",
-             "share of heavy users with a customer plan (M8)");
-  rec.append("n_plans", f.n_plans, "residents", "residents with a customer plan (M8)");
-  rec.append(
-      "continuity_plan", ratio(f.plan_contacts_continuous, f.plan_contacts), "1",
-      "share of plan holders' resolved contacts served in time by the producer they are listed at (M8)");
-  rec.append("workforce_free_fte", sim.workforce_free_fte, "FTE",
-             "staff in the region not employed by any producer (M7)");
-  rec.append("new_reviews", f.reviews, "residents", "residents who reviewed their producer");
-  rec.append("new_switches", switches, "residents", "switches of producer");
-  rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason), {"switch_reason"},
-             "residents", "switches by reason");
-  rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band), {"age_band"},
-             "residents", "switches by age band");
-  rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile),
-             {"income_decile"}, "residents", "switches by income decile");
-  rec.append("n_away_from_home_by_sector", away_by_sector, by_s, "residents",
-             "pilot residents listed away from their home station, by sector");
-  rec.append("organiser_books_eur", std::span<const double>(f.organiser_side), {"payment_kind"}, "EUR",
-             "money flows by kind from the payers' books (organiser; residents for client fees)");
+  rec.append("share_heavy_with_plan", ratio(heavy_with_plan, f.n_heavy));
+  rec.append("n_plans", f.n_plans);
+  rec.append("continuity_plan", ratio(f.plan_contacts_continuous, f.plan_contacts));
+  rec.append("workforce_free_fte", sim.workforce_free_fte);
+  rec.append("new_reviews", f.reviews);
+  rec.append("new_switches", switches);
+  rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason));
+  rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band));
+  rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile));
+  rec.append("n_away_from_home_by_sector", away_by_sector);
+  rec.append("organiser_books_eur", std::span<const double>(f.organiser_side));
   rec.end_step();
 }
 
