@@ -24,7 +24,8 @@ namespace {
 // V = b_travel T + b_fee fee + b_digital digital literacy + [informed] (b_wait W + b_quality Q)
 //   + C(private) + [current] inertia, with the default coefficients written out.
 TEST(ChoiceUtility, SystematicUtilityAddsTheTermsOfTheModelText) {
-  const ChoiceParams c;  // b_travel -0.15, b_fee -0.05, b_digital 1, b_wait -0.5, b_quality 0.3, inertia 3
+  // The declared defaults: b_travel -0.15, b_fee -0.05, b_digital 1, b_wait -0.5, b_quality 0.3, inertia 3.
+  const ChoiceParams c = Scenario().choice;
   UtilityInputs in;
   in.travel_min = 10;
   in.fee_eur = 20;

@@ -75,6 +75,15 @@ class ParamRegistry {
   std::vector<Param> params_;
 };
 
+// Sets every field that `declare` declares on `target` to its declared default: a struct's default
+// constructor, so that the declaration states each default once. The registry, with its
+// pointers into `target`, lives only during the call.
+template <class T>
+void set_declared_defaults(T& target, void (*declare)(ParamRegistry&, T&)) {
+  ParamRegistry registry;
+  declare(registry, target);
+}
+
 // ISO date helpers (proleptic Gregorian): days since 1970-01-01, and back.
 bool parse_iso_date(const std::string& text, std::int64_t& days);
 // The dates parse_iso_date accepts, for messages and the reference.

@@ -2,6 +2,8 @@
 
 namespace valinta {
 
+EventSpec::EventSpec() { set_declared_defaults(*this, declare_event_fields); }
+
 void declare_event_fields(ParamRegistry& r, EventSpec& e) {
   r.date("date", e.date, "", {"day the event happens (it applies from the step containing it)", "date", ""});
   r.choice("type", e.type, "rule_change",

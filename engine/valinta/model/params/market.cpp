@@ -37,6 +37,8 @@ void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w
              "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
 }
 
+ChainSpec::ChainSpec() { set_declared_defaults(*this, declare_chain_fields); }
+
 void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
   r.text("name", c.name, "", {"chain or organisation", "", ""});
   r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});

@@ -16,6 +16,8 @@ void declare_producer_params(ParamRegistry& r, ProducerDefaults& p) {
              "Finnish municipalities each run at least one health station"});
 }
 
+ProducerSpec::ProducerSpec() { set_declared_defaults(*this, declare_producer_fields); }
+
 void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
   r.text("name", p.name, "", {"producer name, unique", "", ""});
   r.choice("sector", p.sector, "public", {"public", "private", "third_sector"},
