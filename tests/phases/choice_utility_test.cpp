@@ -96,7 +96,7 @@ UtilityInputs forecast_view(const Simulation& sim, std::size_t i, std::size_t k,
   in.fee_eur = expected_fee(sim, k);
   in.digital = p.spec.digital;
   in.is_private = p.sector == Sector::private_sector;
-  in.informed = sim.scenario.choice.information != "none";
+  in.informed = sim.scenario.choice.information != Information::none;
   in.wait_weeks = candidate ? 0.0 : p.published_wait_weeks;
   in.quality = p.spec.quality;
   in.literacy = r.literacy[i] / 255.0;

@@ -12,6 +12,14 @@
 
 namespace valinta {
 
+// rules.default_assignment: who lists residents who never choose.
+enum class DefaultAssignment : std::uint8_t { opt_in, nearest };
+inline constexpr std::array<std::string_view, 2> kDefaultAssignmentNames = {"opt_in", "nearest"};
+
+// rules.information: what residents see of producers' waits and quality.
+enum class Information : std::uint8_t { transparent, word_of_mouth, none };
+inline constexpr std::array<std::string_view, 3> kInformationNames = {"transparent", "word_of_mouth", "none"};
+
 struct ChoiceParams {
   // review hazard (per year)
   double base_review_per_year{};
@@ -19,10 +27,10 @@ struct ChoiceParams {
   double awareness_weeks{};
   double dissatisfaction_per_year{};  // per SD of negative experience
   // rules
-  std::string default_assignment;
+  DefaultAssignment default_assignment{};
   double min_listing_months{};
   std::int64_t max_switches_per_year{};
-  std::string information;
+  Information information{};
   double word_of_mouth_noise_sd{};
   double publication_interval_days{};
   // consideration set and travel

@@ -12,12 +12,25 @@
 
 namespace valinta {
 
+// What an event does (MODEL.md section 3).
+enum class EventType : std::uint8_t {
+  rule_change,
+  open,
+  close,
+  capacity_shock,
+  campaign,
+  demand_shock,
+  stop_listing
+};
+inline constexpr std::array<std::string_view, 7> kEventTypeNames = {
+    "rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"};
+
 struct EventSpec {
   EventSpec();  // the declared defaults
   std::string date;
-  std::string type;      // rule_change, open, close, capacity_shock, campaign, demand_shock, stop_listing
-  std::string producer;  // open, close, capacity_shock, stop_listing
-  std::string sector;    // capacity_shock: every producer of a sector instead
+  EventType type{};
+  std::string producer;            // open, close, capacity_shock, stop_listing
+  std::string sector;              // capacity_shock: every producer of a sector instead
   std::vector<std::string> zones;  // campaign, demand_shock: where (empty: everywhere / the pilot)
   double factor{};                 // capacity_shock, demand_shock: multiplier
   double weeks{};                  // demand_shock: duration (0: permanent)

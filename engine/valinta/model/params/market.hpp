@@ -16,7 +16,7 @@ namespace valinta {
 struct ChainSpec {
   ChainSpec();  // the declared defaults
   std::string name;
-  std::string sector;
+  Sector sector{};
   double capacity_per_week{};  // size of a new unit (whole population; scaled runs scale it)
   double quality{};
   double digital{};

@@ -12,6 +12,17 @@
 
 namespace valinta {
 
+// rules.voucher_services: which visits at private and third-sector producers vouchers pay for.
+enum class VoucherServices : std::uint8_t { none, doctor, nurse, all };
+inline constexpr std::array<std::string_view, 4> kVoucherServicesNames = {"none", "doctor", "nurse", "all"};
+// Whether vouchers pay for doctor visits, and for nurse visits.
+inline bool vouchers_pay_doctor(VoucherServices v) {
+  return v == VoucherServices::doctor || v == VoucherServices::all;
+}
+inline bool vouchers_pay_nurse(VoucherServices v) {
+  return v == VoucherServices::nurse || v == VoucherServices::all;
+}
+
 struct PaymentParams {
   double capitation_eur_per_year{};
   bool risk_adjustment{};
@@ -29,7 +40,7 @@ struct PaymentParams {
   std::vector<double> client_fee_nurse_eur_by_sector;
   double performance_pay_share{};  // share of the capitation budget paid by indicator
   double performance_target{};     // share of visits within the care guarantee to qualify
-  std::string voucher_services;    // none, doctor, nurse, all
+  VoucherServices voucher_services{};
   double voucher_value_eur{};
   double voucher_copayment_eur{};
 };

@@ -16,7 +16,7 @@ namespace valinta {
 struct ProducerSpec {
   ProducerSpec();  // the declared defaults
   std::string name;
-  std::string sector;
+  Sector sector{};
   std::string owner;  // chain or organisation ("" = its own name)
   std::string zone;
   double lat{};  // NaN: the zone centre
