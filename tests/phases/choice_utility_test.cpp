@@ -24,7 +24,8 @@ namespace {
 // V = b_travel T + b_fee fee + b_digital digital literacy + [informed] (b_wait W + b_quality Q)
 //   + C(private) + [current] inertia, with the default coefficients written out.
 TEST(ChoiceUtility, SystematicUtilityAddsTheTermsOfTheModelText) {
-  const ChoiceParams c;  // b_travel -0.15, b_fee -0.05, b_digital 1, b_wait -0.5, b_quality 0.3, inertia 3
+  // The declared defaults: b_travel -0.15, b_fee -0.05, b_digital 1, b_wait -0.5, b_quality 0.3, inertia 3.
+  const ChoiceParams c = Scenario().choice;
   UtilityInputs in;
   in.travel_min = 10;
   in.fee_eur = 20;
@@ -95,7 +96,7 @@ UtilityInputs forecast_view(const Simulation& sim, std::size_t i, std::size_t k,
   in.fee_eur = expected_fee(sim, k);
   in.digital = p.spec.digital;
   in.is_private = p.sector == Sector::private_sector;
-  in.informed = sim.scenario.choice.information != "none";
+  in.informed = sim.scenario.choice.information != Information::none;
   in.wait_weeks = candidate ? 0.0 : p.published_wait_weeks;
   in.quality = p.spec.quality;
   in.literacy = r.literacy[i] / 255.0;

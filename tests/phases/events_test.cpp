@@ -177,6 +177,20 @@ TEST(ScheduledEvents, CapacityShockAndCampaign) {
 
 // A rule change applies from its date: here a lock-in of 12 months replaces one of 0, and
 // residents who switched after it cannot switch again.
+// A rule change sets a choice parameter (an enum) by its name, from its date.
+TEST(ScheduledEvents, RuleChangeSetsAChoiceByItsName) {
+  const Scenario s = test::scenario_from_yaml(
+      scheduled_yaml("events: [{date: 2017-03-29, type: rule_change, set: {rules.information: word_of_mouth, "
+                     "rules.voucher_services: all}}]\n"));
+  Simulation sim(s, {5, 0, 1});
+  while (sim.t < 8) sim.step();
+  EXPECT_EQ(sim.scenario.choice.information, Information::transparent);
+  EXPECT_EQ(sim.scenario.payment.voucher_services, VoucherServices::none);
+  sim.step();  // step 8: 2017-03-29
+  EXPECT_EQ(sim.scenario.choice.information, Information::word_of_mouth);
+  EXPECT_EQ(sim.scenario.payment.voucher_services, VoucherServices::all);
+}
+
 TEST(ScheduledEvents, RuleChangeAppliesFromItsDate) {
   const Scenario s = test::scenario_from_yaml(scheduled_yaml(
       "rules: {min_listing_months: 0, max_switches_per_year: 52}\n"

@@ -182,7 +182,7 @@ TEST(LoaderOverrides, ApplyAndAreValidated) {
                          {"choice.b_wait=-2", "needs.up_rate=[0.1, 0.1, 0.1]", "rules.information=none"});
   EXPECT_DOUBLE_EQ(s.choice.b_wait, -2);
   EXPECT_EQ(s.needs.up_rate, (std::vector<double>{0.1, 0.1, 0.1}));
-  EXPECT_EQ(s.choice.information, "none");
+  EXPECT_EQ(s.choice.information, Information::none);
   const auto errors = errors_of(kZone, {"choice.b_wiat=-2", "choice.inertia=-1", "nonsense"});
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].file, "--set");

@@ -22,14 +22,15 @@ TEST(ParamRegistry, DeclaringSetsTheDefaultAndRendersIt) {
   double real = 0;
   std::int64_t whole = 0;
   bool flag = false;
-  std::string choice, date, text;
+  DefaultAssignment choice{};
+  std::string date, text;
   std::vector<double> list;
   std::vector<std::string> names;
   double automatic = 0;
   r.real("a.real", real, 0.25, probability(), {"meaning", "unit", "source"});
   r.integer("a.whole", whole, 7, between(1, 28), {"", "", ""});
   r.boolean("a.flag", flag, true, {"", "", ""});
-  r.choice("a.choice", choice, "opt_in", {"opt_in", "nearest"}, {"", "", ""});
+  r.choice("a.choice", choice, DefaultAssignment::opt_in, kDefaultAssignmentNames, {"", "", ""});
   r.date("a.date", date, "2017-02-01", {"", "", ""});
   r.text("a.text", text, "hello", {"", "", ""});
   r.real_list("a.list", list, {1.5, 2.0}, 2, at_least(0), {"", "", ""});
@@ -38,7 +39,7 @@ TEST(ParamRegistry, DeclaringSetsTheDefaultAndRendersIt) {
   EXPECT_EQ(real, 0.25);
   EXPECT_EQ(whole, 7);
   EXPECT_TRUE(flag);
-  EXPECT_EQ(choice, "opt_in");
+  EXPECT_EQ(choice, DefaultAssignment::opt_in);
   EXPECT_EQ(list, (std::vector<double>{1.5, 2.0}));
   EXPECT_EQ(automatic, -1.0);  // auto is stored as -1: computed by the model
   EXPECT_EQ(r.find("a.real")->default_text, "0.25");
@@ -55,8 +56,10 @@ TEST(ParamRegistry, DeclaringSetsTheDefaultAndRendersIt) {
   // value_text follows the bound field.
   real = 0.5;
   automatic = 12;
+  choice = DefaultAssignment::nearest;
   EXPECT_EQ(r.find("a.real")->value_text(), "0.5");
   EXPECT_EQ(r.find("a.auto")->value_text(), "12");
+  EXPECT_EQ(r.find("a.choice")->value_text(), "nearest");  // an enum, rendered by its name
 }
 
 TEST(ParamRegistry, DeclaringAKeyTwiceIsAProgrammingError) {
@@ -94,7 +97,7 @@ TEST(ParamRegistry, EveryScenarioParameterIsDocumentedAndItsDefaultIsInRange) {
       for (const double v : *p.real_list) EXPECT_TRUE(in_range(v)) << p.key;
     }
     if (p.kind == ParamKind::choice) {
-      EXPECT_NE(std::find(p.choices.begin(), p.choices.end(), *p.text), p.choices.end()) << p.key;
+      EXPECT_NE(std::find(p.choices.begin(), p.choices.end(), p.value_text()), p.choices.end()) << p.key;
     }
   }
 }

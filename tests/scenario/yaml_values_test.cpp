@@ -91,6 +91,26 @@ TEST(YamlDates, EveryDateParameterStatesTheRange) {
 
 // --- text
 
+// A choice is resolved to its enum when the scenario is read, and a name outside the allowed ones
+// is refused at its position with the allowed names (a chain is private or third-sector).
+TEST(YamlChoices, AChoiceIsResolvedToItsEnumOrRefusedWithTheAllowedNames) {
+  const Scenario s = load_scenario_text(kZones +
+                                            "rules: {information: none, voucher_services: doctor, "
+                                            "default_assignment: nearest}\n"
+                                            "producers:\n  - {name: P, zone: North, sector: third_sector}\n"
+                                            "events: [{date: 2017-03-01, type: campaign}]\n",
+                                        "fixture.yaml", {});
+  EXPECT_EQ(s.choice.information, Information::none);
+  EXPECT_EQ(s.payment.voucher_services, VoucherServices::doctor);
+  EXPECT_EQ(s.choice.default_assignment, DefaultAssignment::nearest);
+  ASSERT_EQ(s.producers.size(), 1u);
+  EXPECT_EQ(s.producers[0].sector, Sector::third_sector);
+  ASSERT_EQ(s.events.size(), 1u);
+  EXPECT_EQ(s.events[0].type, EventType::campaign);
+  expect_one_error(errors_of(kZones + "chains:\n  - {name: C, sector: public}\n"), "chains[0].sector", 5, 23,
+                   {"must be one of private, third_sector (got 'public')"});
+}
+
 TEST(YamlText, NulOrInvalidUtf8InAStringIsRefusedWhereItIsWritten) {
   // Double-quoted YAML escapes make NUL characters ("\x.." and "\u...." escapes otherwise make
   // characters, written as UTF-8: "\xff" is 'ÿ').

@@ -34,7 +34,7 @@ void check_a_public_station_stays_open(
   std::vector<bool> has_station(s.zones.size(), false);
   for (const ProducerSpec& p : s.producers)
     if (const auto z = zone_index.find(p.zone);
-        z != zone_index.end() && p.sector == "public" && p.opens.empty())
+        z != zone_index.end() && p.sector == Sector::public_sector && p.opens.empty())
       has_station[z->second] = true;
   if (s.producer_defaults.public_station_per_zone &&
       std::find(has_station.begin(), has_station.end(), false) != has_station.end())
@@ -48,7 +48,7 @@ void check_a_public_station_stays_open(
   int n_open = 0;
   for (std::size_t j = 0; j < P; ++j) {
     const ProducerSpec& p = s.producers[j];
-    if (p.sector != "public" || !zone_index.count(p.zone)) continue;
+    if (p.sector != Sector::public_sector || !zone_index.count(p.zone)) continue;
     is_station[j] = true;
     std::int64_t day = 0;
     if (!p.opens.empty() && parse_iso_date(p.opens, day)) open_step[j] = step_containing_day(s, day);
@@ -62,7 +62,8 @@ void check_a_public_station_stays_open(
   for (std::size_t k = 0; k < s.events.size(); ++k) {
     const EventSpec& e = s.events[k];
     std::int64_t day = 0;  // (an event outside the horizon is reported above)
-    if ((e.type != "open" && e.type != "close") || !parse_iso_date(e.date, day) || day < s.start_day)
+    if ((e.type != EventType::open && e.type != EventType::close) || !parse_iso_date(e.date, day) ||
+        day < s.start_day)
       continue;
     for (std::size_t j = 0; j < P; ++j)
       if (is_station[j] && s.producers[j].name == e.producer) {
@@ -97,10 +98,10 @@ void check_a_public_station_stays_open(
     for (std::size_t k = 0; k < s.events.size(); ++k) {
       const std::size_t j = event_producer[k];
       if (j == P || s.events[k].step != t) continue;
-      if (s.events[k].type == "open" && !active[j]) {
+      if (s.events[k].type == EventType::open && !active[j]) {
         active[j] = true;
         ++n_open;
-      } else if (s.events[k].type == "close" && active[j] &&
+      } else if (s.events[k].type == EventType::close && active[j] &&
                  closed(j, fmt::format("events[{}]", k), s.events[k].date)) {
         return;
       }
@@ -253,10 +254,12 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
               fmt::format("must be inside the simulated horizon ({} to {}; got {})", s.time.start_date,
                           format_iso_date(s.start_day + horizon_days - 1), e.date));
     }
-    const bool needs_producer = e.type == "open" || e.type == "close" || e.type == "stop_listing" ||
-                                (e.type == "capacity_shock" && e.sector.empty());
+    const bool needs_producer = e.type == EventType::open || e.type == EventType::close ||
+                                e.type == EventType::stop_listing ||
+                                (e.type == EventType::capacity_shock && e.sector.empty());
     if (needs_producer && e.producer.empty())
-      error(key + ".producer", "is required for a " + e.type + " event");
+      error(key + ".producer",
+            fmt::format("is required for a {} event", kEventTypeNames[static_cast<std::size_t>(e.type)]));
     if (!e.producer.empty() &&
         std::find(producer_names.begin(), producer_names.end(), e.producer) == producer_names.end()) {
       const std::string guess = did_you_mean(e.producer, producer_names);
@@ -266,7 +269,7 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
     for (std::size_t z = 0; z < e.zones.size(); ++z)
       if (!s.zones.empty() && !zone_index.count(e.zones[z]))
         unknown_zone(fmt::format("{}.zones[{}]", key, z), e.zones[z]);
-    if (e.type == "rule_change" && e.set.empty())
+    if (e.type == EventType::rule_change && e.set.empty())
       error(key + ".set", "a rule_change needs `set: {parameter: value, ...}`");
   }
 

@@ -2,6 +2,8 @@
 
 namespace valinta {
 
+Scenario::Scenario() { set_declared_defaults(*this, declare_scenario_params); }
+
 std::int64_t step_of_day(const Scenario& s, std::int64_t day) {
   const std::int64_t offset = day - s.start_day;
   return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;

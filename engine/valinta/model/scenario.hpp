@@ -23,23 +23,25 @@
 namespace valinta {
 
 struct TimeParams {
-  std::string start_date = "2017-02-01";
-  std::int64_t steps = 104;
-  std::int64_t step_days = 7;
+  std::string start_date;
+  std::int64_t steps{};
+  std::int64_t step_days{};
 };
 
 struct PilotParams {
   std::vector<std::string> zones;  // empty: no pilot (nobody is eligible)
   std::string start_date;          // empty: the scenario's start
   std::string end_date;            // empty: runs to the end of the horizon
-  std::int64_t min_age = 0;
-  std::int64_t max_age = 120;
+  std::int64_t min_age{};
+  std::int64_t max_age{};
 };
 
 struct Scenario {
-  std::string name = "unnamed";
+  Scenario();  // every parameter at its declared default
+
+  std::string name;
   std::string description;
-  std::int64_t seed = 1;
+  std::int64_t seed{};
   std::filesystem::path source;  // the scenario file ("" for a scenario built in code)
   std::string source_text;       // the scenario as given (YAML)
   // Every file the scenario was read from: the scenario, the parents it extends and its zones

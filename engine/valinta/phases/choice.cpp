@@ -38,9 +38,9 @@ double expected_fee(const State& sim, std::size_t j) {
   const int k = static_cast<int>(p.sector);
   double doctor = pay.fees_by_sector ? pay.client_fee_doctor_eur_by_sector[k] : pay.client_fee_doctor_eur;
   double nurse = pay.fees_by_sector ? pay.client_fee_nurse_eur_by_sector[k] : pay.client_fee_nurse_eur;
-  if (p.sector != Sector::public_sector && pay.voucher_services != "none") {  // vouchers: the co-payment
-    if (pay.voucher_services == "doctor" || pay.voucher_services == "all") doctor = pay.voucher_copayment_eur;
-    if (pay.voucher_services == "nurse" || pay.voucher_services == "all") nurse = pay.voucher_copayment_eur;
+  if (p.sector != Sector::public_sector) {  // vouchers: the co-payment
+    if (vouchers_pay_doctor(pay.voucher_services)) doctor = pay.voucher_copayment_eur;
+    if (vouchers_pay_nurse(pay.voucher_services)) nurse = pay.voucher_copayment_eur;
   }
   return p.doctor_share * doctor + (1 - p.doctor_share) * nurse;
 }
@@ -96,7 +96,7 @@ std::vector<std::uint16_t> rank_producers(const State& sim, std::size_t i, bool 
   const ChoiceParams& c = s.choice;
   const Zone& zone = sim.zones[r.zone[i]];
   const std::uint16_t current = r.listed[i];
-  const bool informed = c.information != "none";
+  const bool informed = c.information != Information::none;
   const double literacy = r.literacy[i] / 255.0;
   const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
@@ -210,7 +210,7 @@ void run_choice(State& sim) {
       std::max<std::int64_t>(1, std::llround(365.25 / static_cast<double>(s.time.step_days)));
   if (since_start % steps_per_year == 0)
     std::fill(r.switches_this_year.begin(), r.switches_this_year.end(), 0);
-  if (since_start == 0 && c.default_assignment == "nearest") assign_nearest(sim);
+  if (since_start == 0 && c.default_assignment == DefaultAssignment::nearest) assign_nearest(sim);
 
   const double step_years = static_cast<double>(s.time.step_days) / 365.25;
   const double wave =

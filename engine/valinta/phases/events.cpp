@@ -27,7 +27,7 @@ namespace {
 
 void publish(State& sim) {
   const ChoiceParams& c = sim.scenario.choice;
-  const bool word_of_mouth = c.information == "word_of_mouth";
+  const bool word_of_mouth = c.information == Information::word_of_mouth;
   for (Producer& p : sim.producers) {
     if (word_of_mouth) {
       p.published_wait_weeks = std::max(0.0, p.wait_at_last_publication + p.word_of_mouth_wait_bias);
@@ -75,19 +75,20 @@ namespace {
 void apply(State& sim, const EventSpec& e) {
   const std::string date = format_iso_date(sim.scenario.start_day +
                                            static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
-  if (e.type == "rule_change") {
+  if (e.type == EventType::rule_change) {
     apply_rule_change(sim, e);
     std::string what;
     for (const auto& [key, value] : e.set) what += (what.empty() ? "" : ", ") + key + "=" + value;
     sim.event_log.push_back(fmt::format("{} step {}: rule change {}", date, sim.t, what));
-  } else if (e.type == "open") {
+  } else if (e.type == EventType::open) {
     open_producer(sim, producer_index(sim, e.producer), ProducerEvent::opened, "scheduled opening");
-  } else if (e.type == "close") {
+  } else if (e.type == EventType::close) {
     close_producer(sim, producer_index(sim, e.producer), ProducerEvent::closed, "scheduled closing");
-  } else if (e.type == "capacity_shock") {
+  } else if (e.type == EventType::capacity_shock) {
     for (std::size_t j = 0; j < sim.producers.size(); ++j) {
       Producer& p = sim.producers[j];
-      const bool hit = e.sector.empty() ? p.spec.name == e.producer : p.spec.sector == e.sector;
+      const bool hit = e.sector.empty() ? p.spec.name == e.producer
+                                        : kSectorNames[static_cast<std::size_t>(p.spec.sector)] == e.sector;
       if (hit) {
         p.capacity_per_week *= e.factor;
         p.staff_fte *= e.factor;  // capacity is staff (M7): the market must not undo the shock
@@ -95,7 +96,7 @@ void apply(State& sim, const EventSpec& e) {
     }
     sim.event_log.push_back(fmt::format("{} step {}: capacity x {} at {}", date, sim.t, e.factor,
                                         e.sector.empty() ? e.producer : "every " + e.sector + " producer"));
-  } else if (e.type == "campaign") {
+  } else if (e.type == EventType::campaign) {
     for (std::size_t z = 0; z < sim.zones.size(); ++z)
       if (zone_listed(sim, z, e.zones)) {
         sim.zones[z].extra_review += e.share;
@@ -103,7 +104,7 @@ void apply(State& sim, const EventSpec& e) {
       }
     sim.event_log.push_back(
         fmt::format("{} step {}: information campaign, {} extra reviews", date, sim.t, e.share));
-  } else if (e.type == "demand_shock") {
+  } else if (e.type == EventType::demand_shock) {
     const int until =
         e.weeks > 0 ? sim.t + static_cast<int>(std::ceil(e.weeks / sim.scenario.step_weeks())) : 1 << 30;
     for (std::size_t z = 0; z < sim.zones.size(); ++z)
@@ -112,7 +113,7 @@ void apply(State& sim, const EventSpec& e) {
         sim.zones[z].demand_factor_until = until;
       }
     sim.event_log.push_back(fmt::format("{} step {}: demand x {}", date, sim.t, e.factor));
-  } else if (e.type == "stop_listing") {
+  } else if (e.type == EventType::stop_listing) {
     Producer& p = sim.producers[producer_index(sim, e.producer)];
     p.spec.listing_cap = -1;  // takes nobody new, however many leave (see apply_switches)
     sim.event_log.push_back(fmt::format("{} step {}: {} stops taking new clients", date, sim.t, e.producer));

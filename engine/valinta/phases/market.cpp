@@ -49,7 +49,7 @@ void add_entrant_slots(State& sim) {
       p.spec.zone = zone.spec.name;
       p.spec.quality = chain.quality;
       p.spec.digital = chain.digital;
-      p.sector = chain.sector == "third_sector" ? Sector::third_sector : Sector::private_sector;
+      p.sector = chain.sector;
       p.zone = static_cast<std::uint16_t>(z);
       // A few hundred metres from the centre, so units of different chains do not coincide.
       p.lat = zone.spec.lat + 0.002 * static_cast<double>(c % 3);
@@ -119,7 +119,7 @@ double hire(State& sim, std::size_t j, double fte) {
 ForecastInputs forecast_inputs(const State& sim) {
   ForecastInputs in;
   in.fee = expected_fees(sim);
-  in.informed = sim.scenario.choice.information != "none";
+  in.informed = sim.scenario.choice.information != Information::none;
   return in;
 }
 

@@ -119,11 +119,9 @@ VisitMoney visit_money(const PaymentParams& p, Sector sector, double doctor, dou
   const int k = static_cast<int>(sector);
   const double doctor_fee = p.fees_by_sector ? p.client_fee_doctor_eur_by_sector[k] : p.client_fee_doctor_eur;
   const double nurse_fee = p.fees_by_sector ? p.client_fee_nurse_eur_by_sector[k] : p.client_fee_nurse_eur;
-  const bool vouchers = sector != Sector::public_sector && p.voucher_services != "none";
-  const double voucher_doctor =
-      vouchers && (p.voucher_services == "doctor" || p.voucher_services == "all") ? doctor : 0;
-  const double voucher_nurse =
-      vouchers && (p.voucher_services == "nurse" || p.voucher_services == "all") ? nurse : 0;
+  const bool vouchers = sector != Sector::public_sector;
+  const double voucher_doctor = vouchers && vouchers_pay_doctor(p.voucher_services) ? doctor : 0;
+  const double voucher_nurse = vouchers && vouchers_pay_nurse(p.voucher_services) ? nurse : 0;
   VisitMoney m;
   m.voucher = p.voucher_value_eur * (voucher_doctor + voucher_nurse);
   m.fee_for_service = p.fee_for_service_eur * (doctor + nurse - voucher_doctor - voucher_nurse);

@@ -11,14 +11,6 @@
 
 namespace valinta {
 
-namespace {
-Sector sector_of(const std::string& name) {
-  if (name == "private") return Sector::private_sector;
-  if (name == "third_sector") return Sector::third_sector;
-  return Sector::public_sector;
-}
-}  // namespace
-
 void build_producers(State& sim) {
   const Scenario& s = sim.scenario;
   std::map<std::string, std::uint16_t> zone_index;
@@ -28,7 +20,8 @@ void build_producers(State& sim) {
   std::vector<ProducerSpec> specs = s.producers;
   std::vector<bool> has_public(sim.zones.size(), false);
   for (const auto& spec : specs)
-    if (spec.sector == "public" && spec.opens.empty()) has_public[zone_index.at(spec.zone)] = true;
+    if (spec.sector == Sector::public_sector && spec.opens.empty())
+      has_public[zone_index.at(spec.zone)] = true;
   Diagnostics missing;
   for (std::size_t z = 0; z < sim.zones.size(); ++z) {
     if (has_public[z]) continue;
@@ -41,7 +34,7 @@ void build_producers(State& sim) {
     }
     ProducerSpec station;
     station.name = sim.zones[z].spec.name + " health station";
-    station.sector = "public";
+    station.sector = Sector::public_sector;
     station.zone = sim.zones[z].spec.name;
     specs.push_back(station);
   }
@@ -52,7 +45,7 @@ void build_producers(State& sim) {
     Producer p;
     p.spec = spec;
     if (p.spec.owner.empty()) p.spec.owner = spec.name;
-    p.sector = sector_of(spec.sector);
+    p.sector = spec.sector;
     p.zone = zone_index.at(spec.zone);
     const ZoneSpec& zone = sim.zones[p.zone].spec;
     p.lat = std::isnan(spec.lat) ? zone.lat : spec.lat;

@@ -350,7 +350,7 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
   sim.away_from_home = count_away_from_home(sim);
   // Rule changes already made are made again (they are part of the scenario's timeline).
   for (const EventSpec& e : sim.scenario.events)
-    if (e.type == "rule_change" && e.step < h.step) apply_rule_change(sim, e);
+    if (e.type == EventType::rule_change && e.step < h.step) apply_rule_change(sim, e);
 }
 
 }  // namespace valinta

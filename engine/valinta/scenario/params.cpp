@@ -23,6 +23,7 @@ std::string Param::value_text() const {
     case ParamKind::boolean:
       return *boolean ? "true" : "false";
     case ParamKind::choice:
+      return std::string(choice_name());
     case ParamKind::date:
       return *text;
     case ParamKind::text:
@@ -83,11 +84,11 @@ void ParamRegistry::boolean(const std::string& key, bool& target, bool value, Pa
   p.default_text = p.value_text();
 }
 
-void ParamRegistry::choice(const std::string& key, std::string& target, std::string value,
-                           std::vector<std::string> choices, ParamDoc doc) {
+void ParamRegistry::add_choice(const std::string& key, std::vector<std::string> choices, ParamDoc doc,
+                               std::function<std::string_view()> name, std::function<void(std::size_t)> set) {
   Param& p = add(key, ParamKind::choice, std::move(doc));
-  target = std::move(value);
-  p.text = &target;
+  p.choice_name = std::move(name);
+  p.set_choice = std::move(set);
   p.choices = std::move(choices);
   p.default_text = p.value_text();
 }

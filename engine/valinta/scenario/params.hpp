@@ -2,9 +2,12 @@
 // Parameter declarations: every scenario parameter is declared once, next to the module that
 // uses it, with its meaning, unit, default, allowed range and source. The same declarations
 // drive parsing, validation, `valinta show` and the scenario reference.
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace valinta {
@@ -35,14 +38,17 @@ struct Param {
   ParamDoc doc;
   Range range;
   std::size_t list_length = 0;       // real_list: exact length required (0 = any, >= 1)
-  std::vector<std::string> choices;  // choice: allowed values
+  std::vector<std::string> choices;  // choice: the names of the allowed values
   std::string default_text;          // rendered default, for docs and `valinta show`
   bool auto_allowed = false;         // `auto` selects a value computed by the model
 
   double* real = nullptr;
   std::int64_t* integer = nullptr;
   bool* boolean = nullptr;
-  std::string* text = nullptr;  // choice, date, text
+  std::string* text = nullptr;  // date, text
+  // choice: the bound enum, read as its name and set to the value named choices[k]
+  std::function<std::string_view()> choice_name;
+  std::function<void(std::size_t k)> set_choice;
   std::vector<double>* real_list = nullptr;
   std::vector<std::string>* text_list = nullptr;
 
@@ -58,8 +64,28 @@ class ParamRegistry {
   Param& real_or_auto(const std::string& key, double& target, Range range, ParamDoc doc);
   void integer(const std::string& key, std::int64_t& target, std::int64_t value, Range range, ParamDoc doc);
   void boolean(const std::string& key, bool& target, bool value, ParamDoc doc);
-  void choice(const std::string& key, std::string& target, std::string value,
-              std::vector<std::string> choices, ParamDoc doc);
+  // A choice among an enum's values, named by `names` (names[v] is the YAML name of value v):
+  // the scenario's text is resolved to the enum when it is read. `allowed` lists the values a
+  // scenario may give (all of them when omitted).
+  template <class E, std::size_t N>
+  void choice(const std::string& key, E& target, E value, const std::array<std::string_view, N>& names,
+              ParamDoc doc) {
+    std::vector<E> all;
+    for (std::size_t v = 0; v < N; ++v) all.push_back(static_cast<E>(v));
+    choice(key, target, value, names, std::move(all), std::move(doc));
+  }
+  template <class E, std::size_t N>
+  void choice(const std::string& key, E& target, E value, const std::array<std::string_view, N>& names,
+              std::vector<E> allowed, ParamDoc doc) {
+    const std::array<std::string_view, N>* table = &names;  // names have static storage
+    std::vector<std::string> choices;
+    for (const E v : allowed) choices.emplace_back((*table)[static_cast<std::size_t>(v)]);
+    target = value;
+    add_choice(
+        key, std::move(choices), std::move(doc),
+        [&target, table] { return (*table)[static_cast<std::size_t>(target)]; },
+        [&target, allowed = std::move(allowed)](std::size_t k) { target = allowed[k]; });
+  }
   void date(const std::string& key, std::string& target, std::string value, ParamDoc doc);
   void text(const std::string& key, std::string& target, std::string value, ParamDoc doc);
   void real_list(const std::string& key, std::vector<double>& target, std::vector<double> value,
@@ -72,8 +98,19 @@ class ParamRegistry {
 
  private:
   Param& add(const std::string& key, ParamKind kind, ParamDoc doc);
+  void add_choice(const std::string& key, std::vector<std::string> choices, ParamDoc doc,
+                  std::function<std::string_view()> name, std::function<void(std::size_t)> set);
   std::vector<Param> params_;
 };
+
+// Sets every field that `declare` declares on `target` to its declared default: a struct's default
+// constructor, so that the declaration states each default once. The registry, with its
+// pointers into `target`, lives only during the call.
+template <class T>
+void set_declared_defaults(T& target, void (*declare)(ParamRegistry&, T&)) {
+  ParamRegistry registry;
+  declare(registry, target);
+}
 
 // ISO date helpers (proleptic Gregorian): days since 1970-01-01, and back.
 bool parse_iso_date(const std::string& text, std::int64_t& days);

@@ -296,9 +296,9 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
     }
     case ParamKind::choice: {
       const std::string s = node.IsScalar() ? node.Scalar() : "";
-      for (const auto& c : param.choices)
-        if (c == s) {
-          *param.text = s;
+      for (std::size_t k = 0; k < param.choices.size(); ++k)
+        if (param.choices[k] == s) {
+          param.set_choice(k);
           return;
         }
       std::string allowed;

@@ -3,7 +3,8 @@
 namespace valinta {
 
 void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
-  r.choice("rules.default_assignment", p.default_assignment, "opt_in", {"opt_in", "nearest"},
+  r.choice("rules.default_assignment", p.default_assignment, DefaultAssignment::opt_in,
+           kDefaultAssignmentNames,
            {"opt_in: residents who never choose stay at their home station (Finnish pilots); "
             "nearest: at pilot start everyone eligible is listed at the nearest producer (Swedish opt-out)",
             "", "FACTS.md; MODEL.md M5"});
@@ -13,7 +14,7 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.integer("rules.max_switches_per_year", p.max_switches_per_year, 2, between(0, 52),
             {"most switches a resident may make per pilot year", "switches/year",
              "with a six-month lock-in, two a year"});
-  r.choice("rules.information", p.information, "transparent", {"transparent", "word_of_mouth", "none"},
+  r.choice("rules.information", p.information, Information::transparent, kInformationNames,
            {"what residents see of producers' waits and quality (the service packages)", "", "MODEL.md M5"});
   r.real("choice.word_of_mouth_noise_sd", p.word_of_mouth_noise_sd, 0.5, at_least(0),
          {"error of word-of-mouth information: SD of quality seen (SD units) and of waits seen (weeks)",

@@ -12,35 +12,43 @@
 
 namespace valinta {
 
+// rules.default_assignment: who lists residents who never choose.
+enum class DefaultAssignment : std::uint8_t { opt_in, nearest };
+inline constexpr std::array<std::string_view, 2> kDefaultAssignmentNames = {"opt_in", "nearest"};
+
+// rules.information: what residents see of producers' waits and quality.
+enum class Information : std::uint8_t { transparent, word_of_mouth, none };
+inline constexpr std::array<std::string_view, 3> kInformationNames = {"transparent", "word_of_mouth", "none"};
+
 struct ChoiceParams {
   // review hazard (per year)
-  double base_review_per_year = 0.03;
-  double awareness_per_year = 0.25;
-  double awareness_weeks = 13;
-  double dissatisfaction_per_year = 0.2;  // per SD of negative experience
+  double base_review_per_year{};
+  double awareness_per_year{};
+  double awareness_weeks{};
+  double dissatisfaction_per_year{};  // per SD of negative experience
   // rules
-  std::string default_assignment = "opt_in";
-  double min_listing_months = 6;
-  std::int64_t max_switches_per_year = 2;
-  std::string information = "transparent";
-  double word_of_mouth_noise_sd = 0.5;
-  double publication_interval_days = 30;
+  DefaultAssignment default_assignment{};
+  double min_listing_months{};
+  std::int64_t max_switches_per_year{};
+  Information information{};
+  double word_of_mouth_noise_sd{};
+  double publication_interval_days{};
   // consideration set and travel
-  double max_travel_min = 60;
-  double travel_base_min = 2;
-  double detour_factor = 1.3;
-  double speed_kmh = 50;
+  double max_travel_min{};
+  double travel_base_min{};
+  double detour_factor{};
+  double speed_kmh{};
   // utility
-  double b_travel = -0.15;
-  double b_wait = -0.5;
-  double b_quality = 0.3;
-  double b_fee = -0.05;
-  double b_digital = 1.0;
-  double inertia = 3.0;
-  double private_75plus = -1.0;
-  double private_employed = 0.3;
-  double private_income_per_decile = 0.05;
-  double entry_nudge_share = 0.05;  // one-time extra review share when a producer opens nearby
+  double b_travel{};
+  double b_wait{};
+  double b_quality{};
+  double b_fee{};
+  double b_digital{};
+  double inertia{};
+  double private_75plus{};
+  double private_employed{};
+  double private_income_per_decile{};
+  double entry_nudge_share{};  // one-time extra review share when a producer opens nearby
 };
 
 void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);

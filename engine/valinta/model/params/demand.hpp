@@ -15,8 +15,8 @@ namespace valinta {
 struct DemandParams {
   std::vector<double> visit_rate;  // contacts per week by need level
   std::vector<double> age_factor;  // by age band
-  double ohc_offload = 0.5;        // share of use moved to occupational health care
-  double induced_visits = 0.15;    // extra contacts per unit of fee-for-service incentive
+  double ohc_offload{};            // share of use moved to occupational health care
+  double induced_visits{};         // extra contacts per unit of fee-for-service incentive
 };
 
 void declare_demand_params(ParamRegistry& registry, DemandParams& p);

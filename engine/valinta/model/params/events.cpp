@@ -2,10 +2,11 @@
 
 namespace valinta {
 
+EventSpec::EventSpec() { set_declared_defaults(*this, declare_event_fields); }
+
 void declare_event_fields(ParamRegistry& r, EventSpec& e) {
   r.date("date", e.date, "", {"day the event happens (it applies from the step containing it)", "date", ""});
-  r.choice("type", e.type, "rule_change",
-           {"rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"},
+  r.choice("type", e.type, EventType::rule_change, kEventTypeNames,
            {"what happens", "", "MODEL.md section 3"});
   r.text("producer", e.producer, "",
          {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});

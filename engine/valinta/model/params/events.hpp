@@ -12,15 +12,29 @@
 
 namespace valinta {
 
+// What an event does (MODEL.md section 3).
+enum class EventType : std::uint8_t {
+  rule_change,
+  open,
+  close,
+  capacity_shock,
+  campaign,
+  demand_shock,
+  stop_listing
+};
+inline constexpr std::array<std::string_view, 7> kEventTypeNames = {
+    "rule_change", "open", "close", "capacity_shock", "campaign", "demand_shock", "stop_listing"};
+
 struct EventSpec {
+  EventSpec();  // the declared defaults
   std::string date;
-  std::string type;      // rule_change, open, close, capacity_shock, campaign, demand_shock, stop_listing
-  std::string producer;  // open, close, capacity_shock, stop_listing
-  std::string sector;    // capacity_shock: every producer of a sector instead
+  EventType type{};
+  std::string producer;            // open, close, capacity_shock, stop_listing
+  std::string sector;              // capacity_shock: every producer of a sector instead
   std::vector<std::string> zones;  // campaign, demand_shock: where (empty: everywhere / the pilot)
-  double factor = 1.0;             // capacity_shock, demand_shock: multiplier
-  double weeks = 0;                // demand_shock: duration (0: permanent)
-  double share = 0.1;              // campaign: extra share of residents who review
+  double factor{};                 // capacity_shock, demand_shock: multiplier
+  double weeks{};                  // demand_shock: duration (0: permanent)
+  double share{};                  // campaign: extra share of residents who review
   std::vector<std::pair<std::string, std::string>> set;  // rule_change: dotted key -> YAML value
   std::int64_t step = 0;                                 // derived: the step it applies in
   std::string origin;                                    // file:line, for messages

@@ -37,9 +37,12 @@ void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w
              "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
 }
 
+ChainSpec::ChainSpec() { set_declared_defaults(*this, declare_chain_fields); }
+
 void declare_chain_fields(ParamRegistry& r, ChainSpec& c) {
   r.text("name", c.name, "", {"chain or organisation", "", ""});
-  r.choice("sector", c.sector, "private", {"private", "third_sector"}, {"sector of its units", "", ""});
+  r.choice("sector", c.sector, Sector::private_sector, kSectorNames,
+           {Sector::private_sector, Sector::third_sector}, {"sector of its units", "", ""});
   r.real("capacity_per_week", c.capacity_per_week, 300, above(0),
          {"largest capacity of a new unit (a unit is sized to its forecast list up to this)", "visits/week",
           ""});

@@ -14,32 +14,33 @@ namespace valinta {
 
 // A private chain or third-sector organisation that may open units (the `chains:` list).
 struct ChainSpec {
+  ChainSpec();  // the declared defaults
   std::string name;
-  std::string sector = "private";
-  double capacity_per_week = 300;  // size of a new unit (whole population; scaled runs scale it)
-  double quality = 0;
-  double digital = 0.5;
-  double hurdle = -1;  // < 0: market.entry_hurdle
+  Sector sector{};
+  double capacity_per_week{};  // size of a new unit (whole population; scaled runs scale it)
+  double quality{};
+  double digital{};
+  double hurdle{};  // < 0: market.entry_hurdle
 };
 
 struct MarketParams {
-  bool enabled = false;
-  double interval_days = 91;  // how often the market moves (quarterly)
-  std::int64_t min_zone_population = 10000;
-  std::int64_t sample_size = 2000;  // residents sampled per candidate site
-  double entry_hurdle = 0.05;       // expected margin an entrant requires
-  double horizon_years = 2;         // forecast horizon of listings
-  std::int64_t exit_after_quarters = 3;
-  bool capacity_adjustment = true;
-  double capacity_slack = 0.05;      // capacity aimed above the recent demand
-  double max_capacity_change = 0.1;  // per quarter, relative
-  std::int64_t max_entries_per_quarter = 1;
+  bool enabled{};
+  double interval_days{};  // how often the market moves (quarterly)
+  std::int64_t min_zone_population{};
+  std::int64_t sample_size{};  // residents sampled per candidate site
+  double entry_hurdle{};       // expected margin an entrant requires
+  double horizon_years{};      // forecast horizon of listings
+  std::int64_t exit_after_quarters{};
+  bool capacity_adjustment{};
+  double capacity_slack{};       // capacity aimed above the recent demand
+  double max_capacity_change{};  // per quarter, relative
+  std::int64_t max_entries_per_quarter{};
 };
 
 struct WorkforceParams {
-  double visits_per_fte_week = 70;  // blended doctor and nurse productivity
-  double free_share = 0.03;         // staff in the region not employed at the start
-  bool private_recruits_from_public = true;
+  double visits_per_fte_week{};  // blended doctor and nurse productivity
+  double free_share{};           // staff in the region not employed at the start
+  bool private_recruits_from_public{};
 };
 
 void declare_market_params(ParamRegistry& registry, MarketParams& m, WorkforceParams& w);

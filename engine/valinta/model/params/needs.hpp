@@ -16,8 +16,8 @@ struct NeedParams {
   std::vector<double> up_rate;         // per week: 0->1, 1->2, 2->3
   std::vector<double> down_rate;       // per week: 1->0, 2->1, 3->2
   std::vector<double> age_multiplier;  // on up-rates, by age band
-  double unmet_multiplier = 1.5;       // on up-rates after unmet need
-  double unmet_weeks = 8;              // how long the unmet-need effect lasts
+  double unmet_multiplier{};           // on up-rates after unmet need
+  double unmet_weeks{};                // how long the unmet-need effect lasts
 };
 
 void declare_need_params(ParamRegistry& registry, NeedParams& p);

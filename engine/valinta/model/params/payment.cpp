@@ -43,7 +43,7 @@ void declare_payment_params(ParamRegistry& r, PaymentParams& p) {
           "share", "Sweden: a few per cent performance pay (FACTS.md); HE 16/2018 incentives"});
   r.real("rules.performance_target", p.performance_target, 0.9, probability(),
          {"share of visits within the care guarantee that earns performance pay", "share", "assumption"});
-  r.choice("rules.voucher_services", p.voucher_services, "none", {"none", "doctor", "nurse", "all"},
+  r.choice("rules.voucher_services", p.voucher_services, VoucherServices::none, kVoucherServicesNames,
            {"visits at private and third-sector producers paid by service voucher instead of fees", "",
             "Service Voucher Act pilots (FACTS.md)"});
   r.real("rules.voucher_value_eur", p.voucher_value_eur, 0, at_least(0),

@@ -13,10 +13,10 @@
 namespace valinta {
 
 struct PlanParams {
-  double prob_per_week = 0.0;        // chance a heavy user without a plan gets one, per week
-  double up_rate_multiplier = 0.7;   // on need up-rates of plan holders
-  double referral_multiplier = 0.8;  // on referrals of plan holders' heavy-level visits
-  double continuity_inertia = 1.0;   // extra utility of staying, for plan holders
+  double prob_per_week{};        // chance a heavy user without a plan gets one, per week
+  double up_rate_multiplier{};   // on need up-rates of plan holders
+  double referral_multiplier{};  // on referrals of plan holders' heavy-level visits
+  double continuity_inertia{};   // extra utility of staying, for plan holders
 };
 
 void declare_plan_params(ParamRegistry& registry, PlanParams& p);

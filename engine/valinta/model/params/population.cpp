@@ -41,6 +41,8 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
          {"how much higher the latent income of the employed is", "SD", "assumption"});
 }
 
+ZoneSpec::ZoneSpec() { set_declared_defaults(*this, declare_zone_fields); }
+
 void declare_zone_fields(ParamRegistry& r, ZoneSpec& z) {
   r.text("name", z.name, "", {"zone name (a municipality or grid cell)", "", ""});
   r.integer("population", z.population, 0, between(0, 2e9), {"residents", "persons", ""});

@@ -13,26 +13,27 @@
 namespace valinta {
 
 struct ZoneSpec {
+  ZoneSpec();  // the declared defaults
   std::string name;
-  std::int64_t population = 0;
-  double lat = 0;
-  double lon = 0;
-  double spread_km = -1;  // < 0 (`auto`): from the population
+  std::int64_t population{};
+  double lat{};
+  double lon{};
+  double spread_km{};  // < 0 (`auto`): from the population
 };
 
 struct PopulationParams {
   std::string zones_file;  // CSV: region,municipality,population_2020_12_31,lat,lon
   std::string region;      // keep only this region's rows ("" keeps all)
-  double scale = 1.0;      // simulate this fraction of every zone's population (capacities scale too)
+  double scale{};          // simulate this fraction of every zone's population (capacities scale too)
   std::vector<double> age_band_shares;
-  double female_share = 0.507;
+  double female_share{};
   std::vector<double> employment_rate;  // by age band
-  double ohc_share_of_employed = 0.85;
-  double spread_km_min = 2;
-  double spread_km_per_sqrt_thousand = 1.0;
-  double literacy_age_slope = 0.012;  // per year of age above 30
-  double literacy_sd = 0.15;
-  double employed_income_shift = 1.0;  // SD units of latent income
+  double ohc_share_of_employed{};
+  double spread_km_min{};
+  double spread_km_per_sqrt_thousand{};
+  double literacy_age_slope{};  // per year of age above 30
+  double literacy_sd{};
+  double employed_income_shift{};  // SD units of latent income
 };
 
 void declare_population_params(ParamRegistry& registry, PopulationParams& p);

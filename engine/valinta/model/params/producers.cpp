@@ -16,9 +16,11 @@ void declare_producer_params(ParamRegistry& r, ProducerDefaults& p) {
              "Finnish municipalities each run at least one health station"});
 }
 
+ProducerSpec::ProducerSpec() { set_declared_defaults(*this, declare_producer_fields); }
+
 void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
   r.text("name", p.name, "", {"producer name, unique", "", ""});
-  r.choice("sector", p.sector, "public", {"public", "private", "third_sector"},
+  r.choice("sector", p.sector, Sector::public_sector, kSectorNames,
            {"public (the regional business unit), private or third_sector", "", "MODEL.md section 2"});
   r.text("owner", p.owner, "", {"chain or organisation (empty: its own name)", "", ""});
   r.text("zone", p.zone, "", {"zone where the unit is", "", ""});

@@ -14,11 +14,11 @@ namespace valinta {
 
 struct ReferralParams {
   std::vector<double> probability;  // per served visit, by need level
-  double cost_eur = 600;
-  double cost_share = 0;  // share of the referral cost the referring producer pays (rule)
-  double response = 0.5;  // how strongly producers' referral propensity falls with that share
-  double fee_for_service_substitution = 0.3;  // fewer referrals under fee-for-service pay
-  double favouritism = 0;                     // share of other producers' referrals the business unit refuses
+  double cost_eur{};
+  double cost_share{};                    // share of the referral cost the referring producer pays (rule)
+  double response{};                      // how strongly producers' referral propensity falls with that share
+  double fee_for_service_substitution{};  // fewer referrals under fee-for-service pay
+  double favouritism{};                   // share of other producers' referrals the business unit refuses
 };
 
 void declare_referral_params(ParamRegistry& registry, ReferralParams& p);
