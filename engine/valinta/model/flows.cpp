@@ -1,43 +1,58 @@
 #include "valinta/model/flows.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace valinta {
 
+namespace {
+
+// A vector to n zeros; a number or a fixed-size array to zero.
+template <class F>
+void zero(F& field, std::size_t n) {
+  if constexpr (requires { field.assign(n, 0); })
+    field.assign(n, 0);
+  else
+    field = {};
+}
+
+}  // namespace
+
 void StepFlows::reset(std::size_t producers, std::size_t zones, std::size_t queue_steps) {
-  need_flows = {};
-  auto zero = [](auto& v, std::size_t n) { v.assign(n, 0); };
-  zero(arrivals, producers * kNeedLevels);
-  zero(served, producers * kNeedLevels);
-  zero(served_doctor, producers);
-  zero(served_within_guarantee, producers);
-  zero(diverted, producers);
-  zero(referrals, producers);
-  zero(wait_histogram, producers * queue_steps);
-  zero(cohort_before, producers * queue_steps);
-  zero(cohort_served, producers * queue_steps);
-  zero(cohort_diverted, producers * queue_steps);
-  zero(switches_in, producers);
-  zero(switches_out, producers);
-  switches_by_reason = {};
-  switches_by_age_band = {};
-  switches_by_income_decile = {};
-  zero(switches_by_zone, zones);
-  zero(payments, producers * kPaymentKinds);
-  zero(producer_cost, producers);
-  zero(n_heavy_listed, producers);
-  zero(risk_weight_sum, producers);
-  organiser_side = {};
-  zero(transferred_out, producers);
-  zero(transferred_in, producers);
-  zero(referrals_refused, producers);
-  zero(served_within_promise, producers);
-  zero(n_heavy_plan_listed, producers);
-  zero(unmet_by_zone, zones);
-  producer_event.assign(producers, 0);
-  plan_contacts = 0;
-  plan_contacts_continuous = 0;
-  n_plans = 0;
-  n_heavy = 0;
-  reviews = 0;
+  const auto length = [&](FlowShape shape) -> std::size_t {
+    switch (shape) {
+      case FlowShape::producer:
+        return producers;
+      case FlowShape::producer_level:
+        return producers * kNeedLevels;
+      case FlowShape::producer_queue:
+        return producers * queue_steps;
+      case FlowShape::producer_payment:
+        return producers * kPaymentKinds;
+      case FlowShape::zone:
+        return zones;
+      default:
+        return 0;  // fixed shapes
+    }
+  };
+#define VALINTA_FLOW_RESET(T, name, shape, ranks) zero(name, length(FlowShape::shape));
+  VALINTA_STEP_FLOWS(VALINTA_FLOW_RESET)
+#undef VALINTA_FLOW_RESET
+  summed_.reset();
+}
+
+void StepFlows::check_summed() const {
+  std::string missing;
+#define VALINTA_FLOW_CHECK(T, name, shape, ranks)                                                 \
+  if (FlowRanks::ranks == FlowRanks::summed && !summed_.test(static_cast<std::size_t>(Id::name))) \
+    missing += std::string(missing.empty() ? "" : ", ") + #name;
+  VALINTA_STEP_FLOWS(VALINTA_FLOW_CHECK)
+#undef VALINTA_FLOW_CHECK
+  if (!missing.empty())
+    throw std::logic_error(
+        "step flows counted over each rank's residents but not summed over the ranks this "
+        "step (StepFlows::mark_summed after comm->sum): " +
+        missing);
 }
 
 }  // namespace valinta

@@ -1,6 +1,12 @@
 #pragma once
 // The flows of one step (MODEL.md section 3): what the phases counted, read by the record phase.
+// Every flow is declared once, in VALINTA_STEP_FLOWS below: its type, its shape (which sets its
+// size and how it is reset at the start of each step) and whether each MPI rank counts it over its
+// own residents (`summed`: the phase that counts it sums it over the ranks and says so with
+// mark_summed; the record phase refuses a step where one was not) or computes it alike on every
+// rank from replicated state (`replicated`).
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -9,44 +15,113 @@
 
 namespace valinta {
 
+enum class FlowShape {
+  scalar,            // one number
+  producer,          // [producer]
+  producer_level,    // [producer * kNeedLevels + level]
+  producer_queue,    // [producer * queue_steps + age in steps]
+  producer_payment,  // [producer * kPaymentKinds + kind]
+  zone,              // [zone]
+  need_matrix,       // [level before][level after]
+  switch_reason,     // [SwitchReason]
+  age_band,          // [age band]
+  income_decile,     // [income decile - 1]
+  payment_kind,      // [PaymentKind]
+};
+enum class FlowRanks { replicated, summed };
+
+template <class T, FlowShape S>
+struct FlowStorage {
+  using type = std::vector<T>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::scalar> {
+  using type = T;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::need_matrix> {
+  using type = std::array<std::array<T, kNeedLevels>, kNeedLevels>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::switch_reason> {
+  using type = std::array<T, kSwitchReasons>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::age_band> {
+  using type = std::array<T, kAgeBands>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::income_decile> {
+  using type = std::array<T, kIncomeDeciles>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::payment_kind> {
+  using type = std::array<T, kPaymentKinds>;
+};
+
+// X(type, name, shape, ranks): every flow of a step, in one place.
+#define VALINTA_STEP_FLOWS(X)                                                                          \
+  X(std::int64_t, need_flows, need_matrix, summed)     /* residents by need level before and after */  \
+  X(std::int64_t, arrivals, producer_level, summed)    /* contacts joining the queue */                \
+  X(std::int64_t, served, producer_level, replicated)  /* visits served */                             \
+  X(std::int64_t, served_doctor, producer, replicated) /* of them by a doctor */                       \
+  X(std::int64_t, served_within_guarantee, producer, replicated)                                       \
+  X(std::int64_t, diverted, producer, replicated) /* contacts sent to emergency */                     \
+  X(std::int64_t, referrals, producer, replicated)                                                     \
+  X(std::int64_t, wait_histogram, producer_queue, replicated) /* visits served by wait in steps */     \
+  X(std::int64_t, cohort_before, producer_queue, replicated)  /* cohorts before service, by age */     \
+  X(std::int64_t, cohort_served, producer_queue, replicated)                                           \
+  X(std::int64_t, cohort_diverted, producer_queue, replicated)                                         \
+  X(std::int64_t, switches_in, producer, replicated)                                                   \
+  X(std::int64_t, switches_out, producer, replicated)                                                  \
+  X(std::int64_t, switches_by_reason, switch_reason, replicated)                                       \
+  X(std::int64_t, switches_by_age_band, age_band, replicated)                                          \
+  X(std::int64_t, switches_by_income_decile, income_decile, replicated)                                \
+  X(std::int64_t, switches_by_zone, zone, replicated)                                                  \
+  X(double, payments, producer_payment, replicated)                                                    \
+  X(double, producer_cost, producer, replicated)                                                       \
+  X(std::int64_t, n_heavy_listed, producer, summed) /* (payment recounts it after switching) */        \
+  X(double, risk_weight_sum, producer, replicated)                                                     \
+  X(std::int64_t, transferred_out, producer, replicated)   /* queue moved away when it closed */       \
+  X(std::int64_t, transferred_in, producer, replicated)    /* queue taken over */                      \
+  X(std::int64_t, referrals_refused, producer, replicated) /* by a non-neutral business unit */        \
+  X(std::int64_t, served_within_promise, producer, replicated)                                         \
+  X(std::int64_t, n_heavy_plan_listed, producer, summed)    /* heavy users with a customer plan */     \
+  X(std::int64_t, unmet_by_zone, zone, summed)              /* contacts late or diverted */            \
+  X(std::uint8_t, producer_event, producer, replicated)     /* ProducerEvent of this step */           \
+  X(std::int64_t, plan_contacts, scalar, summed)            /* plan holders' resolved contacts */      \
+  X(std::int64_t, plan_contacts_continuous, scalar, summed) /* ... served where they are listed */     \
+  X(std::int64_t, n_plans, scalar, summed)                  /* residents with a customer plan */       \
+  X(double, organiser_side, payment_kind, replicated)       /* the organiser's and residents' books */ \
+  X(std::int64_t, n_heavy, scalar, replicated)                                                         \
+  X(std::int64_t, reviews, scalar, summed)
+
 // Flows of one step, by producer where that makes sense; filled by the phases, read by record.
 struct StepFlows {
-  std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> need_flows{};
-  std::vector<std::int64_t> arrivals;       // [producer * kNeedLevels + level]
-  std::vector<std::int64_t> served;         // [producer * kNeedLevels + level]
-  std::vector<std::int64_t> served_doctor;  // [producer]
-  std::vector<std::int64_t> served_within_guarantee;
-  std::vector<std::int64_t> diverted;
-  std::vector<std::int64_t> referrals;
-  std::vector<std::int64_t> wait_histogram;  // [producer * queue_steps + age in steps]
-  std::vector<std::int64_t> cohort_before;   // [producer * queue_steps + age]
-  std::vector<std::int64_t> cohort_served;
-  std::vector<std::int64_t> cohort_diverted;
-  std::vector<std::int64_t> switches_in;  // [producer]
-  std::vector<std::int64_t> switches_out;
-  std::array<std::int64_t, kSwitchReasons> switches_by_reason{};
-  std::array<std::int64_t, kAgeBands> switches_by_age_band{};
-  std::array<std::int64_t, kIncomeDeciles> switches_by_income_decile{};
-  std::vector<std::int64_t> switches_by_zone;          // [zone]
-  std::vector<double> payments;                        // [producer * kPaymentKinds + kind]
-  std::vector<double> producer_cost;                   // [producer]
-  std::vector<std::int64_t> n_heavy_listed;            // [producer]
-  std::vector<double> risk_weight_sum;                 // [producer]
-  std::vector<std::int64_t> transferred_out;           // [producer] queue moved away when it closed
-  std::vector<std::int64_t> transferred_in;            // [producer] queue taken over
-  std::vector<std::int64_t> referrals_refused;         // [producer] by a non-neutral business unit
-  std::vector<std::int64_t> served_within_promise;     // [producer]
-  std::vector<std::int64_t> n_heavy_plan_listed;       // [producer] heavy users with a customer plan
-  std::vector<std::int64_t> unmet_by_zone;             // [zone] contacts late or diverted (residents' view)
-  std::vector<std::uint8_t> producer_event;            // [producer] ProducerEvent of this step
-  std::int64_t plan_contacts = 0;                      // plan holders' resolved contacts
-  std::int64_t plan_contacts_continuous = 0;           // ... served where they are listed
-  std::int64_t n_plans = 0;                            // residents with a customer plan
-  std::array<double, kPaymentKinds> organiser_side{};  // the organiser's and residents' books
-  std::int64_t n_heavy = 0;
-  std::int64_t reviews = 0;
+#define VALINTA_FLOW_MEMBER(T, name, shape, ranks) typename FlowStorage<T, FlowShape::shape>::type name{};
+  VALINTA_STEP_FLOWS(VALINTA_FLOW_MEMBER)
+#undef VALINTA_FLOW_MEMBER
 
+  enum class Id {
+#define VALINTA_FLOW_ID(T, name, shape, ranks) name,
+    VALINTA_STEP_FLOWS(VALINTA_FLOW_ID)
+#undef VALINTA_FLOW_ID
+  };
+  static constexpr std::size_t kCount = 0
+#define VALINTA_FLOW_COUNT(T, name, shape, ranks) +1
+      VALINTA_STEP_FLOWS(VALINTA_FLOW_COUNT)
+#undef VALINTA_FLOW_COUNT
+      ;
+
+  // Every flow to zero at the size its shape gives.
   void reset(std::size_t producers, std::size_t zones, std::size_t queue_steps);
+  // The phase that counted a `summed` flow has summed it over the ranks this step.
+  void mark_summed(Id flow) { summed_.set(static_cast<std::size_t>(flow)); }
+  // Throws std::logic_error naming every flow declared `summed` that no phase marked this step.
+  void check_summed() const;
+
+ private:
+  std::bitset<kCount> summed_;
 };
 
 }  // namespace valinta

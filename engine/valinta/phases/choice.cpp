@@ -27,6 +27,7 @@
 
 #include "valinta/model/state.hpp"
 #include "valinta/phases/choice_utility.hpp"
+#include "valinta/phases/detail/review_pass.hpp"
 #include "valinta/phases/switching.hpp"
 #include "valinta/util/select.hpp"
 
@@ -193,6 +194,32 @@ std::vector<std::uint16_t> rank_producers(const State& sim, std::size_t i, bool 
   return ranking;
 }
 
+ReviewRule review_rule(const Scenario& s, std::int64_t since_start) {
+  const ChoiceParams& c = s.choice;
+  ReviewRule rule;
+  const double step_years = static_cast<double>(s.time.step_days) / 365.25;
+  const double wave =
+      c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
+  const double base = c.base_review_per_year + wave;
+  rule.base = base;
+  rule.lock_in_steps = static_cast<int>(
+      std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
+  // The review hazard depends on the resident only through their experience (an int8): its
+  // per-step exponent and the bound that settles most draws without an exponential are
+  // tabulated by experience + 128.
+  std::array<double, 256> x_of{};
+  for (int e = -128; e < 128; ++e) {
+    const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
+    rule.dissatisfaction_of[e + 128] = d;
+    x_of[e + 128] = (base + d) * step_years;
+    rule.p_hazard_of[e + 128] = 1.0 - std::exp(-x_of[e + 128]);
+    // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
+    rule.bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
+  }
+  rule.max_switches_per_year = c.max_switches_per_year;
+  return rule;
+}
+
 void run_choice(State& sim) {
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
@@ -203,7 +230,10 @@ void run_choice(State& sim) {
       for (Zone& z : sim.zones) z.extra_review = 0;
     }
   } clear_nudges{sim};
-  if (!sim.pilot_active()) return;
+  if (!sim.pilot_active()) {
+    sim.flows.mark_summed(StepFlows::Id::reviews);  // no reviews: zero on every rank
+    return;
+  }
   Residents& r = sim.residents;
   const std::int64_t since_start = sim.t - s.pilot_start_step;
   const auto steps_per_year =
@@ -212,116 +242,12 @@ void run_choice(State& sim) {
     std::fill(r.switches_this_year.begin(), r.switches_this_year.end(), 0);
   if (since_start == 0 && c.default_assignment == DefaultAssignment::nearest) assign_nearest(sim);
 
-  const double step_years = static_cast<double>(s.time.step_days) / 365.25;
-  const double wave =
-      c.awareness_per_year * std::exp(-static_cast<double>(since_start) * s.step_weeks() / c.awareness_weeks);
-  const double base = c.base_review_per_year + wave;
-  const auto lock_in_steps = static_cast<int>(
-      std::ceil(c.min_listing_months * 30.44 / static_cast<double>(s.time.step_days) - 1e-9));
-  const std::size_t n = r.size();
-  const auto t = static_cast<std::uint32_t>(sim.t);
-  std::vector<double> extra_review(sim.zones.size());
-  for (std::size_t z = 0; z < extra_review.size(); ++z) extra_review[z] = sim.zones[z].extra_review;
-  // The review hazard depends on the resident only through their experience (an int8): its
-  // per-step exponent and the bound that settles most draws without an exponential are
-  // tabulated by experience + 128.
-  std::array<double, 256> dissatisfaction_of{}, x_of{}, p_hazard_of{}, bound_of{};
-  for (int e = -128; e < 128; ++e) {
-    const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
-    dissatisfaction_of[e + 128] = d;
-    x_of[e + 128] = (base + d) * step_years;
-    p_hazard_of[e + 128] = 1.0 - std::exp(-x_of[e + 128]);
-    // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
-    bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
-  }
-  // With no campaign or nudge this step the bound is an integer test on the draw (see rng.hpp).
-  const bool any_extra =
-      std::any_of(sim.zones.begin(), sim.zones.end(), [](const Zone& z) { return z.extra_review != 0; });
-  std::array<std::uint64_t, 256> skip_from{};
-  for (int e = 0; e < 256; ++e) skip_from[e] = CounterRng::words_at_most(bound_of[e]);
-  // A draw at or above every resident's bound needs no look-up (most of them).
-  const std::uint64_t screen =
-      any_extra ? std::uint64_t{1} << 32 : *std::max_element(skip_from.begin(), skip_from.end());
-  const std::uint8_t* const flags = r.flags.data();
-  const std::int16_t* const listed_since = r.listed_since.data();
-  const std::uint8_t* const switches_this_year = r.switches_this_year.data();
-  const std::int8_t* const experience = r.experience.data();
-  const std::uint16_t* const zone_of = r.zone.data();
-  const std::uint16_t* const listed = r.listed.data();
-  const std::uint8_t* const literacy = r.literacy.data();
-  const float* const lat = r.lat.data();
-  const float* const lon = r.lon.data();
-  const std::uint8_t* const age = r.age.data();
-  const std::uint8_t* const income_decile = r.income_decile.data();
-
-  const ChoiceInputs inputs = choice_inputs(sim);
-  std::vector<std::vector<SwitchRequest>> per_thread(static_cast<std::size_t>(sim.threads()));
+  // Who reviews, and the switch requests of those who find a better producer.
   std::int64_t reviews = 0;
-#pragma omp parallel num_threads(sim.threads()) reduction(+ : reviews)
-  {
-    std::vector<SwitchRequest>& mine = per_thread[static_cast<std::size_t>(omp_get_thread_num())];
-    ResidentDraws draws;
-    std::array<std::uint32_t, ResidentDraws::kChunk> marked{}, reviewing{};
-    std::array<SwitchReason, ResidentDraws::kChunk> reasons{};
-#pragma omp for schedule(dynamic, kChunksPerGrab)
-    for (std::int64_t chunk = 0; chunk < ResidentDraws::chunks(n); ++chunk) {
-      const auto [first, end] = ResidentDraws::chunk(chunk, n);
-      const std::uint32_t* words = draws(sim.rng, Stream::review, t, r.global(first), end - first);
-      // Who passes the screen (a few per cent; everyone with a campaign or nudge, screen = 2^32).
-      const std::size_t m = positions_outside(words, end - first, screen, std::uint64_t{1} << 32,
-                                              static_cast<std::uint32_t>(first), marked.data());
-      prefetch_rows(marked.data(), m, experience, flags, listed_since, switches_this_year);
-      // Those who review, then their rankings: the columns a ranking reads are asked for at once.
-      std::size_t n_reviewing = 0;
-      for (std::size_t q = 0; q < m; ++q) {
-        const std::size_t i = marked[q];
-        const std::uint32_t w = words[i - first];
-        const int e = experience[i] + 128;
-        if (any_extra ? CounterRng::to_unit(w) > bound_of[e] + extra_review[zone_of[i]] : w >= skip_from[e])
-          continue;
-        if (!(flags[i] & Residents::kEligible)) continue;
-        if (sim.t - listed_since[i] < lock_in_steps) continue;
-        if (switches_this_year[i] >= c.max_switches_per_year) continue;
-        const double u = CounterRng::to_unit(w);
-        const double dissatisfaction = dissatisfaction_of[e];
-        const double hazard = base + dissatisfaction;
-        const double p_hazard = p_hazard_of[e];
-        // Campaigns and nudges (the zone is looked up only when there are any).
-        const double p_review = std::min(1.0, p_hazard + (any_extra ? extra_review[zone_of[i]] : 0.0));
-        if (u >= p_review) continue;
-        ++reviews;
-        SwitchReason reason = SwitchReason::review;
-        if (u >= p_hazard)
-          reason = sim.zones[zone_of[i]].extra_reason;
-        else if (u < p_hazard * (dissatisfaction / hazard))
-          reason = SwitchReason::dissatisfaction;
-        reviewing[n_reviewing] = static_cast<std::uint32_t>(i);
-        reasons[n_reviewing++] = reason;
-      }
-      prefetch_rows(reviewing.data(), n_reviewing, zone_of, listed, literacy, lat, lon, age, income_decile);
-      for (std::size_t q = 0; q < n_reviewing; ++q) {
-        const std::size_t i = reviewing[q];
-        const SwitchReason reason = reasons[q];
-        // The options come before the current producer, at most kMaxOptions of them.
-        std::vector<std::uint16_t> ranking =
-            rank_producers(sim, i, true, SwitchRequest::kMaxOptions + 1, &inputs);
-        if (ranking.empty() || ranking.front() == r.listed[i]) continue;
-        SwitchRequest request = switch_request(sim, i, reason);
-        for (const std::uint16_t j : ranking) {
-          if (j == r.listed[i] || request.full()) break;
-          request.add(j);
-        }
-        mine.push_back(request);
-      }
-    }
-  }
+  std::vector<SwitchRequest> requests = kernels::review_pass(sim, review_rule(s, since_start), reviews);
   sim.flows.reviews += sim.comm->sum(reviews);
-  // In resident order, however the chunks were shared out among the threads.
-  std::vector<SwitchRequest> requests;
-  for (const auto& list : per_thread) requests.insert(requests.end(), list.begin(), list.end());
-  std::sort(requests.begin(), requests.end(),
-            [](const SwitchRequest& a, const SwitchRequest& b) { return a.resident < b.resident; });
-  apply_switches(sim, requests);
+  sim.flows.mark_summed(StepFlows::Id::reviews);
+  apply_switches(sim, std::move(requests));
 }
 
 }  // namespace valinta

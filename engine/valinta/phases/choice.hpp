@@ -1,5 +1,6 @@
 #pragma once
 // M5 choice and switching: review hazard, lock-in, logit over a consideration set, caps.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +11,7 @@
 
 namespace valinta {
 
+struct Scenario;
 struct State;
 struct Zone;
 
@@ -34,6 +36,21 @@ std::vector<double> expected_fees(const State& sim);
 
 // The expected client fee of one visit at producer j (fees may differ by sector).
 double expected_fee(const State& sim, std::size_t j);
+
+// The review rule of a step (M5), `since_start` steps into the pilot: an eligible resident past
+// their lock-in (min_listing_months, in whole steps) and under the yearly cap reviews with
+// probability 1 - exp(-h x step_years), h = base + dissatisfaction_per_year x max(0, -experience)
+// per year, base = base_review_per_year + awareness_per_year x exp(-weeks since start /
+// awareness_weeks), plus their zone's campaign or nudge share that step. Tabulated by the
+// resident's experience score (SD x 20) + 128; bound_of[e] >= p_hazard_of[e] settles most draws
+// without the exponential.
+struct ReviewRule {
+  double base = 0;
+  int lock_in_steps = 0;
+  std::int64_t max_switches_per_year = 0;
+  std::array<double, 256> dissatisfaction_of{}, p_hazard_of{}, bound_of{};
+};
+ReviewRule review_rule(const Scenario& s, std::int64_t since_start);
 
 void run_choice(State& sim);
 

@@ -84,6 +84,7 @@ std::vector<std::int64_t> count_away_from_home(const State& sim) {
 void run_record(State& sim) {
   const Scenario& s = sim.scenario;
   const StepFlows& f = sim.flows;
+  f.check_summed();
   Recorder& rec = sim.recorder;
   const std::size_t P = sim.producers.size(), Z = sim.zones.size();
   const int L = sim.queue_steps;

@@ -206,7 +206,10 @@ void DemandPass::add(const Local& local, State& sim) {
   for (std::size_t k = 0; k < local.arrivals.size(); ++k) arrivals[k] += local.arrivals[k];
 }
 
-void DemandPass::publish(State& sim) { sim.comm->sum(sim.flows.arrivals); }
+void DemandPass::publish(State& sim) {
+  sim.comm->sum(sim.flows.arrivals);
+  sim.flows.mark_summed(StepFlows::Id::arrivals);
+}
 
 void kernels::run_demand_alone(State& sim) {
   const DemandPass pass(sim);
@@ -276,6 +279,9 @@ void PlanPass::publish(State& sim) {
   sim.flows.n_heavy_listed.assign(
       middle, middle + static_cast<std::ptrdiff_t>(P));  // (payment recounts after switching)
   sim.flows.n_plans = counts_[2 * P];
+  for (const auto flow :
+       {StepFlows::Id::n_heavy_plan_listed, StepFlows::Id::n_heavy_listed, StepFlows::Id::n_plans})
+    sim.flows.mark_summed(flow);
 }
 
 void kernels::resident_pass(State& sim) {
@@ -413,6 +419,7 @@ void kernels::resident_pass(State& sim) {
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;
+  sim.flows.mark_summed(StepFlows::Id::need_flows);
   plans.publish(sim);
   DemandPass::publish(sim);
 }

@@ -139,6 +139,9 @@ void kernels::resolve_contacts(State& sim) {
   sim.flows.plan_contacts_continuous = unmet_by_zone[Z + 1];
   unmet_by_zone.resize(Z);
   sim.flows.unmet_by_zone = unmet_by_zone;
+  for (const auto flow :
+       {StepFlows::Id::unmet_by_zone, StepFlows::Id::plan_contacts, StepFlows::Id::plan_contacts_continuous})
+    sim.flows.mark_summed(flow);
 }
 
 }  // namespace valinta
