@@ -82,6 +82,36 @@ void run_and_check_conservation(int steps, int step_days) {
       if (!sim.producers[j].active) ASSERT_EQ(counted[j], 0) << "producer " << j << " is closed";
     }
 
+    // Switches: the accounts by sector pair and by age band and sector chosen hold every switch
+    // once, and agree with the producers' switches in and out; the residents listed away from home
+    // at private or third-sector producers are all eligible, and are the eligible counted there.
+    std::array<std::int64_t, kSectors> into{}, out_of{}, pair_into{}, pair_out_of{}, band_into{}, away{};
+    for (std::size_t j = 0; j < P; ++j) {
+      into[static_cast<int>(sim.producers[j].sector)] += f.switches_in[j];
+      out_of[static_cast<int>(sim.producers[j].sector)] += f.switches_out[j];
+    }
+    for (int a = 0; a < kSectors; ++a)
+      for (int b = 0; b < kSectors; ++b) {
+        pair_out_of[a] += f.switches_by_sector_pair[a][b];
+        pair_into[b] += f.switches_by_sector_pair[a][b];
+      }
+    for (int band = 0; band < kAgeBands; ++band)
+      for (int b = 0; b < kSectors; ++b) band_into[b] += f.switches_by_age_band_sector[band][b];
+    EXPECT_EQ(pair_into, into);
+    EXPECT_EQ(pair_out_of, out_of);
+    EXPECT_EQ(band_into, into);
+    for (std::size_t i = 0; i < N; ++i) {
+      const Sector sector = sim.producers[r.listed[i]].sector;
+      if (sector == Sector::public_sector) continue;
+      ASSERT_TRUE(r.flags[i] & Residents::kEligible) << "resident " << i << " is not eligible";
+      ++away[static_cast<int>(sector)];
+    }
+    for (int k = 1; k < kSectors; ++k) {
+      std::int64_t counted_away = 0;
+      for (std::size_t z = 0; z < sim.zones.size(); ++z) counted_away += sim.away_from_home[z * kSectors + k];
+      EXPECT_EQ(counted_away, away[k]) << kSectorNames[k];
+    }
+
     // Visits, per producer.
     for (std::size_t j = 0; j < P; ++j) {
       cum_arrivals[j] += test::arrivals_at(f, j);

@@ -10,9 +10,11 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <type_traits>
 
 #include "valinta/input/data_files.hpp"
+#include "valinta/input/demographics.hpp"
 #include "valinta/input/validate.hpp"
 #include "valinta/scenario/yaml_values.hpp"
 
@@ -277,6 +279,18 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
     read_zones_csv(base / scenario.population.zones_file, scenario, diagnostics);
     scenario.inputs.push_back(base / scenario.population.zones_file);
   }
+  // The demographics files give the zones read so far (from the CSV or inline) their own values.
+  for (const auto& [key, file, read] :
+       {std::tuple{"population.age_structure_file", &scenario.population.age_structure_file,
+                   &read_age_structure_csv},
+        std::tuple{"population.activity_file", &scenario.population.activity_file, &read_activity_csv}}) {
+    if (file->empty()) continue;
+    const detail::Origin* origin = origins.find(key);
+    const std::filesystem::path base =
+        origin && origin->file != "--set" ? std::filesystem::path(origin->file).parent_path() : "";
+    read(base / *file, scenario, diagnostics);
+    scenario.inputs.push_back(base / *file);
+  }
 
   validate_scenario(scenario, origins, file_name.string(), diagnostics);
   if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
@@ -307,6 +321,8 @@ std::string resolved_yaml(const Scenario& scenario) {
   // The zones are written out below, so the resolved text does not read the data file again.
   bound.population.zones_file.clear();
   bound.population.region.clear();
+  bound.population.age_structure_file.clear();
+  bound.population.activity_file.clear();
 
   // Dotted keys as a tree, groups in order of first appearance, so each mapping is written once.
   struct Group {
@@ -379,6 +395,12 @@ std::string resolved_yaml(const Scenario& scenario) {
     lists += fmt::format("  - {{name: {}, population: {}, lat: {}, lon: {}", double_quoted(z.name),
                          z.population, z.lat, z.lon);
     if (z.spread_km >= 0) lists += fmt::format(", spread_km: {}", z.spread_km);
+    if (!z.code.empty()) lists += ", code: " + double_quoted(z.code);
+    if (!z.age_band_shares.empty())
+      lists += fmt::format(", age_band_shares: [{}]", fmt::join(z.age_band_shares, ", "));
+    if (z.female_share >= 0) lists += fmt::format(", female_share: {}", z.female_share);
+    if (z.employed_share >= 0) lists += fmt::format(", employed_share: {}", z.employed_share);
+    if (z.median_income_eur >= 0) lists += fmt::format(", median_income_eur: {}", z.median_income_eur);
     lists += "}\n";
   }
   // Fields as declared, leaving out those that mean "not given".

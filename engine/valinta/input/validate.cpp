@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
@@ -147,15 +148,18 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   for (std::size_t i = 0; i < s.zones.size(); ++i) {
     if (!zone_index.emplace(s.zones[i].name, i).second)
       error("zones", fmt::format("zone '{}' appears more than once", s.zones[i].name));
+    if (!s.zones[i].age_band_shares.empty())
+      check_shares(s.zones[i].age_band_shares, fmt::format("zones[{}].age_band_shares", i), error);
     total += static_cast<std::int64_t>(
         std::llround(static_cast<double>(s.zones[i].population) * s.population.scale));
   }
-  // When the zones file's own rows were refused, its errors say why there are no zones. (The
-  // loader lists the zones file last among the scenario's inputs.)
+  // When the zones file's own rows were refused, its errors say why there are no zones.
+  const std::filesystem::path zones_file_name = std::filesystem::path(s.population.zones_file).filename();
   const bool zones_file_refused =
-      !s.population.zones_file.empty() && !s.inputs.empty() &&
-      std::any_of(diagnostics.list().begin(), diagnostics.list().end(),
-                  [&](const Diagnostic& d) { return d.file == s.inputs.back().string(); });
+      !s.population.zones_file.empty() &&
+      std::any_of(diagnostics.list().begin(), diagnostics.list().end(), [&](const Diagnostic& d) {
+        return std::filesystem::path(d.file).filename() == zones_file_name;
+      });
   if (s.zones.empty()) {
     if (!zones_file_refused) error("zones", "no zones: give population.zones_file or a zones list");
   } else if (total == 0) {

@@ -27,6 +27,8 @@ enum class FlowShape {
   age_band,          // [age band]
   income_decile,     // [income decile - 1]
   payment_kind,      // [PaymentKind]
+  sector_pair,       // [sector left][sector chosen]
+  age_band_sector,   // [age band][sector chosen]
 };
 enum class FlowRanks { replicated, summed };
 
@@ -55,6 +57,14 @@ struct FlowStorage<T, FlowShape::income_decile> {
   using type = std::array<T, kIncomeDeciles>;
 };
 template <class T>
+struct FlowStorage<T, FlowShape::sector_pair> {
+  using type = std::array<std::array<T, kSectors>, kSectors>;
+};
+template <class T>
+struct FlowStorage<T, FlowShape::age_band_sector> {
+  using type = std::array<std::array<T, kSectors>, kAgeBands>;
+};
+template <class T>
 struct FlowStorage<T, FlowShape::payment_kind> {
   using type = std::array<T, kPaymentKinds>;
 };
@@ -78,6 +88,8 @@ struct FlowStorage<T, FlowShape::payment_kind> {
   X(std::int64_t, switches_by_age_band, age_band, replicated)                                          \
   X(std::int64_t, switches_by_income_decile, income_decile, replicated)                                \
   X(std::int64_t, switches_by_zone, zone, replicated)                                                  \
+  X(std::int64_t, switches_by_sector_pair, sector_pair, replicated)                                    \
+  X(std::int64_t, switches_by_age_band_sector, age_band_sector, replicated)                            \
   X(double, payments, producer_payment, replicated)                                                    \
   X(double, producer_cost, producer, replicated)                                                       \
   X(std::int64_t, n_heavy_listed, producer, summed) /* (payment recounts it after switching) */        \

@@ -175,6 +175,7 @@ RunSetup describe_setup(const State& sim) {
   }
   for (const auto& z : sim.zones) {
     u.zone_name.push_back(z.spec.name);
+    u.zone_code.push_back(z.spec.code);
     u.zone_residents.push_back(z.n_residents);
     u.zone_in_pilot.push_back(z.in_pilot ? 1 : 0);
     u.zone_lat.push_back(z.spec.lat);
@@ -224,6 +225,8 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   std::vector<std::int64_t> deciles(kIncomeDeciles);
   for (int d = 0; d < kIncomeDeciles; ++d) deciles[d] = d + 1;
   file.dimension("sector", sectors, "producer sector");
+  file.dimension("sector_from", sectors, "sector of the producer a switch left");
+  file.dimension("sector_to", sectors, "sector of the producer a switch chose");
   file.dimension("switch_reason", reasons, "reason for a switch");
   file.dimension("age_band", bands, "age band (years)");
   file.dimension("income_decile", deciles, "1", "income decile (1 lowest)");
@@ -249,6 +252,9 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   file.variable("zone_in_pilot", u.zone_in_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
   file.variable("zone_lat", u.zone_lat, {"zone"}, "degrees_north", "zone centre latitude");
   file.variable("zone_lon", u.zone_lon, {"zone"}, "degrees_east", "zone centre longitude");
+  file.variable(
+      "zone_code", u.zone_code, "zone",
+      "official municipality code (joins the results to maps and statistics; empty when the zone has none)");
 }
 
 void write_event_log(output::H5File& file, const std::vector<std::string>& log) {

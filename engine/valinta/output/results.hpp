@@ -54,7 +54,7 @@ struct RunSetup {
   std::int64_t start_day = 0;
   std::vector<std::string> producer_name, producer_sector, producer_zone, producer_owner;
   std::vector<double> producer_lat, producer_lon, producer_quality, producer_doctor_share;
-  std::vector<std::string> zone_name;
+  std::vector<std::string> zone_name, zone_code;
   std::vector<std::int64_t> zone_residents, zone_eligible, zone_in_pilot;
   std::vector<double> zone_lat, zone_lon;
 };

@@ -259,6 +259,18 @@ void run_record(State& sim) {
   rec.append("new_switches_by_reason", std::span<const std::int64_t>(f.switches_by_reason));
   rec.append("new_switches_by_age_band", std::span<const std::int64_t>(f.switches_by_age_band));
   rec.append("new_switches_by_income_decile", std::span<const std::int64_t>(f.switches_by_income_decile));
+  std::vector<double> away_share(kSectors, 0.0);
+  std::int64_t eligible = 0;
+  for (const Zone& zone : sim.zones) eligible += zone.in_pilot ? zone.n_eligible : 0;
+  for (int k = 0; k < kSectors; ++k) away_share[k] = ratio(away_by_sector[k], eligible);
+  std::vector<std::int64_t> sector_pairs, band_sectors;
+  for (const auto& row : f.switches_by_sector_pair)
+    sector_pairs.insert(sector_pairs.end(), row.begin(), row.end());
+  for (const auto& row : f.switches_by_age_band_sector)
+    band_sectors.insert(band_sectors.end(), row.begin(), row.end());
+  rec.append("new_switches_by_sector_pair", sector_pairs);
+  rec.append("new_switches_by_age_band_sector", band_sectors);
+  rec.append("share_eligible_away_by_sector", away_share);
   rec.append("n_away_from_home_by_sector", away_by_sector);
   rec.append("organiser_books_eur", std::span<const double>(f.organiser_side));
   rec.end_step();

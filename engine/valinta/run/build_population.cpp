@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
+#include <map>
 #include <numeric>
 
 #include "valinta/model/state.hpp"
@@ -17,18 +19,106 @@ namespace {
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-// Cut points of latent income (a mixture of the employed, shifted, and the rest) into deciles.
-std::vector<double> income_cut_points(double employed_share, double shift) {
-  std::vector<double> cuts;
-  for (int k = 1; k < kIncomeDeciles; ++k) {
-    double lo = -10, hi = 10 + shift;
-    for (int it = 0; it < 80; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      const double F = (1 - employed_share) * normal_cdf(mid) + employed_share * normal_cdf(mid - shift);
-      (F < k / 10.0 ? lo : hi) = mid;
-    }
-    cuts.push_back(0.5 * (lo + hi));
+// The value where an increasing `cdf` reaches `level` (bisection).
+double inverse(const std::function<double(double)>& cdf, double level, double lo, double hi) {
+  for (int it = 0; it < 80; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (cdf(mid) < level ? lo : hi) = mid;
   }
+  return 0.5 * (lo + hi);
+}
+
+// Latent income is standard normal, shifted by `shift` for the employed: the share of residents
+// below x when a share `employed` of them is employed.
+double income_cdf(double x, double employed, double shift) {
+  return (1 - employed) * normal_cdf(x) + employed * normal_cdf(x - shift);
+}
+
+// What a zone's residents are drawn from: its age structure, sex ratio, employment by age band
+// and the shift of its residents' latent income (its own data, or the population-wide values).
+struct Demography {
+  std::array<double, kAgeBands> cumulative{};
+  double female_share = 0;
+  std::array<double, kAgeBands> employment_rate{};
+  double employed_share = 0;  // of all residents
+  double income_shift = 0;    // SD units of latent income
+};
+
+std::vector<Demography> zone_demographies(const std::vector<Zone>& zones, const PopulationParams& p) {
+  std::vector<Demography> out(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const ZoneSpec& spec = zones[z].spec;
+    Demography& d = out[z];
+    const std::vector<double>& shares =
+        spec.age_band_shares.empty() ? p.age_band_shares : spec.age_band_shares;
+    std::partial_sum(shares.begin(), shares.end(), d.cumulative.begin());
+    d.female_share = spec.female_share >= 0 ? spec.female_share : p.female_share;
+    // The zone's employed share: the population-wide rates of the age bands, all scaled by one
+    // factor (each rate at most 1) to give the zone's own share when it has one.
+    const auto employed_at = [&](double factor) {
+      double e = 0;
+      for (int b = 0; b < kAgeBands; ++b) e += shares[b] * std::min(1.0, factor * p.employment_rate[b]);
+      return e;
+    };
+    double factor = 1;
+    if (spec.employed_share >= 0) factor = inverse(employed_at, spec.employed_share, 0, 1e3);
+    for (int b = 0; b < kAgeBands; ++b) d.employment_rate[b] = std::min(1.0, factor * p.employment_rate[b]);
+    d.employed_share = employed_at(factor);
+  }
+  // Income: a zone's median income relative to the others' (their population-weighted mean of
+  // log medians) shifts its residents' latent income by log(ratio) / income_log_sd, less what its
+  // own employment already explains (the median of its employed/not-employed mixture against
+  // that of the zones' average employment).
+  double weight = 0, log_median = 0, employed = 0;
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    if (zones[z].spec.median_income_eur > 0) {
+      const auto w = static_cast<double>(zones[z].spec.population);
+      weight += w;
+      log_median += w * std::log(zones[z].spec.median_income_eur);
+      employed += w * out[z].employed_share;
+    }
+  if (weight > 0) {
+    log_median /= weight;
+    employed /= weight;
+    const auto median = [&](double share) {
+      return inverse([&](double x) { return income_cdf(x, share, p.employed_income_shift); }, 0.5, -10,
+                     10 + p.employed_income_shift);
+    };
+    const double reference = median(employed);
+    for (std::size_t z = 0; z < zones.size(); ++z)
+      if (zones[z].spec.median_income_eur > 0)
+        out[z].income_shift = reference +
+                              (std::log(zones[z].spec.median_income_eur) - log_median) / p.income_log_sd -
+                              median(out[z].employed_share);
+  }
+  return out;
+}
+
+// Cut points of latent income into deciles of the whole simulated population: the mixture, over
+// the zones weighted by their residents, of each zone's employed and other residents.
+std::vector<double> income_cut_points(const std::vector<Zone>& zones,
+                                      const std::vector<Demography>& demography, double shift) {
+  // Zones alike in employment and income shift count as one part of the mixture.
+  std::map<std::pair<double, double>, double> parts;
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    parts[{demography[z].employed_share, demography[z].income_shift}] +=
+        static_cast<double>(zones[z].n_residents);
+  double total = 0, lowest = 0, highest = 0;
+  for (const auto& [part, w] : parts) {
+    total += w;
+    lowest = std::min(lowest, part.second);
+    highest = std::max(highest, part.second);
+  }
+  const auto cdf = [&](double x) {
+    if (parts.size() == 1)
+      return income_cdf(x - parts.begin()->first.second, parts.begin()->first.first, shift);
+    double f = 0;
+    for (const auto& [part, w] : parts) f += w * income_cdf(x - part.second, part.first, shift);
+    return f / total;
+  };
+  std::vector<double> cuts;
+  for (int k = 1; k < kIncomeDeciles; ++k)
+    cuts.push_back(inverse(cdf, k / 10.0, lowest - 10, highest + 10 + shift));
   return cuts;
 }
 
@@ -56,11 +146,8 @@ void build_population(State& sim) {
   r.resize(end - r.offset);
   populate(r.columns(), sim.threads());  // before the interleaved fill below (util/column.hpp)
 
-  double employed_share = 0;
-  for (int b = 0; b < kAgeBands; ++b) employed_share += p.age_band_shares[b] * p.employment_rate[b];
-  const std::vector<double> cuts = income_cut_points(employed_share, p.employed_income_shift);
-  std::vector<double> cumulative(kAgeBands);
-  std::partial_sum(p.age_band_shares.begin(), p.age_band_shares.end(), cumulative.begin());
+  const std::vector<Demography> demography = zone_demographies(sim.zones, p);
+  const std::vector<double> cuts = income_cut_points(sim.zones, demography, p.employed_income_shift);
   std::vector<std::vector<double>> need_start(kAgeBands);
   for (int b = 0; b < kAgeBands; ++b)
     need_start[b] = stationary_need_distribution(s.needs, b, s.step_weeks());
@@ -111,16 +198,17 @@ void build_population(State& sim) {
         const std::uint32_t* const w = words.data() + 4 * k;  // slot s at w + 4 kernels::kRun s
         const auto a = CounterRng::units(w), b = CounterRng::units(w + 4 * kernels::kRun),
                    c = CounterRng::units(w + 8 * kernels::kRun);
+        const Demography& d = demography[z];
         int band = 0;
-        while (band + 1 < kAgeBands && a[0] > cumulative[band]) ++band;
+        while (band + 1 < kAgeBands && a[0] > d.cumulative[band]) ++band;
         const int lo = kAgeBandStart[band], hi = kAgeBandStart[band + 1];
         const int age = std::min(hi - 1, lo + static_cast<int>(a[1] * (hi - lo)));
-        const bool employed = a[3] < p.employment_rate[band];
+        const bool employed = a[3] < d.employment_rate[band];
         std::uint8_t flags = 0;
-        if (a[2] < p.female_share) flags |= Residents::kFemale;
+        if (a[2] < d.female_share) flags |= Residents::kFemale;
         if (employed) flags |= Residents::kEmployed;
         if (employed && b[0] < p.ohc_share_of_employed) flags |= Residents::kOhc;
-        const double income = normal.income[k] + (employed ? p.employed_income_shift : 0.0);
+        const double income = normal.income[k] + d.income_shift + (employed ? p.employed_income_shift : 0.0);
         int decile = 1;
         while (decile < kIncomeDeciles && income > cuts[decile - 1]) ++decile;
         const double literacy = std::clamp(
