@@ -37,7 +37,8 @@ T975 = {1: 12.706204736174705, 2: 4.302652729749464, 3: 3.182446305284263, 4: 2.
 STR = h5py.string_dtype("utf-8")
 
 SECTORS = ["public", "private", "third_sector"]
-REASONS = ["review", "dissatisfaction", "closure", "entry_nudge", "campaign", "assignment"]
+REASONS = ["review", "dissatisfaction", "closure", "entry_nudge", "campaign", "assignment", "poor_access",
+           "neighbours"]
 NEEDS = ["well", "light", "basic", "heavy"]
 PAYMENT_KINDS = ["capitation", "fee_for_service", "client_fee", "referral_organiser",
                  "referral_producer", "emergency", "heavy_service", "performance", "voucher"]

@@ -88,6 +88,7 @@ struct FlowStorage<T, FlowShape::payment_kind> {
   X(std::int64_t, switches_by_age_band, age_band, replicated)                                          \
   X(std::int64_t, switches_by_income_decile, income_decile, replicated)                                \
   X(std::int64_t, switches_by_zone, zone, replicated)                                                  \
+  X(std::int64_t, own_switches_by_zone, zone, replicated) /* of them the residents' own choices */     \
   X(std::int64_t, switches_by_sector_pair, sector_pair, replicated)                                    \
   X(std::int64_t, switches_by_age_band_sector, age_band_sector, replicated)                            \
   X(double, payments, producer_payment, replicated)                                                    \

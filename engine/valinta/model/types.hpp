@@ -41,10 +41,17 @@ enum class SwitchReason : std::uint8_t {
   entry_nudge = 3,      // a new producer opened nearby
   campaign = 4,         // an information campaign
   assignment = 5,       // default assignment to the nearest producer (opt-out rules)
+  poor_access = 6,      // review triggered by the resident's own unmet contact (a long wait or emergency)
+  neighbours = 7,       // review prompted by neighbours who switched (word of mouth in the zone)
 };
-inline constexpr int kSwitchReasons = 6;
+inline constexpr int kSwitchReasons = 8;
 inline constexpr std::array<std::string_view, kSwitchReasons> kSwitchReasonNames = {
-    "review", "dissatisfaction", "closure", "entry_nudge", "campaign", "assignment"};
+    "review",   "dissatisfaction", "closure",     "entry_nudge",
+    "campaign", "assignment",      "poor_access", "neighbours"};
+// Reasons of a resident's own choice (not forced by a closure, not assigned by the rules).
+inline constexpr bool own_choice(SwitchReason r) {
+  return r != SwitchReason::closure && r != SwitchReason::assignment;
+}
 
 // Kinds of money flow in the books (MODEL.md M6).
 enum class PaymentKind : std::uint8_t {

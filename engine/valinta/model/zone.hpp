@@ -25,6 +25,9 @@ struct Zone {
   // Set by events for one step (information campaign, a new producer nearby) or a while (demand).
   double extra_review = 0;
   SwitchReason extra_reason = SwitchReason::campaign;
+  // Share of the zone's eligible residents who chose another producer lately: each such switch
+  // counts exp(-weeks since / choice.neighbour_memory_weeks) (the neighbours' word of mouth).
+  double recent_switchers = 0;
   double demand_factor = 1.0;
   int demand_factor_until = 1 << 30;
 };

@@ -207,17 +207,30 @@ ReviewRule review_rule(const Scenario& s, std::int64_t since_start) {
   // The review hazard depends on the resident only through their experience (an int8): its
   // per-step exponent and the bound that settles most draws without an exponential are
   // tabulated by experience + 128.
-  std::array<double, 256> x_of{};
-  for (int e = -128; e < 128; ++e) {
-    const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
-    rule.dissatisfaction_of[e + 128] = d;
-    x_of[e + 128] = (base + d) * step_years;
-    rule.p_hazard_of[e + 128] = 1.0 - std::exp(-x_of[e + 128]);
-    // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
-    rule.bound_of[e + 128] = 1.000001 * x_of[e + 128] + 1e-12;
-  }
+  rule.access = c.access_review_per_year;
+  for (int unmet = 0; unmet < 2; ++unmet)
+    for (int e = -128; e < 128; ++e) {
+      const double d = c.dissatisfaction_per_year * std::max(0.0, -e / 20.0);
+      rule.dissatisfaction_of[e + 128] = d;
+      const double x = (base + d + (unmet ? rule.access : 0.0)) * step_years;
+      rule.p_hazard_of[unmet][e + 128] = 1.0 - std::exp(-x);
+      // 1 - exp(-x) <= x; the margin covers rounding, so the decisions are those of the exact test.
+      rule.bound_of[unmet][e + 128] = 1.000001 * x + 1e-12;
+    }
   rule.max_switches_per_year = c.max_switches_per_year;
   return rule;
+}
+
+double neighbour_probability(const Scenario& s, double recent_switchers) {
+  const double step_years = static_cast<double>(s.time.step_days) / 365.25;
+  return 1.0 - std::exp(-s.choice.neighbour_review_per_year * recent_switchers * step_years);
+}
+
+double updated_recent_switchers(const Scenario& s, double recent_switchers, std::int64_t own_switches,
+                                std::int64_t eligible) {
+  const double kept = std::exp(-s.step_weeks() / s.choice.neighbour_memory_weeks);
+  return recent_switchers * kept +
+         (eligible > 0 ? static_cast<double>(own_switches) / static_cast<double>(eligible) : 0.0);
 }
 
 void run_choice(State& sim) {
@@ -244,10 +257,18 @@ void run_choice(State& sim) {
 
   // Who reviews, and the switch requests of those who find a better producer.
   std::int64_t reviews = 0;
-  std::vector<SwitchRequest> requests = kernels::review_pass(sim, review_rule(s, since_start), reviews);
+  std::vector<double> neighbours(sim.zones.size());
+  for (std::size_t z = 0; z < sim.zones.size(); ++z)
+    neighbours[z] = neighbour_probability(s, sim.zones[z].recent_switchers);
+  std::vector<SwitchRequest> requests =
+      kernels::review_pass(sim, review_rule(s, since_start), neighbours, reviews);
   sim.flows.reviews += sim.comm->sum(reviews);
   sim.flows.mark_summed(StepFlows::Id::reviews);
   apply_switches(sim, std::move(requests));
+  // What the neighbours saw this step (switch counts are alike on every rank).
+  for (std::size_t z = 0; z < sim.zones.size(); ++z)
+    sim.zones[z].recent_switchers = updated_recent_switchers(
+        s, sim.zones[z].recent_switchers, sim.flows.own_switches_by_zone[z], sim.zones[z].n_eligible);
 }
 
 }  // namespace valinta

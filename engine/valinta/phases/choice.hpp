@@ -40,17 +40,28 @@ double expected_fee(const State& sim, std::size_t j);
 // The review rule of a step (M5), `since_start` steps into the pilot: an eligible resident past
 // their lock-in (min_listing_months, in whole steps) and under the yearly cap reviews with
 // probability 1 - exp(-h x step_years), h = base + dissatisfaction_per_year x max(0, -experience)
-// per year, base = base_review_per_year + awareness_per_year x exp(-weeks since start /
-// awareness_weeks), plus their zone's campaign or nudge share that step. Tabulated by the
-// resident's experience score (SD x 20) + 128; bound_of[e] >= p_hazard_of[e] settles most draws
-// without the exponential.
+// + access_review_per_year while their own unmet-need window is open, per year, base =
+// base_review_per_year + awareness_per_year x exp(-weeks since start / awareness_weeks), plus
+// their zone's neighbour probability (neighbour_probability) and campaign or nudge share that
+// step. Tabulated by [unmet window open][experience score (SD x 20) + 128]; bound_of >=
+// p_hazard_of settles most draws without the exponential.
 struct ReviewRule {
   double base = 0;
+  double access = 0;
   int lock_in_steps = 0;
   std::int64_t max_switches_per_year = 0;
-  std::array<double, 256> dissatisfaction_of{}, p_hazard_of{}, bound_of{};
+  std::array<double, 256> dissatisfaction_of{};
+  std::array<std::array<double, 256>, 2> p_hazard_of{}, bound_of{};
 };
 ReviewRule review_rule(const Scenario& s, std::int64_t since_start);
+
+// The probability this step that word of mouth prompts an eligible resident of a zone to review:
+// 1 - exp(-neighbour_review_per_year x recent_switchers x step_years).
+double neighbour_probability(const Scenario& s, double recent_switchers);
+// A zone's recent_switchers after a step in which `own_switches` of its `eligible` residents chose
+// another producer: the old value decays by exp(-step weeks / neighbour_memory_weeks).
+double updated_recent_switchers(const Scenario& s, double recent_switchers, std::int64_t own_switches,
+                                std::int64_t eligible);
 
 void run_choice(State& sim);
 

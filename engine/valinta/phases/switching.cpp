@@ -53,6 +53,7 @@ std::optional<LocalMove> count_switch(State& sim, const SwitchRequest& m, std::u
   ++f.switches_by_age_band[m.age_band];
   ++f.switches_by_income_decile[m.income_decile - 1];
   ++f.switches_by_zone[m.zone];
+  if (own_choice(reason)) ++f.own_switches_by_zone[m.zone];
   const auto chosen = static_cast<std::size_t>(sim.producers[to].sector);
   ++f.switches_by_sector_pair[static_cast<std::size_t>(sim.producers[m.from].sector)][chosen];
   ++f.switches_by_age_band_sector[m.age_band][chosen];

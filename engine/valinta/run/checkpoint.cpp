@@ -20,7 +20,7 @@ namespace valinta {
 namespace {
 
 constexpr char kMagic[12] = {'V', 'A', 'L', 'I', 'N', 'T', 'A', '-', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kFormatVersion = 2;
+constexpr std::uint32_t kFormatVersion = 3;
 
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -193,6 +193,7 @@ void write_checkpoint(const Simulation& sim, TargetFile& target) {
     out.pod(z.extra_reason);
     out.pod(z.demand_factor);
     out.pod(z.demand_factor_until);
+    out.pod(z.recent_switchers);
   }
   out.pod<std::uint64_t>(sim.event_log.size());
   for (const auto& line : sim.event_log) out.text(line);
@@ -327,6 +328,7 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
     z.extra_reason = in.pod<SwitchReason>();
     z.demand_factor = in.pod<double>();
     z.demand_factor_until = in.pod<int>();
+    z.recent_switchers = in.pod<double>();
   }
   sim.event_log.resize(in.pod<std::uint64_t>());
   for (auto& line : sim.event_log) line = in.text();

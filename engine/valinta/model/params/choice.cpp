@@ -25,6 +25,19 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
          {"baseline hazard of reviewing one's producer", "per year", "MODEL.md M5"});
   r.real("choice.awareness_per_year", p.awareness_per_year, 0.25, at_least(0),
          {"extra review hazard at pilot start (the awareness wave)", "per year", "MODEL.md M5"});
+  r.real("choice.access_review_per_year", p.access_review_per_year, 1.5, at_least(0),
+         {"extra review hazard of a resident whose own contact recently went unmet (waited past the care "
+          "guarantee or went to emergency), for as long as needs.unmet_weeks raises their need up-rates",
+          "per year",
+          "availability of doctor appointments was the main reason to switch (STM interim report 2018; "
+          "Hameenlinna survey 2019, FACTS.md); the value is an assumption"});
+  r.real("choice.neighbour_review_per_year", p.neighbour_review_per_year, 2.0, at_least(0),
+         {"extra review hazard per unit share of the zone's eligible residents who chose another producer "
+          "lately (word of mouth: a zone where 5 % switched lately adds 0.1 a year)",
+          "per year", "assumption: awareness spreads from neighbours who switched"});
+  r.real("choice.neighbour_memory_weeks", p.neighbour_memory_weeks, 13, above(0),
+         {"decay time of the neighbours' effect: a switch counts exp(-weeks since / this)", "weeks",
+          "assumption (a quarter)"});
   r.real("choice.awareness_weeks", p.awareness_weeks, 13, above(0),
          {"decay time of the awareness wave", "weeks",
           "MODEL.md M5; switching was heaviest in the first months (STM 2018)"});

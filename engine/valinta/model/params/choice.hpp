@@ -25,7 +25,10 @@ struct ChoiceParams {
   double base_review_per_year{};
   double awareness_per_year{};
   double awareness_weeks{};
-  double dissatisfaction_per_year{};  // per SD of negative experience
+  double dissatisfaction_per_year{};   // per SD of negative experience
+  double access_review_per_year{};     // while the resident's own unmet-need window is open
+  double neighbour_review_per_year{};  // per unit share of the zone's eligible who switched lately
+  double neighbour_memory_weeks{};     // how long a neighbour's switch is talked about
   // rules
   DefaultAssignment default_assignment{};
   double min_listing_months{};

@@ -16,8 +16,10 @@ struct State;
 namespace kernels {
 
 // The switch requests of this rank's residents who review and find a better producer, in
-// resident order; `reviews` gets the number of this rank's residents who reviewed.
-std::vector<SwitchRequest> review_pass(State& sim, const ReviewRule& rule, std::int64_t& reviews);
+// resident order; `neighbours` holds each zone's neighbour_probability this step; `reviews` gets the
+// number of this rank's residents who reviewed.
+std::vector<SwitchRequest> review_pass(State& sim, const ReviewRule& rule,
+                                       const std::vector<double>& neighbours, std::int64_t& reviews);
 
 }  // namespace kernels
 
