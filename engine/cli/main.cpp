@@ -141,14 +141,16 @@ int run(const RunArgs& args, const std::string& cmdline) {
     const auto start = std::chrono::steady_clock::now();
     valinta::Simulation sim(scenario, {seed, 0, args.threads});
     if (resume) valinta::restore_checkpoint(sim, args.resume);
-    const int steps = static_cast<int>(scenario.time.steps);
+    // Progress counts every simulated step, the warm-up's first.
+    const int steps = static_cast<int>(scenario.total_steps());
     if (!args.quiet && comm.root())
       fmt::print(
-          "valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days, seed {}, {} "
+          "valinta {}: scenario '{}', {} residents, {} producers, {} steps of {} days{}, seed {}, {} "
           "threads{}{}\n",
-          valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), steps,
-          scenario.time.step_days, seed, sim.threads(),
-          comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
+          valinta::kVersion, scenario.name, sim.population_size(), sim.producers.size(), scenario.time.steps,
+          scenario.time.step_days,
+          scenario.warm_up_steps > 0 ? fmt::format(" after {} steps of warm-up", scenario.warm_up_steps) : "",
+          seed, sim.threads(), comm.size() > 1 ? fmt::format(" x {} MPI ranks", comm.size()) : "",
           resume ? fmt::format(", resuming after step {}", sim.t) : "");
     Progress progress(Progress::detect(args.quiet || !comm.root()), steps, sim.population_size());
     progress.update(sim.t);

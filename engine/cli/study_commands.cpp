@@ -197,7 +197,7 @@ int run_replications(const StudyArgs& args) {
   const int R = args.replications;
   if (!fits_in_memory(scenario, args.threads, R)) return kExitBadInput;
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(scenario.seed);
-  Batch batch(args, R, scenario.time.steps);
+  Batch batch(args, R, scenario.total_steps());
   if (const int code = batch.open(output_path(args, scenario.name + "-replications"), scenario.inputs))
     return code;
   try {
@@ -269,7 +269,7 @@ int compare(const StudyArgs& args) {
   const std::uint64_t seed = args.seed ? *args.seed : static_cast<std::uint64_t>(base.seed);
   const int R = args.replications;
   const auto S = static_cast<std::int64_t>(scenarios.size());
-  Batch batch(args, R * S, base.time.steps);
+  Batch batch(args, R * S, base.total_steps());
   std::vector<fs::path> inputs;
   for (const auto& c : scenarios)
     inputs.insert(inputs.end(), c.scenario.inputs.begin(), c.scenario.inputs.end());
@@ -326,7 +326,7 @@ int sweep(const StudyArgs& args) {
   if (!fits_in_memory(base, args.threads, spec.points * R)) return kExitBadInput;
   const auto points = design_points(spec, seed);
   const auto N = static_cast<std::int64_t>(points.size()) * R;
-  Batch batch(args, N, base.time.steps);
+  Batch batch(args, N, base.total_steps());
   std::vector<fs::path> inputs = base.inputs;
   inputs.push_back(spec.file);
   if (const int code = batch.open(output_path(args, "sweep"), inputs)) return code;

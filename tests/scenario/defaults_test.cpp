@@ -62,11 +62,12 @@ TEST(Defaults, DefaultListEntriesHoldTheDeclaredDefaults) {
 // A scenario file that gives only what it must (a zone) and a producer with only its required
 // fields: every other parameter and field is what the default-constructed struct holds.
 TEST(Defaults, AMinimalScenarioFileGivesTheDefaultScenario) {
-  const Scenario loaded = test::scenario_from_yaml(
+  const Scenario loaded = load_scenario_text(
       "zones:\n"
       "  - {name: A, population: 1000, lat: 62.24, lon: 25.75}\n"
       "producers:\n"
-      "  - {name: P, zone: A}\n");
+      "  - {name: P, zone: A}\n",
+      std::filesystem::path(VALINTA_TEST_DIR) / "minimal.yaml");
   expect_same(values_of(loaded, declare_scenario_params), values_of(Scenario(), declare_scenario_params));
   ASSERT_EQ(loaded.producers.size(), 1u);
   ProducerSpec expected;

@@ -245,8 +245,9 @@ TEST(Loader, DefaultScenarioLoads) {
   const Scenario s = load_scenario(default_scenario_path());
   EXPECT_FALSE(s.zones.empty());
   EXPECT_FALSE(s.pilot.zones.empty());
-  EXPECT_EQ(s.pilot_start_step, 0);
-  EXPECT_GT(s.pilot_end_step, s.time.steps);  // the pilot ran to October 2019
+  EXPECT_EQ(s.pilot_start_step, s.warm_up_steps);  // the pilot begins on the first recorded step
+  EXPECT_EQ(s.warm_up_steps, 52);
+  EXPECT_GT(s.pilot_end_step, s.total_steps());  // the pilot ran to October 2019
 }
 
 }  // namespace

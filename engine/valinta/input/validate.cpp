@@ -85,7 +85,7 @@ void check_a_public_station_stays_open(
     return true;
   };
   for (const std::int64_t t : steps) {
-    if (t >= s.time.steps) break;
+    if (t >= s.total_steps()) break;
     for (std::size_t j = 0; j < P; ++j) {
       if (!is_station[j]) continue;
       if (open_step[j] == t && t > 0 && !active[j]) {
@@ -119,6 +119,16 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
   };
   // Time.
   parse_iso_date(s.time.start_date, s.start_day);
+  // Whole steps of warm-up (weeks may be given for any step length).
+  if (std::isfinite(s.time.warm_up_weeks) && s.time.step_days > 0)
+    s.warm_up_steps = static_cast<std::int64_t>(
+        std::ceil(s.time.warm_up_weeks * 7.0 / static_cast<double>(s.time.step_days) - 1e-9));
+  // Residents keep steps in 16 bits (listed_since, the arrival of a waiting contact).
+  if (s.total_steps() > 32000)
+    error("time.warm_up_weeks",
+          fmt::format("the warm-up's {} steps and time.steps {} make {} steps; at most 32000 "
+                      "steps can be simulated (shorten the warm-up or lengthen time.step_days)",
+                      s.warm_up_steps, s.time.steps, s.total_steps()));
   std::int64_t pilot_start = s.start_day, pilot_end = 0;
   parse_iso_date(s.pilot.start_date, pilot_start);
   parse_iso_date(s.pilot.end_date, pilot_end);

@@ -5,14 +5,16 @@ namespace valinta {
 Scenario::Scenario() { set_declared_defaults(*this, declare_scenario_params); }
 
 std::int64_t step_of_day(const Scenario& s, std::int64_t day) {
-  const std::int64_t offset = day - s.start_day;
+  const std::int64_t offset = day - s.first_day();
   return offset <= 0 ? 0 : (offset + s.time.step_days - 1) / s.time.step_days;
 }
 
 std::int64_t step_containing_day(const Scenario& s, std::int64_t day) {
-  const std::int64_t offset = day - s.start_day;
+  const std::int64_t offset = day - s.first_day();
   return offset <= 0 ? 0 : offset / s.time.step_days;
 }
+
+std::int64_t day_of_step(const Scenario& s, std::int64_t t) { return s.first_day() + t * s.time.step_days; }
 
 void declare_scenario_params(ParamRegistry& r, Scenario& s) {
   r.text("name", s.name, "unnamed", {"short name of the scenario, stored in the results", "", ""});
@@ -27,6 +29,12 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
             {"number of steps to simulate", "steps", "two years of weeks"});
   r.integer("time.step_days", s.time.step_days, 7, between(1, 28),
             {"length of a step", "days", "MODEL.md section 3: a week by default"});
+  r.real(
+      "time.warm_up_weeks", s.time.warm_up_weeks, 52, between(0, 520),
+      {"weeks simulated before start_date under the rules then in force (before the pilot, if it starts "
+       "on start_date) and not recorded, so that queues, waits, experience, need levels, unmet need and "
+       "published information start from where those rules lead rather than from empty queues",
+       "weeks", "assumption: a year is long enough for queues and experience to settle (docs/ODD.md 5.2)"});
 
   r.text_list("pilot.zones", s.pilot.zones, {},
               {"zones whose residents may choose their producer (empty: no pilot)", "zone names",

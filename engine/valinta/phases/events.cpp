@@ -73,13 +73,13 @@ void apply_rule_change(State& sim, const EventSpec& e) {
 namespace {
 
 void apply(State& sim, const EventSpec& e) {
-  const std::string date = format_iso_date(sim.scenario.start_day +
-                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
+  const std::string date = format_iso_date(day_of_step(sim.scenario, sim.t));
   if (e.type == EventType::rule_change) {
     apply_rule_change(sim, e);
     std::string what;
     for (const auto& [key, value] : e.set) what += (what.empty() ? "" : ", ") + key + "=" + value;
-    sim.event_log.push_back(fmt::format("{} step {}: rule change {}", date, sim.t, what));
+    sim.event_log.push_back(
+        fmt::format("{} step {}: rule change {}", date, recorded_step(sim.scenario, sim.t), what));
   } else if (e.type == EventType::open) {
     open_producer(sim, producer_index(sim, e.producer), ProducerEvent::opened, "scheduled opening");
   } else if (e.type == EventType::close) {
@@ -94,7 +94,8 @@ void apply(State& sim, const EventSpec& e) {
         p.staff_fte *= e.factor;  // capacity is staff (M7): the market must not undo the shock
       }
     }
-    sim.event_log.push_back(fmt::format("{} step {}: capacity x {} at {}", date, sim.t, e.factor,
+    sim.event_log.push_back(fmt::format("{} step {}: capacity x {} at {}", date,
+                                        recorded_step(sim.scenario, sim.t), e.factor,
                                         e.sector.empty() ? e.producer : "every " + e.sector + " producer"));
   } else if (e.type == EventType::campaign) {
     for (std::size_t z = 0; z < sim.zones.size(); ++z)
@@ -102,8 +103,8 @@ void apply(State& sim, const EventSpec& e) {
         sim.zones[z].extra_review += e.share;
         sim.zones[z].extra_reason = SwitchReason::campaign;
       }
-    sim.event_log.push_back(
-        fmt::format("{} step {}: information campaign, {} extra reviews", date, sim.t, e.share));
+    sim.event_log.push_back(fmt::format("{} step {}: information campaign, {} extra reviews", date,
+                                        recorded_step(sim.scenario, sim.t), e.share));
   } else if (e.type == EventType::demand_shock) {
     const int until =
         e.weeks > 0 ? sim.t + static_cast<int>(std::ceil(e.weeks / sim.scenario.step_weeks())) : 1 << 30;
@@ -112,11 +113,13 @@ void apply(State& sim, const EventSpec& e) {
         sim.zones[z].demand_factor = e.factor;
         sim.zones[z].demand_factor_until = until;
       }
-    sim.event_log.push_back(fmt::format("{} step {}: demand x {}", date, sim.t, e.factor));
+    sim.event_log.push_back(
+        fmt::format("{} step {}: demand x {}", date, recorded_step(sim.scenario, sim.t), e.factor));
   } else if (e.type == EventType::stop_listing) {
     Producer& p = sim.producers[producer_index(sim, e.producer)];
     p.spec.listing_cap = -1;  // takes nobody new, however many leave (see apply_switches)
-    sim.event_log.push_back(fmt::format("{} step {}: {} stops taking new clients", date, sim.t, e.producer));
+    sim.event_log.push_back(fmt::format("{} step {}: {} stops taking new clients", date,
+                                        recorded_step(sim.scenario, sim.t), e.producer));
   }
 }
 

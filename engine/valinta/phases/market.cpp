@@ -399,7 +399,8 @@ void exit_and_adjust(State& sim) {
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     Producer& p = sim.producers[j];
     if (!p.active) continue;
-    const bool settled = sim.t - p.open_step >= 4 * quarter_steps;  // a first year to build a list
+    // A first year to build a list, counted from the recorded start at the earliest.
+    const bool settled = sim.t - std::max<std::int64_t>(p.open_step, s.warm_up_steps) >= 4 * quarter_steps;
     p.losing_quarters = p.profit_this_quarter < 0 && settled ? p.losing_quarters + 1 : 0;
     if (p.sector != Sector::public_sector && p.losing_quarters >= s.market.exit_after_quarters)
       leaving.push_back(j);
@@ -436,7 +437,8 @@ void exit_and_adjust(State& sim) {
 
 void run_market(State& sim) {
   const Scenario& s = sim.scenario;
-  if (!s.market.enabled) return;
+  // The market opens with the recorded period: the warm-up has no entry, exit or capacity change.
+  if (!s.market.enabled || sim.t < s.warm_up_steps) return;
   const StepFlows& f = sim.flows;
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     Producer& p = sim.producers[j];
@@ -450,7 +452,7 @@ void run_market(State& sim) {
   }
   const int quarter_steps = std::max(
       1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
-  if ((sim.t + 1) % quarter_steps != 0) return;
+  if ((recorded_step(s, sim.t) + 1) % quarter_steps != 0) return;
   exit_and_adjust(sim);
   enter_market(sim);
   for (Producer& p : sim.producers) {

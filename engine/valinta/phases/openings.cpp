@@ -60,9 +60,9 @@ void open_producer(State& sim, std::size_t j, ProducerEvent kind, const std::str
     zone.extra_review += sim.scenario.choice.entry_nudge_share;
     zone.extra_reason = SwitchReason::entry_nudge;
   }
-  const std::string date = format_iso_date(sim.scenario.start_day +
-                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
-  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}; {:.0f} visits/week)", date, sim.t, p.spec.name,
+  const std::string date = format_iso_date(day_of_step(sim.scenario, sim.t));
+  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}; {:.0f} visits/week)", date,
+                                      recorded_step(sim.scenario, sim.t), p.spec.name,
                                       kProducerEventNames[static_cast<int>(kind)], why, p.capacity_per_week));
 }
 
@@ -195,11 +195,10 @@ void close_producer(State& sim, std::size_t j, ProducerEvent kind, const std::st
            {r.listed[i], r.home[i], r.open_since[i] >= 0 ? r.open_producer[i] : r.listed[i]})
         if (batch->pending[k]) batch->concerned[k].push_back(i);
 
-  const std::string date = format_iso_date(sim.scenario.start_day +
-                                           static_cast<std::int64_t>(sim.t) * sim.scenario.time.step_days);
-  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date, sim.t,
-                                      p.spec.name, kProducerEventNames[static_cast<int>(kind)], why,
-                                      listed_before));
+  const std::string date = format_iso_date(day_of_step(sim.scenario, sim.t));
+  sim.event_log.push_back(fmt::format("{} step {}: {} {} ({}); {} listed residents chose again", date,
+                                      recorded_step(sim.scenario, sim.t), p.spec.name,
+                                      kProducerEventNames[static_cast<int>(kind)], why, listed_before));
 }
 
 }  // namespace valinta

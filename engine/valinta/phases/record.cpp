@@ -85,6 +85,7 @@ void run_record(State& sim) {
   const Scenario& s = sim.scenario;
   const StepFlows& f = sim.flows;
   f.check_summed();
+  if (sim.t < s.warm_up_steps) return;  // the warm-up is simulated, not recorded
   Recorder& rec = sim.recorder;
   const std::size_t P = sim.producers.size(), Z = sim.zones.size();
   const int L = sim.queue_steps;

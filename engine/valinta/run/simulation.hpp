@@ -22,7 +22,7 @@ class Simulation : public State {
   // One step: the phases of MODEL.md section 3 in order.
   void step();
   // Whether every step of the horizon has run.
-  bool finished() const { return t >= scenario.time.steps; }
+  bool finished() const { return t >= scenario.total_steps(); }
 
   std::array<double, kPhaseCount> phase_seconds{};  // wall time spent in each phase (--profile)
   double setup_seconds = 0;  // wall time spent building the run: producers, population (--profile)
