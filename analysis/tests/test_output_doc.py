@@ -45,7 +45,7 @@ def test_every_dataset_of_a_fresh_run_is_documented(small_run):
 
 def test_events_are_documented(tmp_path):
     """The JYTE scenario closes a producer, so its file has the event log."""
-    path = run_valinta(tmp_path / "jyte.h5", "jyte.yaml", "--set", "time.steps=125")
+    path = run_valinta(tmp_path / "jyte.h5", "pilots/jyte.yaml", "--set", "time.steps=125")
     with h5py.File(path, "r") as f:
         assert "event_log" in f
     assert_documented(path)

@@ -60,15 +60,21 @@ struct GoldenFile {
   std::map<std::string, GoldenEntry> quantities;
 };
 
-fs::path golden_path(const std::string& scenario) {
+// A scenario's golden file: its path under scenarios/ without .yaml, with '/' written as '-'
+// (scenarios/pilots/jyte.yaml: tests/golden/pilots-jyte.golden.yaml).
+fs::path golden_path(std::string scenario) {
+  std::replace(scenario.begin(), scenario.end(), '/', '-');
   return fs::path(VALINTA_TEST_DIR) / "golden" / (scenario + ".golden.yaml");
 }
 
-// Every example scenario, by file name without .yaml (sorted, so test names are stable).
+// Every example scenario and pilot, by its path under scenarios/ without .yaml (sorted, so test
+// names are stable).
 std::vector<std::string> example_scenarios() {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(fs::path(VALINTA_SOURCE_DIR) / "scenarios"))
-    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  for (const char* dir : {"", "pilots"})
+    for (const auto& entry : fs::directory_iterator(fs::path(VALINTA_SOURCE_DIR) / "scenarios" / dir))
+      if (entry.path().extension() == ".yaml")
+        names.push_back((fs::path(dir) / entry.path().stem()).generic_string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -186,6 +192,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, Golden, ::testing::ValuesIn(example_scenario
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
+                           std::replace(name.begin(), name.end(), '/', '_');
                            return name;
                          });
 

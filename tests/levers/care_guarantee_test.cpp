@@ -32,7 +32,9 @@ std::string region(int guarantee_days) {
          "rules: {care_guarantee_days: " +
          std::to_string(guarantee_days) +
          "}\n"
-         "service: {er_threshold_weeks: 6, er_prob_per_week: 0.1}\n"
+         // A queue that grows (every contact joins, no flex), so that waits pass 14 days.
+         "service: {er_threshold_weeks: 6, er_prob_per_week: 0.1, flex_max_share: 0}\n"
+         "demand: {wait_elasticity: 0}\n"
          "producers:\n"
          "  - {name: StationA, zone: A, capacity_per_week: 200}\n"
          "  - {name: StationB, zone: B, capacity_per_week: 1e5}\n";

@@ -34,7 +34,9 @@ std::string busy_region_yaml(int steps, int step_days) {
          "  - {name: B, population: 1500, lat: 62.40, lon: 26.43}\n"
          "  - {name: C, population: 1000, lat: 62.30, lon: 25.95}\n"
          "pilot: {zones: [A, B], min_age: 16}\n"
-         "service: {capacity_ratio: 0.85, queue_max_weeks: 6}\n"
+         "service: {capacity_ratio: 0.85, queue_max_weeks: 6, er_threshold_weeks: 1, er_prob_per_week: "
+         "0.15}\n"
+         "demand: {wait_elasticity: 0.05}\n"
          "rules: {fee_for_service_eur: 9, referral_cost_share: 0.3, min_listing_months: 1,\n"
          "        care_guarantee_days: 14, performance_pay_share: 0.05, performance_target: 0.6,\n"
          "        voucher_services: doctor, voucher_value_eur: 35, voucher_copayment_eur: 5}\n"
@@ -65,7 +67,7 @@ void run_and_check_conservation(int steps, int step_days) {
   const std::size_t P = sim.producers.size(), N = r.size();
   const double step_years = step_days / 365.25, step_weeks = step_days / 7.0;
   std::vector<std::int64_t> cum_arrivals(P, 0), cum_served(P, 0), cum_diverted(P, 0), cum_moved(P, 0);
-  std::int64_t switches = 0, diverted = 0, moved = 0, closures = 0, vouchers = 0;
+  std::int64_t switches = 0, diverted = 0, moved = 0, closures = 0, vouchers = 0, er_baseline = 0;
   for (int step = 0; step < steps; ++step) {
     sim.step();
     const StepFlows& f = sim.flows;
@@ -158,7 +160,7 @@ void run_and_check_conservation(int steps, int step_days) {
         other_nurse += served - doctor;
       }
       referrals += f.referrals[j];
-      step_diverted += f.diverted[j];
+      step_diverted += f.diverted[j] + f.er_baseline[j];  // diversions and baseline visits
       anyone_qualifies = anyone_qualifies || (sim.producers[j].active && served > 0 &&
                                               f.served_within_guarantee[j] >= p.performance_target * served);
     }
@@ -178,6 +180,7 @@ void run_and_check_conservation(int steps, int step_days) {
     EXPECT_NEAR(book(PaymentKind::referral_organiser), 0.7 * s.referral.cost_eur * referrals, 1e-6);
     EXPECT_NEAR(book(PaymentKind::referral_producer), 0.3 * s.referral.cost_eur * referrals, 1e-6);
     EXPECT_NEAR(book(PaymentKind::emergency), s.service.er_cost_eur * step_diverted, 1e-6);
+    er_baseline += std::accumulate(f.er_baseline.begin(), f.er_baseline.end(), std::int64_t{0});
     EXPECT_NEAR(book(PaymentKind::heavy_service), p.heavy_service_eur_per_week * step_weeks * heavy, 1e-6);
     EXPECT_EQ(f.n_heavy, heavy);
     switches += test::total_switches(f);
@@ -186,6 +189,7 @@ void run_and_check_conservation(int steps, int step_days) {
   // The scenario really exercises what is conserved.
   EXPECT_GT(switches, 50);
   EXPECT_GT(diverted, 10);
+  EXPECT_GT(er_baseline, 0);
   EXPECT_GT(moved, 0) << "the closed station's queue should have moved";
   EXPECT_GT(closures, 100) << "the closed station's residents should have chosen again";
   EXPECT_GT(vouchers, 0);

@@ -103,10 +103,13 @@ void expect_payments_follow_their_definitions(const std::string& extra_rules, in
                    p.client_fee_doctor_eur * doctor + p.client_fee_nurse_eur * (served - doctor));
       EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::heavy_service)],
                    p.heavy_service_eur_per_week * step_weeks * heavy[j]);
+      // Emergency: the diversions from the queue and the listed residents' baseline visits.
       EXPECT_PRED2(near, pay[static_cast<int>(PaymentKind::emergency)],
-                   s.service.er_cost_eur * f.diverted[j]);
+                   s.service.er_cost_eur * (f.diverted[j] + f.er_baseline[j]));
+      // Visits on flexed capacity cost the premium on top.
       EXPECT_PRED2(near, f.producer_cost[j],
                    served * pr.cost_per_visit +
+                       f.flex_visits[j] * pr.cost_per_visit * s.service.flex_cost_premium +
                        pr.fixed_cost_per_capacity_week * pr.capacity_per_week * step_weeks +
                        0.25 * s.referral.cost_eur * f.referrals[j]);
       EXPECT_EQ(f.n_heavy_listed[j], heavy[j]);

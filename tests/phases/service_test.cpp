@@ -22,6 +22,8 @@ namespace {
 // One zone, one station with a fixed capacity, and constant demand: every resident stays at
 // need level 0 (up- and down-rates 0) and every level has the same visit rate with age factors
 // of one, so the arrivals of a step are a sum of independent Poisson counts: Poisson(n x rate).
+const std::string kPureQueue = "flex_max_share: 0, emergency_per_year: [0, 0, 0, 0]";
+
 std::string single_queue_yaml(int residents, double rate, double capacity, const std::string& extra = "") {
   return "name: queue\n"
          "time: {start_date: 2017-02-01, steps: 30000, step_days: 7}\n"
@@ -36,8 +38,12 @@ std::string single_queue_yaml(int residents, double rate, double capacity, const
          std::to_string(rate) + ", " + std::to_string(rate) + ", " + std::to_string(rate) + ", " +
          std::to_string(rate) +
          "], age_factor: [1, 1, 1, 1, 1, 1, 1, 1],\n"
-         "         ohc_offload: 0}\n" +
-         extra;
+         "         ohc_offload: 0, wait_elasticity: 0}\n" +
+         // The queue of queueing theory: every contact joins, capacity does not flex, and no
+         // emergency visits but the queue's own diversions.
+         (extra.find("service: {") == std::string::npos
+              ? extra + "service: {" + kPureQueue + "}\n"
+              : std::string(extra).replace(extra.find("service: {"), 10, "service: {" + kPureQueue + ", "));
 }
 
 // The slotted queue with Poisson(lambda) arrivals and c services per step, arrivals servable

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "support/test_support.hpp"
@@ -95,6 +96,60 @@ TEST(WarmUp, TheMarketActsOnlyInTheRecordedPeriod) {
     EXPECT_EQ(sim.producers[j].capacity_per_week, capacity[j]) << sim.producers[j].spec.name;
     EXPECT_EQ(sim.producers[j].active, j < 3) << sim.producers[j].spec.name;
   }
+}
+
+// Means of the first and the last quarter (13 steps) of some recorded indicators of the default
+// region without a pilot.
+struct Drift {
+  double first = 0, last = 0;
+  double change() const { return first != 0 ? last / first - 1 : (last == 0 ? 0 : 1e9); }
+};
+std::map<std::string, Drift> drift_without_pilot(int warm_up_weeks) {
+  const std::filesystem::path scenarios = std::filesystem::path(VALINTA_TEST_DIR) / ".." / "scenarios";
+  const Scenario s = load_scenario(scenarios / "keski-suomi.yaml",
+                                   {"pilot.zones=[]", "time.warm_up_weeks=" + std::to_string(warm_up_weeks)});
+  Simulation sim(s, {s.seed, 0, 2});
+  run_to_end(sim, {});
+  std::map<std::string, Drift> out;
+  const auto mean = [&](const std::string& name, std::size_t from) {
+    const Recorder::Series& series = sim.recorder.at(name);
+    double total = 0;
+    for (std::size_t t = from; t < from + 13; ++t)
+      for (std::size_t k = 0; k < series.row_length; ++k) {
+        const std::size_t at = t * series.row_length + k;
+        total += series.integer ? static_cast<double>(series.count[at]) : series.real[at];
+      }
+    return total / 13;
+  };
+  const std::size_t last = sim.recorder.steps() - 13;
+  for (const char* name : {"wait_mean_days_all", "n_queue_by_sector", "new_er_diversions_all",
+                           "new_er_baseline_all", "n_heavy", "new_contacts_elsewhere"})
+    out[name] = {mean(name, 0), mean(name, last)};
+  return out;
+}
+
+// Stationary under the rules: after the default warm-up a run without a pilot keeps its waits,
+// queues, emergency use, heavy users and contacts gone elsewhere over its two years within these
+// tolerances (relative change of the last quarter's mean against the first's). The tolerances
+// cover sampling noise of a region of 270,000 residents; without a warm-up the same run drifts
+// far beyond them (queues start empty: in one run the contacts turned away doubled).
+TEST(WarmUp, ARunWithoutAPilotDoesNotDrift) {
+  const std::map<std::string, double> tolerance = {{"wait_mean_days_all", 0.10},
+                                                   {"n_queue_by_sector", 0.10},
+                                                   {"new_er_baseline_all", 0.06},
+                                                   {"n_heavy", 0.02},
+                                                   {"new_contacts_elsewhere", 0.10}};
+  const auto warm = drift_without_pilot(52);
+  for (const auto& [name, limit] : tolerance)
+    EXPECT_LT(std::abs(warm.at(name).change()), limit)
+        << name << ": first quarter " << warm.at(name).first << ", last " << warm.at(name).last;
+  // Diversions are rare once queues settle: at most a few per week, first quarter or last.
+  EXPECT_LT(warm.at("new_er_diversions_all").first, 10);
+  EXPECT_LT(warm.at("new_er_diversions_all").last, 10);
+
+  const auto cold = drift_without_pilot(0);
+  EXPECT_GT(std::abs(cold.at("new_contacts_elsewhere").change()), 3 * tolerance.at("new_contacts_elsewhere"))
+      << "without a warm-up the queues start empty, and the contacts they turn away grow";
 }
 
 }  // namespace

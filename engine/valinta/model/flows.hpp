@@ -28,6 +28,7 @@ enum class FlowShape {
   income_decile,     // [income decile - 1]
   payment_kind,      // [PaymentKind]
   sector_pair,       // [sector left][sector chosen]
+  elsewhere,         // [Elsewhere]
   age_band_sector,   // [age band][sector chosen]
 };
 enum class FlowRanks { replicated, summed };
@@ -65,48 +66,55 @@ struct FlowStorage<T, FlowShape::age_band_sector> {
   using type = std::array<std::array<T, kSectors>, kAgeBands>;
 };
 template <class T>
+struct FlowStorage<T, FlowShape::elsewhere> {
+  using type = std::array<T, kElsewhereKinds>;
+};
+template <class T>
 struct FlowStorage<T, FlowShape::payment_kind> {
   using type = std::array<T, kPaymentKinds>;
 };
 
 // X(type, name, shape, ranks): every flow of a step, in one place.
-#define VALINTA_STEP_FLOWS(X)                                                                          \
-  X(std::int64_t, need_flows, need_matrix, summed)     /* residents by need level before and after */  \
-  X(std::int64_t, arrivals, producer_level, summed)    /* contacts joining the queue */                \
-  X(std::int64_t, served, producer_level, replicated)  /* visits served */                             \
-  X(std::int64_t, served_doctor, producer, replicated) /* of them by a doctor */                       \
-  X(std::int64_t, served_within_guarantee, producer, replicated)                                       \
-  X(std::int64_t, diverted, producer, replicated) /* contacts sent to emergency */                     \
-  X(std::int64_t, referrals, producer, replicated)                                                     \
-  X(std::int64_t, wait_histogram, producer_queue, replicated) /* visits served by wait in steps */     \
-  X(std::int64_t, cohort_before, producer_queue, replicated)  /* cohorts before service, by age */     \
-  X(std::int64_t, cohort_served, producer_queue, replicated)                                           \
-  X(std::int64_t, cohort_diverted, producer_queue, replicated)                                         \
-  X(std::int64_t, switches_in, producer, replicated)                                                   \
-  X(std::int64_t, switches_out, producer, replicated)                                                  \
-  X(std::int64_t, switches_by_reason, switch_reason, replicated)                                       \
-  X(std::int64_t, switches_by_age_band, age_band, replicated)                                          \
-  X(std::int64_t, switches_by_income_decile, income_decile, replicated)                                \
-  X(std::int64_t, switches_by_zone, zone, replicated)                                                  \
-  X(std::int64_t, own_switches_by_zone, zone, replicated) /* of them the residents' own choices */     \
-  X(std::int64_t, switches_by_sector_pair, sector_pair, replicated)                                    \
-  X(std::int64_t, switches_by_age_band_sector, age_band_sector, replicated)                            \
-  X(double, payments, producer_payment, replicated)                                                    \
-  X(double, producer_cost, producer, replicated)                                                       \
-  X(std::int64_t, n_heavy_listed, producer, summed) /* (payment recounts it after switching) */        \
-  X(double, risk_weight_sum, producer, replicated)                                                     \
-  X(std::int64_t, transferred_out, producer, replicated)   /* queue moved away when it closed */       \
-  X(std::int64_t, transferred_in, producer, replicated)    /* queue taken over */                      \
-  X(std::int64_t, referrals_refused, producer, replicated) /* by a non-neutral business unit */        \
-  X(std::int64_t, served_within_promise, producer, replicated)                                         \
-  X(std::int64_t, n_heavy_plan_listed, producer, summed)    /* heavy users with a customer plan */     \
-  X(std::int64_t, unmet_by_zone, zone, summed)              /* contacts late or diverted */            \
-  X(std::uint8_t, producer_event, producer, replicated)     /* ProducerEvent of this step */           \
-  X(std::int64_t, plan_contacts, scalar, summed)            /* plan holders' resolved contacts */      \
-  X(std::int64_t, plan_contacts_continuous, scalar, summed) /* ... served where they are listed */     \
-  X(std::int64_t, n_plans, scalar, summed)                  /* residents with a customer plan */       \
-  X(double, organiser_side, payment_kind, replicated)       /* the organiser's and residents' books */ \
-  X(std::int64_t, n_heavy, scalar, replicated)                                                         \
+#define VALINTA_STEP_FLOWS(X)                                                                                \
+  X(std::int64_t, need_flows, need_matrix, summed)       /* residents by need level before and after */      \
+  X(std::int64_t, arrivals, producer_level, summed)      /* contacts joining the queue */                    \
+  X(std::int64_t, contacts_elsewhere, elsewhere, summed) /* contacts that did not join, by where */          \
+  X(std::int64_t, er_baseline, producer, replicated)     /* baseline emergency visits of listed residents */ \
+  X(std::int64_t, served, producer_level, replicated)    /* visits served */                                 \
+  X(std::int64_t, served_doctor, producer, replicated)   /* of them by a doctor */                           \
+  X(std::int64_t, flex_visits, producer, replicated)     /* of them on flexed capacity */                    \
+  X(std::int64_t, served_within_guarantee, producer, replicated)                                             \
+  X(std::int64_t, diverted, producer, replicated) /* contacts sent to emergency */                           \
+  X(std::int64_t, referrals, producer, replicated)                                                           \
+  X(std::int64_t, wait_histogram, producer_queue, replicated) /* visits served by wait in steps */           \
+  X(std::int64_t, cohort_before, producer_queue, replicated)  /* cohorts before service, by age */           \
+  X(std::int64_t, cohort_served, producer_queue, replicated)                                                 \
+  X(std::int64_t, cohort_diverted, producer_queue, replicated)                                               \
+  X(std::int64_t, switches_in, producer, replicated)                                                         \
+  X(std::int64_t, switches_out, producer, replicated)                                                        \
+  X(std::int64_t, switches_by_reason, switch_reason, replicated)                                             \
+  X(std::int64_t, switches_by_age_band, age_band, replicated)                                                \
+  X(std::int64_t, switches_by_income_decile, income_decile, replicated)                                      \
+  X(std::int64_t, switches_by_zone, zone, replicated)                                                        \
+  X(std::int64_t, own_switches_by_zone, zone, replicated) /* of them the residents' own choices */           \
+  X(std::int64_t, switches_by_sector_pair, sector_pair, replicated)                                          \
+  X(std::int64_t, switches_by_age_band_sector, age_band_sector, replicated)                                  \
+  X(double, payments, producer_payment, replicated)                                                          \
+  X(double, producer_cost, producer, replicated)                                                             \
+  X(std::int64_t, n_heavy_listed, producer, summed) /* (payment recounts it after switching) */              \
+  X(double, risk_weight_sum, producer, replicated)                                                           \
+  X(std::int64_t, transferred_out, producer, replicated)   /* queue moved away when it closed */             \
+  X(std::int64_t, transferred_in, producer, replicated)    /* queue taken over */                            \
+  X(std::int64_t, referrals_refused, producer, replicated) /* by a non-neutral business unit */              \
+  X(std::int64_t, served_within_promise, producer, replicated)                                               \
+  X(std::int64_t, n_heavy_plan_listed, producer, summed)    /* heavy users with a customer plan */           \
+  X(std::int64_t, unmet_by_zone, zone, summed)              /* contacts late or diverted */                  \
+  X(std::uint8_t, producer_event, producer, replicated)     /* ProducerEvent of this step */                 \
+  X(std::int64_t, plan_contacts, scalar, summed)            /* plan holders' resolved contacts */            \
+  X(std::int64_t, plan_contacts_continuous, scalar, summed) /* ... served where they are listed */           \
+  X(std::int64_t, n_plans, scalar, summed)                  /* residents with a customer plan */             \
+  X(double, organiser_side, payment_kind, replicated)       /* the organiser's and residents' books */       \
+  X(std::int64_t, n_heavy, scalar, replicated)                                                               \
   X(std::int64_t, reviews, scalar, summed)
 
 // Flows of one step, by producer where that makes sense; filled by the phases, read by record.

@@ -53,6 +53,12 @@ inline constexpr bool own_choice(SwitchReason r) {
   return r != SwitchReason::closure && r != SwitchReason::assignment;
 }
 
+// Where a contact that does not join its producer's queue goes (M2: demand that responds to waits).
+enum class Elsewhere : std::uint8_t { occupational = 0, self_pay = 1, self_care = 2 };
+inline constexpr int kElsewhereKinds = 3;
+inline constexpr std::array<std::string_view, kElsewhereKinds> kElsewhereNames = {"occupational", "self_pay",
+                                                                                  "self_care"};
+
 // Kinds of money flow in the books (MODEL.md M6).
 enum class PaymentKind : std::uint8_t {
   capitation = 0,          // organiser -> producer

@@ -225,6 +225,8 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   std::vector<std::int64_t> deciles(kIncomeDeciles);
   for (int d = 0; d < kIncomeDeciles; ++d) deciles[d] = d + 1;
   file.dimension("sector", sectors, "producer sector");
+  file.dimension("elsewhere", std::vector<std::string>(kElsewhereNames.begin(), kElsewhereNames.end()),
+                 "where a contact that did not join its producer's queue went");
   file.dimension("sector_from", sectors, "sector of the producer a switch left");
   file.dimension("sector_to", sectors, "sector of the producer a switch chose");
   file.dimension("switch_reason", reasons, "reason for a switch");

@@ -1,10 +1,13 @@
 // Phase 3: M2 demand. Contacts per step ~ Poisson(visit_rate[level] x age factor x
 // (1 - ohc_offload if covered by occupational health care)). Contacts join the queue of the
-// listed producer, in this step's arrival cohort, counted by need level. A resident remembers
-// where their oldest waiting contact queues, so M3 can tell them how it was resolved.
+// listed producer, in this step's arrival cohort, counted by need level - each with a probability
+// that falls with the producer's expected wait (the others go to occupational health care, a
+// private clinic or self-care). A resident remembers where their oldest waiting contact queues, so
+// M3 can tell them how it was resolved.
 #include "valinta/phases/demand.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "valinta/model/state.hpp"
 #include "valinta/phases/detail/resident_pass.hpp"
@@ -19,6 +22,30 @@ double demand_rate(const DemandParams& p, int level, int age_band, bool ohc) {
 double induced_visit_factor(const Scenario& s, double expected_wait_weeks) {
   const double incentive = s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
   return 1.0 + incentive * std::max(0.0, 1.0 - expected_wait_weeks);
+}
+
+double join_probability(const DemandParams& p, double expected_wait_weeks) {
+  if (p.wait_elasticity == 0) return 1.0;
+  return std::pow(1.0 + std::max(0.0, expected_wait_weeks) / p.wait_scale_weeks, -p.wait_elasticity);
+}
+
+int joined_contacts(int contacts, double join, double u) {
+  if (join >= 1.0) return contacts;
+  // P(joined <= k), summed from k = 0 until it passes u.
+  double term = std::pow(1.0 - join, contacts), cumulative = term;
+  int k = 0;
+  while (u >= cumulative && k < contacts) {
+    term *= static_cast<double>(contacts - k) / static_cast<double>(k + 1) * join / (1.0 - join);
+    ++k;
+    cumulative += term;
+  }
+  return k;
+}
+
+Elsewhere elsewhere_for(const DemandParams& p, bool ohc, int income_decile, double u) {
+  if (ohc) return Elsewhere::occupational;
+  return u < std::min(1.0, p.self_pay_share * income_decile / 5.5) ? Elsewhere::self_pay
+                                                                   : Elsewhere::self_care;
 }
 
 void run_demand(State& sim) { kernels::run_demand_alone(sim); }

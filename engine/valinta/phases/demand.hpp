@@ -1,6 +1,9 @@
 #pragma once
 // M2 demand: each resident's care contacts per step.
 
+#include <array>
+#include <cstdint>
+
 #include "valinta/model/params/demand.hpp"
 #include "valinta/model/types.hpp"
 
@@ -16,6 +19,17 @@ double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
 // makes producers book more (return) visits where they have room: 1 + induced_visits x the
 // fee-for-service incentive, fading as the producer's expected wait reaches a week.
 double induced_visit_factor(const Scenario& s, double expected_wait_weeks);
+
+// The probability that a contact joins a producer's queue whose expected wait is this long:
+// (1 + wait / wait_scale_weeks)^-wait_elasticity (exactly 1 with an elasticity of 0).
+double join_probability(const DemandParams& p, double expected_wait_weeks);
+// How many of a resident's `contacts` join, each with probability `join`, given a uniform `u`: the
+// inverse of the binomial distribution function at u.
+int joined_contacts(int contacts, double join, double u);
+// Where a resident's contacts that did not join go, given a uniform `u`: occupational health care
+// if they are covered; otherwise a private clinic at their own cost with probability
+// self_pay_share x income decile / 5.5 (at most 1), or self-care.
+Elsewhere elsewhere_for(const DemandParams& p, bool ohc, int income_decile, double u);
 
 // M2 runs in the needs phase's pass over the residents (phases/detail/resident_pass.cpp); this
 // runs it alone over every resident (the micro-benchmarks time it on its own).

@@ -14,11 +14,13 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/random/poisson_distribution.hpp>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "valinta/model/state.hpp"
+#include "valinta/phases/service.hpp"
 
 namespace valinta {
 
@@ -161,6 +163,16 @@ void run_payment(State& sim) {
     if (qualifies[j]) qualifying_listed += sim.producers[j].n_listed;
   }
 
+  // Baseline emergency visits of each producer's listed residents, by their need levels (the
+  // diversions from queues come on top); a draw keyed by the producer and the step.
+  for (std::size_t j = 0; j < P; ++j) {
+    std::array<std::int64_t, kNeedLevels> by_level{};
+    for (int k = 0; k < kCells; ++k) by_level[(k / 2) % kNeedLevels] += counts[j * kCells + k];
+    const double expected = baseline_emergency(s.service, by_level, step_years);
+    KeyedEngine engine(sim.rng, Stream::emergency, j, static_cast<std::uint32_t>(sim.t));
+    f.er_baseline[j] = expected > 0 ? boost::random::poisson_distribution<std::int64_t>(expected)(engine) : 0;
+  }
+
   // Organiser-side totals from population-wide and sector-wide counts.
   std::vector<std::int64_t> cell_totals(kCells, 0);
   std::int64_t referrals_all = 0, diverted_all = 0, heavy_all = 0;
@@ -173,7 +185,7 @@ void run_payment(State& sim) {
     doctor_by_sector[k] += static_cast<double>(f.served_doctor[j]);
     nurse_by_sector[k] += static_cast<double>(served - f.served_doctor[j]);
     referrals_all += f.referrals[j];
-    diverted_all += f.diverted[j];
+    diverted_all += f.diverted[j] + f.er_baseline[j];
   }
   double weight_all = 0;
   for (int k = 0; k < kCells; ++k) {
@@ -230,15 +242,17 @@ void run_payment(State& sim) {
     pay[static_cast<int>(PaymentKind::referral_producer)] =
         referral_share * s.referral.cost_eur * static_cast<double>(f.referrals[j]);
     pay[static_cast<int>(PaymentKind::emergency)] =
-        s.service.er_cost_eur * static_cast<double>(f.diverted[j]);
+        s.service.er_cost_eur * static_cast<double>(f.diverted[j] + f.er_baseline[j]);
     pay[static_cast<int>(PaymentKind::heavy_service)] =
         p.heavy_service_eur_per_week * step_weeks * static_cast<double>(heavy);
     f.n_heavy_listed[j] = heavy;
     f.risk_weight_sum[j] = weight;
     const double capacity = pr.active ? pr.capacity_per_week : 0.0;  // a closed unit has no fixed costs
-    f.producer_cost[j] = static_cast<double>(served) * pr.cost_per_visit +
-                         pr.fixed_cost_per_capacity_week * capacity * step_weeks +
-                         pay[static_cast<int>(PaymentKind::referral_producer)];
+    f.producer_cost[j] =
+        static_cast<double>(served) * pr.cost_per_visit +
+        static_cast<double>(f.flex_visits[j]) * pr.cost_per_visit * s.service.flex_cost_premium +
+        pr.fixed_cost_per_capacity_week * capacity * step_weeks +
+        pay[static_cast<int>(PaymentKind::referral_producer)];
   }
 }
 

@@ -246,6 +246,13 @@ void run_record(State& sim) {
   rec.append("wait_mean_days_all", w.mean);
   rec.append("share_within_guarantee_all", ratio(within_all, visits_all + diverted_all));
   rec.append("new_er_diversions_all", diverted_all);
+  std::int64_t er_baseline = 0;
+  for (const std::int64_t v : f.er_baseline) er_baseline += v;
+  rec.append("new_er_baseline_all", er_baseline);
+  std::int64_t flex_visits = 0;
+  for (const std::int64_t v : f.flex_visits) flex_visits += v;
+  rec.append("new_flex_visits_all", flex_visits);
+  rec.append("new_contacts_elsewhere", std::span<const std::int64_t>(f.contacts_elsewhere));
   rec.append("new_referrals_all", referrals_all);
   rec.append("new_need_flows", flows);
   rec.append("n_heavy", f.n_heavy);

@@ -68,9 +68,13 @@ void serve_producer(State& sim, std::size_t j) {
     before[a] = c[0] + c[1] + c[2] + c[3];
   }
 
-  // Serve oldest first within this step's capacity (fractions carry to the next step).
-  const double capacity = p.capacity_per_week * step_weeks + p.capacity_carry;
+  // Serve oldest first within this step's capacity, flexed by the queue at a public station
+  // (fractions carry to the next step).
+  const double flex = capacity_flex(sp, p.sector == Sector::public_sector, p.expected_wait_weeks);
+  const double capacity = p.capacity_per_week * flex * step_weeks + p.capacity_carry;
   std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
+  const std::int64_t flexed =
+      static_cast<std::int64_t>(std::floor(p.capacity_per_week * (flex - 1) * step_weeks));
   p.capacity_carry = capacity - std::floor(capacity);
   const int guarantee_steps = valinta::guarantee_steps(sp, s.time.step_days);
   const int promise_steps =
@@ -111,6 +115,9 @@ void serve_producer(State& sim, std::size_t j) {
 
   std::int64_t served_total = 0;
   for (int l = 0; l < kNeedLevels; ++l) served_total += f.served[j * kNeedLevels + l];
+  // Visits beyond the staff's own capacity were served on the flex.
+  f.flex_visits[j] = std::clamp<std::int64_t>(
+      served_total - (static_cast<std::int64_t>(std::floor(capacity)) - flexed), 0, flexed);
   f.served_doctor[j] = served_total > 0 ? boost::random::binomial_distribution<std::int64_t>(
                                               served_total, p.doctor_share)(engine)
                                         : 0;

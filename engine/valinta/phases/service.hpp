@@ -2,6 +2,7 @@
 // M3 service: FIFO by arrival cohort within capacity; exact waits; the care guarantee;
 // emergency diversion of contacts that wait too long.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "valinta/model/params/service.hpp"
@@ -43,6 +44,24 @@ inline ContactOutcome contact_outcome(const ServiceParams& sp, std::int64_t step
 inline std::int8_t updated_experience(const ServiceParams& sp, std::int8_t experience, double score) {
   const double updated = (1 - sp.experience_weight) * experience / 20.0 + sp.experience_weight * score;
   return static_cast<std::int8_t>(round_half_away(std::clamp(updated, -6.35, 6.35) * 20.0));
+}
+
+// A producer's expected baseline emergency visits in a step of `step_years`: its listed residents
+// by need level times service.emergency_per_year. (The payment phase, which has the lists by need
+// level of every rank, draws them when it makes the organiser's bills.)
+inline double baseline_emergency(const ServiceParams& sp, const std::array<std::int64_t, 4>& listed_by_level,
+                                 double step_years) {
+  double expected = 0;
+  for (std::size_t l = 0; l < listed_by_level.size(); ++l)
+    expected += static_cast<double>(listed_by_level[l]) * sp.emergency_per_year[l] * step_years;
+  return expected;
+}
+
+// The factor on a public station's capacity this step: 1 + flex_max_share x min(1, expected wait /
+// flex_full_weeks) (1 for other producers).
+inline double capacity_flex(const ServiceParams& sp, bool public_station, double expected_wait_weeks) {
+  if (!public_station || sp.flex_max_share == 0) return 1.0;
+  return 1.0 + sp.flex_max_share * std::min(1.0, std::max(0.0, expected_wait_weeks) / sp.flex_full_weeks);
 }
 
 void run_service(State& sim);

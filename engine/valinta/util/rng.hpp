@@ -35,6 +35,9 @@ enum class Stream : std::uint32_t {
   plans = 11,           // M8 customer plans
   favouritism = 12,     // M4 referrals refused by a non-neutral business unit
   design = 13,          // sweeps: Latin hypercube permutations and positions
+  join = 14,            // M2 whether a contact joins its producer's queue
+  elsewhere = 15,       // M2 where a contact that does not join goes
+  emergency = 16,       // M3 baseline emergency visits (producer-level)
 };
 
 class CounterRng {

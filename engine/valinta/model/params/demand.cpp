@@ -21,6 +21,24 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
           "",
           "assumption; Stockholm 2008: visit volumes rose under "
           "fee-for-service-heavy pay"});
+  r.real(
+      "demand.wait_elasticity", p.wait_elasticity, 0.2, at_least(0),
+      {"how strongly contacts shy away from a long queue: a contact joins its producer's queue with "
+       "probability (1 + expected wait / demand.wait_scale_weeks)^-this, and otherwise goes to "
+       "occupational health care (if covered), private self-pay or self-care (0: every contact joins)",
+       "",
+       "assumption: waiting-time elasticities of demand for health care are small, of the order of "
+       "-0.1 to -0.3; with 0.2, capacity 10 % short of demand gives waits of about 5 days, 30 % short about "
+       "5 weeks (docs/ODD.md 7.2)"});
+  r.real("demand.wait_scale_weeks", p.wait_scale_weeks, 1.0, above(0),
+         {"the wait against which demand.wait_elasticity measures a queue", "weeks", "assumption"});
+  r.real("demand.self_pay_share", p.self_pay_share, 0.3, probability(),
+         {"share of the contacts that go elsewhere which residents without occupational health care take to "
+          "a private clinic at their own cost, at the mean income (x income decile / 5.5, at most 1); the "
+          "rest is self-care",
+          "share",
+          "assumption; private clinics were the best-rated for access (78 % said good, 2007 survey, "
+          "FACTS.md)"});
   r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
          {"share of primary-care use that occupational health care takes over", "share",
           "Oulu: EUR 62 vs 127 per resident (FACTS.md)"});

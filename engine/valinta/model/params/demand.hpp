@@ -17,6 +17,11 @@ struct DemandParams {
   std::vector<double> age_factor;  // by age band
   double ohc_offload{};            // share of use moved to occupational health care
   double induced_visits{};         // extra contacts per unit of fee-for-service incentive
+  // Demand that responds to the wait: a contact joins its producer's queue with probability
+  // (1 + expected wait / wait_scale_weeks)^-wait_elasticity; the others go elsewhere.
+  double wait_elasticity{};
+  double wait_scale_weeks{};
+  double self_pay_share{};  // of contacts gone elsewhere without OHC, at the mean income
 };
 
 void declare_demand_params(ParamRegistry& registry, DemandParams& p);

@@ -13,11 +13,16 @@
 namespace valinta {
 
 struct ServiceParams {
-  double capacity_ratio{};   // auto capacity = expected demand of the initial list x ratio
+  double capacity_ratio{};  // auto capacity = expected demand of the initial list x ratio
+  // Public capacity that flexes with the wait (overtime, locums), within limits and at a cost.
+  double flex_max_share{};
+  double flex_full_weeks{};
+  double flex_cost_premium{};
   double queue_max_weeks{};  // contacts still waiting at this age go to emergency
   double er_threshold_weeks{};
   double er_prob_per_week{};
   double er_cost_eur{};
+  std::vector<double> emergency_per_year;  // baseline emergency visits by need level
   double doctor_share_public{};
   double doctor_share_private{};
   double doctor_share_third_sector{};

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <numeric>
+#include <span>
 #include <vector>
 
 #include "valinta/model/state.hpp"
@@ -138,11 +139,14 @@ DemandPass::DemandPass(const State& sim)
       exp_rate_(exponentials(rate_)),
       zone_factor_(sim.zones.size()),
       induced_(sim.producers.size()),
+      join_(sim.producers.size()),
       screen_(contact_screen(exp_rate_)),
       path_(detail::simd_best_path()) {
   const Scenario& s = sim.scenario;
-  for (std::size_t j = 0; j < induced_.size(); ++j)
+  for (std::size_t j = 0; j < induced_.size(); ++j) {
     induced_[j] = induced_visit_factor(s, sim.producers[j].expected_wait_weeks);
+    join_[j] = join_probability(s.demand, sim.producers[j].expected_wait_weeks);
+  }
   for (std::size_t z = 0; z < zone_factor_.size(); ++z) zone_factor_[z] = sim.zones[z].demand_factor;
   plain_ = std::all_of(zone_factor_.begin(), zone_factor_.end(), [](double x) { return x == 1.0; }) &&
            std::all_of(induced_.begin(), induced_.end(), [](double x) { return x == 1.0; });
@@ -166,6 +170,7 @@ void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size
   const std::uint8_t* const flags = r.flags.data();
   const std::uint16_t* const zone = r.zone.data();
   const std::uint16_t* const listed = r.listed.data();
+  const std::uint8_t* const income_decile = r.income_decile.data();
   std::int16_t* const open_since = r.open_since.data();
   std::uint16_t* const open_producer = r.open_producer.data();
   std::int64_t* const arrivals = local.arrivals.data();
@@ -190,9 +195,23 @@ void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size
     // No contact unless u exceeds P(0) = exp(-lambda).
     if (factor == 1.0 && u <= exp_rate_[level][band][ohc]) continue;
     const double lambda = rate_[level][band][ohc] * factor;
-    const int contacts =
+    int contacts =
         factor == 1.0 ? poisson_from_table(counts_[level][band][ohc], u) : poisson_from_uniform(lambda, u);
     if (contacts == 0) continue;
+    // Facing the producer's queue, some contacts go elsewhere.
+    if (join_[j] < 1.0) {
+      const std::uint64_t g = r.global(i);
+      const int joined =
+          joined_contacts(contacts, join_[j], CounterRng::to_unit(sim.rng.resident_word(Stream::join, g, t)));
+      if (joined < contacts) {
+        const Elsewhere where =
+            elsewhere_for(sim.scenario.demand, ohc != 0, income_decile[i],
+                          CounterRng::to_unit(sim.rng.resident_word(Stream::elsewhere, g, t)));
+        local.elsewhere[static_cast<int>(where)] += contacts - joined;
+      }
+      contacts = joined;
+      if (contacts == 0) continue;
+    }
     arrivals[j * kNeedLevels + level] += contacts;
     if (open_since[i] < 0) {
       open_since[i] = static_cast<std::int16_t>(sim.t);
@@ -204,11 +223,14 @@ void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size
 void DemandPass::add(const Local& local, State& sim) {
   std::vector<std::int64_t>& arrivals = sim.flows.arrivals;
   for (std::size_t k = 0; k < local.arrivals.size(); ++k) arrivals[k] += local.arrivals[k];
+  for (int k = 0; k < kElsewhereKinds; ++k) sim.flows.contacts_elsewhere[k] += local.elsewhere[k];
 }
 
 void DemandPass::publish(State& sim) {
   sim.comm->sum(sim.flows.arrivals);
   sim.flows.mark_summed(StepFlows::Id::arrivals);
+  sim.comm->sum(std::span<std::int64_t>(sim.flows.contacts_elsewhere));
+  sim.flows.mark_summed(StepFlows::Id::contacts_elsewhere);
 }
 
 void kernels::run_demand_alone(State& sim) {

@@ -45,6 +45,7 @@ class DemandPass {
  public:
   struct Local {
     std::vector<std::int64_t> arrivals;                        // [producer x kNeedLevels + level]
+    std::array<std::int64_t, kElsewhereKinds> elsewhere{};     // contacts that did not join
     std::array<std::uint32_t, ResidentDraws::kChunk> maybe{};  // a chunk's residents that may have a contact
   };
   explicit DemandPass(const State& sim);
@@ -65,7 +66,7 @@ class DemandPass {
   Cells<double> rate_{}, exp_rate_{};
   Cells<PoissonTable>
       counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
-  std::vector<double> zone_factor_, induced_;
+  std::vector<double> zone_factor_, induced_, join_;
   // No zone or producer factor: then no contact is the integer test w < no_contact, and most
   // residents need nothing else.
   bool plain_ = false;
