@@ -12,6 +12,7 @@
 #include "levers/lever_helpers.hpp"
 #include "valinta/phases/demand.hpp"
 #include "valinta/phases/service.hpp"
+#include "valinta/util/rng.hpp"
 
 namespace valinta {
 namespace {
@@ -43,6 +44,32 @@ TEST(AccessRules, JoinedContactsAreBinomial) {
   EXPECT_NEAR(sum / n, 4 * 0.35, 1e-3);
   for (const int s : seen) EXPECT_GT(s, 0);
   EXPECT_NEAR(seen[0] / static_cast<double>(n), std::pow(0.65, 4), 1e-4);
+}
+
+// One draw decides the count of contacts, then (by its position within the count's bin) whether
+// they join: that position is uniform whatever the count, and the bins are the inversion's.
+TEST(AccessRules, ADrawsPositionWithinItsBinIsAUniformOfItsOwn) {
+  const double lambda = 0.4, e = std::exp(-lambda);
+  const PoissonTable table = poisson_table(lambda, e);
+  for (int k = 0; k < 4; ++k) {
+    const auto [lo, hi] = poisson_bin(lambda, e, k);
+    EXPECT_DOUBLE_EQ(hi, table[static_cast<std::size_t>(k)]);
+    if (k > 0) EXPECT_DOUBLE_EQ(lo, table[static_cast<std::size_t>(k - 1)]);
+  }
+  const int n = 400000;
+  std::array<double, 3> sum{}, count{};
+  for (int m = 0; m < n; ++m) {
+    const double u = (m + 0.5) / n;
+    const int k = poisson_from_table(table, u);
+    if (k > 2) continue;
+    const auto [lo, hi] = poisson_bin(lambda, e, k);
+    const double v = position_in_bin(u, lo, hi);
+    ASSERT_GE(v, 0.0);
+    ASSERT_LT(v, 1.0);
+    sum[k] += v;
+    count[k] += 1;
+  }
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(sum[k] / count[k], 0.5, 1e-3) << "count " << k;
 }
 
 TEST(AccessRules, ContactsGoElsewhereByCoverAndIncome) {

@@ -12,6 +12,7 @@
 #include "valinta/model/state.hpp"
 #include "valinta/phases/detail/resident_pass.hpp"
 #include "valinta/phases/payment.hpp"
+#include "valinta/util/rng.hpp"
 
 namespace valinta {
 
@@ -29,16 +30,24 @@ double join_probability(const DemandParams& p, double expected_wait_weeks) {
   return std::pow(1.0 + std::max(0.0, expected_wait_weeks) / p.wait_scale_weeks, -p.wait_elasticity);
 }
 
-int joined_contacts(int contacts, double join, double u) {
-  if (join >= 1.0) return contacts;
-  // P(joined <= k), summed from k = 0 until it passes u.
-  double term = std::pow(1.0 - join, contacts), cumulative = term;
+int joined_contacts(int contacts, double join, double u, double* rest) {
+  if (join >= 1.0) {
+    if (rest != nullptr) *rest = u;
+    return contacts;
+  }
+  // P(joined <= k), summed from k = 0 until it passes u (the power by multiplication: contacts
+  // are few, and this runs for every resident with a contact).
+  double term = 1.0;
+  for (int c = 0; c < contacts; ++c) term *= 1.0 - join;
+  double cumulative = term, below = 0;
   int k = 0;
   while (u >= cumulative && k < contacts) {
     term *= static_cast<double>(contacts - k) / static_cast<double>(k + 1) * join / (1.0 - join);
     ++k;
+    below = cumulative;
     cumulative += term;
   }
+  if (rest != nullptr) *rest = position_in_bin(u, below, k == contacts ? 1.0 : cumulative);
   return k;
 }
 

@@ -24,8 +24,9 @@ double induced_visit_factor(const Scenario& s, double expected_wait_weeks);
 // (1 + wait / wait_scale_weeks)^-wait_elasticity (exactly 1 with an elasticity of 0).
 double join_probability(const DemandParams& p, double expected_wait_weeks);
 // How many of a resident's `contacts` join, each with probability `join`, given a uniform `u`: the
-// inverse of the binomial distribution function at u.
-int joined_contacts(int contacts, double join, double u);
+// inverse of the binomial distribution function at u. `rest`, if given, gets u's position within
+// the count's bin (position_in_bin): a uniform of its own for what happens to the others.
+int joined_contacts(int contacts, double join, double u, double* rest = nullptr);
 // Where a resident's contacts that did not join go, given a uniform `u`: occupational health care
 // if they are covered; otherwise a private clinic at their own cost with probability
 // self_pay_share x income decile / 5.5 (at most 1), or self-care.

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 #include "valinta/util/simd.hpp"
 
@@ -35,9 +36,7 @@ enum class Stream : std::uint32_t {
   plans = 11,           // M8 customer plans
   favouritism = 12,     // M4 referrals refused by a non-neutral business unit
   design = 13,          // sweeps: Latin hypercube permutations and positions
-  join = 14,            // M2 whether a contact joins its producer's queue
-  elsewhere = 15,       // M2 where a contact that does not join goes
-  emergency = 16,       // M3 baseline emergency visits (producer-level)
+  emergency = 14,       // M3 baseline emergency visits (producer-level)
 };
 
 class CounterRng {
@@ -208,6 +207,23 @@ inline int poisson_from_table(const PoissonTable& cdf, double u) {
   int k = 0;
   while (u > cdf[static_cast<std::size_t>(k)] && k < 64) ++k;
   return k;
+}
+
+// Where u lies within the bin [lo, hi) it fell in, as a uniform of its own: given the bin (the
+// count an inversion drew from u), u is uniform inside it, so (u - lo) / (hi - lo) is a fresh
+// uniform independent of the count. Lets one draw decide a count and then something about it.
+inline double position_in_bin(double u, double lo, double hi) {
+  return hi > lo ? std::clamp((u - lo) / (hi - lo), 0.0, std::nextafter(1.0, 0.0)) : 0.5;
+}
+// The bin [cdf(k - 1), cdf(k)) of count k of Poisson(lambda) as poisson_from_uniform forms it.
+inline std::pair<double, double> poisson_bin(double lambda, double exp_minus_lambda, int k) {
+  double p = exp_minus_lambda, cdf = p, below = 0;
+  for (int j = 1; j <= k; ++j) {
+    below = cdf;
+    p *= lambda / j;
+    cdf += p;
+  }
+  return {k == 0 ? 0.0 : below, k >= 64 ? 1.0 : cdf};
 }
 
 // Standard Gumbel from one uniform.

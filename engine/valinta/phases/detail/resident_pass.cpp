@@ -198,15 +198,18 @@ void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size
     int contacts =
         factor == 1.0 ? poisson_from_table(counts_[level][band][ohc], u) : poisson_from_uniform(lambda, u);
     if (contacts == 0) continue;
-    // Facing the producer's queue, some contacts go elsewhere.
+    // Facing the producer's queue, some contacts go elsewhere: decided by where u lies within
+    // the bin of its count (a uniform of its own), and where they go by where that lies within
+    // the bin of the number that joined.
     if (join_[j] < 1.0) {
-      const std::uint64_t g = r.global(i);
-      const int joined =
-          joined_contacts(contacts, join_[j], CounterRng::to_unit(sim.rng.resident_word(Stream::join, g, t)));
+      const auto [lo, hi] = factor == 1.0
+                                ? std::pair{contacts == 0 ? 0.0 : counts_[level][band][ohc][contacts - 1],
+                                            contacts >= 64 ? 1.0 : counts_[level][band][ohc][contacts]}
+                                : poisson_bin(lambda, std::exp(-lambda), contacts);
+      double rest = 0;
+      const int joined = joined_contacts(contacts, join_[j], position_in_bin(u, lo, hi), &rest);
       if (joined < contacts) {
-        const Elsewhere where =
-            elsewhere_for(sim.scenario.demand, ohc != 0, income_decile[i],
-                          CounterRng::to_unit(sim.rng.resident_word(Stream::elsewhere, g, t)));
+        const Elsewhere where = elsewhere_for(sim.scenario.demand, ohc != 0, income_decile[i], rest);
         local.elsewhere[static_cast<int>(where)] += contacts - joined;
       }
       contacts = joined;
