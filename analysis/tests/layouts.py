@@ -38,7 +38,7 @@ STR = h5py.string_dtype("utf-8")
 
 SECTORS = ["public", "private", "third_sector"]
 REASONS = ["review", "dissatisfaction", "closure", "entry_nudge", "campaign", "assignment", "poor_access",
-           "neighbours"]
+           "neighbours", "household"]
 NEEDS = ["well", "light", "basic", "heavy"]
 PAYMENT_KINDS = ["capitation", "fee_for_service", "client_fee", "referral_organiser",
                  "referral_producer", "emergency", "heavy_service", "performance", "voucher"]

@@ -17,6 +17,9 @@
 namespace valinta {
 namespace {
 
+// Minors choose for themselves here (choice.minors_follow_guardian: false): these tests follow
+// every eligible resident's own review and choice.
+
 // Two zones with a public station each, a private clinic and a third-sector unit; all with room
 // for everyone unless a test says otherwise. `pilot` and `events` are given by each test.
 std::string region(const std::string& head, const std::string& events, int steps = 60) {
@@ -41,7 +44,7 @@ std::string region(const std::string& head, const std::string& events, int steps
 const std::string kChoosing =
     "pilot: {zones: [A, B]}\n"
     "rules: {min_listing_months: 1, max_switches_per_year: 52}\n"
-    "choice: {awareness_per_year: 6, base_review_per_year: 2, inertia: 0.5}\n";
+    "choice: {minors_follow_guardian: false, awareness_per_year: 6, base_review_per_year: 2, inertia: 0.5}\n";
 
 // A longer lock-in from step 20 on: before it residents switch again after a month, from it
 // nobody switches within twelve months of their last switch; from step 45 nobody may switch.
@@ -139,7 +142,9 @@ TEST(EventsLever, DemandShockRaisesArrivalsForItsWeeksThenStops) {
 TEST(EventsLever, CampaignRaisesReviewsWithReasonCampaignInItsStep) {
   const std::string campaign =
       "  - {date: " + test::date_of_week(15) + ", type: campaign, zones: [A], share: 0.5}\n";
-  const std::string quiet = "pilot: {zones: [A, B]}\nrules: {min_listing_months: 1}\n";
+  // Minors choose for themselves, so that every switch the campaign prompts has its reason.
+  const std::string quiet =
+      "pilot: {zones: [A, B]}\nrules: {min_listing_months: 1}\nchoice: {minors_follow_guardian: false}\n";
   Simulation with(test::scenario_from_yaml(region(quiet, campaign, 16)), {14, 0, 1});
   Simulation without(test::scenario_from_yaml(region(quiet, "", 16)), {14, 0, 1});
   const std::size_t zone_b = test::zone_named(with, "B");

@@ -19,6 +19,9 @@
 namespace valinta {
 namespace {
 
+// Minors choose for themselves here (choice.minors_follow_guardian: false): these tests follow
+// every eligible resident's own review and choice.
+
 // Travel minutes = 2 + haversine km x detour 1.3 / 50 km/h x 60 (MODEL.md M5).
 TEST(Choice, TravelMinutesFollowTheModelFormula) {
   ChoiceParams c;
@@ -46,7 +49,8 @@ std::string logit_yaml() {
          "  - {name: A, population: 20000, lat: 62.24, lon: 25.75, spread_km: 12}\n"
          "pilot: {zones: [A]}\n"
          "rules: {client_fee_doctor_eur: 50}\n"
-         "choice: {inertia: 0, max_travel_min: 20, base_review_per_year: 100000,\n"
+         "choice: {minors_follow_guardian: false, inertia: 0, max_travel_min: 20, base_review_per_year: "
+         "100000,\n"
          "         awareness_per_year: 0, dissatisfaction_per_year: 0}\n"
          "producers:\n"
          "  - {name: Home, zone: A, capacity_per_week: 1e6, quality: 0, digital: 0.3}\n"
@@ -222,7 +226,8 @@ TEST(ChoiceReview, ReviewsFollowTheHazardWithItsAwarenessWaveAndDissatisfaction)
         "zones: [{name: A, population: 10000, lat: 62.24, lon: 25.75}]\n"
         "pilot: {zones: [A]}\n"
         "service: {experience_weight: 0.001}\n"  // (rounding keeps experience scores fixed)
-        "choice: {base_review_per_year: 0.5, awareness_per_year: 4, awareness_weeks: 5,\n"
+        "choice: {minors_follow_guardian: false, base_review_per_year: 0.5, awareness_per_year: 4, "
+        "awareness_weeks: 5,\n"
         "         dissatisfaction_per_year: 3}\n");
     Simulation sim(s, {14, 0, 1});
     Residents& r = sim.residents;
@@ -275,7 +280,8 @@ TEST(ChoiceLimits, IdenticalProducersWithoutInertiaAreChosenUniformly) {
       "time: {start_date: 2017-02-01, steps: 52, step_days: 7}\n"
       "zones: [{name: A, population: 10000, lat: 62.24, lon: 25.75}]\n"
       "pilot: {zones: [A]}\n"
-      "choice: {inertia: 0, base_review_per_year: 100000, awareness_per_year: 0}\n"
+      "choice: {minors_follow_guardian: false, inertia: 0, base_review_per_year: 100000, awareness_per_year: "
+      "0}\n"
       "producers:\n";
   const int K = 5;
   for (int k = 0; k < K; ++k)
@@ -302,7 +308,8 @@ std::int64_t switches_away_from_slow_station(double b_wait) {
       "time: {start_date: 2017-02-01, steps: 40, step_days: 7}\n"
       "zones: [{name: A, population: 4000, lat: 62.24, lon: 25.75}]\n"
       "pilot: {zones: [A], start_date: 2017-04-12}\n"
-      "choice: {base_review_per_year: 1.0, awareness_per_year: 0, dissatisfaction_per_year: 0,\n"
+      "choice: {minors_follow_guardian: false, base_review_per_year: 1.0, awareness_per_year: 0, "
+      "dissatisfaction_per_year: 0,\n"
       "         publication_interval_days: 7, b_wait: " +
       std::to_string(b_wait) +
       "}\n"

@@ -23,6 +23,9 @@
 namespace valinta {
 namespace {
 
+// Minors choose for themselves here (choice.minors_follow_guardian: false): these tests follow
+// every eligible resident's own review and choice.
+
 // Five identical producers, no inertia and a very high review hazard: residents would switch
 // almost every week if the rules let them.
 std::string restless_yaml(const std::string& rules, int residents = 2000, int steps = 120,
@@ -39,7 +42,7 @@ std::string restless_yaml(const std::string& rules, int residents = 2000, int st
       "rules: {" +
       rules +
       "}\n"
-      "choice: {inertia: 0, base_review_per_year: 50, awareness_per_year: 0}\n"
+      "choice: {minors_follow_guardian: false, inertia: 0, base_review_per_year: 50, awareness_per_year: 0}\n"
       "producers:\n";
   for (int k = 0; k < 5; ++k)
     yaml += "  - {name: P" + std::to_string(k) + ", zone: A, capacity_per_week: 1e6}\n";
@@ -112,16 +115,17 @@ TEST(SwitchingRules, MaxSwitchesPerYearIsRespected) {
 // Opt-in (the Finnish pilots): only eligible residents (pilot zones, at least min_age) choose;
 // everyone else stays listed at their home station, the nearest public station of their zone.
 TEST(SwitchingRules, OptInNonEligibleResidentsNeverLeaveTheirHomeStation) {
-  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 2000) +
-                                              "pilot: {zones: [A], min_age: 18}\n"
-                                              "choice: {inertia: 0, base_review_per_year: 20}\n"
-                                              "producers:\n"
-                                              "  - {name: StationA, zone: A}\n"
-                                              "  - {name: StationB, zone: B}\n"
-                                              "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
-                                              "25.76, capacity_per_week: 1e6, quality: 1}\n"
-                                              "  - {name: Online, sector: private, zone: B, digital_first: "
-                                              "true, capacity_per_week: 1e6, digital: 1}\n");
+  const Scenario s = test::scenario_from_yaml(
+      test::small_region_yaml(3000, 2000) +
+      "pilot: {zones: [A], min_age: 18}\n"
+      "choice: {minors_follow_guardian: false, inertia: 0, base_review_per_year: 20}\n"
+      "producers:\n"
+      "  - {name: StationA, zone: A}\n"
+      "  - {name: StationB, zone: B}\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
+      "25.76, capacity_per_week: 1e6, quality: 1}\n"
+      "  - {name: Online, sector: private, zone: B, digital_first: "
+      "true, capacity_per_week: 1e6, digital: 1}\n");
   Simulation sim(s, {3, 0, 1});
   const Residents& r = sim.residents;
   for (std::size_t i = 0; i < r.size(); ++i) {
@@ -150,7 +154,8 @@ TEST(SwitchingRules, DefaultAssignmentListsEligibleResidentsAtTheNearestProducer
       test::small_region_yaml(3000, 1000) +
       "pilot: {zones: [A], start_date: 2017-03-01}\n"
       "rules: {default_assignment: nearest}\n"
-      "choice: {base_review_per_year: 0, awareness_per_year: 0, dissatisfaction_per_year: 0}\n"
+      "choice: {minors_follow_guardian: false, base_review_per_year: 0, awareness_per_year: 0, "
+      "dissatisfaction_per_year: 0}\n"
       "producers:\n"
       "  - {name: StationA, zone: A}\n"
       "  - {name: StationB, zone: B}\n"
@@ -195,7 +200,8 @@ TEST(SwitchingRules, FullProducerRefusesAndResidentTakesNextChoice) {
       "time: {start_date: 2017-02-01, steps: 52, step_days: 7}\n"
       "zones: [{name: A, population: 4000, lat: 62.24, lon: 25.75}]\n"
       "pilot: {zones: [A]}\n"
-      "choice: {inertia: 0, base_review_per_year: 100000, awareness_per_year: 0}\n"
+      "choice: {minors_follow_guardian: false, inertia: 0, base_review_per_year: 100000, awareness_per_year: "
+      "0}\n"
       "producers:\n"
       "  - {name: Home, zone: A, capacity_per_week: 1e6}\n"
       "  - {name: Popular, sector: third_sector, zone: A, capacity_per_week: 1e6, quality: 3, listing_cap: "
@@ -242,16 +248,17 @@ TEST(SwitchingRules, ListingCapIsNeverExceeded) {
 // residents whose listing changed, and to the same total by producer, age band, income decile
 // and zone. Dissatisfaction is a reason of its own.
 TEST(SwitchingRules, EverySwitchHasAReason) {
-  const Scenario s = test::scenario_from_yaml(test::small_region_yaml(3000, 2000) +
-                                              "pilot: {zones: [A, B]}\n"
-                                              "service: {capacity_ratio: 0.8}\n"
-                                              "rules: {min_listing_months: 1}\n"
-                                              "choice: {awareness_per_year: 3, dissatisfaction_per_year: 5}\n"
-                                              "producers:\n"
-                                              "  - {name: StationA, zone: A}\n"
-                                              "  - {name: StationB, zone: B}\n"
-                                              "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
-                                              "25.76, capacity_per_week: 50, listing_cap: 200}\n");
+  const Scenario s = test::scenario_from_yaml(
+      test::small_region_yaml(3000, 2000) +
+      "pilot: {zones: [A, B]}\n"
+      "service: {capacity_ratio: 0.8}\n"
+      "rules: {min_listing_months: 1}\n"
+      "choice: {minors_follow_guardian: false, awareness_per_year: 3, dissatisfaction_per_year: 5}\n"
+      "producers:\n"
+      "  - {name: StationA, zone: A}\n"
+      "  - {name: StationB, zone: B}\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.25, lon: "
+      "25.76, capacity_per_week: 50, listing_cap: 200}\n");
   Simulation sim(s, {7, 0, 1});
   std::array<std::int64_t, kSwitchReasons> by_reason{};
   for (int step = 0; step < 52; ++step) {

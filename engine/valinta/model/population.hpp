@@ -17,7 +17,8 @@ namespace valinta {
 // one that keys random draws and orders switch requests.
 struct Residents {
   // flags bits
-  static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8, kPlan = 16;
+  // kMinor: a minor whose listing follows their guardian's choice (State::minors_of).
+  static constexpr std::uint8_t kFemale = 1, kEmployed = 2, kOhc = 4, kEligible = 8, kPlan = 16, kMinor = 32;
 
   Column<std::uint16_t> zone;
   Column<float> lat, lon;

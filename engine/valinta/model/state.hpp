@@ -59,6 +59,9 @@ struct State {
   // that producer's sector ([zone * kSectors + sector], phases/record.hpp), kept current as
   // listings and home stations change.
   std::vector<std::int64_t> away_from_home;
+  // This process's households: (guardian, minor) by local index, sorted by guardian. A minor's
+  // listing follows the guardian's choice (phases/choice.cpp); both live in the same zone.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> minors_of;
   StepFlows flows;
   Recorder recorder;
 

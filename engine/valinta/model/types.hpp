@@ -7,6 +7,7 @@
 namespace valinta {
 
 inline constexpr int kNeedLevels = 4;  // 0 well, 1 light, 2 basic, 3 heavy (MODEL.md M1)
+inline constexpr int kAdultAge = 18;   // residents younger than this are minors
 inline constexpr int kAgeBands = 8;    // 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+
 inline constexpr int kIncomeDeciles = 10;
 inline constexpr std::array<int, kAgeBands + 1> kAgeBandStart = {0, 7, 18, 25, 45, 65, 75, 85, 100};
@@ -43,14 +44,16 @@ enum class SwitchReason : std::uint8_t {
   assignment = 5,       // default assignment to the nearest producer (opt-out rules)
   poor_access = 6,      // review triggered by the resident's own unmet contact (a long wait or emergency)
   neighbours = 7,       // review prompted by neighbours who switched (word of mouth in the zone)
+  household = 8,        // a minor listed where their guardian chose
 };
-inline constexpr int kSwitchReasons = 8;
+inline constexpr int kSwitchReasons = 9;
 inline constexpr std::array<std::string_view, kSwitchReasons> kSwitchReasonNames = {
-    "review",   "dissatisfaction", "closure",     "entry_nudge",
-    "campaign", "assignment",      "poor_access", "neighbours"};
-// Reasons of a resident's own choice (not forced by a closure, not assigned by the rules).
+    "review",     "dissatisfaction", "closure",    "entry_nudge", "campaign",
+    "assignment", "poor_access",     "neighbours", "household"};
+// Reasons of a resident's own choice (not forced by a closure, assigned by the rules or made for
+// them by their guardian).
 inline constexpr bool own_choice(SwitchReason r) {
-  return r != SwitchReason::closure && r != SwitchReason::assignment;
+  return r != SwitchReason::closure && r != SwitchReason::assignment && r != SwitchReason::household;
 }
 
 // Where a contact that does not join its producer's queue goes (M2: demand that responds to waits).

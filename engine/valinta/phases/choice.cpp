@@ -221,6 +221,25 @@ ReviewRule review_rule(const Scenario& s, std::int64_t since_start) {
   return rule;
 }
 
+std::vector<SwitchRequest> household_requests(
+    const State& sim, const std::vector<std::pair<std::uint32_t, std::uint16_t>>& asked) {
+  std::vector<SwitchRequest> out;
+  if (!sim.scenario.choice.minors_follow_guardian) return out;
+  const Residents& r = sim.residents;
+  for (const auto& [guardian, before] : asked) {
+    if (r.listed[guardian] == before) continue;  // not placed
+    auto it =
+        std::lower_bound(sim.minors_of.begin(), sim.minors_of.end(), std::pair{guardian, std::uint32_t{0}});
+    for (; it != sim.minors_of.end() && it->first == guardian; ++it) {
+      const std::uint32_t minor = it->second;
+      if (!(r.flags[minor] & Residents::kEligible) || r.listed[minor] == r.listed[guardian]) continue;
+      out.push_back(switch_request(sim, minor, SwitchReason::household));
+      out.back().add(r.listed[guardian]);
+    }
+  }
+  return out;
+}
+
 double neighbour_probability(const Scenario& s, double recent_switchers) {
   const double step_years = static_cast<double>(s.time.step_days) / 365.25;
   return 1.0 - std::exp(-s.choice.neighbour_review_per_year * recent_switchers * step_years);
@@ -264,7 +283,11 @@ void run_choice(State& sim) {
       kernels::review_pass(sim, review_rule(s, since_start), neighbours, reviews);
   sim.flows.reviews += sim.comm->sum(reviews);
   sim.flows.mark_summed(StepFlows::Id::reviews);
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> asked;  // local resident, listed before
+  for (const SwitchRequest& q : requests) asked.emplace_back(q.resident - r.offset, q.from);
   apply_switches(sim, std::move(requests));
+  // Minors are listed where their guardian chose (every rank takes part, with or without any).
+  apply_switches(sim, household_requests(sim, asked));
   // What the neighbours saw this step (switch counts are alike on every rank).
   for (std::size_t z = 0; z < sim.zones.size(); ++z)
     sim.zones[z].recent_switchers = updated_recent_switchers(

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "valinta/model/params/choice.hpp"
@@ -13,6 +14,7 @@ namespace valinta {
 
 struct Scenario;
 struct State;
+struct SwitchRequest;
 struct Zone;
 
 // What a ranking needs of every producer, in compact columns worked out once for the many
@@ -62,6 +64,12 @@ double neighbour_probability(const Scenario& s, double recent_switchers);
 // another producer: the old value decays by exp(-step weeks / neighbour_memory_weeks).
 double updated_recent_switchers(const Scenario& s, double recent_switchers, std::int64_t own_switches,
                                 std::int64_t eligible);
+
+// The switch requests of the minors of this rank's guardians who moved this step (`asked`: the
+// residents who asked to switch, by local index, with where they were listed): each eligible minor
+// not already there asks for their guardian's new producer, with reason household.
+std::vector<SwitchRequest> household_requests(
+    const State& sim, const std::vector<std::pair<std::uint32_t, std::uint16_t>>& asked);
 
 void run_choice(State& sim);
 

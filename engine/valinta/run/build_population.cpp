@@ -278,6 +278,45 @@ void build_population(State& sim) {
   }
   sim.comm->sum(eligible);
   for (std::size_t z = 0; z < sim.zones.size(); ++z) sim.zones[z].n_eligible = eligible[z];
+  attach_minors(sim);
+}
+
+void attach_minors(State& sim) {
+  const PopulationParams& p = sim.scenario.population;
+  Residents& r = sim.residents;
+  // Exactly as many entries as minors at most (a national run has a million).
+  std::size_t minors = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) minors += r.age[i] < kAdultAge ? 1 : 0;
+  sim.minors_of.clear();
+  sim.minors_of.shrink_to_fit();
+  sim.minors_of.reserve(minors);
+  for (std::size_t z = sim.first_zone; z < sim.end_zone; ++z) {
+    const auto first = static_cast<std::uint32_t>(sim.local_first(sim.zones[z]));
+    const std::uint32_t end = first + sim.zones[z].n_residents;
+    // The zone's adults of parenting age, in the zone's order (which is random), and their minors.
+    std::vector<std::uint32_t> adults;
+    for (std::uint32_t i = first; i < end; ++i)
+      if (r.age[i] >= p.guardian_min_age && r.age[i] <= p.guardian_max_age) adults.push_back(i);
+    if (adults.empty()) continue;
+    std::vector<std::int64_t> taken(adults.size(), 0);
+    for (std::uint32_t i = first; i < end; ++i) {
+      if (r.age[i] >= kAdultAge) continue;
+      // The first adult after the minor (wrapping round the zone) with room for another.
+      std::size_t k =
+          static_cast<std::size_t>(std::upper_bound(adults.begin(), adults.end(), i) - adults.begin());
+      std::size_t tried = 0;
+      while (tried < adults.size() && taken[k % adults.size()] >= p.max_minors_per_guardian) {
+        ++k;
+        ++tried;
+      }
+      if (tried == adults.size()) break;  // every adult of the zone is full
+      ++taken[k % adults.size()];
+      sim.minors_of.emplace_back(adults[k % adults.size()], i);
+    }
+  }
+  std::sort(sim.minors_of.begin(), sim.minors_of.end());
+  if (sim.scenario.choice.minors_follow_guardian)
+    for (const auto& [guardian, minor] : sim.minors_of) r.flags[minor] |= Residents::kMinor;
 }
 
 }  // namespace valinta

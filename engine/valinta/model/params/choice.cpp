@@ -72,6 +72,12 @@ void declare_choice_params(ParamRegistry& r, ChoiceParams& p) {
   r.real("choice.private_employed", p.private_employed, 0.3, between(-10, 10),
          {"constant for private producers, employed residents of working age", "",
           "MODEL.md M5; STM 2018: switchers mostly employed"});
+  r.boolean(
+      "choice.minors_follow_guardian", p.minors_follow_guardian, true,
+      {"minors (under 18) with a guardian in their zone do not review; when their guardian chooses "
+       "another producer they are listed there too (reason household)",
+       "",
+       "a child's care is chosen by a guardian; the pilots' switchers were mostly working-age (FACTS.md)"});
   r.real("choice.entry_nudge_share", p.entry_nudge_share, 0.05, probability(),
          {"one-time extra share of nearby eligible residents who review when a producer opens", "share",
           "MODEL.md M5 (a new producer within the catchment: one-time nudge); assumption"});

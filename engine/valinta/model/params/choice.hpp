@@ -51,7 +51,8 @@ struct ChoiceParams {
   double private_75plus{};
   double private_employed{};
   double private_income_per_decile{};
-  double entry_nudge_share{};  // one-time extra review share when a producer opens nearby
+  double entry_nudge_share{};     // one-time extra review share when a producer opens nearby
+  bool minors_follow_guardian{};  // minors do not review; they are listed where their guardian chooses
 };
 
 void declare_choice_params(ParamRegistry& registry, ChoiceParams& p);

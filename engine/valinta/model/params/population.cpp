@@ -54,6 +54,17 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
          {"how much higher the latent income of the employed is", "SD", "assumption"});
   // A lognormal income with a Gini coefficient of about 0.27 (Finland's in the 2010s) has a log
   // SD of sqrt(2) x inverse-normal(0.635) = 0.49.
+  r.integer(
+      "population.guardian_min_age", p.guardian_min_age, 20, between(18, 120),
+      {"youngest age of a guardian: each resident under 18 is attached to an adult of their zone aged "
+       "guardian_min_age to guardian_max_age with fewer than max_minors_per_guardian minors (the first such "
+       "adult after them in the zone's random order)",
+       "years", "assumption: the ages of parents of minor children"});
+  r.integer("population.guardian_max_age", p.guardian_max_age, 59, between(18, 120),
+            {"oldest age of a guardian", "years", "assumption: the ages of parents of minor children"});
+  r.integer("population.max_minors_per_guardian", p.max_minors_per_guardian, 4, between(1, 20),
+            {"most minors attached to one guardian", "persons",
+             "assumption: families with four or more children are few"});
   r.real("population.income_log_sd", p.income_log_sd, 0.5, above(0),
          {"spread of log income among a zone's residents: turns a zone's median income relative to the "
           "others into a shift of its residents' latent income",

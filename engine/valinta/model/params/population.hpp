@@ -44,6 +44,10 @@ struct PopulationParams {
   double literacy_sd{};
   double employed_income_shift{};  // SD units of latent income
   double income_log_sd{};          // spread of log income within a zone
+  // Households: each minor attached to an adult of parenting age in their zone.
+  std::int64_t guardian_min_age{};
+  std::int64_t guardian_max_age{};
+  std::int64_t max_minors_per_guardian{};
 };
 
 void declare_population_params(ParamRegistry& registry, PopulationParams& p);

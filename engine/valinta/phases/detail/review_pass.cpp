@@ -77,6 +77,7 @@ std::vector<SwitchRequest> kernels::review_pass(State& sim, const ReviewRule& ru
                       : w >= skip_from[unmet][e])
           continue;
         if (!(flags[i] & Residents::kEligible)) continue;
+        if (flags[i] & Residents::kMinor) continue;  // their guardian chooses for them
         if (sim.t - listed_since[i] < rule.lock_in_steps) continue;
         if (switches_this_year[i] >= rule.max_switches_per_year) continue;
         const double u = CounterRng::to_unit(w);
