@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "levers/lever_helpers.hpp"
+#include "valinta/phases/demand.hpp"
 
 namespace valinta {
 namespace {
@@ -62,9 +63,12 @@ Totals run_totals(const std::string& yaml,
 // Fee-for-service-heavy pay (a token capitation, a large fee per visit) makes producers book
 // more contacts (demand.induced_visits) and treat more themselves rather than refer
 // (referral.fee_for_service_substitution). The fee share of pay per visit is
-// 60 / (60 + 10 / 4.5) = 0.964: contacts x 1.145, referrals per visit x 0.711.
+// 60 / (60 + 10 / 4.5) = 0.964: contacts x (1 + 0.4 x 0.964) = 1.386 at producers with room,
+// referrals per visit x 0.711. (Capitation's own pull on private producers is off here, so that
+// every contact of the capitation run is one of the fee run.)
 TEST(PaymentLever, FeeForServiceHeavyPayMeansMoreContactsAndFewerReferralsPerVisit) {
-  const std::string referrals = "referral: {probability: [0.1, 0.2, 0.3, 0.4]}\n";
+  const std::string referrals =
+      "referral: {probability: [0.1, 0.2, 0.3, 0.4]}\ndemand: {capitation_visit_pull: 0}\n";
   std::vector<std::int64_t> by_capitation, by_fee;
   const Totals capitation =
       run_totals(region("capitation_eur_per_year: 230, fee_for_service_eur: 0", referrals), &by_capitation);
@@ -75,12 +79,29 @@ TEST(PaymentLever, FeeForServiceHeavyPayMeansMoreContactsAndFewerReferralsPerVis
   for (std::size_t k = 0; k < by_fee.size(); ++k)
     ASSERT_GE(by_fee[k], by_capitation[k]) << "step x producer " << k;
   const double contacts = static_cast<double>(fees.arrivals) / static_cast<double>(capitation.arrivals);
-  EXPECT_NEAR(contacts, 1.145, 0.03);
+  EXPECT_NEAR(contacts, 1.386, 0.04);
   const double rate_capitation =
       static_cast<double>(capitation.referrals) / static_cast<double>(capitation.served);
   const double rate_fees = static_cast<double>(fees.referrals) / static_cast<double>(fees.served);
   EXPECT_GT(capitation.referrals, 3000);
   EXPECT_NEAR(rate_fees / rate_capitation, 0.711, 0.05);
+}
+
+// Capitation's opposite pull: under pure capitation the listed residents of a private producer
+// make 5 % fewer contacts than with the pull off; those of public stations the same.
+TEST(PaymentLever, CapitationPullsPrivateProducersToFewerVisits) {
+  const Scenario pulled = test::scenario_from_yaml(region("capitation_eur_per_year: 230"));
+  const Scenario none = test::scenario_from_yaml(
+      region("capitation_eur_per_year: 230", "demand: {capitation_visit_pull: 0}\n"));
+  EXPECT_DOUBLE_EQ(induced_visit_factor(pulled, 0, false), 0.95);
+  EXPECT_DOUBLE_EQ(induced_visit_factor(pulled, 0, true), 1.0);
+  EXPECT_DOUBLE_EQ(induced_visit_factor(none, 0, false), 1.0);
+  // Under fee-for-service the pull fades with the fee share and the push takes over.
+  const Scenario fees =
+      test::scenario_from_yaml(region("capitation_eur_per_year: 10, fee_for_service_eur: 60"));
+  const double share = 60.0 / (60.0 + 10.0 / 4.5);
+  EXPECT_NEAR(induced_visit_factor(fees, 0, false), (1 + 0.4 * share) * (1 - 0.05 * (1 - share)), 1e-12);
+  EXPECT_NEAR(induced_visit_factor(fees, 0.5, true), 1 + 0.4 * share * 0.5, 1e-12);
 }
 
 // Referral-cost sharing: a producer paying the whole cost of its referrals (share 1) refers

@@ -20,9 +20,10 @@ double demand_rate(const DemandParams& p, int level, int age_band, bool ohc) {
   return p.visit_rate[level] * p.age_factor[age_band] * (ohc ? 1.0 - p.ohc_offload : 1.0);
 }
 
-double induced_visit_factor(const Scenario& s, double expected_wait_weeks) {
-  const double incentive = s.demand.induced_visits * fee_for_service_incentive(s.payment, 4.5);
-  return 1.0 + incentive * std::max(0.0, 1.0 - expected_wait_weeks);
+double induced_visit_factor(const Scenario& s, double expected_wait_weeks, bool public_station) {
+  const double fee_share = fee_for_service_incentive(s.payment, 4.5);
+  const double up = 1.0 + s.demand.induced_visits * fee_share * std::max(0.0, 1.0 - expected_wait_weeks);
+  return public_station ? up : up * (1.0 - s.demand.capitation_visit_pull * (1.0 - fee_share));
 }
 
 double join_probability(const DemandParams& p, double expected_wait_weeks) {

@@ -15,10 +15,13 @@ struct State;
 // Expected contacts per week of one resident.
 double demand_rate(const DemandParams& p, int level, int age_band, bool ohc);
 
-// The factor on the contacts of a producer's listed residents under fee-for-service pay, which
-// makes producers book more (return) visits where they have room: 1 + induced_visits x the
-// fee-for-service incentive, fading as the producer's expected wait reaches a week.
-double induced_visit_factor(const Scenario& s, double expected_wait_weeks);
+// The factor on the contacts of a producer's listed residents from how it is paid (visits per care
+// episode): fee-for-service pay makes producers book more (return) visits where they have room,
+// 1 + induced_visits x the fee-for-service incentive s, fading as the producer's expected wait
+// reaches a week; capitation pulls private and third-sector producers the other way, a factor
+// 1 - capitation_visit_pull x (1 - s) (public stations, whose salaried staff the visit rates were
+// calibrated on, feel no such pull).
+double induced_visit_factor(const Scenario& s, double expected_wait_weeks, bool public_station);
 
 // The probability that a contact joins a producer's queue whose expected wait is this long:
 // (1 + wait / wait_scale_weeks)^-wait_elasticity (exactly 1 with an elasticity of 0).

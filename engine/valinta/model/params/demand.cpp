@@ -15,12 +15,18 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
               at_least(0),
               {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+", "",
                "calibrated to 4.5 visits/resident-year (FACTS.md)"});
-  r.real("demand.induced_visits", p.induced_visits, 0.15, at_least(0),
-         {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
-          "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)",
-          "",
-          "assumption; Stockholm 2008: visit volumes rose under "
-          "fee-for-service-heavy pay"});
+  r.real(
+      "demand.induced_visits", p.induced_visits, 0.4, at_least(0),
+      {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
+       "the fee share of pay per visit x the producer's room, 1 - expected wait in weeks, at least 0)",
+       "",
+       "assumption: visit volumes rose markedly under the fee-for-service-heavy pay of Stockholm 2008; with "
+       "0.4, a fee that is three quarters of pay adds about 30 % more contacts at a producer with room"});
+  r.real("demand.capitation_visit_pull", p.capitation_visit_pull, 0.05, between(0, 1),
+         {"the opposite pull of capitation: a private or third-sector producer's listed residents make "
+          "contacts x (1 - this x (1 - the fee share of pay per visit)); public stations, whose salaried "
+          "staff the visit rates describe, feel none",
+          "", "assumption: a producer paid per resident gains nothing from return visits"});
   r.real(
       "demand.wait_elasticity", p.wait_elasticity, 0.2, at_least(0),
       {"how strongly contacts shy away from a long queue: a contact joins its producer's queue with "

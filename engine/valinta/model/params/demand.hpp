@@ -17,6 +17,7 @@ struct DemandParams {
   std::vector<double> age_factor;  // by age band
   double ohc_offload{};            // share of use moved to occupational health care
   double induced_visits{};         // extra contacts per unit of fee-for-service incentive
+  double capitation_visit_pull{};  // fewer contacts at private producers under pure capitation
   // Demand that responds to the wait: a contact joins its producer's queue with probability
   // (1 + expected wait / wait_scale_weeks)^-wait_elasticity; the others go elsewhere.
   double wait_elasticity{};

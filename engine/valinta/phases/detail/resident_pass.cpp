@@ -144,12 +144,15 @@ DemandPass::DemandPass(const State& sim)
       path_(detail::simd_best_path()) {
   const Scenario& s = sim.scenario;
   for (std::size_t j = 0; j < induced_.size(); ++j) {
-    induced_[j] = induced_visit_factor(s, sim.producers[j].expected_wait_weeks);
+    induced_[j] = induced_visit_factor(s, sim.producers[j].expected_wait_weeks,
+                                       sim.producers[j].sector == Sector::public_sector);
     join_[j] = join_probability(s.demand, sim.producers[j].expected_wait_weeks);
   }
   for (std::size_t z = 0; z < zone_factor_.size(); ++z) zone_factor_[z] = sim.zones[z].demand_factor;
-  plain_ = std::all_of(zone_factor_.begin(), zone_factor_.end(), [](double x) { return x == 1.0; }) &&
-           std::all_of(induced_.begin(), induced_.end(), [](double x) { return x == 1.0; });
+  // The screen of residents without a contact holds while no factor raises a rate (a lower rate
+  // only makes "no contact" likelier); such residents are then drawn in full.
+  plain_ = std::all_of(zone_factor_.begin(), zone_factor_.end(), [](double x) { return x <= 1.0; }) &&
+           std::all_of(induced_.begin(), induced_.end(), [](double x) { return x <= 1.0; });
   for (int level = 0; level < kNeedLevels; ++level)
     for (int band = 0; band < kAgeBands; ++band)
       for (int ohc = 0; ohc < 2; ++ohc)
