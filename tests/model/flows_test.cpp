@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace valinta {
 namespace {
@@ -26,6 +27,15 @@ TEST(StepFlows, ResetGivesEveryFlowItsShapesSizeInZeros) {
   f.reset(2, 1, 2);
   EXPECT_EQ(f.arrivals, std::vector<std::int64_t>(2 * kNeedLevels, 0));
 }
+
+// Each shape's storage: vectors sized by the run, one number, fixed arrays and matrices.
+static_assert(
+    std::is_same_v<FlowStorage<std::int64_t, FlowShape::producer>::type, std::vector<std::int64_t>>);
+static_assert(std::is_same_v<FlowStorage<std::int64_t, FlowShape::scalar>::type, std::int64_t>);
+static_assert(
+    std::is_same_v<FlowStorage<double, FlowShape::payment_kind>::type, std::array<double, kPaymentKinds>>);
+static_assert(std::is_same_v<FlowStorage<std::int64_t, FlowShape::age_band_sector>::type,
+                             std::array<std::array<std::int64_t, kSectors>, kAgeBands>>);
 
 TEST(StepFlows, AFlowOfEachRanksResidentsLeftUnsummedIsRefusedByName) {
   StepFlows f;

@@ -9,6 +9,7 @@
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "valinta/model/types.hpp"
@@ -33,45 +34,44 @@ enum class FlowShape {
 };
 enum class FlowRanks { replicated, summed };
 
+// How a shape is stored: a vector sized by the run (producers, zones, queue ages), one number, or
+// an array (rows) or matrix (rows x columns) of a size fixed by the model's vocabulary.
+struct FlowExtent {
+  enum Kind { run_sized, number, array, matrix } kind = run_sized;
+  std::size_t rows = 0, columns = 0;
+};
+constexpr FlowExtent flow_extent(FlowShape shape) {
+  switch (shape) {
+    case FlowShape::scalar:
+      return {FlowExtent::number};
+    case FlowShape::switch_reason:
+      return {FlowExtent::array, kSwitchReasons};
+    case FlowShape::age_band:
+      return {FlowExtent::array, kAgeBands};
+    case FlowShape::income_decile:
+      return {FlowExtent::array, kIncomeDeciles};
+    case FlowShape::payment_kind:
+      return {FlowExtent::array, kPaymentKinds};
+    case FlowShape::elsewhere:
+      return {FlowExtent::array, kElsewhereKinds};
+    case FlowShape::need_matrix:
+      return {FlowExtent::matrix, kNeedLevels, kNeedLevels};
+    case FlowShape::sector_pair:
+      return {FlowExtent::matrix, kSectors, kSectors};
+    case FlowShape::age_band_sector:
+      return {FlowExtent::matrix, kAgeBands, kSectors};
+    default:
+      return {FlowExtent::run_sized};
+  }
+}
 template <class T, FlowShape S>
 struct FlowStorage {
-  using type = std::vector<T>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::scalar> {
-  using type = T;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::need_matrix> {
-  using type = std::array<std::array<T, kNeedLevels>, kNeedLevels>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::switch_reason> {
-  using type = std::array<T, kSwitchReasons>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::age_band> {
-  using type = std::array<T, kAgeBands>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::income_decile> {
-  using type = std::array<T, kIncomeDeciles>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::sector_pair> {
-  using type = std::array<std::array<T, kSectors>, kSectors>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::age_band_sector> {
-  using type = std::array<std::array<T, kSectors>, kAgeBands>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::elsewhere> {
-  using type = std::array<T, kElsewhereKinds>;
-};
-template <class T>
-struct FlowStorage<T, FlowShape::payment_kind> {
-  using type = std::array<T, kPaymentKinds>;
+  static constexpr FlowExtent extent = flow_extent(S);
+  using type = std::conditional_t<
+      extent.kind == FlowExtent::run_sized, std::vector<T>,
+      std::conditional_t<extent.kind == FlowExtent::number, T,
+                         std::conditional_t<extent.kind == FlowExtent::array, std::array<T, extent.rows>,
+                                            std::array<std::array<T, extent.columns>, extent.rows>>>>;
 };
 
 // X(type, name, shape, ranks): every flow of a step, in one place.

@@ -283,11 +283,16 @@ void run_choice(State& sim) {
       kernels::review_pass(sim, review_rule(s, since_start), neighbours, reviews);
   sim.flows.reviews += sim.comm->sum(reviews);
   sim.flows.mark_summed(StepFlows::Id::reviews);
-  std::vector<std::pair<std::uint32_t, std::uint16_t>> asked;  // local resident, listed before
-  for (const SwitchRequest& q : requests) asked.emplace_back(q.resident - r.offset, q.from);
-  apply_switches(sim, std::move(requests));
-  // Minors are listed where their guardian chose (every rank takes part, with or without any).
-  apply_switches(sim, household_requests(sim, asked));
+  if (!c.minors_follow_guardian) {
+    apply_switches(sim, std::move(requests));
+  } else {
+    std::vector<std::pair<std::uint32_t, std::uint16_t>> asked;  // local resident, listed before
+    for (const SwitchRequest& q : requests) asked.emplace_back(q.resident - r.offset, q.from);
+    apply_switches(sim, std::move(requests));
+    // Minors are listed where their guardian chose (every rank takes part: the rule is the same
+    // on every rank, with or without any minor to move).
+    apply_switches(sim, household_requests(sim, asked));
+  }
   // What the neighbours saw this step (switch counts are alike on every rank).
   for (std::size_t z = 0; z < sim.zones.size(); ++z)
     sim.zones[z].recent_switchers = updated_recent_switchers(
