@@ -84,8 +84,10 @@ TEST(EventsLever, CapacityShockMultipliesCapacity) {
                              ", type: capacity_shock, producer: StationA, factor: 0.5}\n"
                              "  - {date: " +
                              test::date_of_week(15) + ", type: capacity_shock, sector: private, factor: 3}\n";
-  // Capacity as given, without the flex of a busy public station.
-  std::string yaml = region("service: {flex_max_share: 0}\n", events, 20);
+  // Capacity as given, without the flex of a busy public station or the pay response of capacity.
+  std::string yaml = region(
+      "service: {flex_max_share: 0}\nworkforce: {fee_capacity_growth: 0, capitation_capacity_pull: 0}\n",
+      events, 20);
   yaml.replace(yaml.find("capacity_per_week: 1e5"), 22, "capacity_per_week: 300");
   Simulation sim(test::scenario_from_yaml(yaml), {14, 0, 1});
   std::vector<double> start;

@@ -19,6 +19,7 @@ struct Producer {
   double lat = 0, lon = 0;
   Place place;  // lat and lon for travel times
   double capacity_per_week = 0;
+  double base_capacity_per_week = 0;  // staffed at the start, on entry or after a shock (M7 pay response)
   double doctor_share = 0;
   double cost_per_visit = 0;
   double fixed_cost_per_capacity_week = 0;

@@ -91,6 +91,7 @@ void apply(State& sim, const EventSpec& e) {
                                         : kSectorNames[static_cast<std::size_t>(p.spec.sector)] == e.sector;
       if (hit) {
         p.capacity_per_week *= e.factor;
+        p.base_capacity_per_week *= e.factor;
         p.staff_fte *= e.factor;  // capacity is staff (M7): the market must not undo the shock
       }
     }

@@ -26,6 +26,7 @@
 #include "valinta/phases/choice_utility.hpp"
 #include "valinta/phases/demand.hpp"
 #include "valinta/phases/openings.hpp"
+#include "valinta/phases/payment.hpp"
 #include "valinta/phases/switching.hpp"
 
 namespace valinta {
@@ -81,6 +82,7 @@ void initialise_workforce(State& sim) {
   double employed = 0;
   for (Producer& p : sim.producers) {
     p.staff_fte = p.active ? p.capacity_per_week / w.visits_per_fte_week : 0.0;
+    p.base_capacity_per_week = p.capacity_per_week;
     employed += p.staff_fte;
   }
   sim.workforce_free_fte = employed * w.free_share / (1.0 - w.free_share);
@@ -112,6 +114,34 @@ double hire(State& sim, std::size_t j, double fte) {
   }
   p.staff_fte += hired;
   return hired;
+}
+
+// Moves producer j's capacity toward `target` by at most market.max_capacity_change of it: staff
+// let go return to the free workforce, growth hires (hire), capacity follows the staff.
+void staff_toward(State& sim, std::size_t j, double target) {
+  const Scenario& s = sim.scenario;
+  Producer& p = sim.producers[j];
+  const double limit = s.market.max_capacity_change * p.capacity_per_week;
+  const double change = std::clamp(target - p.capacity_per_week, -limit, limit);
+  if (change < 0) {
+    const double fte = -change / s.workforce.visits_per_fte_week;
+    p.staff_fte -= fte;
+    sim.workforce_free_fte += fte;
+  } else if (change > 0) {
+    hire(sim, j, change / s.workforce.visits_per_fte_week);
+  }
+  p.capacity_per_week = p.staff_fte * s.workforce.visits_per_fte_week;
+}
+
+// The pay response of capacity, each quarter where the market's own adjustment does not run.
+void adjust_capacity_to_pay(State& sim, int quarter_steps) {
+  const Scenario& s = sim.scenario;
+  for (std::size_t j = 0; j < sim.producers.size(); ++j) {
+    const Producer& p = sim.producers[j];
+    if (!p.active) continue;
+    const double demand = static_cast<double>(p.arrivals_this_quarter) / (quarter_steps * s.step_weeks());
+    staff_toward(sim, j, pay_capacity_target(s, p, demand));
+  }
 }
 
 }  // namespace
@@ -419,26 +449,35 @@ void exit_and_adjust(State& sim) {
     }
     if (!s.market.capacity_adjustment) continue;
     const double demand = static_cast<double>(p.arrivals_this_quarter) / (quarter_steps * s.step_weeks());
-    const double target = demand * (1 + s.market.capacity_slack);
-    const double limit = s.market.max_capacity_change * p.capacity_per_week;
-    const double change = std::clamp(target - p.capacity_per_week, -limit, limit);
-    if (change < 0) {
-      const double fte = -change / s.workforce.visits_per_fte_week;
-      p.staff_fte -= fte;
-      sim.workforce_free_fte += fte;
-    } else if (change > 0) {
-      hire(sim, j, change / s.workforce.visits_per_fte_week);
-    }
-    p.capacity_per_week = p.staff_fte * s.workforce.visits_per_fte_week;
+    staff_toward(sim, j, demand * (1 + s.market.capacity_slack));
   }
 }
 
 }  // namespace
 
+bool pay_response_on(const WorkforceParams& w) {
+  return w.fee_capacity_growth > 0 || w.capitation_capacity_pull > 0;
+}
+
+double pay_capacity_target(const Scenario& s, const Producer& p, double demand_per_week) {
+  const WorkforceParams& w = s.workforce;
+  const double fee_share = fee_for_service_incentive(s.payment, 4.5);
+  const double base = p.base_capacity_per_week;
+  // Paid per visit: staffed to serve the demand, up to a ceiling that rises with the fee share.
+  double target = std::clamp(demand_per_week * (1 + s.market.capacity_slack), base,
+                             base * (1 + w.fee_capacity_growth * fee_share));
+  // Paid per resident: a private or third-sector producer keeps fewer staff than it started with.
+  if (p.sector != Sector::public_sector) target *= 1 - w.capitation_capacity_pull * (1 - fee_share);
+  return target;
+}
+
 void run_market(State& sim) {
   const Scenario& s = sim.scenario;
-  // The market opens with the recorded period: the warm-up has no entry, exit or capacity change.
-  if (!s.market.enabled || sim.t < s.warm_up_steps) return;
+  // The market opens with the recorded period: the warm-up has no entry, exit or capacity change
+  // of its own; the pay response of capacity runs wherever the market's adjustment does not.
+  const bool market_open = s.market.enabled && sim.t >= s.warm_up_steps;
+  const bool pay_response = pay_response_on(s.workforce) && !(market_open && s.market.capacity_adjustment);
+  if (!market_open && !pay_response) return;
   const StepFlows& f = sim.flows;
   for (std::size_t j = 0; j < sim.producers.size(); ++j) {
     Producer& p = sim.producers[j];
@@ -453,8 +492,11 @@ void run_market(State& sim) {
   const int quarter_steps = std::max(
       1, static_cast<int>(std::lround(s.market.interval_days / static_cast<double>(s.time.step_days))));
   if ((recorded_step(s, sim.t) + 1) % quarter_steps != 0) return;
-  exit_and_adjust(sim);
-  enter_market(sim);
+  if (pay_response) adjust_capacity_to_pay(sim, quarter_steps);
+  if (market_open) {
+    exit_and_adjust(sim);
+    enter_market(sim);
+  }
   for (Producer& p : sim.producers) {
     p.profit_this_quarter = 0;
     p.arrivals_this_quarter = 0;

@@ -33,6 +33,13 @@ ForecastInputs forecast_inputs(const State& sim);
 void choice_probabilities(const State& sim, const ForecastInputs& in, std::size_t i,
                           const std::vector<std::size_t>& slots, double* out);
 
+// The pay response of capacity (docs/ODD.md 7.7.4): whether it is on, and the capacity a producer
+// aims at in a quarter whose demand (contacts that joined its queue) was `demand_per_week`.
+struct Producer;
+struct Scenario;
+bool pay_response_on(const WorkforceParams& w);
+double pay_capacity_target(const Scenario& s, const Producer& p, double demand_per_week);
+
 void run_market(State& sim);
 
 }  // namespace valinta

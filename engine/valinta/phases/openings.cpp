@@ -54,6 +54,7 @@ void open_producer(State& sim, std::size_t j, ProducerEvent kind, const std::str
   // A unit opening on a scheduled date brings the staff for its capacity (market entrants hired
   // theirs already); without them the market would cut its capacity below zero.
   if (p.staff_fte <= 0) p.staff_fte = p.capacity_per_week / sim.scenario.workforce.visits_per_fte_week;
+  p.base_capacity_per_week = p.capacity_per_week;
   sim.flows.producer_event[j] = static_cast<std::uint8_t>(kind);
   for (Zone& zone : sim.zones) {
     if (std::find(zone.candidates.begin(), zone.candidates.end(), j) == zone.candidates.end()) continue;

@@ -20,7 +20,7 @@ namespace valinta {
 namespace {
 
 constexpr char kMagic[12] = {'V', 'A', 'L', 'I', 'N', 'T', 'A', '-', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kFormatVersion = 3;
+constexpr std::uint32_t kFormatVersion = 4;
 
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -168,6 +168,7 @@ void write_checkpoint(const Simulation& sim, TargetFile& target) {
   out.pod<std::uint64_t>(sim.producers.size());
   for (const Producer& p : sim.producers) {
     out.pod(p.capacity_per_week);
+    out.pod(p.base_capacity_per_week);
     out.pod(p.capacity_carry);
     out.vec(p.queue);
     out.pod(p.n_listed);
@@ -302,6 +303,7 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
         fmt::format("{}: holds {} producers where this run has {}", where, producers, sim.producers.size()));
   for (Producer& p : sim.producers) {
     p.capacity_per_week = in.pod<double>();
+    p.base_capacity_per_week = in.pod<double>();
     p.capacity_carry = in.pod<double>();
     in.vec(p.queue, p.queue.size());
     p.n_listed = in.pod<std::int64_t>();

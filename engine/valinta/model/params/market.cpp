@@ -35,6 +35,18 @@ void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w
   r.boolean("workforce.private_recruits_from_public", w.private_recruits_from_public, true,
             {"private producers recruit from public stations when no free staff is left", "",
              "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
+  r.real("workforce.fee_capacity_growth", w.fee_capacity_growth, 0.3, at_least(0),
+         {"pay response of capacity: each quarter a producer staffs toward its demand (plus "
+          "market.capacity_slack), at least its starting capacity and at most that x (1 + this x the fee "
+          "share of pay per visit), hiring from the free workforce (0: off)",
+          "share",
+          "assumption: producers paid per visit expanded supply (Gosden et al. 2000, Cochrane review of "
+          "payment systems); the free workforce (workforce.free_share) bounds it"});
+  r.real(
+      "workforce.capitation_capacity_pull", w.capitation_capacity_pull, 0.05, between(0, 1),
+      {"the opposite pull: a private or third-sector producer's target is x (1 - this x (1 - the fee share "
+       "of pay per visit)); public stations keep their staff (0: off)",
+       "share", "assumption: a producer paid per resident gains nothing from spare capacity"});
 }
 
 ChainSpec::ChainSpec() { set_declared_defaults(*this, declare_chain_fields); }

@@ -41,6 +41,8 @@ struct WorkforceParams {
   double visits_per_fte_week{};  // blended doctor and nurse productivity
   double free_share{};           // staff in the region not employed at the start
   bool private_recruits_from_public{};
+  double fee_capacity_growth{};       // pay response: the most capacity rises, x the fee share of pay
+  double capitation_capacity_pull{};  // pay response: private and third-sector shrink, x (1 - fee share)
 };
 
 void declare_market_params(ParamRegistry& registry, MarketParams& m, WorkforceParams& w);
