@@ -156,6 +156,7 @@ void build_population(State& sim) {
   // candidates) and the length of a degree of longitude at its centre.
   const double km_per_deg_lat = 111.32;
   std::vector<std::vector<std::uint16_t>> own_stations(sim.zones.size());
+  std::vector<std::vector<Place>> station_places(sim.zones.size());  // their places, in that order
   std::vector<double> km_per_deg_lon(sim.zones.size());
   // Residents in runs of kernels::kRun within a zone, all zones' runs shared out among the threads at once:
   // the draws of a run (three blocks per resident, slots 0-2 of Stream::population) and their
@@ -170,7 +171,10 @@ void build_population(State& sim) {
     km_per_deg_lon[z] = 111.32 * std::cos(zone.spec.lat * 3.141592653589793 / 180.0);
     for (const std::uint16_t j : zone.candidates) {
       const Producer& pr = sim.producers[j];
-      if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) own_stations[z].push_back(j);
+      if (pr.sector == Sector::public_sector && pr.zone == z && pr.active) {
+        own_stations[z].push_back(j);
+        station_places[z].push_back(pr.place);
+      }
     }
     const std::int64_t first = static_cast<std::int64_t>(sim.local_first(zone)),
                        last = first + zone.n_residents;
@@ -242,32 +246,15 @@ void build_population(State& sim) {
       }
       // Home station: the nearest public station of the resident's own zone, by travel time (a
       // single station needs no distance).
-      if (stations.size() > 1)
-        kernels::run_places(r.lat.data() + from, r.lon.data() + from, static_cast<std::size_t>(to - from),
-                            places);
-      for (std::int64_t i = from; i < to; ++i) {
-        std::uint16_t home = stations.empty() ? 0 : stations.front();
-        if (stations.size() > 1) {
-          const auto k = static_cast<std::size_t>(i - from);
-          const Place where{r.lat[i],
-                            r.lon[i],
-                            places.cos_lat[k],
-                            places.sin_half_lat[k],
-                            places.cos_half_lat[k],
-                            places.sin_half_lon[k],
-                            places.cos_half_lon[k]};
-          double best = 1e300;
-          for (const std::uint16_t j : stations) {
-            const double h = haversine(where, sim.producers[j].place);
-            if (h < best) {
-              best = h;
-              home = j;
-            }
-          }
-        }
-        r.home[i] = home;
-        r.listed[i] = home;
+      const auto run_length = static_cast<std::size_t>(to - from);
+      std::uint16_t* const home = r.home.data() + from;
+      std::fill(home, home + run_length, stations.empty() ? std::uint16_t{0} : stations.front());
+      if (stations.size() > 1) {
+        kernels::run_places(r.lat.data() + from, r.lon.data() + from, run_length, places);
+        kernels::nearest_stations(places, run_length, station_places[z].data(), stations.data(),
+                                  stations.size(), home);
       }
+      std::copy(home, home + run_length, r.listed.data() + from);
     }
   }
   std::vector<std::int64_t> eligible(sim.zones.size(), 0);

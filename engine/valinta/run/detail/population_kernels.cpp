@@ -35,4 +35,28 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void run_places(con
   }
 }
 
+__attribute__((target_clones("avx512f", "avx2", "default"))) void nearest_stations(
+    const RunPlaces& places, std::size_t n, const Place* stations, const std::uint16_t* ids, std::size_t m,
+    std::uint16_t* __restrict home) {
+  std::array<double, kRun> best;
+  best.fill(1e300);
+  for (std::size_t s = 0; s < m; ++s) {
+    const Place b = stations[s];
+    const std::uint16_t id = ids[s];
+    for (std::size_t k = 0; k < n; ++k) {
+      const Place a{0,
+                    0,
+                    places.cos_lat[k],
+                    places.sin_half_lat[k],
+                    places.cos_half_lat[k],
+                    places.sin_half_lon[k],
+                    places.cos_half_lon[k]};
+      const double h = haversine(a, b);
+      const bool closer = h < best[k];  // both written always: the loop runs in vector lanes
+      best[k] = closer ? h : best[k];
+      home[k] = closer ? id : home[k];
+    }
+  }
+}
+
 }  // namespace valinta::kernels

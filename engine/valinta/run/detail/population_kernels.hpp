@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "valinta/util/geometry.hpp"
+
 namespace valinta::kernels {
 
 // The normal parts of a run of residents' draws (the words of slot s at w + 4 kRun s, four per
@@ -25,5 +27,12 @@ struct RunPlaces {
   std::array<double, kRun> cos_lat, sin_half_lat, cos_half_lat, sin_half_lon, cos_half_lon;
 };
 void run_places(const float* __restrict lat, const float* __restrict lon, std::size_t n, RunPlaces& out);
+
+// The home station of each of a run's n residents: of the m stations (places and producer
+// numbers), the one with the smallest haversine (util/geometry.hpp) from the resident, the first
+// of equals. Station by station over the whole run, so the residents' comparisons run in vector
+// lanes; the haversines are the scalar function's, operation for operation.
+void nearest_stations(const RunPlaces& places, std::size_t n, const Place* stations, const std::uint16_t* ids,
+                      std::size_t m, std::uint16_t* __restrict home);
 
 }  // namespace valinta::kernels
