@@ -3,6 +3,7 @@
 //               [--replications R] [--profile] [--checkpoint FILE] [--resume FILE]
 //   valinta compare A.yaml B.yaml [C.yaml ...] --replications R [-o FILE]
 //   valinta sweep SWEEP.yaml [-o FILE]
+//   valinta calibrate CALIBRATION.yaml [-o FILE]
 //   valinta validate FILE...
 //   valinta show FILE
 //   valinta schema | valinta reference
@@ -353,6 +354,18 @@ int main(int argc, char** argv) {
                     "the sweep's `seed`, else the scenario's", "every run",
                     "No progress; print only the path of the file");
 
+  StudyArgs calibrate_args;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit scenario parameters to real targets (method of simulated moments; docs/calibration.md)");
+  calibrate_cmd
+      ->add_option("calibration", calibrate_args.scenarios, "Calibration YAML file (see docs/calibration.md)")
+      ->required()
+      ->expected(1);
+  add_batch_options(calibrate_cmd, calibrate_args, "Calibration", "results/calibration-<time>.h5",
+                    "the calibration's `seed`, else each scenario's", "every run",
+                    "No progress; print the tables and the paths of the files");
+
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd =
       app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
@@ -396,9 +409,11 @@ int main(int argc, char** argv) {
     return run_replications(study);
   }
   if (*run_cmd) return run(args, command_line(argc, argv));
-  compare_args.command_line = sweep_args.command_line = command_line(argc, argv);
+  compare_args.command_line = sweep_args.command_line = calibrate_args.command_line =
+      command_line(argc, argv);
   if (*compare_cmd) return compare(compare_args);
   if (*sweep_cmd) return sweep(sweep_args);
+  if (*calibrate_cmd) return calibrate(calibrate_args);
   if (*validate_cmd) return validate(validate_files);
   if (*show_cmd) return show(show_file, show_sets);
   if (*schema_cmd) {

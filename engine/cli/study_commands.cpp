@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 
@@ -13,7 +14,9 @@
 #include "valinta/input/loader.hpp"
 #include "valinta/output/h5_file.hpp"
 #include "valinta/parallel/comm.hpp"
+#include "valinta/study/calibration.hpp"
 #include "valinta/study/ensemble_file.hpp"
+#include "valinta/util/target_file.hpp"
 #include "valinta/version.hpp"
 
 namespace valinta::cli {
@@ -375,6 +378,298 @@ int sweep(const StudyArgs& args) {
   } catch (const std::exception& e) {
     return failure(e);
   }
+}
+
+namespace {
+
+// The calibrated scenario of `base_path`: `extends:` the base (relative to the file's own folder)
+// and sets only the fitted values, nested by the parts of their keys.
+std::string calibrated_yaml(const CalibrationSpec& spec, const fs::path& yaml_path, const fs::path& base_path,
+                            const Eigen::VectorXd& theta) {
+  std::string out = fmt::format(
+      "# Calibrated by `valinta calibrate {}`: the base scenario with the fitted values.\n"
+      "extends: {}\n",
+      spec.file.filename().string(),
+      fs::relative(fs::absolute(base_path), fs::absolute(yaml_path).parent_path()).generic_string());
+  std::vector<std::string> open;  // the mapping keys written so far, as a path
+  std::vector<std::pair<std::string, std::size_t>> order;
+  for (std::size_t d = 0; d < spec.parameters.size(); ++d) order.emplace_back(spec.parameters[d].key, d);
+  std::sort(order.begin(), order.end());
+  for (const auto& [key, d] : order) {
+    std::vector<std::string> parts;
+    for (std::size_t at = 0, dot = 0; dot != std::string::npos; at = dot + 1) {
+      dot = key.find('.', at);
+      parts.push_back(key.substr(at, dot == std::string::npos ? std::string::npos : dot - at));
+    }
+    std::size_t same = 0;
+    while (same < open.size() && same + 1 < parts.size() && open[same] == parts[same]) ++same;
+    open.resize(same);
+    for (std::size_t k = same; k + 1 < parts.size(); ++k) {
+      out += fmt::format("{}{}:\n", std::string(2 * k, ' '), parts[k]);
+      open.push_back(parts[k]);
+    }
+    const double v = theta[static_cast<Eigen::Index>(d)];
+    out += fmt::format(
+        "{}{}: {}\n", std::string(2 * (parts.size() - 1), ' '), parts.back(),
+        spec.parameters[d].integer ? fmt::format("{}", std::llround(v)) : fmt::format("{:.6g}", v));
+  }
+  return out;
+}
+
+// Writes `text` to `path` the way results files are written: beside it first, then moved there.
+void write_text_file(const fs::path& path, const std::string& text, bool overwrite,
+                     const std::vector<fs::path>& inputs) {
+  TargetRules rules;
+  rules.what = "calibrated scenario";
+  rules.overwrite = overwrite;
+  rules.inputs = inputs;
+  TargetFile target(path, rules);
+  {
+    std::ofstream file(target.temporary(), std::ios::binary | std::ios::trunc);
+    file << text;
+    file.flush();
+    if (!file) throw std::runtime_error("cannot write " + target.temporary().string());
+  }
+  target.install();
+}
+
+std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
+  std::string out =
+      "\ntargets                                           real        simulated   (real - sim) / se\n";
+  for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+    const CalibrationTarget& g = spec.targets[t];
+    std::string name = g.scenario + ": " + g.indicator;
+    for (const auto& [dim, label] : g.select) name += " " + label;
+    if (!g.date.empty()) name += " " + g.date;
+    if (!g.from.empty()) name += " " + g.from + ".." + g.to;
+    const double r = fit.residuals[static_cast<Eigen::Index>(t)];
+    out +=
+        fmt::format("  {:<46} {:>10.4g} {:>12.4g}   {:>+6.2f}{}\n", name, g.value,
+                    fit.moments[static_cast<Eigen::Index>(t)], -r, std::abs(r) <= 1 ? "  within 1 se" : "");
+  }
+  out += "\nparameters                                    estimate     std error     95 % interval\n";
+  for (std::size_t d = 0; d < spec.parameters.size(); ++d) {
+    const auto j = static_cast<Eigen::Index>(d);
+    const double se = fit.standard_errors[j];
+    const bool at_bound =
+        fit.theta[j] <= spec.parameters[d].lower || fit.theta[j] >= spec.parameters[d].upper;
+    out += fmt::format(
+        "  {:<42} {:>10.4g} {:>12.4g}     {}\n", spec.parameters[d].key, fit.theta[j], se,
+        !fit.identification.identified[d] ? std::string("not identified by these targets")
+        : at_bound                        ? std::string("at its bound: no interval (widen the bounds?)")
+                   : fmt::format("{:.4g} to {:.4g}", fit.theta[j] - 1.96 * se, fit.theta[j] + 1.96 * se));
+  }
+  out += fmt::format(
+      "\nobjective {:.4g} over {} targets, {} evaluations, {}; {}; rank {} of {}, condition {:.3g}\n",
+      fit.objective, spec.targets.size(), fit.evaluations.size(), fit.method, fit.stop_reason,
+      fit.identification.rank, spec.parameters.size(), fit.identification.condition);
+  return out;
+}
+
+void write_calibration(output::H5File& file, const CalibrationSpec& spec, const msm::Fit& fit,
+                       const std::string& text, const RunInfo& info,
+                       const std::vector<fs::path>& calibrated) {
+  file.attribute("/", "kind", "calibration");
+  file.attribute("/", "engine_version", kVersion);
+  file.attribute("/", "git_commit", kGitCommit);
+  file.attribute("/", "command_line", info.command_line);
+  file.attribute("/", "method", fit.method);
+  file.attribute("/", "stop_reason", fit.stop_reason);
+  file.attribute("/", "converged", static_cast<std::int64_t>(fit.converged));
+  file.attribute("/", "objective", fit.objective);
+  file.attribute("/", "replications", spec.replications);
+  file.text("calibration_file", text, "the calibration file as given");
+  std::vector<std::string> names, targets, scenarios, sources, purposes;
+  for (const auto& p : spec.parameters) names.push_back(p.key);
+  for (const auto& t : spec.targets) {
+    std::string name = t.scenario + ":" + t.indicator;
+    for (const auto& [dim, label] : t.select) name += ":" + label;
+    name += t.date.empty() ? (t.from.empty() ? "" : ":" + t.from + ".." + t.to) : ":" + t.date;
+    targets.push_back(name);
+    sources.push_back(t.source);
+  }
+  for (const auto& e : fit.evaluations) purposes.push_back(e.purpose);
+  for (const auto& path : calibrated) scenarios.push_back(path.string());
+  std::vector<std::int64_t> index(fit.evaluations.size());
+  for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int64_t>(k);
+  file.dimension("parameter", names, "fitted scenario parameter");
+  file.dimension("parameter_2", names, "fitted scenario parameter (second axis of matrices)");
+  file.dimension("target", targets, "target: scenario:indicator[:labels][:date or window]");
+  file.dimension("evaluation", index, "1", "evaluation of the moments, in the order made");
+  const auto k = static_cast<std::size_t>(fit.theta.size()), T = static_cast<std::size_t>(fit.moments.size());
+  std::vector<double> theta(index.size() * k), moments(index.size() * T), objective(index.size());
+  for (std::size_t e = 0; e < index.size(); ++e) {
+    for (std::size_t d = 0; d < k; ++d)
+      theta[e * k + d] = fit.evaluations[e].theta[static_cast<Eigen::Index>(d)];
+    for (std::size_t t = 0; t < T; ++t)
+      moments[e * T + t] = fit.evaluations[e].moments[static_cast<Eigen::Index>(t)];
+    objective[e] = fit.evaluations[e].objective;
+  }
+  file.variable("evaluations/theta", theta, {"evaluation", "parameter"}, "",
+                "parameter values of each evaluation");
+  file.variable("evaluations/moments", moments, {"evaluation", "target"}, "",
+                "simulated moments (mean over the replications) of each evaluation");
+  file.variable("evaluations/objective", objective, {"evaluation"}, "1",
+                "sum of squared weighted residuals ((simulated - real) / se)^2");
+  file.variable("evaluations/purpose", purposes, "evaluation",
+                "why it was made: start, jacobian, step or simplex");
+  const auto column = [](const Eigen::VectorXd& v) {
+    return std::vector<double>(v.data(), v.data() + v.size());
+  };
+  const Eigen::VectorXd se = fit.standard_errors;
+  std::vector<std::int64_t> identified;
+  for (const bool b : fit.identification.identified) identified.push_back(b ? 1 : 0);
+  file.variable("fit/estimate", column(fit.theta), {"parameter"}, "", "estimate of each parameter");
+  file.variable("fit/standard_error", column(se), {"parameter"}, "",
+                "standard error (sandwich with the simulation correction; NaN if not identified)");
+  file.variable("fit/ci95_low", column(fit.theta - 1.96 * se), {"parameter"}, "", "95 % interval, lower end");
+  file.variable("fit/ci95_high", column(fit.theta + 1.96 * se), {"parameter"}, "",
+                "95 % interval, upper end");
+  file.variable("fit/identified", identified, {"parameter"}, "1", "1 if the targets identify the parameter");
+  Eigen::MatrixXd cov = fit.covariance.transpose();  // row-major
+  file.variable("fit/covariance", std::vector<double>(cov.data(), cov.data() + cov.size()),
+                {"parameter", "parameter_2"}, "", "covariance of the estimates");
+  Eigen::MatrixXd jac = fit.jacobian.transpose();
+  file.variable("fit/jacobian", std::vector<double>(jac.data(), jac.data() + jac.size()),
+                {"target", "parameter"}, "",
+                "derivative of each simulated moment with respect to each parameter at the estimate");
+  std::vector<std::int64_t> order(static_cast<std::size_t>(fit.identification.singular_values.size()));
+  for (std::size_t q = 0; q < order.size(); ++q) order[q] = static_cast<std::int64_t>(q);
+  file.dimension("singular_value", order, "1", "singular value number, largest first");
+  file.variable("fit/singular_values", column(fit.identification.singular_values), {"singular_value"}, "1",
+                "singular values of W^1/2 G: the rank and condition of the identification");
+  std::vector<double> value, target_se;
+  for (const auto& t : spec.targets) {
+    value.push_back(t.value);
+    target_se.push_back(t.se);
+  }
+  file.variable("targets/value", value, {"target"}, "", "real value");
+  file.variable("targets/se", target_se, {"target"}, "", "standard error of the real value");
+  file.variable("targets/simulated", column(fit.moments), {"target"}, "", "simulated at the estimate");
+  file.variable("targets/source", sources, "target", "where the real value comes from");
+  if (!scenarios.empty()) {
+    file.dimension("calibrated_scenario", scenarios, "calibrated scenario files written beside this file");
+  }
+}
+
+}  // namespace
+
+int calibrate(const StudyArgs& args) {
+  catch_stop_signals();
+  CalibrationSpec spec;
+  std::string text;
+  try {
+    spec = load_calibration(args.scenarios.front());
+    spec.sets.insert(spec.sets.end(), args.sets.begin(), args.sets.end());
+    for (const auto& [name, path] : spec.scenarios) (void)load_scenario(path, spec.sets);
+    Diagnostics unused;
+    text = read_input_file(spec.file, unused);
+  } catch (const ScenarioError& e) {
+    return bad_input(e);
+  }
+  std::vector<fs::path> inputs{spec.file};
+  for (const auto& [name, path] : spec.scenarios) inputs.push_back(path);
+  const fs::path out = output_path(args, "calibration");
+  std::optional<output::H5File> file;
+  if (const int code = open_output(file, out, args.overwrite, inputs)) return code;
+  // The calibrated scenarios beside the results file: NAME.SCENARIO.yaml.
+  std::vector<fs::path> calibrated;
+  for (const auto& [name, path] : spec.scenarios)
+    calibrated.push_back(out.parent_path() / (out.stem().string() + "." + name + ".yaml"));
+  const auto S = static_cast<std::int64_t>(spec.scenarios.size());
+  const std::int64_t R = spec.replications;
+  if (!args.quiet && root())
+    fmt::print("valinta {}: calibrating {} parameters to {} targets of {} scenarios, {} replications each\n",
+               kVersion, spec.parameters.size(), spec.targets.size(), S, R);
+  msm::Problem problem;
+  problem.replications = static_cast<int>(R);
+  const auto k = static_cast<Eigen::Index>(spec.parameters.size());
+  problem.lower.resize(k);
+  problem.upper.resize(k);
+  problem.start.resize(k);
+  for (Eigen::Index d = 0; d < k; ++d) {
+    const CalibrationParameter& p = spec.parameters[static_cast<std::size_t>(d)];
+    problem.names.push_back(p.key);
+    problem.lower[d] = p.lower;
+    problem.upper[d] = p.upper;
+    problem.start[d] = p.start;
+  }
+  const auto T = static_cast<Eigen::Index>(spec.targets.size());
+  problem.targets.resize(T);
+  problem.standard_errors.resize(T);
+  for (Eigen::Index t = 0; t < T; ++t) {
+    problem.targets[t] = spec.targets[static_cast<std::size_t>(t)].value;
+    problem.standard_errors[t] = spec.targets[static_cast<std::size_t>(t)].se;
+  }
+  const auto started = Clock::now();
+  int evaluations = 0;
+  problem.moments = [&](const Eigen::VectorXd& theta) -> Eigen::VectorXd {
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(T);
+    for (std::int64_t s = 0; s < S; ++s) {
+      const auto& [name, path] = spec.scenarios[static_cast<std::size_t>(s)];
+      const Scenario scenario = load_scenario(path, calibration_overrides(spec, theta));
+      const std::uint64_t seed = args.seed   ? *args.seed
+                                 : spec.seed ? *spec.seed
+                                             : static_cast<std::uint64_t>(scenario.seed);
+      for (std::int64_t r = 0; r < R; ++r) {
+        RunHooks hooks;
+        hooks.stop_requested = [] { return stop_signal(parallel::Comm::world()); };
+        // Replication r has the same seed at every parameter value: common random numbers.
+        const RunRecord run =
+            run_and_record(scenario, {seed, static_cast<std::uint32_t>(r), args.threads}, true, hooks);
+        if (!run.ok)
+          throw std::runtime_error(fmt::format("a run of scenario {} failed: {}", name, run.error));
+        for (Eigen::Index t = 0; t < T; ++t)
+          if (spec.targets[static_cast<std::size_t>(t)].scenario == name)
+            m[t] +=
+                target_moment(spec, spec.targets[static_cast<std::size_t>(t)], run) / static_cast<double>(R);
+      }
+    }
+    ++evaluations;
+    if (!args.quiet && root()) {
+      const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      const double objective = msm::weighted_residuals(problem, m).squaredNorm();
+      fmt::print(
+          stderr, "evaluation {} of at most {}: objective {:.4g} ({} so far, at most {} left)\n", evaluations,
+          spec.options.max_evaluations, objective, format_duration(seconds),
+          format_duration(seconds / evaluations * std::max(0, spec.options.max_evaluations - evaluations)));
+    }
+    return m;
+  };
+  msm::Fit fit;
+  try {
+    fit = msm::fit(problem, spec.options);
+  } catch (const RunsStopped& s) {
+    if (root())
+      fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
+    return 128 + s.signal;
+  } catch (const ScenarioError& e) {
+    return bad_input(e);
+  } catch (const std::exception& e) {
+    return failure(e);
+  }
+  default_stop_signals();
+  if (!root()) return 0;
+  try {
+    for (std::size_t s = 0; s < calibrated.size(); ++s)
+      write_text_file(calibrated[s],
+                      calibrated_yaml(spec, calibrated[s], spec.scenarios[s].second, fit.theta),
+                      args.overwrite, inputs);
+    const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
+    write_calibration(*file, spec, fit, text,
+                      RunInfo{args.command_line, 0, threads, parallel::Comm::world().size(), threads},
+                      calibrated);
+    file->commit();
+  } catch (const TargetRefused& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    return failure(e);
+  }
+  fmt::print("{}", fit_report(spec, fit));
+  for (const fs::path& p : calibrated) fmt::print("calibrated scenario: {}\n", p.string());
+  fmt::print("results: {}\n", out.string());
+  return 0;
 }
 
 }  // namespace valinta::cli

@@ -1,5 +1,5 @@
 #pragma once
-// Commands that run many simulations: `run --replications R`, `compare`, `sweep`.
+// Commands that run many simulations: `run --replications R`, `compare`, `sweep`, `calibrate`.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,5 +23,7 @@ struct StudyArgs {
 int run_replications(const StudyArgs& args);
 int compare(const StudyArgs& args);
 int sweep(const StudyArgs& args);
+// `valinta calibrate FILE`: fits scenario parameters to real targets (docs/calibration.md).
+int calibrate(const StudyArgs& args);
 
 }  // namespace valinta::cli

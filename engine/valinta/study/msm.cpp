@@ -75,7 +75,8 @@ Evaluation nelder_mead(const Problem& p, const Options& o, Evaluator& evaluate, 
     points.push_back(u);
     values.push_back(evaluate(to_theta(u), "simplex").objective);
   }
-  while (static_cast<int>(evaluate.log.size()) < o.max_evaluations) {
+  // (Room is kept for the Jacobian at the estimate, 2k evaluations.)
+  while (static_cast<int>(evaluate.log.size() + 2 * static_cast<std::size_t>(k)) < o.max_evaluations) {
     ++iterations;
     std::vector<std::size_t> order(points.size());
     std::iota(order.begin(), order.end(), 0);
@@ -207,8 +208,10 @@ Fit fit(const Problem& p, const Options& o) {
   double lambda = 1e-2;
   bool stalled = false;
   f.stop_reason = "evaluation budget used";
+  // Every pass needs 2k evaluations for its Jacobian, and 2k are kept for the one at the estimate.
+  const auto jacobian_cost = 2 * best.theta.size();
   while (f.iterations < o.max_iterations &&
-         static_cast<int>(f.evaluations.size()) + 2 * best.theta.size() < o.max_evaluations) {
+         static_cast<int>(f.evaluations.size()) + 2 * jacobian_cost < o.max_evaluations) {
     ++f.iterations;
     const Eigen::MatrixXd g = jacobian(p, o, best.theta, f.evaluations);
     const Eigen::MatrixXd jr = inverse_se.asDiagonal() * g;
@@ -216,7 +219,7 @@ Fit fit(const Problem& p, const Options& o) {
     const Eigen::MatrixXd a = jr.transpose() * jr;
     const Eigen::VectorXd gradient = jr.transpose() * r;
     bool improved = false;
-    while (static_cast<int>(f.evaluations.size()) < o.max_evaluations && lambda < 1e10) {
+    while (static_cast<int>(f.evaluations.size()) + jacobian_cost < o.max_evaluations && lambda < 1e10) {
       Eigen::MatrixXd damped = a;
       for (Eigen::Index j = 0; j < a.rows(); ++j) damped(j, j) += lambda * std::max(a(j, j), 1e-12);
       const Eigen::VectorXd step = damped.ldlt().solve(-gradient);
@@ -253,7 +256,8 @@ Fit fit(const Problem& p, const Options& o) {
     const Evaluation before = best;
     best = nelder_mead(p, o, evaluate, best, f.iterations);
     f.method = "levenberg-marquardt, then nelder-mead";
-    f.converged = static_cast<int>(f.evaluations.size()) < o.max_evaluations;
+    f.converged = static_cast<int>(f.evaluations.size() + 2 * static_cast<std::size_t>(best.theta.size())) <
+                  o.max_evaluations;
     f.stop_reason = best.objective < before.objective ? "the simplex found a lower objective and converged"
                                                       : "no step lowered the objective (a minimum)";
     if (!f.converged) f.stop_reason = "evaluation budget used";

@@ -38,7 +38,7 @@ struct Problem {
 };
 
 struct Options {
-  int max_evaluations = 200;
+  int max_evaluations = 200;  // of the moments, the Jacobian at the estimate included
   int max_iterations = 30;
   // Central-difference step of parameter j: this share of its range upper - lower.
   double difference_step = 0.02;

@@ -13,6 +13,7 @@
 #include "valinta/input/loader.hpp"
 #include "valinta/scenario/params.hpp"
 #include "valinta/scenario/yaml_values.hpp"
+#include "valinta/study/file_reader.hpp"
 #include "valinta/util/rng.hpp"
 
 namespace valinta {
@@ -23,61 +24,14 @@ constexpr std::int64_t kMaxRuns = 1'000'000;
 const std::vector<std::string> kTopKeys = {"scenario", "design", "points",    "replications",
                                            "seed",     "set",    "parameters"};
 
-struct Reader {
-  std::string file;
-  Diagnostics& diagnostics;
-  void error(const YAML::Node& node, const std::string& key, const std::string& message) const {
-    const YAML::Mark m = node.Mark();
-    diagnostics.error(file, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, key, message);
-  }
-  // A scalar read as T; reports and returns nullopt if it is not one.
-  template <typename T>
-  std::optional<T> scalar(const YAML::Node& node, const std::string& key, const std::string& expected) const {
-    if (node.IsScalar()) {
-      try {
-        return node.as<T>();
-      } catch (const YAML::Exception&) {
-      }
-    }
-    error(node, key, fmt::format("must be {} (got {})", expected, detail::describe(node)));
-    return std::nullopt;
-  }
-  // The name a mapping key gives; reports and returns nullopt for a key that is a list or a mapping.
-  std::optional<std::string> key(const YAML::Node& node, const std::string& where) const {
-    if (node.IsScalar() || node.IsNull()) return node.as<std::string>();
-    error(node, where, fmt::format("keys must be plain names (got {})", detail::describe(node)));
-    return std::nullopt;
-  }
-  std::optional<std::int64_t> count(const YAML::Node& node, const std::string& key, std::int64_t hi) const {
-    const auto v = scalar<std::int64_t>(node, key, fmt::format("a whole number from 1 to {}", hi));
-    if (v && (*v < 1 || *v > hi)) {
-      error(node, key, fmt::format("must be from 1 to {} (got {})", hi, *v));
-      return std::nullopt;
-    }
-    return v;
-  }
-};
-
 // Checks one entry of `parameters:` against the scenario format and the design.
-void read_parameter(const Reader& in, const YAML::Node& key_node, const YAML::Node& value,
+void read_parameter(const FileReader& in, const YAML::Node& key_node, const YAML::Node& value,
                     const ParamRegistry& registry, bool design_known, SweepSpec& spec) {
   SweepParameter p;
   p.key = key_node.as<std::string>();
   const std::string where = "parameters." + p.key;
-  const Param* param = registry.find(p.key);
-  if (param == nullptr) {
-    std::vector<std::string> keys;
-    for (const auto& q : registry.params()) keys.push_back(q.key);
-    const std::string guess = did_you_mean(p.key, keys);
-    in.error(key_node, where,
-             "not a scenario parameter" + (guess.empty() ? std::string(" (see docs/scenario-reference.md)")
-                                                         : "; did you mean '" + guess + "'?"));
-    return;
-  }
-  if (param->kind != ParamKind::real && param->kind != ParamKind::integer) {
-    in.error(key_node, where, "only numeric parameters (real or integer) can be swept");
-    return;
-  }
+  const Param* param = in.numeric_parameter(key_node, p.key, where, registry, "swept");
+  if (param == nullptr) return;
   p.integer = param->kind == ParamKind::integer;
   if (!design_known) return;  // what the entry should hold depends on the design
   if (!value.IsMap()) {
@@ -143,28 +97,10 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   Diagnostics diagnostics;
   SweepSpec spec;
   spec.file = file;
-  const std::string text = read_input_file(file, diagnostics);
-  YAML::Node root;
-  if (!diagnostics.empty() || !detail::parse_yaml(text, file.string(), root, diagnostics))
-    throw ScenarioError(std::move(diagnostics));
-  const Reader in{file.string(), diagnostics};
-  if (!root.IsMap()) {
-    diagnostics.error(file.string(), 1, 1, "",
-                      "a sweep must be a mapping with scenario, design and parameters");
-    throw ScenarioError(std::move(diagnostics));
-  }
-  for (const auto& item : root) {
-    const auto name = in.key(item.first, "");
-    if (!name) continue;
-    const std::string& k = *name;
-    if (std::find(kTopKeys.begin(), kTopKeys.end(), k) == kTopKeys.end()) {
-      const std::string guess = did_you_mean(k, kTopKeys);
-      in.error(item.first, k,
-               guess.empty()
-                   ? "unknown key (allowed: scenario, design, points, replications, seed, set, parameters)"
-                   : "unknown key; did you mean '" + guess + "'?");
-    }
-  }
+  const YAML::Node root = FileReader::read_mapping(
+      file, diagnostics, "a sweep must be a mapping with scenario, design and parameters");
+  const FileReader in{file.string(), diagnostics};
+  in.unknown_keys(root, kTopKeys, "");
   if (const YAML::Node n = root["scenario"]) {
     if (const auto s = in.scalar<std::string>(n, "scenario", "the path of the base scenario file"))
       spec.scenario =
@@ -190,13 +126,7 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
   if (const YAML::Node n = root["seed"])
     if (const auto v = in.scalar<std::uint32_t>(n, "seed", "a whole number from 0 to 4294967295"))
       spec.seed = *v;
-  if (const YAML::Node n = root["set"]) {
-    if (!n.IsSequence())
-      in.error(n, "set", "must be a list of KEY=VALUE overrides");
-    else
-      for (const auto& v : n)
-        if (const auto s = in.scalar<std::string>(v, "set", "KEY=VALUE")) spec.sets.push_back(*s);
-  }
+  if (const YAML::Node n = root["set"]) in.overrides(n, spec.sets);
   const YAML::Node points = root["points"];
   if (!found) {
   } else if (spec.design != SweepDesign::grid) {

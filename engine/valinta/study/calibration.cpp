@@ -1,0 +1,433 @@
+#include "valinta/study/calibration.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "valinta/input/loader.hpp"
+#include "valinta/model/indicators.hpp"
+#include "valinta/model/types.hpp"
+#include "valinta/scenario/params.hpp"
+#include "valinta/study/file_reader.hpp"
+
+namespace valinta {
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"scenarios",  "replications", "seed",   "set",
+                                           "parameters", "targets",      "options"};
+const std::vector<std::string> kTargetKeys = {"scenario", "indicator", "select", "date",  "from",
+                                              "to",       "value",     "se",     "source"};
+
+// The labels of a dimension that every run has (producers and zones depend on the scenario).
+std::optional<std::vector<std::string>> fixed_labels(const std::string& dim) {
+  const auto list = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
+  if (dim == "sector" || dim == "sector_from" || dim == "sector_to") return list(kSectorNames);
+  if (dim == "age_band") return list(kAgeBandNames);
+  if (dim == "switch_reason") return list(kSwitchReasonNames);
+  if (dim == "elsewhere") return list(kElsewhereNames);
+  if (dim == "need_from" || dim == "need_to") return list(kNeedLevelNames);
+  if (dim == "payment_kind") return list(kPaymentKindNames);
+  if (dim == "visit_kind") return std::vector<std::string>{"doctor", "nurse"};
+  if (dim == "income_decile") {
+    std::vector<std::string> deciles;
+    for (int d = 1; d <= kIncomeDeciles; ++d) deciles.push_back(std::to_string(d));
+    return deciles;
+  }
+  return std::nullopt;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+std::optional<double> finite(const FileReader& in, const YAML::Node& node, const std::string& key) {
+  const auto v = in.scalar<double>(node, key, "a number");
+  if (v && !std::isfinite(*v)) {
+    in.error(node, key, fmt::format("must be a finite number (got {})", *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+void read_parameters(const FileReader& in, const YAML::Node& params, CalibrationSpec& spec) {
+  Scenario scratch;
+  ParamRegistry registry;
+  declare_scenario_params(registry, scratch);
+  std::set<std::string> seen;
+  for (const auto& item : params) {
+    const auto name = in.key(item.first, "parameters");
+    if (!name) continue;
+    const std::string where = "parameters." + *name;
+    if (!seen.insert(*name).second) {
+      in.error(item.first, where, "given twice");
+      continue;
+    }
+    const Param* param = in.numeric_parameter(item.first, *name, where, registry, "fitted");
+    if (param == nullptr) continue;
+    const YAML::Node v = item.second;
+    if (!v.IsMap()) {
+      in.error(v, where, "must be a mapping {lower: ..., upper: ..., start: ...} (start optional)");
+      continue;
+    }
+    in.unknown_keys(v, {"lower", "upper", "start"}, where);
+    if (!v["lower"] || !v["upper"]) {
+      in.error(v, where, "needs both `lower` and `upper`");
+      continue;
+    }
+    const auto lo = finite(in, v["lower"], where + ".lower");
+    const auto hi = finite(in, v["upper"], where + ".upper");
+    if (!lo || !hi) continue;
+    const Range& r = param->range;
+    bool ok = true;
+    for (const auto& [node, x, k] :
+         {std::tuple{v["lower"], *lo, where + ".lower"}, std::tuple{v["upper"], *hi, where + ".upper"}})
+      if (x < r.min || x > r.max || (r.min_open && x == r.min)) {
+        in.error(node, k,
+                 fmt::format("{} is outside what {} allows ({} {}, at most {})", x, *name,
+                             r.min_open ? "above" : "at least", r.min, r.max));
+        ok = false;
+      }
+    if (!(*lo < *hi)) {
+      in.error(v["upper"], where + ".upper", fmt::format("must be greater than lower ({})", *lo));
+      ok = false;
+    }
+    CalibrationParameter p{*name, param->kind == ParamKind::integer, *lo, *hi, 0.5 * (*lo + *hi)};
+    if (const YAML::Node s = v["start"]) {
+      const auto start = finite(in, s, where + ".start");
+      if (start && (*start < *lo || *start > *hi)) {
+        in.error(s, where + ".start", fmt::format("must be within lower and upper ({} to {})", *lo, *hi));
+        ok = false;
+      } else if (start) {
+        p.start = *start;
+      }
+    }
+    if (ok) spec.parameters.push_back(p);
+  }
+}
+
+void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, CalibrationSpec& spec) {
+  const std::string where = fmt::format("targets[{}]", k);
+  if (!t.IsMap()) {
+    in.error(t, where, "must be a mapping with scenario, indicator, value, se and source");
+    return;
+  }
+  in.unknown_keys(t, kTargetKeys, where);
+  CalibrationTarget target;
+  target.line = t.Mark().line + 1;
+  target.column = t.Mark().column + 1;
+  bool ok = true;
+  const auto text = [&](const char* key, bool required) -> std::optional<std::string> {
+    const YAML::Node n = t[key];
+    if (!n) {
+      if (required) {
+        in.error(t, where + "." + key, "missing");
+        ok = false;
+      }
+      return std::nullopt;
+    }
+    const auto s = in.scalar<std::string>(n, where + "." + key, "text");
+    if (!s) ok = false;
+    return s;
+  };
+  if (const auto s = text("scenario", true)) {
+    target.scenario = *s;
+    std::vector<std::string> names;
+    for (const auto& [name, path] : spec.scenarios) names.push_back(name);
+    if (std::find(names.begin(), names.end(), *s) == names.end()) {
+      in.error(t["scenario"], where + ".scenario",
+               fmt::format("no such scenario (given: {})", joined(names)));
+      ok = false;
+    }
+  }
+  std::vector<std::string> dims;
+  if (const auto s = text("indicator", true)) {
+    target.indicator = *s;
+    std::vector<std::string> names;
+    for (const IndicatorInfo& i : summary_indicators()) names.push_back(i.name);
+    target.summary = std::find(names.begin(), names.end(), *s) != names.end();
+    const auto& catalogue = indicators();
+    const auto found =
+        std::find_if(catalogue.begin(), catalogue.end(), [&](const Indicator& i) { return i.name == *s; });
+    for (const Indicator& i : catalogue) names.push_back(i.name);
+    if (!target.summary && found == catalogue.end()) {
+      const std::string guess = did_you_mean(*s, names);
+      in.error(t["indicator"], where + ".indicator",
+               "not a summary item or recorded indicator" + (guess.empty()
+                                                                 ? std::string(" (see docs/output-format.md)")
+                                                                 : "; did you mean '" + guess + "'?"));
+      ok = false;
+    } else if (!target.summary) {
+      dims = found->dims;
+    }
+  }
+  // One label of each dimension of the indicator.
+  const YAML::Node select = t["select"];
+  if (select && !select.IsMap()) {
+    in.error(select, where + ".select", "must be a mapping of dimension: label");
+    ok = false;
+  } else if (select) {
+    for (const auto& item : select) {
+      const auto dim = in.key(item.first, where + ".select");
+      if (!dim) continue;
+      if (std::find(dims.begin(), dims.end(), *dim) == dims.end()) {
+        in.error(item.first, where + ".select." + *dim,
+                 dims.empty()
+                     ? fmt::format("{} has no dimensions to select", target.indicator)
+                     : fmt::format("not a dimension of {} (it has: {})", target.indicator, joined(dims)));
+        ok = false;
+      }
+    }
+  }
+  for (const std::string& dim : dims) {
+    const YAML::Node label = select ? select[dim] : YAML::Node(YAML::NodeType::Undefined);
+    if (!select || !label) {
+      const auto labels = fixed_labels(dim);
+      in.error(select ? select : t, where + ".select." + dim,
+               fmt::format("missing: one {} of {}{}", dim, target.indicator,
+                           labels ? " (" + joined(*labels) + ")" : std::string()));
+      ok = false;
+      continue;
+    }
+    const auto s = in.scalar<std::string>(label, where + ".select." + dim, "a label");
+    if (!s) {
+      ok = false;
+      continue;
+    }
+    const auto labels = fixed_labels(dim);
+    if (labels && std::find(labels->begin(), labels->end(), *s) == labels->end()) {
+      in.error(label, where + ".select." + dim,
+               fmt::format("unknown {} '{}' (allowed: {})", dim, *s, joined(*labels)));
+      ok = false;
+    }
+    target.select.emplace_back(dim, *s);
+  }
+  // When: one date, or a window; a summary item covers the whole run.
+  for (const char* key : {"date", "from", "to"}) {
+    const YAML::Node n = t[key];
+    if (!n) continue;
+    std::int64_t day = 0;
+    const auto s = in.scalar<std::string>(n, where + "." + key, "an ISO date (YYYY-MM-DD)");
+    if (!s) {
+      ok = false;
+    } else if (target.summary) {
+      in.error(n, where + "." + key, "a summary item covers the whole run: remove it");
+      ok = false;
+    } else if (!parse_iso_date(*s, day)) {
+      in.error(n, where + "." + key, fmt::format("must be an ISO date YYYY-MM-DD (got '{}')", *s));
+      ok = false;
+    } else {
+      (std::string(key) == "date" ? target.date : std::string(key) == "from" ? target.from : target.to) = *s;
+    }
+  }
+  if (!target.date.empty() && (!target.from.empty() || !target.to.empty())) {
+    in.error(t["date"], where + ".date", "give either `date` or a window `from`/`to`, not both");
+    ok = false;
+  }
+  if (target.from.empty() != target.to.empty()) {
+    in.error(t, where, "a window needs both `from` and `to`");
+    ok = false;
+  } else if (!target.from.empty() && target.to < target.from) {
+    in.error(t["to"], where + ".to", fmt::format("must not be before `from` ({})", target.from));
+    ok = false;
+  }
+  for (const char* key : {"value", "se"}) {
+    if (!t[key]) {
+      in.error(t, where + "." + key,
+               std::string(key) == "se" ? "missing: the standard error of the real value (or a tolerance)"
+                                        : "missing: the real value");
+      ok = false;
+      continue;
+    }
+    const auto v = finite(in, t[key], where + "." + key);
+    if (!v) {
+      ok = false;
+    } else if (std::string(key) == "se" && !(*v > 0)) {
+      in.error(t[key], where + ".se", fmt::format("must be above 0 (got {})", *v));
+      ok = false;
+    } else {
+      (std::string(key) == "se" ? target.se : target.value) = *v;
+    }
+  }
+  if (const auto s = text("source", true)) target.source = *s;
+  if (ok) spec.targets.push_back(std::move(target));
+}
+
+[[noreturn]] void target_error(const CalibrationSpec& spec, const CalibrationTarget& t,
+                               const std::string& message) {
+  Diagnostics d;
+  d.error(spec.file.string(), t.line, t.column, "targets: " + t.indicator, message);
+  throw ScenarioError(std::move(d));
+}
+
+}  // namespace
+
+CalibrationSpec load_calibration(const std::filesystem::path& file) {
+  Diagnostics diagnostics;
+  CalibrationSpec spec;
+  spec.file = file;
+  const YAML::Node root = FileReader::read_mapping(
+      file, diagnostics, "a calibration must be a mapping with scenarios, parameters and targets");
+  const FileReader in{file.string(), diagnostics};
+  in.unknown_keys(root, kTopKeys, "");
+  if (const YAML::Node n = root["replications"])
+    if (const auto v = in.count(n, "replications", 1000)) spec.replications = *v;
+  if (const YAML::Node n = root["seed"])
+    if (const auto v = in.scalar<std::uint32_t>(n, "seed", "a whole number from 0 to 4294967295"))
+      spec.seed = *v;
+  if (const YAML::Node n = root["set"]) in.overrides(n, spec.sets);
+  if (const YAML::Node n = root["options"]) {
+    if (!n.IsMap()) {
+      in.error(n, "options", "must be a mapping (max_evaluations, difference_step)");
+    } else {
+      in.unknown_keys(n, {"max_evaluations", "difference_step"}, "options");
+      if (const YAML::Node m = n["max_evaluations"])
+        if (const auto v = in.count(m, "options.max_evaluations", 100000))
+          spec.options.max_evaluations = static_cast<int>(*v);
+      if (const YAML::Node m = n["difference_step"])
+        if (const auto v = finite(in, m, "options.difference_step")) {
+          if (*v > 0 && *v <= 0.5)
+            spec.options.difference_step = *v;
+          else
+            in.error(m, "options.difference_step",
+                     fmt::format("must be above 0 and at most 0.5 (got {})", *v));
+        }
+    }
+  }
+  // The scenarios, each loaded once to check it (with the fixed overrides).
+  const YAML::Node scenarios = root["scenarios"];
+  if (!scenarios || !scenarios.IsMap() || scenarios.size() == 0) {
+    if (scenarios)
+      in.error(scenarios, "scenarios", "must be a mapping of name: scenario file");
+    else
+      diagnostics.error(file.string(), 1, 1, "scenarios", "missing: the scenarios to calibrate (name: file)");
+  } else {
+    for (const auto& item : scenarios) {
+      const auto name = in.key(item.first, "scenarios");
+      if (!name) continue;
+      const auto path =
+          in.scalar<std::string>(item.second, "scenarios." + *name, "the path of a scenario file");
+      if (!path) continue;
+      const std::filesystem::path resolved = std::filesystem::path(*path).is_absolute()
+                                                 ? std::filesystem::path(*path)
+                                                 : file.parent_path() / *path;
+      try {
+        (void)load_scenario(resolved, spec.sets);
+        spec.scenarios.emplace_back(*name, resolved);
+      } catch (const ScenarioError& e) {
+        for (const Diagnostic& d : e.diagnostics().list())
+          diagnostics.error(d.file, d.line, d.column, d.key, d.message);
+      }
+    }
+  }
+  const YAML::Node params = root["parameters"];
+  if (!params || !params.IsMap() || params.size() == 0) {
+    if (params)
+      in.error(params, "parameters", "must be a mapping of parameter: {lower, upper, start}");
+    else
+      diagnostics.error(file.string(), 1, 1, "parameters", "missing: the parameters to fit");
+  } else {
+    read_parameters(in, params, spec);
+  }
+  const YAML::Node targets = root["targets"];
+  if (!targets || !targets.IsSequence() || targets.size() == 0) {
+    if (targets)
+      in.error(targets, "targets", "must be a list of targets (scenario, indicator, value, se, source)");
+    else
+      diagnostics.error(file.string(), 1, 1, "targets", "missing: the real values to fit to");
+  } else {
+    for (std::size_t k = 0; k < targets.size(); ++k) read_target(in, targets[k], k, spec);
+  }
+  if (diagnostics.empty() && spec.targets.size() < spec.parameters.size())
+    in.error(targets, "targets",
+             fmt::format("{} targets cannot identify {} parameters: give at least as many targets",
+                         spec.targets.size(), spec.parameters.size()));
+  if (!diagnostics.empty()) throw ScenarioError(std::move(diagnostics));
+  return spec;
+}
+
+std::vector<std::string> calibration_overrides(const CalibrationSpec& spec, const Eigen::VectorXd& theta) {
+  std::vector<std::string> sets = spec.sets;
+  for (std::size_t d = 0; d < spec.parameters.size(); ++d) {
+    const double v = theta[static_cast<Eigen::Index>(d)];
+    sets.push_back(spec.parameters[d].integer ? fmt::format("{}={}", spec.parameters[d].key,
+                                                            static_cast<std::int64_t>(std::llround(v)))
+                                              : fmt::format("{}={:.17g}", spec.parameters[d].key, v));
+  }
+  return sets;
+}
+
+double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, const RunRecord& run) {
+  if (t.summary) {
+    for (const auto& [name, value] : run.summary.items())
+      if (name == t.indicator) return value;
+    target_error(spec, t, "the run has no summary item " + t.indicator);
+  }
+  const auto series = std::find_if(run.series.begin(), run.series.end(),
+                                   [&](const Recorder::Series& s) { return s.name == t.indicator; });
+  if (series == run.series.end()) target_error(spec, t, "the run recorded no " + t.indicator);
+  if (!run.setup) throw std::logic_error("target_moment: the run was recorded without its set-up");
+  const RunSetup& setup = *run.setup;
+  // The position of the selection within a step's row (dimensions in order, the last fastest).
+  std::size_t offset = 0;
+  for (std::size_t d = 0; d < series->dims.size(); ++d) {
+    const std::string& dim = series->dims[d];
+    const auto labels = dim == "zone"       ? std::optional(setup.zone_name)
+                        : dim == "producer" ? std::optional(setup.producer_name)
+                                            : fixed_labels(dim);
+    if (!labels) target_error(spec, t, "cannot select in dimension " + dim);
+    const auto chosen =
+        std::find_if(t.select.begin(), t.select.end(), [&](const auto& s) { return s.first == dim; });
+    auto at =
+        chosen == t.select.end() ? labels->end() : std::find(labels->begin(), labels->end(), chosen->second);
+    if (dim == "zone" && at == labels->end() && chosen != t.select.end()) {  // a zone by its code
+      const auto code = std::find(setup.zone_code.begin(), setup.zone_code.end(), chosen->second);
+      if (code != setup.zone_code.end()) at = labels->begin() + (code - setup.zone_code.begin());
+    }
+    if (at == labels->end())
+      target_error(spec, t,
+                   fmt::format("scenario {} has no {} '{}'", t.scenario, dim,
+                               chosen == t.select.end() ? std::string() : chosen->second));
+    offset = offset * labels->size() + static_cast<std::size_t>(at - labels->begin());
+  }
+  // The steps: the one containing `date`, those beginning within [from, to], or all.
+  std::int64_t first = 0, last = static_cast<std::int64_t>(setup.steps) - 1;
+  if (!t.date.empty() || !t.from.empty()) {
+    std::int64_t a = 0, b = 0;
+    parse_iso_date(t.date.empty() ? t.from : t.date, a);
+    parse_iso_date(t.date.empty() ? t.to : t.date, b);
+    const auto step_of = [&](std::int64_t day) {
+      return static_cast<std::int64_t>(
+          std::floor(static_cast<double>(day - setup.start_day) / static_cast<double>(setup.step_days)));
+    };
+    first = t.date.empty() ? step_of(a - 1) + 1 : step_of(a);
+    last = step_of(b);
+    first = std::max<std::int64_t>(first, 0);
+    last = std::min<std::int64_t>(last, static_cast<std::int64_t>(setup.steps) - 1);
+    if (first > last)
+      target_error(
+          spec, t,
+          fmt::format("no recorded step of scenario {} falls on {} (recorded: {} to {})", t.scenario,
+                      t.date.empty() ? t.from + " to " + t.to : t.date, format_iso_date(setup.start_day),
+                      format_iso_date(setup.start_day +
+                                      static_cast<std::int64_t>(setup.steps) * setup.step_days - 1)));
+  }
+  double total = 0;
+  std::int64_t n = 0;
+  for (std::int64_t k = first; k <= last; ++k) {
+    const std::size_t at = static_cast<std::size_t>(k) * series->row_length + offset;
+    const double v = series->integer ? static_cast<double>(series->count[at]) : series->real[at];
+    if (std::isnan(v)) continue;  // undefined in that step (e.g. a share of nobody)
+    total += v;
+    ++n;
+  }
+  if (n == 0) target_error(spec, t, "the indicator is undefined (NaN) in every selected step");
+  return total / static_cast<double>(n);
+}
+
+}  // namespace valinta
