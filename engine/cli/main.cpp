@@ -365,6 +365,9 @@ int main(int argc, char** argv) {
   add_batch_options(calibrate_cmd, calibrate_args, "Calibration", "results/calibration-<time>.h5",
                     "the calibration's `seed`, else each scenario's", "every run",
                     "No progress; print the tables and the paths of the files");
+  calibrate_cmd->add_flag("--resume", calibrate_args.resume,
+                          "Continue from the evaluations in the results file given with -o (a stopped "
+                          "calibration, or one to take further with a larger budget)");
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd =

@@ -416,14 +416,18 @@ std::string calibrated_yaml(const CalibrationSpec& spec, const fs::path& yaml_pa
   return out;
 }
 
-// Writes `text` to `path` the way results files are written: beside it first, then moved there.
-void write_text_file(const fs::path& path, const std::string& text, bool overwrite,
-                     const std::vector<fs::path>& inputs) {
+// The target of a calibrated scenario, checked before any run (an existing file without
+// --overwrite is refused at once, not after hours of runs).
+TargetFile calibrated_target(const fs::path& path, bool overwrite, const std::vector<fs::path>& inputs) {
   TargetRules rules;
   rules.what = "calibrated scenario";
   rules.overwrite = overwrite;
   rules.inputs = inputs;
-  TargetFile target(path, rules);
+  return TargetFile(path, rules);
+}
+
+// Writes `text` the way results files are written: beside the target first, then moved there.
+void write_text_file(TargetFile& target, const std::string& text) {
   {
     std::ofstream file(target.temporary(), std::ios::binary | std::ios::trunc);
     file << text;
@@ -466,44 +470,39 @@ std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
   return out;
 }
 
-void write_calibration(output::H5File& file, const CalibrationSpec& spec, const msm::Fit& fit,
-                       const std::string& text, const RunInfo& info,
-                       const std::vector<fs::path>& calibrated) {
+// The calibration's file up to its evaluations (all a stopped calibration has): the header, the
+// calibration file as given, the dimensions and every evaluation in order.
+void write_evaluations(output::H5File& file, const CalibrationSpec& spec,
+                       const std::vector<msm::Evaluation>& made, const std::string& text, const RunInfo& info,
+                       const std::string& status) {
   file.attribute("/", "kind", "calibration");
+  file.attribute("/", "status", status);
   file.attribute("/", "engine_version", kVersion);
   file.attribute("/", "git_commit", kGitCommit);
   file.attribute("/", "command_line", info.command_line);
-  file.attribute("/", "method", fit.method);
-  file.attribute("/", "stop_reason", fit.stop_reason);
-  file.attribute("/", "converged", static_cast<std::int64_t>(fit.converged));
-  file.attribute("/", "objective", fit.objective);
+  file.attribute("/", "fingerprint", calibration_fingerprint(spec));
   file.attribute("/", "replications", spec.replications);
   file.text("calibration_file", text, "the calibration file as given");
-  std::vector<std::string> names, targets, scenarios, sources, purposes;
+  std::vector<std::string> names, targets, purposes;
   for (const auto& p : spec.parameters) names.push_back(p.key);
   for (const auto& t : spec.targets) {
     std::string name = t.scenario + ":" + t.indicator;
     for (const auto& [dim, label] : t.select) name += ":" + label;
     name += t.date.empty() ? (t.from.empty() ? "" : ":" + t.from + ".." + t.to) : ":" + t.date;
     targets.push_back(name);
-    sources.push_back(t.source);
   }
-  for (const auto& e : fit.evaluations) purposes.push_back(e.purpose);
-  for (const auto& path : calibrated) scenarios.push_back(path.string());
-  std::vector<std::int64_t> index(fit.evaluations.size());
+  std::vector<std::int64_t> index(made.size());
   for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int64_t>(k);
   file.dimension("parameter", names, "fitted scenario parameter");
-  file.dimension("parameter_2", names, "fitted scenario parameter (second axis of matrices)");
   file.dimension("target", targets, "target: scenario:indicator[:labels][:date or window]");
   file.dimension("evaluation", index, "1", "evaluation of the moments, in the order made");
-  const auto k = static_cast<std::size_t>(fit.theta.size()), T = static_cast<std::size_t>(fit.moments.size());
+  const auto k = spec.parameters.size(), T = spec.targets.size();
   std::vector<double> theta(index.size() * k), moments(index.size() * T), objective(index.size());
   for (std::size_t e = 0; e < index.size(); ++e) {
-    for (std::size_t d = 0; d < k; ++d)
-      theta[e * k + d] = fit.evaluations[e].theta[static_cast<Eigen::Index>(d)];
-    for (std::size_t t = 0; t < T; ++t)
-      moments[e * T + t] = fit.evaluations[e].moments[static_cast<Eigen::Index>(t)];
-    objective[e] = fit.evaluations[e].objective;
+    for (std::size_t d = 0; d < k; ++d) theta[e * k + d] = made[e].theta[static_cast<Eigen::Index>(d)];
+    for (std::size_t t = 0; t < T; ++t) moments[e * T + t] = made[e].moments[static_cast<Eigen::Index>(t)];
+    objective[e] = made[e].objective;
+    purposes.push_back(made[e].purpose);
   }
   file.variable("evaluations/theta", theta, {"evaluation", "parameter"}, "",
                 "parameter values of each evaluation");
@@ -512,7 +511,22 @@ void write_calibration(output::H5File& file, const CalibrationSpec& spec, const 
   file.variable("evaluations/objective", objective, {"evaluation"}, "1",
                 "sum of squared weighted residuals ((simulated - real) / se)^2");
   file.variable("evaluations/purpose", purposes, "evaluation",
-                "why it was made: start, jacobian, step or simplex");
+                "why it was made: start, jacobian, step or simplex (empty: before the fit was known)");
+}
+
+void write_calibration(output::H5File& file, const CalibrationSpec& spec, const msm::Fit& fit,
+                       const std::string& text, const RunInfo& info,
+                       const std::vector<fs::path>& calibrated) {
+  write_evaluations(file, spec, fit.evaluations, text, info, "finished");
+  file.attribute("/", "method", fit.method);
+  file.attribute("/", "stop_reason", fit.stop_reason);
+  file.attribute("/", "converged", static_cast<std::int64_t>(fit.converged));
+  file.attribute("/", "objective", fit.objective);
+  std::vector<std::string> names, sources, scenarios;
+  for (const auto& p : spec.parameters) names.push_back(p.key);
+  for (const auto& t : spec.targets) sources.push_back(t.source);
+  for (const auto& path : calibrated) scenarios.push_back(path.string());
+  file.dimension("parameter_2", names, "fitted scenario parameter (second axis of matrices)");
   const auto column = [](const Eigen::VectorXd& v) {
     return std::vector<double>(v.data(), v.data() + v.size());
   };
@@ -569,13 +583,41 @@ int calibrate(const StudyArgs& args) {
   }
   std::vector<fs::path> inputs{spec.file};
   for (const auto& [name, path] : spec.scenarios) inputs.push_back(path);
+  // --resume: the evaluations already made are taken from the results file instead of run again;
+  // the optimiser, deterministic, retraces its path through them and goes on from there.
+  std::map<std::vector<double>, Eigen::VectorXd> kept;
+  if (args.resume) {
+    if (args.output.empty()) {
+      if (root()) fmt::print(stderr, "error: --resume continues the results file given with -o; give -o\n");
+      return kExitBadInput;
+    }
+    try {
+      const KeptEvaluations before = read_kept_evaluations(args.output, spec);
+      for (std::size_t e = 0; e < before.theta.size(); ++e)
+        kept.emplace(
+            std::vector<double>(before.theta[e].data(), before.theta[e].data() + before.theta[e].size()),
+            before.moments[e]);
+    } catch (const ScenarioError& e) {
+      return bad_input(e);
+    }
+  }
   const fs::path out = output_path(args, "calibration");
   std::optional<output::H5File> file;
-  if (const int code = open_output(file, out, args.overwrite, inputs)) return code;
+  if (const int code = open_output(file, out, args.overwrite || args.resume, inputs)) return code;
   // The calibrated scenarios beside the results file: NAME.SCENARIO.yaml.
   std::vector<fs::path> calibrated;
-  for (const auto& [name, path] : spec.scenarios)
-    calibrated.push_back(out.parent_path() / (out.stem().string() + "." + name + ".yaml"));
+  std::vector<TargetFile> calibrated_targets;
+  try {
+    for (const auto& [name, path] : spec.scenarios) {
+      calibrated.push_back(out.parent_path() / (out.stem().string() + "." + name + ".yaml"));
+      if (root())
+        calibrated_targets.push_back(
+            calibrated_target(calibrated.back(), args.overwrite || args.resume, inputs));
+    }
+  } catch (const TargetRefused& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitBadInput;
+  }
   const auto S = static_cast<std::int64_t>(spec.scenarios.size());
   const std::int64_t R = spec.replications;
   if (!args.quiet && root())
@@ -602,8 +644,16 @@ int calibrate(const StudyArgs& args) {
     problem.standard_errors[t] = spec.targets[static_cast<std::size_t>(t)].se;
   }
   const auto started = Clock::now();
-  int evaluations = 0;
+  int evaluations = 0, replayed = 0;
+  std::vector<msm::Evaluation> made;  // in order, for a file if the calibration is stopped
   problem.moments = [&](const Eigen::VectorXd& theta) -> Eigen::VectorXd {
+    if (const auto it = kept.find(std::vector<double>(theta.data(), theta.data() + theta.size()));
+        it != kept.end()) {
+      ++evaluations;
+      ++replayed;
+      made.push_back({theta, it->second, msm::weighted_residuals(problem, it->second).squaredNorm(), ""});
+      return it->second;
+    }
     Eigen::VectorXd m = Eigen::VectorXd::Zero(T);
     for (std::int64_t s = 0; s < S; ++s) {
       const auto& [name, path] = spec.scenarios[static_cast<std::size_t>(s)];
@@ -626,13 +676,14 @@ int calibrate(const StudyArgs& args) {
       }
     }
     ++evaluations;
+    made.push_back({theta, m, msm::weighted_residuals(problem, m).squaredNorm(), ""});
     if (!args.quiet && root()) {
       const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-      const double objective = msm::weighted_residuals(problem, m).squaredNorm();
-      fmt::print(
-          stderr, "evaluation {} of at most {}: objective {:.4g} ({} so far, at most {} left)\n", evaluations,
-          spec.options.max_evaluations, objective, format_duration(seconds),
-          format_duration(seconds / evaluations * std::max(0, spec.options.max_evaluations - evaluations)));
+      const double objective = made.back().objective;
+      fmt::print(stderr, "evaluation {} of at most {}: objective {:.4g} ({} so far, at most {} left)\n",
+                 evaluations, spec.options.max_evaluations, objective, format_duration(seconds),
+                 format_duration(seconds / std::max(1, evaluations - replayed) *
+                                 std::max(0, spec.options.max_evaluations - evaluations)));
     }
     return m;
   };
@@ -640,8 +691,28 @@ int calibrate(const StudyArgs& args) {
   try {
     fit = msm::fit(problem, spec.options);
   } catch (const RunsStopped& s) {
-    if (root())
-      fmt::print(stderr, "valinta: stopped by {}; no results file was written\n", signal_name(s.signal));
+    // The evaluations made so far are kept, so that --resume goes on from them.
+    default_stop_signals();
+    if (!root()) return 128 + s.signal;
+    if (made.empty()) {
+      fmt::print(stderr, "valinta: stopped by {} before the first evaluation; no results file was written\n",
+                 signal_name(s.signal));
+      return 128 + s.signal;
+    }
+    try {
+      const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
+      write_evaluations(*file, spec, made, text,
+                        RunInfo{args.command_line, 0, threads, parallel::Comm::world().size(), threads},
+                        "stopped");
+      file->commit();
+    } catch (const std::exception& e) {
+      return failure(e);
+    }
+    fmt::print(
+        stderr,
+        "valinta: stopped by {} after {} evaluations; they are kept in {}: `valinta calibrate {} -o {} "
+        "--resume` goes on from them\n",
+        signal_name(s.signal), made.size(), out.string(), spec.file.string(), out.string());
     return 128 + s.signal;
   } catch (const ScenarioError& e) {
     return bad_input(e);
@@ -652,9 +723,8 @@ int calibrate(const StudyArgs& args) {
   if (!root()) return 0;
   try {
     for (std::size_t s = 0; s < calibrated.size(); ++s)
-      write_text_file(calibrated[s],
-                      calibrated_yaml(spec, calibrated[s], spec.scenarios[s].second, fit.theta),
-                      args.overwrite, inputs);
+      write_text_file(calibrated_targets[s],
+                      calibrated_yaml(spec, calibrated[s], spec.scenarios[s].second, fit.theta));
     const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
     write_calibration(*file, spec, fit, text,
                       RunInfo{args.command_line, 0, threads, parallel::Comm::world().size(), threads},
@@ -666,6 +736,9 @@ int calibrate(const StudyArgs& args) {
   } catch (const std::exception& e) {
     return failure(e);
   }
+  if (replayed > 0 && !args.quiet)
+    fmt::print("{} of the {} evaluations were taken from the results file (--resume)\n", replayed,
+               evaluations);
   fmt::print("{}", fit_report(spec, fit));
   for (const fs::path& p : calibrated) fmt::print("calibrated scenario: {}\n", p.string());
   fmt::print("results: {}\n", out.string());

@@ -18,6 +18,7 @@ struct StudyArgs {
   bool quiet = false;
   bool profile = false;
   std::string command_line;
+  bool resume = false;  // calibrate: continue from the evaluations in the results file (-o)
 };
 
 int run_replications(const StudyArgs& args);

@@ -139,6 +139,8 @@ class BackgroundRun {
     return r == 0;
   }
   const std::string& output() const { return output_; }
+  // Reads what output has come, waiting at most `timeout_ms`; false if none came.
+  bool poll(int timeout_ms) { return read_some(timeout_ms); }
 
  private:
   bool read_some(int timeout_ms) {

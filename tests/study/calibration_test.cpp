@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/cli_helpers.hpp"
+#include "safety/safety_support.hpp"
 #include "valinta/input/loader.hpp"
 
 namespace valinta {
@@ -162,6 +163,76 @@ TEST_F(Calibration, OneThreadOrTwoGiveTheSameCalibration) {
   EXPECT_EQ(objective[0], objective[1]);
   EXPECT_EQ(estimate[0], estimate[1]);
   EXPECT_EQ(standard_error[0], standard_error[1]);
+}
+
+// A calibration stopped by its budget goes on with --resume and a larger one: the evaluations in
+// its file are taken instead of run again, and it ends exactly where one calibration with the
+// larger budget ends.
+TEST_F(Calibration, ResumeWithALargerBudgetEndsWhereOneLongCalibrationEnds) {
+  scenario();
+  const fs::path file = dir.path() / "budget.yaml";
+  const std::string text = calibration({40, 8, 22}, {2, 1, 3});
+  std::string shorter = text;
+  shorter.replace(shorter.find("max_evaluations: 60"), 19, "max_evaluations: 16");
+  std::string longer = text;
+  longer.replace(longer.find("max_evaluations: 60"), 19, "max_evaluations: 30");
+  test::write_text(file, longer);
+  const fs::path whole = dir.path() / "whole.h5", parts = dir.path() / "parts.h5";
+  auto r = run_cli("calibrate " + quoted(file) + " -q -o " + quoted(whole) + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  test::write_text(file, shorter);
+  r = run_cli("calibrate " + quoted(file) + " -q -o " + quoted(parts) + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LE(read_doubles(parts, "evaluations/objective").size(), 16u);
+  test::write_text(file, longer);
+  r = run_cli("calibrate " + quoted(file) + " -o " + quoted(parts) + " --threads 1 --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("evaluations were taken from the results file"), std::string::npos) << r.output;
+  EXPECT_EQ(read_doubles(parts, "evaluations/objective"), read_doubles(whole, "evaluations/objective"));
+  EXPECT_EQ(read_doubles(parts, "fit/estimate"), read_doubles(whole, "fit/estimate"));
+  EXPECT_EQ(read_doubles(parts, "fit/standard_error"), read_doubles(whole, "fit/standard_error"));
+  // Another problem (a target's value changed) does not continue from these evaluations.
+  std::string other = longer;
+  other.replace(other.find("value: 40"), 9, "value: 41");
+  test::write_text(file, other);
+  r = run_cli("calibrate " + quoted(file) + " -o " + quoted(parts) + " --resume");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("made from another calibration"), std::string::npos) << r.output;
+  EXPECT_EQ(read_doubles(parts, "fit/estimate"), read_doubles(whole, "fit/estimate")) << "left as it was";
+}
+
+// Ctrl-C stops a calibration cleanly and keeps the evaluations made so far; --resume goes on.
+TEST_F(Calibration, CtrlCKeepsTheEvaluationsAndResumeGoesOn) {
+  scenario();
+  const fs::path file = dir.path() / "stop.yaml";
+  std::string text = calibration({40, 8, 22}, {2, 1, 3});
+  text.replace(text.find("max_evaluations: 60"), 19, "max_evaluations: 100000");
+  text.replace(text.find("replications: 4"), 15, "replications: 20");
+  test::write_text(file, text);
+  const fs::path out = dir.path() / "stopped.h5";
+  test::safety::BackgroundRun run({"calibrate", file.string(), "-o", out.string(), "--threads", "1"});
+  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(run.wait_for_handler(SIGINT)) << run.output();
+  // Until the first evaluation is in (each is 20 runs).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (run.running() && run.output().find("evaluation 2 of") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    run.poll(100);
+  ASSERT_TRUE(run.running()) << run.output();
+  run.signal(SIGINT);
+  const int status = run.wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT)
+      << test::safety::describe_status(status) << "\n"
+      << run.output();
+  EXPECT_NE(run.output().find("--resume` goes on from them"), std::string::npos) << run.output();
+  const std::size_t kept = read_doubles(out, "evaluations/objective").size();
+  EXPECT_GE(kept, 2u);
+  // Going on with a budget of one more evaluation than the kept ones.
+  text.replace(text.find("max_evaluations: 100000"), 23, "max_evaluations: " + std::to_string(kept + 1));
+  test::write_text(file, text);
+  const auto r = run_cli("calibrate " + quoted(file) + " -o " + quoted(out) + " --resume --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(std::to_string(kept) + " of the"), std::string::npos) << r.output;
 }
 
 // A parameter no target responds to is flagged, not given a confident interval.

@@ -1,10 +1,13 @@
 #include "valinta/study/calibration.hpp"
 
 #include <fmt/format.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <set>
 
 #include "valinta/input/loader.hpp"
@@ -360,6 +363,90 @@ std::vector<std::string> calibration_overrides(const CalibrationSpec& spec, cons
                                               : fmt::format("{}={:.17g}", spec.parameters[d].key, v));
   }
   return sets;
+}
+
+std::string calibration_fingerprint(const CalibrationSpec& spec) {
+  std::string out = fmt::format("replications {}; seed {}; set", spec.replications,
+                                spec.seed ? std::to_string(*spec.seed) : std::string("each scenario's"));
+  for (const auto& s : spec.sets) out += " " + s;
+  for (const auto& [name, path] : spec.scenarios)
+    out += fmt::format("; scenario {} = {}", name, path.string());
+  for (const auto& p : spec.parameters)
+    out += fmt::format("; parameter {} in [{:.17g}, {:.17g}] from {:.17g}", p.key, p.lower, p.upper, p.start);
+  for (const auto& t : spec.targets) {
+    out += fmt::format("; target {} {}", t.scenario, t.indicator);
+    for (const auto& [dim, label] : t.select) out += " " + dim + "=" + label;
+    out += fmt::format(" {}{}{} = {:.17g} +- {:.17g}", t.date, t.from, t.to.empty() ? "" : ".." + t.to,
+                       t.value, t.se);
+  }
+  return out;
+}
+
+KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, const CalibrationSpec& spec) {
+  const auto refuse = [&](const std::string& why) {
+    Diagnostics d;
+    d.error(results.string(), 0, 0, "--resume", why);
+    throw ScenarioError(std::move(d));
+  };
+  if (!std::filesystem::is_regular_file(results))
+    refuse("no such results file to continue from (give the -o of the calibration to continue)");
+  const hid_t file = H5Fopen(results.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) refuse("not an HDF5 file");
+  struct Closer {
+    hid_t f;
+    ~Closer() { H5Fclose(f); }
+  } closer{file};
+  // A root attribute written as a variable-length string (output/h5_file); "" if there is none.
+  const auto text_attribute = [&](const char* name) {
+    std::string value;
+    if (H5Aexists(file, name) <= 0) return value;
+    const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    const hid_t stored = H5Aget_type(attribute);
+    char* text = nullptr;
+    if (H5Tis_variable_str(stored) > 0 && H5Aread(attribute, type, &text) >= 0 && text != nullptr) {
+      value = text;
+      H5free_memory(text);
+    }
+    H5Tclose(stored);
+    H5Tclose(type);
+    H5Aclose(attribute);
+    return value;
+  };
+  if (text_attribute("kind") != "calibration") refuse("not the results file of a calibration");
+  if (text_attribute("fingerprint") != calibration_fingerprint(spec))
+    refuse(
+        "made from another calibration (scenarios, replications, seed, overrides, parameters or targets "
+        "differ); only the options may change between a calibration and its continuation");
+  const auto k = spec.parameters.size(), T = spec.targets.size();
+  const auto read = [&](const char* name, std::size_t columns) {
+    std::vector<double> data;
+    int rank = 0;
+    if (H5Lexists(file, "evaluations", H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0 ||
+        H5LTget_dataset_ndims(file, name, &rank) < 0 || rank != 2)
+      refuse(fmt::format("holds no {} of evaluations", name));
+    hsize_t shape[2] = {0, 0};
+    H5LTget_dataset_info(file, name, shape, nullptr, nullptr);
+    if (shape[1] != columns)
+      refuse(fmt::format("{} has {} columns where {} were expected", name, shape[1], columns));
+    data.resize(static_cast<std::size_t>(shape[0] * shape[1]));
+    if (!data.empty() && H5LTread_dataset_double(file, name, data.data()) < 0)
+      refuse(fmt::format("cannot read {}", name));
+    return data;
+  };
+  const std::vector<double> theta = read("evaluations/theta", k), moments = read("evaluations/moments", T);
+  if (theta.size() / k != moments.size() / T)
+    refuse("the evaluations' parameters and moments differ in number");
+  KeptEvaluations kept;
+  for (std::size_t e = 0; e < theta.size() / k; ++e) {
+    kept.theta.push_back(
+        Eigen::Map<const Eigen::VectorXd>(theta.data() + e * k, static_cast<Eigen::Index>(k)));
+    kept.moments.push_back(
+        Eigen::Map<const Eigen::VectorXd>(moments.data() + e * T, static_cast<Eigen::Index>(T)));
+  }
+  return kept;
 }
 
 double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, const RunRecord& run) {

@@ -66,6 +66,20 @@ CalibrationSpec load_calibration(const std::filesystem::path& file);
 // The --set overrides of one parameter point (the file's fixed ones first).
 std::vector<std::string> calibration_overrides(const CalibrationSpec& spec, const Eigen::VectorXd& theta);
 
+// What makes two calibrations the same problem (scenarios, replications, seed, overrides,
+// parameters with bounds and starts, targets with values and errors), not their options: a
+// stopped calibration, or one with a larger budget, continues from the evaluations of another
+// with the same fingerprint.
+std::string calibration_fingerprint(const CalibrationSpec& spec);
+
+// The evaluations kept in a calibration's results file (`valinta calibrate --resume`): parameter
+// values and moments, in the order they were made. Throws ScenarioError (exit code 2) when the
+// file is not a calibration of the same problem.
+struct KeptEvaluations {
+  std::vector<Eigen::VectorXd> theta, moments;
+};
+KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, const CalibrationSpec& spec);
+
 // The value of `target` in a finished run (its summary and series); throws ScenarioError at the
 // target's place in the file when its selection names a label the run does not have (e.g. a zone
 // the scenario has no such zone) or its dates fall outside the recorded steps.

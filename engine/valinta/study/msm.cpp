@@ -206,7 +206,7 @@ Fit fit(const Problem& p, const Options& o) {
   const Eigen::VectorXd inverse_se = p.standard_errors.array().inverse().matrix();
   // Levenberg-Marquardt on r = (m - y) / se, damping by the diagonal of J'J (Marquardt's scaling).
   double lambda = 1e-2;
-  bool stalled = false;
+  bool stalled = false, out_of_budget = false;
   f.stop_reason = "evaluation budget used";
   // Every pass needs 2k evaluations for its Jacobian, and 2k are kept for the one at the estimate.
   const auto jacobian_cost = 2 * best.theta.size();
@@ -219,7 +219,11 @@ Fit fit(const Problem& p, const Options& o) {
     const Eigen::MatrixXd a = jr.transpose() * jr;
     const Eigen::VectorXd gradient = jr.transpose() * r;
     bool improved = false;
-    while (static_cast<int>(f.evaluations.size()) + jacobian_cost < o.max_evaluations && lambda < 1e10) {
+    while (lambda < 1e10) {
+      if (static_cast<int>(f.evaluations.size()) + jacobian_cost >= o.max_evaluations) {
+        out_of_budget = true;
+        break;
+      }
       Eigen::MatrixXd damped = a;
       for (Eigen::Index j = 0; j < a.rows(); ++j) damped(j, j) += lambda * std::max(a(j, j), 1e-12);
       const Eigen::VectorXd step = damped.ldlt().solve(-gradient);
@@ -245,7 +249,7 @@ Fit fit(const Problem& p, const Options& o) {
     }
     if (f.converged) break;
     if (!improved) {
-      stalled = true;
+      stalled = !out_of_budget;  // the budget, not the objective, stopped the damped steps
       break;
     }
   }
