@@ -310,3 +310,20 @@ TEST_F(Calibration, FewerTargetsThanParametersAreRefused) {
 
 }  // namespace
 }  // namespace valinta
+
+namespace valinta {
+namespace {
+
+// The example calibration of the pilots (scenarios/calibration/pilots.yaml) stays a valid file:
+// its scenarios load, its parameters and targets are what the engine offers.
+TEST(CalibrationExample, ThePilotsCalibrationIsValid) {
+  const CalibrationSpec spec = load_calibration(std::filesystem::path(VALINTA_SOURCE_DIR) / "scenarios" /
+                                                "calibration" / "pilots.yaml");
+  EXPECT_EQ(spec.scenarios.size(), 3u);
+  EXPECT_EQ(spec.parameters.size(), 3u);
+  EXPECT_EQ(spec.targets.size(), 6u);
+  for (const CalibrationTarget& t : spec.targets) EXPECT_NE(t.source.find("FACTS.md"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace valinta
