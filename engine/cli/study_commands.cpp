@@ -437,7 +437,16 @@ void write_text_file(TargetFile& target, const std::string& text) {
   target.install();
 }
 
+// Parameter values on their own scales from the optimiser's search scales.
+Eigen::VectorXd natural(const CalibrationSpec& spec, const Eigen::VectorXd& search) {
+  Eigen::VectorXd v(search.size());
+  for (Eigen::Index j = 0; j < search.size(); ++j)
+    v[j] = from_search(spec.parameters[static_cast<std::size_t>(j)], search[j]);
+  return v;
+}
+
 std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
+  const NaturalFit own = natural_fit(spec, fit);
   std::string out =
       "\ntargets                                           real        simulated   (real - sim) / se\n";
   for (std::size_t t = 0; t < spec.targets.size(); ++t) {
@@ -454,14 +463,13 @@ std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
   out += "\nparameters                                    estimate     std error     95 % interval\n";
   for (std::size_t d = 0; d < spec.parameters.size(); ++d) {
     const auto j = static_cast<Eigen::Index>(d);
-    const double se = fit.standard_errors[j];
     const bool at_bound =
-        fit.theta[j] <= spec.parameters[d].lower || fit.theta[j] >= spec.parameters[d].upper;
-    out += fmt::format(
-        "  {:<42} {:>10.4g} {:>12.4g}     {}\n", spec.parameters[d].key, fit.theta[j], se,
-        !fit.identification.identified[d] ? std::string("not identified by these targets")
-        : at_bound                        ? std::string("at its bound: no interval (widen the bounds?)")
-                   : fmt::format("{:.4g} to {:.4g}", fit.theta[j] - 1.96 * se, fit.theta[j] + 1.96 * se));
+        own.theta[j] <= spec.parameters[d].lower || own.theta[j] >= spec.parameters[d].upper;
+    out += fmt::format("  {:<42} {:>10.4g} {:>12.4g}     {}\n", spec.parameters[d].key, own.theta[j],
+                       own.standard_errors[j],
+                       !fit.identification.identified[d] ? std::string("not identified by these targets")
+                       : at_bound ? std::string("at its bound: no interval (widen the bounds?)")
+                                  : fmt::format("{:.4g} to {:.4g}", own.ci_low[j], own.ci_high[j]));
   }
   out += fmt::format(
       "\nobjective {:.4g} over {} targets, {} evaluations, {}; {}; rank {} of {}, condition {:.3g}\n",
@@ -497,15 +505,21 @@ void write_evaluations(output::H5File& file, const CalibrationSpec& spec,
   file.dimension("target", targets, "target: scenario:indicator[:labels][:date or window]");
   file.dimension("evaluation", index, "1", "evaluation of the moments, in the order made");
   const auto k = spec.parameters.size(), T = spec.targets.size();
-  std::vector<double> theta(index.size() * k), moments(index.size() * T), objective(index.size());
+  std::vector<double> theta(index.size() * k), search(index.size() * k), moments(index.size() * T),
+      objective(index.size());
   for (std::size_t e = 0; e < index.size(); ++e) {
-    for (std::size_t d = 0; d < k; ++d) theta[e * k + d] = made[e].theta[static_cast<Eigen::Index>(d)];
+    for (std::size_t d = 0; d < k; ++d) {
+      search[e * k + d] = made[e].theta[static_cast<Eigen::Index>(d)];
+      theta[e * k + d] = from_search(spec.parameters[d], search[e * k + d]);
+    }
     for (std::size_t t = 0; t < T; ++t) moments[e * T + t] = made[e].moments[static_cast<Eigen::Index>(t)];
     objective[e] = made[e].objective;
     purposes.push_back(made[e].purpose);
   }
   file.variable("evaluations/theta", theta, {"evaluation", "parameter"}, "",
                 "parameter values of each evaluation");
+  file.variable("evaluations/search", search, {"evaluation", "parameter"}, "",
+                "the same on the optimiser's scale of each parameter (its transform: none, log or logit)");
   file.variable("evaluations/moments", moments, {"evaluation", "target"}, "",
                 "simulated moments (mean over the replications) of each evaluation");
   file.variable("evaluations/objective", objective, {"evaluation"}, "1",
@@ -530,20 +544,24 @@ void write_calibration(output::H5File& file, const CalibrationSpec& spec, const 
   const auto column = [](const Eigen::VectorXd& v) {
     return std::vector<double>(v.data(), v.data() + v.size());
   };
-  const Eigen::VectorXd se = fit.standard_errors;
+  // On the parameters' own scales (the search scales' differ only for log or logit parameters).
+  const NaturalFit own = natural_fit(spec, fit);
   std::vector<std::int64_t> identified;
   for (const bool b : fit.identification.identified) identified.push_back(b ? 1 : 0);
-  file.variable("fit/estimate", column(fit.theta), {"parameter"}, "", "estimate of each parameter");
-  file.variable("fit/standard_error", column(se), {"parameter"}, "",
-                "standard error (sandwich with the simulation correction; NaN if not identified)");
-  file.variable("fit/ci95_low", column(fit.theta - 1.96 * se), {"parameter"}, "", "95 % interval, lower end");
-  file.variable("fit/ci95_high", column(fit.theta + 1.96 * se), {"parameter"}, "",
-                "95 % interval, upper end");
+  file.variable("fit/estimate", column(own.theta), {"parameter"}, "", "estimate of each parameter");
+  file.variable(
+      "fit/standard_error", column(own.standard_errors), {"parameter"}, "",
+      "standard error (sandwich with the simulation correction, delta method from the search scale; "
+      "NaN if not identified)");
+  file.variable("fit/ci95_low", column(own.ci_low), {"parameter"}, "",
+                "95 % interval, lower end (made on the search scale)");
+  file.variable("fit/ci95_high", column(own.ci_high), {"parameter"}, "",
+                "95 % interval, upper end (made on the search scale)");
   file.variable("fit/identified", identified, {"parameter"}, "1", "1 if the targets identify the parameter");
-  Eigen::MatrixXd cov = fit.covariance.transpose();  // row-major
+  Eigen::MatrixXd cov = own.covariance.transpose();  // row-major
   file.variable("fit/covariance", std::vector<double>(cov.data(), cov.data() + cov.size()),
                 {"parameter", "parameter_2"}, "", "covariance of the estimates");
-  Eigen::MatrixXd jac = fit.jacobian.transpose();
+  Eigen::MatrixXd jac = own.jacobian.transpose();
   file.variable("fit/jacobian", std::vector<double>(jac.data(), jac.data() + jac.size()),
                 {"target", "parameter"}, "",
                 "derivative of each simulated moment with respect to each parameter at the estimate");
@@ -593,9 +611,9 @@ int calibrate(const StudyArgs& args) {
     }
     try {
       const KeptEvaluations before = read_kept_evaluations(args.output, spec);
-      for (std::size_t e = 0; e < before.theta.size(); ++e)
+      for (std::size_t e = 0; e < before.search.size(); ++e)
         kept.emplace(
-            std::vector<double>(before.theta[e].data(), before.theta[e].data() + before.theta[e].size()),
+            std::vector<double>(before.search[e].data(), before.search[e].data() + before.search[e].size()),
             before.moments[e]);
     } catch (const ScenarioError& e) {
       return bad_input(e);
@@ -632,9 +650,9 @@ int calibrate(const StudyArgs& args) {
   for (Eigen::Index d = 0; d < k; ++d) {
     const CalibrationParameter& p = spec.parameters[static_cast<std::size_t>(d)];
     problem.names.push_back(p.key);
-    problem.lower[d] = p.lower;
-    problem.upper[d] = p.upper;
-    problem.start[d] = p.start;
+    problem.lower[d] = to_search(p, p.lower);
+    problem.upper[d] = to_search(p, p.upper);
+    problem.start[d] = to_search(p, p.start);
   }
   const auto T = static_cast<Eigen::Index>(spec.targets.size());
   problem.targets.resize(T);
@@ -657,7 +675,7 @@ int calibrate(const StudyArgs& args) {
     Eigen::VectorXd m = Eigen::VectorXd::Zero(T);
     for (std::int64_t s = 0; s < S; ++s) {
       const auto& [name, path] = spec.scenarios[static_cast<std::size_t>(s)];
-      const Scenario scenario = load_scenario(path, calibration_overrides(spec, theta));
+      const Scenario scenario = load_scenario(path, calibration_overrides(spec, natural(spec, theta)));
       const std::uint64_t seed = args.seed   ? *args.seed
                                  : spec.seed ? *spec.seed
                                              : static_cast<std::uint64_t>(scenario.seed);
@@ -723,8 +741,8 @@ int calibrate(const StudyArgs& args) {
   if (!root()) return 0;
   try {
     for (std::size_t s = 0; s < calibrated.size(); ++s)
-      write_text_file(calibrated_targets[s],
-                      calibrated_yaml(spec, calibrated[s], spec.scenarios[s].second, fit.theta));
+      write_text_file(calibrated_targets[s], calibrated_yaml(spec, calibrated[s], spec.scenarios[s].second,
+                                                             natural(spec, fit.theta)));
     const int threads = args.threads > 0 ? args.threads : Simulation::default_threads();
     write_calibration(*file, spec, fit, text,
                       RunInfo{args.command_line, 0, threads, parallel::Comm::world().size(), threads},

@@ -66,7 +66,7 @@ class Calibration : public ::testing::Test {
     out << "scenarios:\n  region: region.yaml\n"
         << "replications: 4\nseed: 7\n"
         << "parameters:\n"
-        << "  choice.base_review_per_year: {lower: 0.05, upper: 2, start: 0.2}\n"
+        << "  choice.base_review_per_year: {lower: 0.05, upper: 2, start: 0.2, transform: log}\n"
         << "  demand.self_pay_share: {lower: 0, upper: 1, start: 0.6}\n"
         << "targets:\n"
         << "  - {scenario: region, indicator: new_reviews, value: " << values[0] << ", se: " << se[0]
@@ -82,9 +82,9 @@ class Calibration : public ::testing::Test {
   }
 };
 
-// The true values (0.5 a year, 0.3) give the targets: one run with seed 99 is the "real" data, and
-// the standard errors are the spread of the moments over eight runs with seed 500. Fitted back
-// with seed 7 and four replications, each true value lies within its reported 95 % interval.
+// The true values (0.5 a year, searched on its log scale, and 0.3) give the targets: one run with seed 99 is
+// the "real" data, and the standard errors are the spread of the moments over eight runs with seed 500.
+// Fitted back with seed 7 and four replications, each true value lies within its reported 95 % interval.
 TEST_F(Calibration, RecoversKnownParametersWithinTheirIntervals) {
   scenario();
   const fs::path file = dir.path() / "recover.yaml";
@@ -323,6 +323,89 @@ TEST(CalibrationExample, ThePilotsCalibrationIsValid) {
   EXPECT_EQ(spec.parameters.size(), 3u);
   EXPECT_EQ(spec.targets.size(), 6u);
   for (const CalibrationTarget& t : spec.targets) EXPECT_NE(t.source.find("FACTS.md"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace valinta
+
+namespace valinta {
+namespace {
+
+// Log and logit scales: values round-trip, and the fit on the parameter's own scale follows by the
+// delta method (standard error x d value / d search) with the interval made on the search scale.
+TEST(CalibrationScales, TransformsAndTheDeltaMethod) {
+  CalibrationParameter log_p{"a", false, 0.1, 10, 1, Transform::log};
+  CalibrationParameter logit_p{"b", false, 0.01, 0.99, 0.5, Transform::logit};
+  for (const double v : {0.1, 0.7, 2.0, 9.5}) EXPECT_NEAR(from_search(log_p, to_search(log_p, v)), v, 1e-12);
+  for (const double v : {0.02, 0.3, 0.9}) EXPECT_NEAR(from_search(logit_p, to_search(logit_p, v)), v, 1e-12);
+  CalibrationSpec spec;
+  spec.parameters = {log_p, logit_p};
+  msm::Fit fit;
+  fit.theta = Eigen::Vector2d(std::log(2.0), 0.0);  // a = 2, b = 0.5
+  fit.standard_errors = Eigen::Vector2d(0.1, 0.2);
+  fit.covariance = Eigen::Matrix2d{{0.01, 0.001}, {0.001, 0.04}};
+  fit.jacobian = Eigen::MatrixXd::Ones(3, 2);
+  const NaturalFit own = natural_fit(spec, fit);
+  EXPECT_NEAR(own.theta[0], 2.0, 1e-12);
+  EXPECT_NEAR(own.theta[1], 0.5, 1e-12);
+  EXPECT_NEAR(own.standard_errors[0], 0.2, 1e-12);   // 0.1 x 2
+  EXPECT_NEAR(own.standard_errors[1], 0.05, 1e-12);  // 0.2 x 0.5 x 0.5
+  EXPECT_NEAR(own.covariance(0, 1), 0.001 * 2 * 0.25, 1e-12);
+  EXPECT_NEAR(own.ci_low[0], 2 * std::exp(-0.196), 1e-12);  // positive, and not symmetric
+  EXPECT_NEAR(own.ci_high[0], 2 * std::exp(0.196), 1e-12);
+  EXPECT_NEAR(own.jacobian(0, 0), 0.5, 1e-12);  // d m / d a = (d m / d log a) / a
+  EXPECT_NEAR(own.jacobian(0, 1), 4.0, 1e-12);
+}
+
+TEST_F(Calibration, TransformsAndThePilotAreaAreCheckedAndUsed) {
+  scenario();
+  const fs::path file = dir.path() / "scales.yaml";
+  std::string text = calibration({40, 8, 22}, {2, 1, 3});
+  text.replace(text.find("{lower: 0, upper: 1, start: 0.6}"), 32,
+               "{lower: 0, upper: 1, start: 0.6, transform: logit}");
+  test::write_text(file, text);
+  auto r = run_cli("calibrate " + quoted(file) + " -o " + quoted(dir.path() / "x.h5"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("logit needs bounds strictly between 0 and 1 (got 0 to 1)"), std::string::npos)
+      << r.output;
+  std::string share = calibration({40, 8, 22}, {2, 1, 3});
+  share.replace(
+      share.find("options:"), share.size() - share.find("options:"),
+      "  - {scenario: region, indicator: share_eligible_away_by_sector, select: {sector: private},\n"
+      "     value: 0.05, se: 0.01, source: x}\n");
+  test::write_text(file, share);
+  const CalibrationSpec ok = load_calibration(file);
+  EXPECT_EQ(ok.targets.size(), 4u);
+
+  // The pilot area's switches are the zones' switches added up.
+  std::string zones = calibration({40, 8, 22}, {2, 1, 3});
+  zones.replace(
+      zones.find("options:"), zones.size() - zones.find("options:"),
+      "  - {scenario: region, indicator: new_switches_by_zone, select: {zone: pilot_area}, value: 1,"
+      " se: 1, source: x}\n"
+      "  - {scenario: region, indicator: new_switches_by_zone, select: {zone: A}, value: 1, se: 1,"
+      " source: x}\n"
+      "  - {scenario: region, indicator: new_switches_by_zone, select: {zone: B}, value: 1, se: 1,"
+      " source: x}\n");
+  test::write_text(file, zones);
+  const CalibrationSpec spec = load_calibration(file);
+  const RunRecord run = run_and_record(load_scenario(spec.scenarios.front().second), {3, 0, 1}, true);
+  ASSERT_TRUE(run.ok) << run.error;
+  const double area = target_moment(spec, spec.targets[3], run);
+  EXPECT_GT(area, 0);
+  EXPECT_DOUBLE_EQ(area,
+                   target_moment(spec, spec.targets[4], run) + target_moment(spec, spec.targets[5], run));
+  // The pilot area is a label of zones only.
+  std::string bad = zones;
+  const std::string area_target = "indicator: new_switches_by_zone, select: {zone: pilot_area}";
+  bad.replace(bad.find(area_target), area_target.size(),
+              "indicator: share_eligible_away_by_sector, select: {sector: private, zone: pilot_area}");
+  test::write_text(file, bad);
+  r = run_cli("calibrate " + quoted(file) + " -o " + quoted(dir.path() / "x.h5"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("not a dimension of share_eligible_away_by_sector (it has: sector)"),
+            std::string::npos)
+      << r.output;
 }
 
 }  // namespace

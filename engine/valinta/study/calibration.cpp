@@ -78,7 +78,7 @@ void read_parameters(const FileReader& in, const YAML::Node& params, Calibration
       in.error(v, where, "must be a mapping {lower: ..., upper: ..., start: ...} (start optional)");
       continue;
     }
-    in.unknown_keys(v, {"lower", "upper", "start"}, where);
+    in.unknown_keys(v, {"lower", "upper", "start", "transform"}, where);
     if (!v["lower"] || !v["upper"]) {
       in.error(v, where, "needs both `lower` and `upper`");
       continue;
@@ -109,6 +109,29 @@ void read_parameters(const FileReader& in, const YAML::Node& params, Calibration
       } else if (start) {
         p.start = *start;
       }
+    }
+    if (const YAML::Node n = v["transform"]) {
+      const auto t = in.scalar<std::string>(n, where + ".transform", "none, log or logit");
+      bool known = false;
+      for (int k = 0; t && k < 3; ++k)
+        if (*t == kTransformNames[k]) {
+          p.transform = static_cast<Transform>(k);
+          known = true;
+        }
+      if (t && !known)
+        in.error(n, where + ".transform",
+                 fmt::format("unknown transform '{}' (allowed: none, log, logit)", *t));
+      if (p.transform == Transform::log && !(*lo > 0))
+        in.error(n, where + ".transform", fmt::format("log needs a lower bound above 0 (got {})", *lo));
+      if (p.transform == Transform::logit && !(*lo > 0 && *hi < 1))
+        in.error(n, where + ".transform",
+                 fmt::format("logit needs bounds strictly between 0 and 1 (got {} to {})", *lo, *hi));
+      ok = ok && known && !(p.transform == Transform::log && !(*lo > 0)) &&
+           !(p.transform == Transform::logit && !(*lo > 0 && *hi < 1));
+    }
+    if (p.integer && p.transform != Transform::none) {
+      in.error(item.first, where, "an integer parameter is fitted on its own scale (no transform)");
+      ok = false;
     }
     if (ok) spec.parameters.push_back(p);
   }
@@ -167,6 +190,7 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
       ok = false;
     } else if (!target.summary) {
       dims = found->dims;
+      target.count = found->kind == Indicator::Kind::count;
     }
   }
   // One label of each dimension of the indicator.
@@ -201,6 +225,13 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
     if (!s) {
       ok = false;
       continue;
+    }
+    if (dim == "zone" && *s == "pilot_area" && !target.count) {
+      in.error(
+          label, where + ".select.zone",
+          fmt::format("pilot_area sums over the pilot's zones, which only a count can be ({} is not one)",
+                      target.indicator));
+      ok = false;
     }
     const auto labels = fixed_labels(dim);
     if (labels && std::find(labels->begin(), labels->end(), *s) == labels->end()) {
@@ -365,6 +396,64 @@ std::vector<std::string> calibration_overrides(const CalibrationSpec& spec, cons
   return sets;
 }
 
+double to_search(const CalibrationParameter& p, double value) {
+  switch (p.transform) {
+    case Transform::log:
+      return std::log(value);
+    case Transform::logit:
+      return std::log(value / (1 - value));
+    case Transform::none:
+      break;
+  }
+  return value;
+}
+
+double from_search(const CalibrationParameter& p, double search) {
+  switch (p.transform) {
+    case Transform::log:
+      return std::exp(search);
+    case Transform::logit:
+      return 1 / (1 + std::exp(-search));
+    case Transform::none:
+      break;
+  }
+  return search;
+}
+
+double value_per_search(const CalibrationParameter& p, double search) {
+  const double v = from_search(p, search);
+  switch (p.transform) {
+    case Transform::log:
+      return v;
+    case Transform::logit:
+      return v * (1 - v);
+    case Transform::none:
+      break;
+  }
+  return 1;
+}
+
+NaturalFit natural_fit(const CalibrationSpec& spec, const msm::Fit& fit) {
+  const auto k = fit.theta.size();
+  NaturalFit n;
+  n.theta.resize(k);
+  n.ci_low.resize(k);
+  n.ci_high.resize(k);
+  Eigen::VectorXd slope(k);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const CalibrationParameter& p = spec.parameters[static_cast<std::size_t>(j)];
+    const double phi = fit.theta[j], se = fit.standard_errors[j];
+    n.theta[j] = from_search(p, phi);
+    slope[j] = value_per_search(p, phi);
+    n.ci_low[j] = from_search(p, phi - 1.96 * se);  // NaN stays NaN
+    n.ci_high[j] = from_search(p, phi + 1.96 * se);
+  }
+  n.covariance = slope.asDiagonal() * fit.covariance * slope.asDiagonal();
+  n.standard_errors = (slope.array().abs() * fit.standard_errors.array()).matrix();
+  n.jacobian = fit.jacobian * slope.cwiseInverse().asDiagonal();
+  return n;
+}
+
 std::string calibration_fingerprint(const CalibrationSpec& spec) {
   std::string out = fmt::format("replications {}; seed {}; set", spec.replications,
                                 spec.seed ? std::to_string(*spec.seed) : std::string("each scenario's"));
@@ -372,7 +461,8 @@ std::string calibration_fingerprint(const CalibrationSpec& spec) {
   for (const auto& [name, path] : spec.scenarios)
     out += fmt::format("; scenario {} = {}", name, path.string());
   for (const auto& p : spec.parameters)
-    out += fmt::format("; parameter {} in [{:.17g}, {:.17g}] from {:.17g}", p.key, p.lower, p.upper, p.start);
+    out += fmt::format("; parameter {} in [{:.17g}, {:.17g}] from {:.17g} on scale {}", p.key, p.lower,
+                       p.upper, p.start, kTransformNames[static_cast<int>(p.transform)]);
   for (const auto& t : spec.targets) {
     out += fmt::format("; target {} {}", t.scenario, t.indicator);
     for (const auto& [dim, label] : t.select) out += " " + dim + "=" + label;
@@ -436,12 +526,12 @@ KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, cons
       refuse(fmt::format("cannot read {}", name));
     return data;
   };
-  const std::vector<double> theta = read("evaluations/theta", k), moments = read("evaluations/moments", T);
+  const std::vector<double> theta = read("evaluations/search", k), moments = read("evaluations/moments", T);
   if (theta.size() / k != moments.size() / T)
     refuse("the evaluations' parameters and moments differ in number");
   KeptEvaluations kept;
   for (std::size_t e = 0; e < theta.size() / k; ++e) {
-    kept.theta.push_back(
+    kept.search.push_back(
         Eigen::Map<const Eigen::VectorXd>(theta.data() + e * k, static_cast<Eigen::Index>(k)));
     kept.moments.push_back(
         Eigen::Map<const Eigen::VectorXd>(moments.data() + e * T, static_cast<Eigen::Index>(T)));
@@ -460,8 +550,9 @@ double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, co
   if (series == run.series.end()) target_error(spec, t, "the run recorded no " + t.indicator);
   if (!run.setup) throw std::logic_error("target_moment: the run was recorded without its set-up");
   const RunSetup& setup = *run.setup;
-  // The position of the selection within a step's row (dimensions in order, the last fastest).
-  std::size_t offset = 0;
+  // The positions of the selection within a step's row (dimensions in order, the last fastest):
+  // one, or the pilot's zones for `zone: pilot_area`.
+  std::vector<std::size_t> offsets{0};
   for (std::size_t d = 0; d < series->dims.size(); ++d) {
     const std::string& dim = series->dims[d];
     const auto labels = dim == "zone"       ? std::optional(setup.zone_name)
@@ -470,17 +561,28 @@ double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, co
     if (!labels) target_error(spec, t, "cannot select in dimension " + dim);
     const auto chosen =
         std::find_if(t.select.begin(), t.select.end(), [&](const auto& s) { return s.first == dim; });
-    auto at =
-        chosen == t.select.end() ? labels->end() : std::find(labels->begin(), labels->end(), chosen->second);
-    if (dim == "zone" && at == labels->end() && chosen != t.select.end()) {  // a zone by its code
-      const auto code = std::find(setup.zone_code.begin(), setup.zone_code.end(), chosen->second);
-      if (code != setup.zone_code.end()) at = labels->begin() + (code - setup.zone_code.begin());
+    std::vector<std::size_t> at;
+    if (dim == "zone" && chosen != t.select.end() && chosen->second == "pilot_area") {
+      for (std::size_t z = 0; z < setup.zone_in_pilot.size(); ++z)
+        if (setup.zone_in_pilot[z] != 0) at.push_back(z);
+      if (at.empty()) target_error(spec, t, fmt::format("scenario {} has no pilot area", t.scenario));
+    } else {
+      auto it = chosen == t.select.end() ? labels->end()
+                                         : std::find(labels->begin(), labels->end(), chosen->second);
+      if (dim == "zone" && it == labels->end() && chosen != t.select.end()) {  // a zone by its code
+        const auto code = std::find(setup.zone_code.begin(), setup.zone_code.end(), chosen->second);
+        if (code != setup.zone_code.end()) it = labels->begin() + (code - setup.zone_code.begin());
+      }
+      if (it == labels->end())
+        target_error(spec, t,
+                     fmt::format("scenario {} has no {} '{}'", t.scenario, dim,
+                                 chosen == t.select.end() ? std::string() : chosen->second));
+      at.push_back(static_cast<std::size_t>(it - labels->begin()));
     }
-    if (at == labels->end())
-      target_error(spec, t,
-                   fmt::format("scenario {} has no {} '{}'", t.scenario, dim,
-                               chosen == t.select.end() ? std::string() : chosen->second));
-    offset = offset * labels->size() + static_cast<std::size_t>(at - labels->begin());
+    std::vector<std::size_t> next;
+    for (const std::size_t o : offsets)
+      for (const std::size_t a : at) next.push_back(o * labels->size() + a);
+    offsets = std::move(next);
   }
   // The steps: the one containing `date`, those beginning within [from, to], or all.
   std::int64_t first = 0, last = static_cast<std::int64_t>(setup.steps) - 1;
@@ -507,8 +609,11 @@ double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, co
   double total = 0;
   std::int64_t n = 0;
   for (std::int64_t k = first; k <= last; ++k) {
-    const std::size_t at = static_cast<std::size_t>(k) * series->row_length + offset;
-    const double v = series->integer ? static_cast<double>(series->count[at]) : series->real[at];
+    double v = 0;
+    for (const std::size_t offset : offsets) {
+      const std::size_t at = static_cast<std::size_t>(k) * series->row_length + offset;
+      v += series->integer ? static_cast<double>(series->count[at]) : series->real[at];
+    }
     if (std::isnan(v)) continue;  // undefined in that step (e.g. a share of nobody)
     total += v;
     ++n;

@@ -8,11 +8,12 @@
 //   seed: 2017                                   # optional; default: each scenario's own seed
 //   set: [time.warm_up_weeks=26]                 # optional overrides for every run
 //   parameters:                                  # scenario parameters to fit
-//     choice.awareness_per_year: {lower: 0.1, upper: 3, start: 0.8}
+//     choice.awareness_per_year: {lower: 0.1, upper: 3, start: 0.8, transform: log}
 //   targets:
 //     - scenario: jyte
 //       indicator: share_eligible_away_by_sector   # a summary item or a recorded indicator
 //       select: {sector: private}                  # one label of each of its dimensions
+//                                                  # (zone: pilot_area sums a count over the pilot)
 //       date: 2018-10-03                           # the step containing it; or from/to: their mean
 //       value: 0.045
 //       se: 0.005                                  # standard error of the real value
@@ -30,18 +31,41 @@
 
 namespace valinta {
 
+// The scale the optimiser searches a parameter on: its own, its logarithm (a positive parameter
+// whose effect is proportional), or its logit (a share strictly between 0 and 1).
+enum class Transform { none, log, logit };
+inline constexpr const char* kTransformNames[] = {"none", "log", "logit"};
+
 struct CalibrationParameter {
   std::string key;
   bool integer = false;
   double lower = 0, upper = 0, start = 0;
+  Transform transform = Transform::none;
 };
+
+struct CalibrationSpec;
+
+// A parameter's value on the search scale and back, and d value / d search at a search value.
+double to_search(const CalibrationParameter& p, double value);
+double from_search(const CalibrationParameter& p, double search);
+double value_per_search(const CalibrationParameter& p, double search);
+
+// The fit on the parameters' own scales: estimates; standard errors, covariance and Jacobian by
+// the delta method; 95 % intervals made on the search scale and transformed back (so a log or
+// logit parameter's interval stays positive, or within 0 and 1).
+struct NaturalFit {
+  Eigen::VectorXd theta, standard_errors, ci_low, ci_high;
+  Eigen::MatrixXd covariance, jacobian;
+};
+NaturalFit natural_fit(const CalibrationSpec& spec, const msm::Fit& fit);
 
 struct CalibrationTarget {
   std::string scenario;   // a name of `scenarios:`
   std::string indicator;  // a summary item (summary_indicators()) or a recorded indicator
   bool summary = false;
   std::vector<std::pair<std::string, std::string>> select;  // dimension -> label, in the dims' order
-  std::string date, from, to;                               // ISO dates (series only)
+  bool count = false;          // the indicator counts (so a selection of several labels is summed)
+  std::string date, from, to;  // ISO dates (series only)
   double value = 0, se = 0;
   std::string source;
   int line = 0, column = 0;  // of the target in the file, for messages about it
@@ -76,7 +100,7 @@ std::string calibration_fingerprint(const CalibrationSpec& spec);
 // values and moments, in the order they were made. Throws ScenarioError (exit code 2) when the
 // file is not a calibration of the same problem.
 struct KeptEvaluations {
-  std::vector<Eigen::VectorXd> theta, moments;
+  std::vector<Eigen::VectorXd> search, moments;  // search: the parameters on their search scales
 };
 KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, const CalibrationSpec& spec);
 
