@@ -448,7 +448,8 @@ Eigen::VectorXd natural(const CalibrationSpec& spec, const Eigen::VectorXd& sear
 std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
   const NaturalFit own = natural_fit(spec, fit);
   std::string out =
-      "\ntargets                                           real        simulated   (real - sim) / se\n";
+      "\ntargets                                           real   95 % interval of real     simulated   "
+      "(real - sim) / se\n";
   for (std::size_t t = 0; t < spec.targets.size(); ++t) {
     const CalibrationTarget& g = spec.targets[t];
     std::string name = g.scenario + ": " + g.indicator;
@@ -457,7 +458,8 @@ std::string fit_report(const CalibrationSpec& spec, const msm::Fit& fit) {
     if (!g.from.empty()) name += " " + g.from + ".." + g.to;
     const double r = fit.residuals[static_cast<Eigen::Index>(t)];
     out +=
-        fmt::format("  {:<46} {:>10.4g} {:>12.4g}   {:>+6.2f}{}\n", name, g.value,
+        fmt::format("  {:<46} {:>10.4g}   {:>21} {:>12.4g}   {:>+6.2f}{}\n", name, g.value,
+                    fmt::format("{:.4g} to {:.4g}", g.value - 1.96 * g.se, g.value + 1.96 * g.se),
                     fit.moments[static_cast<Eigen::Index>(t)], -r, std::abs(r) <= 1 ? "  within 1 se" : "");
   }
   out += "\nparameters                                    estimate     std error     95 % interval\n";

@@ -128,7 +128,8 @@ TEST_F(Calibration, RecoversKnownParametersWithinTheirIntervals) {
   // Every evaluation is in the file; the table was printed; the calibrated scenario extends the
   // base with the fitted values and runs.
   EXPECT_GE(read_doubles(out, "evaluations/objective").size(), 5u);
-  EXPECT_NE(r.output.find("95 % interval"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("95 % interval of real"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("95 % interval\n"), std::string::npos) << r.output;
   const fs::path calibrated = dir.path() / "fit.region.yaml";
   ASSERT_TRUE(fs::exists(calibrated));
   std::ifstream in(calibrated);
