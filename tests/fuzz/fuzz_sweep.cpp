@@ -8,46 +8,18 @@
 //
 // load_sweep reads a file: each input is written to fuzz-input-PID.yaml in $VALINTA_FUZZ_INPUT_DIR
 // (default: the temporary directory), so that the base scenario's path resolves beside it.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <string>
 
+#include "input_file.hpp"
 #include "valinta/scenario/diagnostics.hpp"
 #include "valinta/study/sweep.hpp"
 
-namespace {
-
-const std::filesystem::path kInputFile = [] {
-  const char* dir = std::getenv("VALINTA_FUZZ_INPUT_DIR");
-  const std::filesystem::path path =
-      (dir != nullptr ? std::filesystem::path(dir) : std::filesystem::temp_directory_path()) /
-      ("fuzz-input-" + std::to_string(::getpid()) + ".yaml");
-  std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove(kInputFile, ec);
-  });
-  return path;
-}();
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  {
-    std::ofstream out(kInputFile, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    if (!out) {
-      std::perror("fuzz_sweep: cannot write the input file");
-      std::abort();
-    }
-  }
+  const std::filesystem::path& file = valinta::fuzz::write_input(data, size, "fuzz_sweep");
   try {
-    const valinta::SweepSpec spec = valinta::load_sweep(kInputFile);
+    const valinta::SweepSpec spec = valinta::load_sweep(file);
     const double values = static_cast<double>(spec.points) * static_cast<double>(spec.parameters.size());
     if (values <= 100'000) {
       const auto points = valinta::design_points(spec, spec.seed.value_or(1));

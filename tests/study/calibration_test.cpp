@@ -255,24 +255,28 @@ TEST_F(Calibration, AParameterTheTargetsDoNotSeeIsFlagged) {
   EXPECT_TRUE(std::isnan(standard_error[1]));
 }
 
-// Mistakes anywhere in the file: each reported at its place, exit code 2, no file written.
+// Mistakes anywhere in the file: each reported at its place, exit code 2, no file written (a
+// `select` that is not a mapping was once an uncaught exception, found by fuzz_calibration).
 TEST_F(Calibration, MistakesAreReportedWithTheirPlaceAndExitCodeTwo) {
   scenario();
   const fs::path file = dir.path() / "bad.yaml";
-  test::write_text(file,
-                   "scenarios:\n"
-                   "  region: region.yaml\n"
-                   "replicatons: 4\n"  // line 3
-                   "parameters:\n"
-                   "  choice.inertai: {lower: 0, upper: 2}\n"                 // line 5
-                   "  choice.base_review_per_year: {lower: 1, upper: 0.5}\n"  // line 6
-                   "targets:\n"
-                   "  - {scenario: region, indicator: new_reviwes, value: 1, se: 1, source: x}\n"  // line 8
-                   "  - {scenario: elsewhere, indicator: new_reviews, value: 1, se: 0, source: x}\n"
-                   "  - {scenario: region, indicator: share_eligible_away_by_sector, value: 1, se: 1,\n"
-                   "     source: x, date: 2017-13-01}\n"  // line 11
-                   "  - {scenario: region, indicator: new_contacts_elsewhere, select: {elsewhere: abroad},\n"
-                   "     value: 1, se: 1}\n");
+  test::write_text(
+      file,
+      "scenarios:\n"
+      "  region: region.yaml\n"
+      "replicatons: 4\n"  // line 3
+      "parameters:\n"
+      "  choice.inertai: {lower: 0, upper: 2}\n"                 // line 5
+      "  choice.base_review_per_year: {lower: 1, upper: 0.5}\n"  // line 6
+      "targets:\n"
+      "  - {scenario: region, indicator: new_reviwes, value: 1, se: 1, source: x}\n"  // line 8
+      "  - {scenario: elsewhere, indicator: new_reviews, value: 1, se: 0, source: x}\n"
+      "  - {scenario: region, indicator: share_eligible_away_by_sector, value: 1, se: 1,\n"
+      "     source: x, date: 2017-13-01}\n"  // line 11
+      "  - {scenario: region, indicator: new_contacts_elsewhere, select: {elsewhere: abroad},\n"
+      "     value: 1, se: 1}\n"
+      "  - {scenario: region, indicator: new_contacts_elsewhere, select: self_pay, value: 1, se: 1,"
+      " source: x}\n");
   const fs::path out = dir.path() / "never.h5";
   const auto r = run_cli("calibrate " + quoted(file) + " -o " + quoted(out));
   EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -292,7 +296,7 @@ TEST_F(Calibration, MistakesAreReportedWithTheirPlaceAndExitCodeTwo) {
            f + ":11:23: error: targets[2].date: must be an ISO date YYYY-MM-DD (got '2017-13-01')",
            "targets[3].select.elsewhere: unknown elsewhere 'abroad' (allowed: occupational, self_pay, "
            "self_care)",
-           "targets[3].source: missing"})
+           "targets[3].source: missing", "targets[4].select: must be a mapping of dimension: label"})
     EXPECT_NE(r.output.find(expected), std::string::npos) << "expected: " << expected << "\n" << r.output;
   EXPECT_FALSE(fs::exists(out));
 }

@@ -1,13 +1,10 @@
 #include "valinta/study/calibration.hpp"
 
 #include <fmt/format.h>
-#include <hdf5.h>
-#include <hdf5_hl.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <set>
 
 #include "valinta/input/loader.hpp"
@@ -24,24 +21,6 @@ const std::vector<std::string> kTopKeys = {"scenarios",  "replications", "seed",
                                            "parameters", "targets",      "options"};
 const std::vector<std::string> kTargetKeys = {"scenario", "indicator", "select", "date",  "from",
                                               "to",       "value",     "se",     "source"};
-
-// The labels of a dimension that every run has (producers and zones depend on the scenario).
-std::optional<std::vector<std::string>> fixed_labels(const std::string& dim) {
-  const auto list = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
-  if (dim == "sector" || dim == "sector_from" || dim == "sector_to") return list(kSectorNames);
-  if (dim == "age_band") return list(kAgeBandNames);
-  if (dim == "switch_reason") return list(kSwitchReasonNames);
-  if (dim == "elsewhere") return list(kElsewhereNames);
-  if (dim == "need_from" || dim == "need_to") return list(kNeedLevelNames);
-  if (dim == "payment_kind") return list(kPaymentKindNames);
-  if (dim == "visit_kind") return std::vector<std::string>{"doctor", "nurse"};
-  if (dim == "income_decile") {
-    std::vector<std::string> deciles;
-    for (int d = 1; d <= kIncomeDeciles; ++d) deciles.push_back(std::to_string(d));
-    return deciles;
-  }
-  return std::nullopt;
-}
 
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
@@ -212,9 +191,11 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
     }
   }
   for (const std::string& dim : dims) {
-    const YAML::Node label = select ? select[dim] : YAML::Node(YAML::NodeType::Undefined);
-    if (!select || !label) {
-      const auto labels = fixed_labels(dim);
+    // (A `select` that is not a mapping was reported above; its labels are then missing.)
+    const bool mapping = select && select.IsMap();
+    const YAML::Node label = mapping ? select[dim] : YAML::Node(YAML::NodeType::Undefined);
+    if (!mapping || !label) {
+      const auto labels = dimension_labels(dim);
       in.error(select ? select : t, where + ".select." + dim,
                fmt::format("missing: one {} of {}{}", dim, target.indicator,
                            labels ? " (" + joined(*labels) + ")" : std::string()));
@@ -233,7 +214,7 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
                       target.indicator));
       ok = false;
     }
-    const auto labels = fixed_labels(dim);
+    const auto labels = dimension_labels(dim);
     if (labels && std::find(labels->begin(), labels->end(), *s) == labels->end()) {
       in.error(label, where + ".select." + dim,
                fmt::format("unknown {} '{}' (allowed: {})", dim, *s, joined(*labels)));
@@ -292,14 +273,24 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
   if (ok) spec.targets.push_back(std::move(target));
 }
 
-[[noreturn]] void target_error(const CalibrationSpec& spec, const CalibrationTarget& t,
-                               const std::string& message) {
-  Diagnostics d;
-  d.error(spec.file.string(), t.line, t.column, "targets: " + t.indicator, message);
-  throw ScenarioError(std::move(d));
-}
-
 }  // namespace
+
+std::optional<std::vector<std::string>> dimension_labels(const std::string& dim) {
+  const auto list = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
+  if (dim == "sector" || dim == "sector_from" || dim == "sector_to") return list(kSectorNames);
+  if (dim == "age_band") return list(kAgeBandNames);
+  if (dim == "switch_reason") return list(kSwitchReasonNames);
+  if (dim == "elsewhere") return list(kElsewhereNames);
+  if (dim == "need_from" || dim == "need_to") return list(kNeedLevelNames);
+  if (dim == "payment_kind") return list(kPaymentKindNames);
+  if (dim == "visit_kind") return std::vector<std::string>{"doctor", "nurse"};
+  if (dim == "income_decile") {
+    std::vector<std::string> deciles;
+    for (int d = 1; d <= kIncomeDeciles; ++d) deciles.push_back(std::to_string(d));
+    return deciles;
+  }
+  return std::nullopt;
+}
 
 CalibrationSpec load_calibration(const std::filesystem::path& file) {
   Diagnostics diagnostics;
@@ -470,156 +461,6 @@ std::string calibration_fingerprint(const CalibrationSpec& spec) {
                        t.value, t.se);
   }
   return out;
-}
-
-KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, const CalibrationSpec& spec) {
-  const auto refuse = [&](const std::string& why) {
-    Diagnostics d;
-    d.error(results.string(), 0, 0, "--resume", why);
-    throw ScenarioError(std::move(d));
-  };
-  if (!std::filesystem::is_regular_file(results))
-    refuse("no such results file to continue from (give the -o of the calibration to continue)");
-  const hid_t file = H5Fopen(results.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) refuse("not an HDF5 file");
-  struct Closer {
-    hid_t f;
-    ~Closer() { H5Fclose(f); }
-  } closer{file};
-  // A root attribute written as a variable-length string (output/h5_file); "" if there is none.
-  const auto text_attribute = [&](const char* name) {
-    std::string value;
-    if (H5Aexists(file, name) <= 0) return value;
-    const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    const hid_t stored = H5Aget_type(attribute);
-    char* text = nullptr;
-    if (H5Tis_variable_str(stored) > 0 && H5Aread(attribute, type, &text) >= 0 && text != nullptr) {
-      value = text;
-      H5free_memory(text);
-    }
-    H5Tclose(stored);
-    H5Tclose(type);
-    H5Aclose(attribute);
-    return value;
-  };
-  if (text_attribute("kind") != "calibration") refuse("not the results file of a calibration");
-  if (text_attribute("fingerprint") != calibration_fingerprint(spec))
-    refuse(
-        "made from another calibration (scenarios, replications, seed, overrides, parameters or targets "
-        "differ); only the options may change between a calibration and its continuation");
-  const auto k = spec.parameters.size(), T = spec.targets.size();
-  const auto read = [&](const char* name, std::size_t columns) {
-    std::vector<double> data;
-    int rank = 0;
-    if (H5Lexists(file, "evaluations", H5P_DEFAULT) <= 0 || H5Lexists(file, name, H5P_DEFAULT) <= 0 ||
-        H5LTget_dataset_ndims(file, name, &rank) < 0 || rank != 2)
-      refuse(fmt::format("holds no {} of evaluations", name));
-    hsize_t shape[2] = {0, 0};
-    H5LTget_dataset_info(file, name, shape, nullptr, nullptr);
-    if (shape[1] != columns)
-      refuse(fmt::format("{} has {} columns where {} were expected", name, shape[1], columns));
-    data.resize(static_cast<std::size_t>(shape[0] * shape[1]));
-    if (!data.empty() && H5LTread_dataset_double(file, name, data.data()) < 0)
-      refuse(fmt::format("cannot read {}", name));
-    return data;
-  };
-  const std::vector<double> theta = read("evaluations/search", k), moments = read("evaluations/moments", T);
-  if (theta.size() / k != moments.size() / T)
-    refuse("the evaluations' parameters and moments differ in number");
-  KeptEvaluations kept;
-  for (std::size_t e = 0; e < theta.size() / k; ++e) {
-    kept.search.push_back(
-        Eigen::Map<const Eigen::VectorXd>(theta.data() + e * k, static_cast<Eigen::Index>(k)));
-    kept.moments.push_back(
-        Eigen::Map<const Eigen::VectorXd>(moments.data() + e * T, static_cast<Eigen::Index>(T)));
-  }
-  return kept;
-}
-
-double target_moment(const CalibrationSpec& spec, const CalibrationTarget& t, const RunRecord& run) {
-  if (t.summary) {
-    for (const auto& [name, value] : run.summary.items())
-      if (name == t.indicator) return value;
-    target_error(spec, t, "the run has no summary item " + t.indicator);
-  }
-  const auto series = std::find_if(run.series.begin(), run.series.end(),
-                                   [&](const Recorder::Series& s) { return s.name == t.indicator; });
-  if (series == run.series.end()) target_error(spec, t, "the run recorded no " + t.indicator);
-  if (!run.setup) throw std::logic_error("target_moment: the run was recorded without its set-up");
-  const RunSetup& setup = *run.setup;
-  // The positions of the selection within a step's row (dimensions in order, the last fastest):
-  // one, or the pilot's zones for `zone: pilot_area`.
-  std::vector<std::size_t> offsets{0};
-  for (std::size_t d = 0; d < series->dims.size(); ++d) {
-    const std::string& dim = series->dims[d];
-    const auto labels = dim == "zone"       ? std::optional(setup.zone_name)
-                        : dim == "producer" ? std::optional(setup.producer_name)
-                                            : fixed_labels(dim);
-    if (!labels) target_error(spec, t, "cannot select in dimension " + dim);
-    const auto chosen =
-        std::find_if(t.select.begin(), t.select.end(), [&](const auto& s) { return s.first == dim; });
-    std::vector<std::size_t> at;
-    if (dim == "zone" && chosen != t.select.end() && chosen->second == "pilot_area") {
-      for (std::size_t z = 0; z < setup.zone_in_pilot.size(); ++z)
-        if (setup.zone_in_pilot[z] != 0) at.push_back(z);
-      if (at.empty()) target_error(spec, t, fmt::format("scenario {} has no pilot area", t.scenario));
-    } else {
-      auto it = chosen == t.select.end() ? labels->end()
-                                         : std::find(labels->begin(), labels->end(), chosen->second);
-      if (dim == "zone" && it == labels->end() && chosen != t.select.end()) {  // a zone by its code
-        const auto code = std::find(setup.zone_code.begin(), setup.zone_code.end(), chosen->second);
-        if (code != setup.zone_code.end()) it = labels->begin() + (code - setup.zone_code.begin());
-      }
-      if (it == labels->end())
-        target_error(spec, t,
-                     fmt::format("scenario {} has no {} '{}'", t.scenario, dim,
-                                 chosen == t.select.end() ? std::string() : chosen->second));
-      at.push_back(static_cast<std::size_t>(it - labels->begin()));
-    }
-    std::vector<std::size_t> next;
-    for (const std::size_t o : offsets)
-      for (const std::size_t a : at) next.push_back(o * labels->size() + a);
-    offsets = std::move(next);
-  }
-  // The steps: the one containing `date`, those beginning within [from, to], or all.
-  std::int64_t first = 0, last = static_cast<std::int64_t>(setup.steps) - 1;
-  if (!t.date.empty() || !t.from.empty()) {
-    std::int64_t a = 0, b = 0;
-    parse_iso_date(t.date.empty() ? t.from : t.date, a);
-    parse_iso_date(t.date.empty() ? t.to : t.date, b);
-    const auto step_of = [&](std::int64_t day) {
-      return static_cast<std::int64_t>(
-          std::floor(static_cast<double>(day - setup.start_day) / static_cast<double>(setup.step_days)));
-    };
-    first = t.date.empty() ? step_of(a - 1) + 1 : step_of(a);
-    last = step_of(b);
-    first = std::max<std::int64_t>(first, 0);
-    last = std::min<std::int64_t>(last, static_cast<std::int64_t>(setup.steps) - 1);
-    if (first > last)
-      target_error(
-          spec, t,
-          fmt::format("no recorded step of scenario {} falls on {} (recorded: {} to {})", t.scenario,
-                      t.date.empty() ? t.from + " to " + t.to : t.date, format_iso_date(setup.start_day),
-                      format_iso_date(setup.start_day +
-                                      static_cast<std::int64_t>(setup.steps) * setup.step_days - 1)));
-  }
-  double total = 0;
-  std::int64_t n = 0;
-  for (std::int64_t k = first; k <= last; ++k) {
-    double v = 0;
-    for (const std::size_t offset : offsets) {
-      const std::size_t at = static_cast<std::size_t>(k) * series->row_length + offset;
-      v += series->integer ? static_cast<double>(series->count[at]) : series->real[at];
-    }
-    if (std::isnan(v)) continue;  // undefined in that step (e.g. a share of nobody)
-    total += v;
-    ++n;
-  }
-  if (n == 0) target_error(spec, t, "the indicator is undefined (NaN) in every selected step");
-  return total / static_cast<double>(n);
 }
 
 }  // namespace valinta
