@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "valinta/model/types.hpp"
+
 namespace valinta {
 
 namespace {
@@ -219,6 +221,23 @@ const Indicator& indicator(std::string_view name) {
     if (i.name == name) return i;
   throw std::logic_error("indicator '" + std::string(name) +
                          "' is not declared (engine/valinta/model/indicators.cpp declares every indicator)");
+}
+
+std::optional<std::vector<std::string>> dimension_labels(std::string_view dim) {
+  const auto list = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
+  if (dim == "sector" || dim == "sector_from" || dim == "sector_to") return list(kSectorNames);
+  if (dim == "age_band") return list(kAgeBandNames);
+  if (dim == "switch_reason") return list(kSwitchReasonNames);
+  if (dim == "elsewhere") return list(kElsewhereNames);
+  if (dim == "need_from" || dim == "need_to") return list(kNeedLevelNames);
+  if (dim == "payment_kind") return list(kPaymentKindNames);
+  if (dim == "visit_kind") return std::vector<std::string>{"doctor", "nurse"};
+  if (dim == "income_decile") {
+    std::vector<std::string> deciles;
+    for (int d = 1; d <= kIncomeDeciles; ++d) deciles.push_back(std::to_string(d));
+    return deciles;
+  }
+  return std::nullopt;
 }
 
 }  // namespace valinta

@@ -4,6 +4,7 @@
 // rest from this declaration; the results file's `units` and `long_name` come from it, and
 // docs/output-format.md is checked against it (tests/output/indicator_catalogue_test.cpp).
 // Names follow MODEL.md: n_ stocks, new_ flows per step, cum_ cumulative totals.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,11 @@ struct Indicator {
 
 // Every indicator, in the order the record phase writes them.
 const std::vector<Indicator>& indicators();
+
+// The labels of a dimension whose labels every run has (sector, sector_from, sector_to, age_band,
+// switch_reason, elsewhere, need_from, need_to, payment_kind, visit_kind, income_decile as "1".."10"),
+// in the order of the results file's axes; none for producer and zone, which depend on the scenario.
+std::optional<std::vector<std::string>> dimension_labels(std::string_view dim);
 // The declaration of the indicator `name`; a name that is not declared throws std::logic_error
 // naming it (a typo fails the first test that records or reads it, not silently).
 const Indicator& indicator(std::string_view name);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "valinta/input/loader.hpp"
+#include "valinta/model/indicators.hpp"
 #include "valinta/model/state.hpp"
 #include "valinta/phases/service.hpp"
 #include "valinta/version.hpp"
@@ -216,26 +217,23 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   }
   file.dimension("step", steps, "1", "simulation step (its first day is in `date`)");
   file.variable("date", dates, "step", "ISO date of the first day of the step");
-  std::vector<std::string> sectors, reasons, bands, levels, kinds;
-  for (const auto v : kSectorNames) sectors.emplace_back(v);
-  for (const auto v : kSwitchReasonNames) reasons.emplace_back(v);
-  for (const auto v : kAgeBandNames) bands.emplace_back(v);
-  for (const auto v : kNeedLevelNames) levels.emplace_back(v);
-  for (const auto v : kPaymentKindNames) kinds.emplace_back(v);
+  // The labels every run has (model/indicators.hpp: the calibration's selections use the same).
+  const auto labelled = [&](const char* dim, std::string_view long_name) {
+    file.dimension(dim, *dimension_labels(dim), long_name);
+  };
   std::vector<std::int64_t> deciles(kIncomeDeciles);
   for (int d = 0; d < kIncomeDeciles; ++d) deciles[d] = d + 1;
-  file.dimension("sector", sectors, "producer sector");
-  file.dimension("elsewhere", std::vector<std::string>(kElsewhereNames.begin(), kElsewhereNames.end()),
-                 "where a contact that did not join its producer's queue went");
-  file.dimension("sector_from", sectors, "sector of the producer a switch left");
-  file.dimension("sector_to", sectors, "sector of the producer a switch chose");
-  file.dimension("switch_reason", reasons, "reason for a switch");
-  file.dimension("age_band", bands, "age band (years)");
+  labelled("sector", "producer sector");
+  labelled("elsewhere", "where a contact that did not join its producer's queue went");
+  labelled("sector_from", "sector of the producer a switch left");
+  labelled("sector_to", "sector of the producer a switch chose");
+  labelled("switch_reason", "reason for a switch");
+  labelled("age_band", "age band (years)");
   file.dimension("income_decile", deciles, "1", "income decile (1 lowest)");
-  file.dimension("need_from", levels, "need level before the step");
-  file.dimension("need_to", levels, "need level after the step");
-  file.dimension("payment_kind", kinds, "kind of money flow");
-  file.dimension("visit_kind", std::vector<std::string>{"doctor", "nurse"}, "kind of visit");
+  labelled("need_from", "need level before the step");
+  labelled("need_to", "need level after the step");
+  labelled("payment_kind", "kind of money flow");
+  labelled("visit_kind", "kind of visit");
   if (!producers_and_zones) return;
 
   // Producers and zones as set up.

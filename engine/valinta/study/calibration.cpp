@@ -275,23 +275,6 @@ void read_target(const FileReader& in, const YAML::Node& t, std::size_t k, Calib
 
 }  // namespace
 
-std::optional<std::vector<std::string>> dimension_labels(const std::string& dim) {
-  const auto list = [](const auto& names) { return std::vector<std::string>(names.begin(), names.end()); };
-  if (dim == "sector" || dim == "sector_from" || dim == "sector_to") return list(kSectorNames);
-  if (dim == "age_band") return list(kAgeBandNames);
-  if (dim == "switch_reason") return list(kSwitchReasonNames);
-  if (dim == "elsewhere") return list(kElsewhereNames);
-  if (dim == "need_from" || dim == "need_to") return list(kNeedLevelNames);
-  if (dim == "payment_kind") return list(kPaymentKindNames);
-  if (dim == "visit_kind") return std::vector<std::string>{"doctor", "nurse"};
-  if (dim == "income_decile") {
-    std::vector<std::string> deciles;
-    for (int d = 1; d <= kIncomeDeciles; ++d) deciles.push_back(std::to_string(d));
-    return deciles;
-  }
-  return std::nullopt;
-}
-
 CalibrationSpec load_calibration(const std::filesystem::path& file) {
   Diagnostics diagnostics;
   CalibrationSpec spec;

@@ -82,10 +82,6 @@ struct CalibrationSpec {
   msm::Options options;
 };
 
-// The labels of a dimension that every run has (sectors, age bands, switch reasons, ...); none
-// for producers and zones, which depend on the scenario.
-std::optional<std::vector<std::string>> dimension_labels(const std::string& dim);
-
 // Reads and checks a calibration file; throws ScenarioError (file:line:col, what is wrong, what
 // is allowed) for every problem found. Parameter keys are checked against the scenario format,
 // indicators against the catalogue, the scenarios by loading them.

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "valinta/model/indicators.hpp"
 #include "valinta/scenario/diagnostics.hpp"
 #include "valinta/scenario/params.hpp"
 #include "valinta/study/calibration.hpp"
