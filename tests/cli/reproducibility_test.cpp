@@ -1,4 +1,4 @@
-// Reproducibility (DESIGN.md "Rules that make it fast, exact and reproducible"): the same seed gives
+// Reproducibility (docs/architecture.md, "Fast and exact"): the same seed gives
 // a bit-identical results file for any number of threads and on every repetition; a different
 // seed gives a different one. Files are compared object by object (support/h5_compare.hpp),
 // ignoring only the root attributes that record when, how and on how many threads the run was.

@@ -1,6 +1,6 @@
-// The results file of a run is self-describing (DESIGN.md): provenance attributes, the scenario as
-// given and resolved, a time axis, named dimensions attached to every indicator, units, and it
-// opens with xarray + h5netcdf as a labelled dataset.
+// The results file of a run is self-describing (docs/architecture.md, "Users' work is safe"):
+// provenance attributes, the scenario as given and resolved, a time axis, named dimensions
+// attached to every indicator, units, and it opens with xarray + h5netcdf as a labelled dataset.
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>

@@ -1,7 +1,7 @@
-// Golden summaries of every scenario in scenarios/ (DESIGN.md: each example scenario has a golden summary
-// with its tolerance, regenerated only on purpose; a failure prints old, new and ratio per
-// quantity). The run is deterministic for any number of threads, so the tolerances are tight:
-// any change of the model's behaviour moves some quantity far beyond them.
+// Golden summaries of every scenario in scenarios/ (docs/architecture.md, "Tests": each example
+// scenario has a golden summary with its tolerance, regenerated only on purpose; a failure prints
+// old, new and ratio per quantity). The run is deterministic for any number of threads, so the
+// tolerances are tight: any change of the model's behaviour moves some quantity far beyond them.
 //
 // Regenerate after a deliberate model change with tests/golden/regenerate (or run this test with
 // VALINTA_REGENERATE_GOLDEN=1); it keeps the tolerances written in the file.

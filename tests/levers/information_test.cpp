@@ -1,4 +1,4 @@
-// Lever: rules.information, the service packages (MODEL.md M5). What residents see of producers
+// Lever: rules.information, the service packages (docs/ODD.md 7.5.4). What residents see of producers
 // decides whether quality can attract them:
 //   none          - only distance, sector, fees and their own experience: a producer's published
 //                   quality has no effect on who chooses it;

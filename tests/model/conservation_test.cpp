@@ -1,4 +1,4 @@
-// Conservation at every step (MODEL.md section 5), checked after each Simulation::step() of a
+// Conservation at every step (docs/ODD.md 10.4), checked after each Simulation::step() of a
 // scenario where everything happens at once: overloaded producers with queues, emergency
 // diversions and a short queue limit, switching with listing caps, a producer opening and one
 // closing (its queue moves, its residents choose again), a capacity shock and a campaign,

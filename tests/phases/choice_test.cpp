@@ -1,5 +1,5 @@
 // M5 choice (phases/choice.cpp): travel times, the consideration set, and the validation of
-// MODEL.md section 5: with no capacity limits and no inertia, one round of choices reproduces
+// docs/ODD.md 10.4: with no capacity limits and no inertia, one round of choices reproduces
 // the closed-form multinomial logit probabilities; the limit cases of the review hazard and of
 // identical producers; and a stronger dislike of waiting drives residents away from long queues.
 #include "valinta/phases/choice.hpp"
@@ -22,7 +22,7 @@ namespace {
 // Minors choose for themselves here (choice.minors_follow_guardian: false): these tests follow
 // every eligible resident's own review and choice.
 
-// Travel minutes = 2 + haversine km x detour 1.3 / 50 km/h x 60 (MODEL.md M5).
+// Travel minutes = 2 + haversine km x detour 1.3 / 50 km/h x 60 (docs/ODD.md 7.5.2).
 TEST(Choice, TravelMinutesFollowTheModelFormula) {
   ChoiceParams c;
   c.travel_base_min = 2;
@@ -64,7 +64,7 @@ std::string logit_yaml() {
          "     capacity_per_week: 1e6, quality: 1.0, digital: 1.0}\n";
 }
 
-// The systematic utility of MODEL.md M5 written out independently of the engine:
+// The systematic utility of docs/ODD.md 7.5.3 written out independently of the engine:
 //   V = b_travel travel + b_wait wait + b_quality quality + b_fee fee + b_digital digital literacy
 //       + sector constant (private: -1.0 aged 75+, +0.3 employed of working age, income slope)
 double systematic_utility(const Simulation& sim, std::size_t i, std::size_t j) {

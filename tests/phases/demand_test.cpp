@@ -92,7 +92,7 @@ void expect_arrivals_match_rates(int step_days, int steps) {
 TEST(Demand, ArrivalsArePoissonWithTheResidentsRatesWeekly) { expect_arrivals_match_rates(7, 26); }
 TEST(Demand, ArrivalsArePoissonWithTheResidentsRatesDaily) { expect_arrivals_match_rates(1, 120); }
 
-// Default rates give about 4.5 health-centre contacts per resident-year (MODEL.md M2), with
+// Default rates give about 4.5 health-centre contacts per resident-year (docs/ODD.md 7.2), with
 // weekly or daily steps alike (rates are per week and scaled by the step length).
 TEST(Demand, DefaultPopulationMakesAboutFourAndAHalfContactsAYear) {
   for (const int step_days : {7, 1}) {

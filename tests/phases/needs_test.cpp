@@ -1,6 +1,6 @@
 // M1 need dynamics (phases/needs.cpp): the weekly Markov chain over the service ladder well ->
 // light -> basic -> heavy. Per-step rates for any step length, the stationary distribution,
-// and the validation of MODEL.md section 5: without the unmet-need feedback, the simulated
+// and the verification of docs/ODD.md 10.4: without the unmet-need feedback, the simulated
 // level shares settle at the chain's stationary distribution, for weekly and daily steps.
 #include "valinta/phases/needs.hpp"
 
@@ -19,7 +19,7 @@
 namespace valinta {
 namespace {
 
-// The rates of MODEL.md M1, written out (the engine's defaults may be recalibrated).
+// The design values of docs/ODD.md 7.1, written out (the engine's defaults may be recalibrated).
 NeedParams model_need_params() {
   const Scenario s = test::scenario_from_yaml(
       test::small_region_yaml() +
@@ -28,7 +28,7 @@ NeedParams model_need_params() {
   return s.needs;
 }
 
-// Weekly steps use the rates of MODEL.md M1 as they are: up-rates times the age multiplier
+// Weekly steps use the rates of docs/ODD.md 7.1 as they are: up-rates times the age multiplier
 // (and times 1.5 after unmet need), down-rates unchanged; no move up from heavy, none down from well.
 TEST(NeedRates, WeeklyRatesAreTheModelRates) {
   const NeedParams p = model_need_params();

@@ -1,5 +1,5 @@
 // M3 service (phases/service.cpp): FIFO service within capacity, exact waits, the care
-// guarantee and emergency diversion. The validation of MODEL.md section 5: one producer with
+// guarantee and emergency diversion. The verification of docs/ODD.md 10.4: one producer with
 // Poisson arrivals and a fixed capacity behaves as the discrete-time queue of queueing theory,
 // and infinite capacity means no waiting.
 #include "valinta/phases/service.hpp"
@@ -129,7 +129,7 @@ TEST(ServiceQueue, SingleStationMatchesSlottedQueueTheory) {
     const StepFlows& f = sim.flows;
     const std::int64_t arrived = test::arrivals_at(f, 0), served = test::served_at(f, 0);
     const std::int64_t queue = test::queue_length(sim.producers[0]);
-    // MODEL.md M3: capacity is never negative; served <= queued + arrivals, and <= capacity.
+    // docs/ODD.md 7.3: capacity is never negative; served <= queued + arrivals, and <= capacity.
     ASSERT_GE(sim.producers[0].capacity_per_week, 0.0);
     ASSERT_LE(served, previous_queue + arrived);
     ASSERT_LE(served, capacity);

@@ -1,4 +1,4 @@
-// Users' work is safe (DESIGN.md, "Rules that keep users' work safe"), tested through the CLI:
+// Users' work is safe (docs/architecture.md, "Users' work is safe"), tested through the CLI:
 // existing results are never replaced without --overwrite; a run stopped by a signal, killed,
 // refused by the file system or by the memory plan leaves no file at the target path; a
 // checkpointed run killed at a random step resumes to the same results as an uninterrupted one.

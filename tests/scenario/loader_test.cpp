@@ -1,7 +1,7 @@
 // Reading scenarios (scenario/loader.cpp, validate.cpp, data_files.cpp, yaml_values.cpp): a
 // scenario is validated completely before anything runs; every error is reported as
 // file:line:col: error: key: message, with did-you-mean for unknown keys, and counted at the
-// end (DESIGN.md). One small failing fixture per error kind, and a test of its message.
+// end (docs/architecture.md). One small failing fixture per error kind, and a test of its message.
 #include "valinta/input/loader.hpp"
 
 #include <gtest/gtest.h>

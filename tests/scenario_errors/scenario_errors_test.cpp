@@ -1,7 +1,7 @@
 // Every kind of scenario error has one small failing fixture here, beside a valid neighbour that
 // differs only in the fix (`unknown_key.yaml` and `unknown_key.ok.yaml`). `valinta validate` must
 // refuse the first with exit code 2, pointing at file:line:col with the key and the words that say
-// what is wrong, and accept the second (DESIGN.md, "Rules that keep users' work safe").
+// what is wrong, and accept the second (docs/architecture.md, "Users' work is safe").
 //
 // Files that are not fixtures: `*.parent.yaml` (scenarios that fixtures extend) and the CSVs that
 // fixtures name as their zones file (`X.csv` for X.yaml, `X.ok.csv` for X.ok.yaml).

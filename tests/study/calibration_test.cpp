@@ -327,7 +327,8 @@ TEST(CalibrationExample, ThePilotsCalibrationIsValid) {
   EXPECT_EQ(spec.scenarios.size(), 3u);
   EXPECT_EQ(spec.parameters.size(), 3u);
   EXPECT_EQ(spec.targets.size(), 6u);
-  for (const CalibrationTarget& t : spec.targets) EXPECT_NE(t.source.find("FACTS.md"), std::string::npos);
+  for (const CalibrationTarget& t : spec.targets)
+    EXPECT_NE(t.source.find("docs/facts.md"), std::string::npos);
 }
 
 }  // namespace

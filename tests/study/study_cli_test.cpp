@@ -203,7 +203,7 @@ TEST_F(Study, ProfileGivesTheTimeOfEveryPhase) {
   const auto r = run_cli("run " + quoted(s) + " -q --profile -o " + quoted(dir.path() / "a.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("time per phase"), std::string::npos) << r.output;
-  // MODEL.md's nine phases by their names, demand shown as run in the needs pass.
+  // The nine phases of docs/ODD.md section 3 by their names, demand shown as run in the needs pass.
   for (const char* phase : {"events", "needs", "demand", "service", "referral", "choice", "payment", "market",
                             "record", "set-up", "output", "total"})
     EXPECT_NE(r.output.find("  " + std::string(phase) + " "), std::string::npos) << phase << "\n" << r.output;

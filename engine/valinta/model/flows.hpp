@@ -1,5 +1,5 @@
 #pragma once
-// The flows of one step (MODEL.md section 3): what the phases counted, read by the record phase.
+// The flows of one step (docs/ODD.md section 3): what the phases counted, read by the record phase.
 // Every flow is declared once, in VALINTA_STEP_FLOWS below: its type, its shape (which sets its
 // size and how it is reset at the start of each step) and whether each MPI rank counts it over its
 // own residents (`summed`: the phase that counts it sums it over the ranks and says so with

@@ -3,7 +3,7 @@
 // dimensions, kind, unit and meaning. The recorder takes a row by the indicator's name and the
 // rest from this declaration; the results file's `units` and `long_name` come from it, and
 // docs/output-format.md is checked against it (tests/output/indicator_catalogue_test.cpp).
-// Names follow MODEL.md: n_ stocks, new_ flows per step, cum_ cumulative totals.
+// Names follow docs/ODD.md section 9: n_ stocks, new_ flows per step, cum_ cumulative totals.
 #include <optional>
 #include <string>
 #include <string_view>

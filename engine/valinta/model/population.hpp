@@ -11,7 +11,7 @@
 
 namespace valinta {
 
-// Residents as structure-of-arrays, smallest types that fit (DESIGN.md). A process holds one
+// Residents as structure-of-arrays, smallest types that fit (docs/architecture.md). A process holds one
 // contiguous block of the population (all of it unless the run is split across MPI ranks): local
 // index i is resident number offset + i of the whole population, and that global number is the
 // one that keys random draws and orders switch requests.

@@ -38,7 +38,7 @@ struct Producer {
   }
   std::int64_t n_listed = 0;
 
-  // Life cycle (MODEL.md M7): scheduled openings and closings, market entry and exit.
+  // Life cycle (docs/ODD.md 7.7): scheduled openings and closings, market entry and exit.
   bool active = true;
   int chain = -1;  // entrant slot of this chain (index into Scenario::chains), or -1
   int losing_quarters = 0;
@@ -46,7 +46,7 @@ struct Producer {
   std::int64_t arrivals_this_quarter = 0;
   double staff_fte = 0;  // workforce employed (M7)
 
-  // What residents see (MODEL.md M5 information regimes).
+  // What residents see (docs/ODD.md 7.5.4, information regimes).
   double expected_wait_weeks = 0;  // smoothed backlog / capacity (Little's law)
   double published_wait_weeks = 0;
   double published_quality = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // The indicator series of a run (M9), one row per step, kept in memory until the run ends.
-// Names follow MODEL.md: n_ stocks, new_ flows per step, cum_ cumulative totals.
+// Names follow docs/ODD.md section 9: n_ stocks, new_ flows per step, cum_ cumulative totals.
 #include <cstdint>
 #include <map>
 #include <memory>

@@ -24,11 +24,11 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
 
   r.date("time.start_date", s.time.start_date, "2017-02-01",
          {"date of the first step", "date",
-          "JYTE pilot began February 2017 (FACTS.md, Keskisuomalainen 10/2018)"});
+          "JYTE pilot began February 2017 (Keskisuomalainen 10/2018; docs/facts.md, Pilots: JYTE)"});
   r.integer("time.steps", s.time.steps, 104, between(1, 30000),
             {"number of steps to simulate", "steps", "two years of weeks"});
   r.integer("time.step_days", s.time.step_days, 7, between(1, 28),
-            {"length of a step", "days", "MODEL.md section 3: a week by default"});
+            {"length of a step", "days", "design value: a week (docs/ODD.md 3)"});
   r.real(
       "time.warm_up_weeks", s.time.warm_up_weeks, 52, between(0, 520),
       {"weeks simulated before start_date under the rules then in force (before the pilot, if it starts "
@@ -38,12 +38,12 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
 
   r.text_list("pilot.zones", s.pilot.zones, {},
               {"zones whose residents may choose their producer (empty: no pilot)", "zone names",
-               "FACTS.md: the JYTE pilot covered Jyvaskyla, Hankasalmi and Uurainen"});
+               "the JYTE pilot covered Jyvaskyla, Hankasalmi and Uurainen (docs/facts.md, Pilots: JYTE)"});
   r.date("pilot.start_date", s.pilot.start_date, "2017-02-01",
-         {"first day of free choice (before it, nobody reviews)", "date", "FACTS.md"});
+         {"first day of free choice (before it, nobody reviews)", "date", "docs/facts.md, Pilots: JYTE"});
   r.date("pilot.end_date", s.pilot.end_date, "2019-10-31",
          {"last day of free choice; listings stay as they are after it", "date",
-          "JYTE pilot ran to October 2019 (FACTS.md)"});
+          "the pilots ran 2017-2019 (docs/facts.md, Pilots: JYTE); the end of October 2019 is assumed"});
   r.integer("pilot.min_age", s.pilot.min_age, 0, between(0, 120),
             {"youngest age eligible to choose", "years", "pilots covered all residents"});
   r.integer("pilot.max_age", s.pilot.max_age, 120, between(0, 120),

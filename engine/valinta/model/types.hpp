@@ -6,7 +6,7 @@
 
 namespace valinta {
 
-inline constexpr int kNeedLevels = 4;  // 0 well, 1 light, 2 basic, 3 heavy (MODEL.md M1)
+inline constexpr int kNeedLevels = 4;  // 0 well, 1 light, 2 basic, 3 heavy (docs/ODD.md 7.1)
 inline constexpr int kAdultAge = 18;   // residents younger than this are minors
 inline constexpr int kAgeBands = 8;    // 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+
 inline constexpr int kIncomeDeciles = 10;
@@ -34,7 +34,7 @@ enum class Sector : std::uint8_t { public_sector = 0, private_sector = 1, third_
 inline constexpr int kSectors = 3;
 inline constexpr std::array<std::string_view, kSectors> kSectorNames = {"public", "private", "third_sector"};
 
-// Why a resident switched producer (MODEL.md M5: every switch records its reason).
+// Why a resident switched producer (docs/ODD.md 7.5.7: every switch records its reason).
 enum class SwitchReason : std::uint8_t {
   review = 0,           // routine review or the awareness wave at pilot start
   dissatisfaction = 1,  // review triggered by poor experience
@@ -62,7 +62,7 @@ inline constexpr int kElsewhereKinds = 3;
 inline constexpr std::array<std::string_view, kElsewhereKinds> kElsewhereNames = {"occupational", "self_pay",
                                                                                   "self_care"};
 
-// Kinds of money flow in the books (MODEL.md M6).
+// Kinds of money flow in the books (docs/ODD.md 7.6).
 enum class PaymentKind : std::uint8_t {
   capitation = 0,          // organiser -> producer
   fee_for_service = 1,     // organiser -> producer
@@ -79,7 +79,7 @@ inline constexpr std::array<std::string_view, kPaymentKinds> kPaymentKindNames =
     "capitation",    "fee_for_service", "client_fee", "referral_organiser", "referral_producer", "emergency",
     "heavy_service", "performance",     "voucher"};
 
-// Producer life-cycle events recorded per step (MODEL.md M7).
+// Producer life-cycle events recorded per step (docs/ODD.md 7.7).
 enum class ProducerEvent : std::uint8_t { none = 0, opened = 1, entered = 2, closed = 3, exited = 4 };
 inline constexpr std::array<std::string_view, 5> kProducerEventNames = {"none", "opened", "entered", "closed",
                                                                         "exited"};

@@ -1,5 +1,5 @@
 #pragma once
-// The one door to distributed memory (DESIGN.md: `parallel/` hides MPI; nothing else includes
+// The one door to distributed memory (docs/architecture.md: `parallel/` hides MPI; nothing else includes
 // <mpi.h>). A run is split into ranks that each hold a block of residents; producers are
 // replicated, so every rank must reach the same producer state after every phase. The phases
 // use only the collectives below, all of which give bit-identical results on every rank and for

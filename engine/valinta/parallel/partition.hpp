@@ -1,6 +1,6 @@
 #pragma once
 // How residents are split across ranks: each rank holds a contiguous block of whole zones, with
-// about equal numbers of residents (DESIGN.md: residents are partitioned by zone blocks). Whole
+// about equal numbers of residents (docs/architecture.md: residents are partitioned by zone blocks). Whole
 // zones keep every per-zone loop (market catchments, away-from-home counts) on one rank, and
 // contiguous blocks in rank order keep the global resident order: rank k's residents all come
 // before rank k+1's.

@@ -1,4 +1,4 @@
-// Phase 9: record. The step's indicators (MODEL.md M9) by producer, by sector, by zone and for
+// Phase 9: record. The step's indicators (docs/ODD.md section 9) by producer, by sector, by zone and for
 // the whole region: listings, switches by reason / age band / income decile, visits, queues,
 // exact wait percentiles from the served-wait histograms, the share within the care guarantee,
 // emergency diversions, referrals, need-level flows and heavy users, payments by kind and

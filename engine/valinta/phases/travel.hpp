@@ -21,7 +21,7 @@ inline double minutes_of_arc(const ChoiceParams& p, double half_angle_rad) {
   return minutes_of_arc(p.travel_base_min, p.detour_factor, p.speed_kmh, half_angle_rad);
 }
 
-// Travel minutes between two points (MODEL.md M5): great-circle distance x detour / speed.
+// Travel minutes between two points (docs/ODD.md 7.5.2): great-circle distance x detour / speed.
 double travel_minutes(const ChoiceParams& p, const Place& a, const Place& b);
 double travel_minutes(const ChoiceParams& p, double lat1, double lon1, double lat2, double lon2);
 // travel_minutes(p, home, place of candidate m) for each of the zone's candidates m, into

@@ -57,7 +57,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts) : State(s, opts) {
 }
 
 namespace {
-// The phases of one step (MODEL.md section 3), in order. A phase with no function of its own
+// The phases of one step (docs/ODD.md section 3), in order. A phase with no function of its own
 // runs inside an earlier phase's pass over the residents (`runs_in`), at its place in the order.
 struct Phase {
   const char* name;

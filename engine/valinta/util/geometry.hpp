@@ -1,5 +1,5 @@
 #pragma once
-// Points on the Earth and the angles between them, for travel times (MODEL.md M5): the
+// Points on the Earth and the angles between them, for travel times (docs/ODD.md 7.5.2): the
 // trigonometry of a point is worked out once, so that loops over many producers for one resident
 // need no sine or cosine.
 #include <cmath>

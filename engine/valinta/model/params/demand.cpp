@@ -5,16 +5,17 @@ namespace valinta {
 void declare_demand_params(ParamRegistry& r, DemandParams& p) {
   r.real_list("demand.visit_rate", p.visit_rate, {0.010, 0.05, 0.20, 0.60}, kNeedLevels, at_least(0),
               {"primary-care contacts per week by need level well, light, basic, heavy", "contacts/week",
-               "MODEL.md M2"});
+               "design value (docs/ODD.md 7.2)"});
   // Calibrated so that need-driven use follows the age shape of GP visits (SSB Norway 2023:
-  // 1.9, 1.6, 2.5, 3.05, 3.4, 3.8, 4.35, 4.4 visits a year in these bands, FACTS.md) and the
-  // default population, after occupational health care takes its share, makes 4.5 health-centre
-  // contacts per resident-year (Statistics Finland 2018, FACTS.md). With factors of 1 the need
-  // ladder's stationary distribution gives about 2.0 contacts a year.
+  // 1.9, 1.6, 2.5, 3.05, 3.4, 3.8, 4.35, 4.4 visits a year in these bands; docs/facts.md, Use:
+  // visits by age) and the default population, after occupational health care takes its share,
+  // makes 4.5 health-centre contacts per resident-year (Statistics Finland 2018; docs/facts.md,
+  // Use: visits). With factors of 1 the need ladder's stationary distribution gives about 2.0
+  // contacts a year.
   r.real_list("demand.age_factor", p.age_factor, {2.05, 3.32, 5.25, 5.14, 3.70, 2.29, 1.45, 0.94}, kAgeBands,
               at_least(0),
               {"multiplier on contacts by age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, 75-84, 85+", "",
-               "calibrated to 4.5 visits/resident-year (FACTS.md)"});
+               "calibrated to 4.5 visits/resident-year (docs/facts.md, Use: visits)"});
   r.real(
       "demand.induced_visits", p.induced_visits, 0.4, at_least(0),
       {"producer-induced contacts (e.g. return visits) under fee-for-service pay: contacts x (1 + this x "
@@ -43,11 +44,11 @@ void declare_demand_params(ParamRegistry& r, DemandParams& p) {
           "a private clinic at their own cost, at the mean income (x income decile / 5.5, at most 1); the "
           "rest is self-care",
           "share",
-          "assumption; private clinics were the best-rated for access (78 % said good, 2007 survey, "
-          "FACTS.md)"});
+          "assumption; private clinics were the best-rated for access (78 % said good, 2007 survey; "
+          "docs/facts.md, Access: access by provider)"});
   r.real("demand.ohc_offload", p.ohc_offload, 0.5, probability(),
          {"share of primary-care use that occupational health care takes over", "share",
-          "Oulu: EUR 62 vs 127 per resident (FACTS.md)"});
+          "Oulu: EUR 62 vs 127 per resident (docs/facts.md, Use: occupational health care)"});
 }
 
 }  // namespace valinta

@@ -7,7 +7,7 @@ EventSpec::EventSpec() { set_declared_defaults(*this, declare_event_fields); }
 void declare_event_fields(ParamRegistry& r, EventSpec& e) {
   r.date("date", e.date, "", {"day the event happens (it applies from the step containing it)", "date", ""});
   r.choice("type", e.type, EventType::rule_change, kEventTypeNames,
-           {"what happens", "", "MODEL.md section 3"});
+           {"what happens", "", "design value (docs/ODD.md 7.9)"});
   r.text("producer", e.producer, "",
          {"producer concerned (open, close, capacity_shock, stop_listing)", "", ""});
   r.text("sector", e.sector, "", {"capacity_shock: every producer of this sector instead of one", "", ""});

@@ -12,7 +12,7 @@
 
 namespace valinta {
 
-// What an event does (MODEL.md section 3).
+// What an event does (docs/ODD.md 7.9).
 enum class EventType : std::uint8_t {
   rule_change,
   open,

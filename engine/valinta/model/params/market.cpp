@@ -4,14 +4,17 @@ namespace valinta {
 
 void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w) {
   r.boolean("market.enabled", m.enabled, false,
-            {"chains may enter and producers may leave (needs a `chains:` list)", "", "MODEL.md M7"});
+            {"chains may enter and producers may leave (needs a `chains:` list)", "",
+             "design value (docs/ODD.md 7.7)"});
   r.real("market.interval_days", m.interval_days, 91, above(0),
-         {"how often entry, exit and capacity are decided", "days", "MODEL.md M7: quarterly"});
+         {"how often entry, exit and capacity are decided", "days",
+          "design value: quarterly (docs/ODD.md 7.7)"});
   r.integer("market.min_zone_population", m.min_zone_population, 10000, at_least(0),
             {"candidate sites are centres of pilot zones with at least this population", "residents",
-             "Sweden: almost no entry in sparsely populated areas (FACTS.md)"});
+             "Sweden: almost no entry in sparsely populated areas (docs/facts.md, Elsewhere: Sweden)"});
   r.integer("market.sample_size", m.sample_size, 2000, between(10, 1e7),
-            {"residents sampled to forecast a candidate site's list", "residents", "MODEL.md M7"});
+            {"residents sampled to forecast a candidate site's list", "residents",
+             "design value (docs/ODD.md 7.7)"});
   r.real("market.entry_hurdle", m.entry_hurdle, 0.05, between(-1, 1e9),
          {"expected margin (profit / revenue) an entrant requires (a very large value: no entry)", "share",
           "assumption"});
@@ -19,9 +22,10 @@ void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w
          {"horizon of the list forecast", "years", "assumption"});
   r.integer("market.exit_after_quarters", m.exit_after_quarters, 3, between(1, 1000),
             {"quarters of losses in a row after which a private or third-sector producer leaves", "quarters",
-             "MODEL.md M7"});
+             "design value (docs/ODD.md 7.7)"});
   r.boolean("market.capacity_adjustment", m.capacity_adjustment, true,
-            {"capacity moves toward demand (within hiring limits) when the market is on", "", "MODEL.md M7"});
+            {"capacity moves toward demand (within hiring limits) when the market is on", "",
+             "design value (docs/ODD.md 7.7)"});
   r.real("market.capacity_slack", m.capacity_slack, 0.05, at_least(0),
          {"capacity aimed above the last quarter's demand", "share", "assumption"});
   r.real("market.max_capacity_change", m.max_capacity_change, 0.1, probability(),
@@ -34,7 +38,8 @@ void declare_market_params(ParamRegistry& r, MarketParams& m, WorkforceParams& w
          {"share of the region's primary-care staff not employed at the start", "share", "assumption"});
   r.boolean("workforce.private_recruits_from_public", w.private_recruits_from_public, true,
             {"private producers recruit from public stations when no free staff is left", "",
-             "STM 2018: large private firms recruited doctors from the public sector (FACTS.md)"});
+             "STM 2018: large private firms recruited doctors from the public sector (docs/facts.md, Pilots: "
+             "who switched and why)"});
   r.real("workforce.fee_capacity_growth", w.fee_capacity_growth, 0.3, at_least(0),
          {"pay response of capacity: each quarter a producer staffs toward its demand (plus "
           "market.capacity_slack), at least its starting capacity and at most that x (1 + this x the fee "

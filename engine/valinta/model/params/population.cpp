@@ -25,13 +25,15 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
          {"fraction of every zone's population to simulate; producers' given capacities and listing "
           "caps scale with it (smaller for quick tests)",
           "", ""});
-  // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland, FACTS.md); the
-  // split into the model's eight bands within those broad groups is approximate.
-  r.real_list("population.age_band_shares", p.age_band_shares,
-              {0.070, 0.120, 0.078, 0.245, 0.264, 0.130, 0.069, 0.024}, kAgeBands, probability(),
-              {"share of residents in each age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, "
-               "75-84, 85+",
-               "share", "Statistics Finland 2019 broad age groups (FACTS.md)"});
+  // Finland 2019: 0-14 15.8 %, 15-64 62.0 %, 65+ 22.3 % (Statistics Finland; docs/facts.md,
+  // Population: age structure); the split into the model's eight bands within those broad groups
+  // is approximate.
+  r.real_list(
+      "population.age_band_shares", p.age_band_shares,
+      {0.070, 0.120, 0.078, 0.245, 0.264, 0.130, 0.069, 0.024}, kAgeBands, probability(),
+      {"share of residents in each age band 0-6, 7-17, 18-24, 25-44, 45-64, 65-74, "
+       "75-84, 85+",
+       "share", "Statistics Finland 2019 broad age groups (docs/facts.md, Population: age structure)"});
   r.real("population.female_share", p.female_share, 0.507, probability(),
          {"share of women", "share", "Statistics Finland 2020 (approximate)"});
   r.real_list("population.employment_rate", p.employment_rate, {0.0, 0.0, 0.45, 0.78, 0.74, 0.08, 0.01, 0.0},
@@ -47,7 +49,7 @@ void declare_population_params(ParamRegistry& r, PopulationParams& p) {
          {"zone radius grows with the square root of its population", "km", "assumption"});
   r.real("population.literacy_age_slope", p.literacy_age_slope, 0.012, at_least(0),
          {"fall of digital literacy per year of age above 30", "per year",
-          "assumption: digital literacy falls with age (MODEL.md section 2)"});
+          "assumption: digital literacy falls with age (design, docs/ODD.md 5.1)"});
   r.real("population.literacy_sd", p.literacy_sd, 0.15, at_least(0),
          {"spread of digital literacy at a given age", "", "assumption"});
   r.real("population.employed_income_shift", p.employed_income_shift, 1.0, at_least(0),

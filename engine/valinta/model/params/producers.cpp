@@ -20,8 +20,9 @@ ProducerSpec::ProducerSpec() { set_declared_defaults(*this, declare_producer_fie
 
 void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
   r.text("name", p.name, "", {"producer name, unique", "", ""});
-  r.choice("sector", p.sector, Sector::public_sector, kSectorNames,
-           {"public (the regional business unit), private or third_sector", "", "MODEL.md section 2"});
+  r.choice(
+      "sector", p.sector, Sector::public_sector, kSectorNames,
+      {"public (the regional business unit), private or third_sector", "", "design value (docs/ODD.md 2.3)"});
   r.text("owner", p.owner, "", {"chain or organisation (empty: its own name)", "", ""});
   r.text("zone", p.zone, "", {"zone where the unit is", "", ""});
   r.real("lat", p.lat, std::numeric_limits<double>::quiet_NaN(), between(-90, 90),
@@ -32,12 +33,15 @@ void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
                  {"visits the unit can serve per week (auto: the expected demand of its initial "
                   "list x service.capacity_ratio)",
                   "visits/week", ""});
-  r.integer("listing_cap", p.listing_cap, 0, at_least(0),
-            {"most residents it accepts on its list (0: no cap)", "residents", "MODEL.md M5"});
-  r.real("quality", p.quality, 0, between(-5, 5), {"latent true quality", "SD", "MODEL.md section 2"});
+  r.integer(
+      "listing_cap", p.listing_cap, 0, at_least(0),
+      {"most residents it accepts on its list (0: no cap)", "residents", "design value (docs/ODD.md 7.5.5)"});
+  r.real("quality", p.quality, 0, between(-5, 5),
+         {"latent true quality", "SD", "design value (docs/ODD.md 2.3)"});
   r.real("digital", p.digital, 0, probability(), {"digital services level", "0-1", ""});
   r.boolean("digital_first", p.digital_first, false,
-            {"a digital-first unit every resident may consider regardless of distance", "", "MODEL.md M5"});
+            {"a digital-first unit every resident may consider regardless of distance", "",
+             "design value (docs/ODD.md 7.5.2)"});
   r.real_or_auto("doctor_share", p.doctor_share, probability(),
                  {"share of visits that are doctor visits (auto: the sector default)", "share",
                   "STM interim report 2018: private units did more doctor visits"});
@@ -46,7 +50,7 @@ void declare_producer_fields(ParamRegistry& r, ProducerSpec& p) {
   r.real_or_auto("fixed_cost_eur_per_capacity_week", p.fixed_cost_eur_per_capacity_week, at_least(0),
                  {"fixed weekly cost per visit of weekly capacity (auto: default)", "EUR", ""});
   r.real("referral_propensity", p.referral_propensity, 1.0, at_least(0),
-         {"multiplier on the referral probability", "", "MODEL.md M4"});
+         {"multiplier on the referral probability", "", "design value (docs/ODD.md 7.4)"});
   r.date("opens", p.opens, "", {"date the unit opens (omit: open from the start)", "date", ""});
   r.date("closes", p.closes, "",
          {"date the unit closes; its listed residents choose again (omit: stays open)", "date", ""});
