@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -245,6 +246,33 @@ void read_producer_list(const YAML::Node& list, Scenario& scenario, const detail
   }
 }
 
+bool settable_during_run(const std::string& key) {
+  // Settings read only when the run is set up (geography, queues, the population, risk
+  // normalisation, the market's sites and pool) cannot change during it.
+  for (const char* fixed : {"time.",
+                            "population.",
+                            "pilot.",
+                            "producers_default.",
+                            "seed",
+                            "name",
+                            "description",
+                            "service.capacity_ratio",
+                            "service.queue_max_weeks",
+                            "service.doctor_share",
+                            "choice.max_travel_min",
+                            "choice.travel_base_min",
+                            "choice.detour_factor",
+                            "choice.speed_kmh",
+                            "choice.word_of_mouth_noise_sd",
+                            "payment.risk_weight",
+                            "rules.risk_adjustment",
+                            "market.enabled",
+                            "market.min_zone_population",
+                            "workforce.free_share"})
+    if (key.rfind(fixed, 0) == 0) return false;
+  return true;
+}
+
 void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where) {
   if (!list.IsSequence()) {
     where.error(list, "events", "must be a list of events (got " + describe(list) + ")");
@@ -275,34 +303,11 @@ void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::W
       for (auto it = value.begin(); it != value.end(); ++it) {
         const std::string param_key = it->first.Scalar();
         const Param* param = params.find(param_key);
-        // Settings read only when the run is set up (geography, queues, the population, risk
-        // normalisation, the market's sites and pool) cannot change during it.
-        for (const char* fixed : {"time.",
-                                  "population.",
-                                  "pilot.",
-                                  "producers_default.",
-                                  "seed",
-                                  "name",
-                                  "description",
-                                  "service.capacity_ratio",
-                                  "service.queue_max_weeks",
-                                  "service.doctor_share",
-                                  "choice.max_travel_min",
-                                  "choice.travel_base_min",
-                                  "choice.detour_factor",
-                                  "choice.speed_kmh",
-                                  "choice.word_of_mouth_noise_sd",
-                                  "payment.risk_weight",
-                                  "rules.risk_adjustment",
-                                  "market.enabled",
-                                  "market.min_zone_population",
-                                  "workforce.free_share"})
-          if (param != nullptr && param_key.rfind(fixed, 0) == 0) {
-            where.error(it->first, key + ".set." + param_key,
-                        "cannot change during a run (rules, behaviour and module parameters can)");
-            param = nullptr;
-            break;
-          }
+        if (param != nullptr && !settable_during_run(param_key)) {
+          where.error(it->first, key + ".set." + param_key,
+                      "cannot change during a run (rules, behaviour and module parameters can)");
+          param = nullptr;
+        }
         if (param == nullptr && where.diagnostics.size() > 0 &&
             where.diagnostics.list().back().key == key + ".set." + param_key)
           continue;
@@ -322,6 +327,10 @@ void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::W
       return true;
     };
     read_record(list[i], key, fields, where, present, special);
+    if (!event.sector.empty() &&
+        std::find(kSectorNames.begin(), kSectorNames.end(), event.sector) == kSectorNames.end())
+      where.error(list[i]["sector"], key + ".sector",
+                  "must be public, private or third_sector (got '" + event.sector + "')");
     for (const char* required : {"date", "type"})
       if (!present.count(required)) where.error(list[i], key + "." + required, "is required");
     const YAML::Mark m = list[i].Mark();

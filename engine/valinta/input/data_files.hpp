@@ -22,6 +22,9 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
                          Diagnostics& diagnostics);
 // `events:` scheduled events on the timeline (fields declared in phases/events.cpp).
 void read_event_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
+// Whether an event's `set` may change the parameter `key` during a run (rules, behaviour and
+// module parameters may; what is read only when the run is set up may not).
+bool settable_during_run(const std::string& key);
 // `chains:` chains and organisations that may enter the market (phases/market.cpp).
 void read_chain_list(const YAML::Node& list, Scenario& scenario, const detail::Where& where);
 // `producers:` a list of producer entries (fields declared in model/producers.cpp).

@@ -51,6 +51,25 @@ std::string description(const Param& p) {
   return d;
 }
 
+// What the loader accepts, as JSON Schema. The loader reads a scalar's text, so a number or a
+// boolean may also be written quoted ("2.5", "yes"), a text field may be written as a number or
+// a boolean (name: 2018), and a boolean as yes/no (which YAML 1.2 editors read as text).
+constexpr const char* kRealText =
+    R"("type": "string", "pattern": "^[+]?-?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$")";
+constexpr const char* kIntegerText = R"("type": "string", "pattern": "^-?[0-9]+$")";
+constexpr const char* kBooleanText =
+    R"("enum": ["true", "false", "yes", "no", "True", "False", "TRUE", "FALSE"])";
+constexpr const char* kText = R"("type": ["string", "number", "boolean"])";
+// A calendar date from 1900-01-01 to 2200-12-31 (the loader also refuses days a month lacks).
+constexpr const char* kDate =
+    R"("type": "string", "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")";
+
+std::string joined(const std::vector<std::string>& fields) {
+  std::string out;
+  for (const auto& f : fields) out += (out.empty() ? "" : ", ") + f;
+  return out;
+}
+
 // The JSON Schema of one parameter.
 std::string param_schema(const Param& p) {
   std::vector<std::string> fields = {"\"description\": " + json_string(description(p))};
@@ -60,25 +79,22 @@ std::string param_schema(const Param& p) {
                               json_number(p.range.min)));
     if (std::isfinite(p.range.max)) f.push_back(fmt::format("\"maximum\": {}", json_number(p.range.max)));
   };
+  // A number within the bounds, or the same written as quoted text.
+  auto number = [&](const char* type, const char* text) {
+    std::vector<std::string> plain = {fmt::format("\"type\": \"{}\"", type)};
+    bounds(plain);
+    return "{" + joined(plain) + "}, {" + text + "}";
+  };
   switch (p.kind) {
     case ParamKind::real:
-      if (p.auto_allowed) {
-        std::vector<std::string> number = {"\"type\": \"number\""};
-        bounds(number);
-        std::string joined;
-        for (const auto& f : number) joined += (joined.empty() ? "" : ", ") + f;
-        fields.push_back("\"anyOf\": [{" + joined + "}, {\"const\": \"auto\"}]");
-      } else {
-        fields.push_back("\"type\": \"number\"");
-        bounds(fields);
-      }
+      fields.push_back("\"anyOf\": [" + number("number", kRealText) +
+                       (p.auto_allowed ? ", {\"const\": \"auto\"}" : "") + "]");
       break;
     case ParamKind::integer:
-      fields.push_back("\"type\": \"integer\"");
-      bounds(fields);
+      fields.push_back("\"anyOf\": [" + number("integer", kIntegerText) + "]");
       break;
     case ParamKind::boolean:
-      fields.push_back("\"type\": \"boolean\"");
+      fields.push_back(std::string("\"anyOf\": [{\"type\": \"boolean\"}, {") + kBooleanText + "}]");
       break;
     case ParamKind::choice: {
       std::string values;
@@ -87,33 +103,25 @@ std::string param_schema(const Param& p) {
       break;
     }
     case ParamKind::date:
-      fields.push_back("\"type\": \"string\"");
-      fields.push_back("\"pattern\": \"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"");
+      fields.emplace_back(kDate);
       break;
     case ParamKind::text:
-      fields.push_back("\"type\": \"string\"");
+      fields.emplace_back(kText);
       break;
-    case ParamKind::real_list: {
-      std::vector<std::string> item = {"\"type\": \"number\""};
-      bounds(item);
-      std::string joined;
-      for (const auto& f : item) joined += (joined.empty() ? "" : ", ") + f;
+    case ParamKind::real_list:
       fields.push_back("\"type\": \"array\"");
-      fields.push_back("\"items\": {" + joined + "}");
+      fields.push_back("\"items\": {\"anyOf\": [" + number("number", kRealText) + "]}");
       if (p.list_length > 0) {
         fields.push_back(fmt::format("\"minItems\": {}", p.list_length));
         fields.push_back(fmt::format("\"maxItems\": {}", p.list_length));
       }
       break;
-    }
     case ParamKind::text_list:
       fields.push_back("\"type\": \"array\"");
-      fields.push_back("\"items\": {\"type\": \"string\"}");
+      fields.push_back(std::string("\"items\": {") + kText + "}");
       break;
   }
-  std::string out = "{";
-  for (std::size_t k = 0; k < fields.size(); ++k) out += (k ? ", " : "") + fields[k];
-  return out + "}";
+  return "{" + joined(fields) + "}";
 }
 
 // A tree of dotted keys, so nested mappings become nested objects.
@@ -128,15 +136,19 @@ struct Node {
   }
 };
 
+// A mapping of `node`'s children. A group (a mapping of settings) may also be empty (null), as
+// when all its keys are commented out; the top level also takes every key written dotted
+// (rules.min_listing_months: 6, or a group's name: choice.b_travel's group "choice").
 std::string object_schema(const Node& node, int indent, const std::vector<std::string>& extra,
-                          const std::vector<std::string>& required = {}) {
+                          const std::vector<std::string>& required = {}, bool nullable = false) {
   const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  std::string out = "{\n" + pad + "\"type\": \"object\",\n" + pad + "\"additionalProperties\": false,\n" +
-                    pad + "\"properties\": {\n";
+  std::string out = "{\n" + pad + "\"type\": " + (nullable ? "[\"object\", \"null\"]" : "\"object\"") +
+                    ",\n" + pad + "\"additionalProperties\": false,\n" + pad + "\"properties\": {\n";
   std::vector<std::string> items;
   for (const auto& [name, child] : node.children)
-    items.push_back(pad + "  " + json_string(name) + ": " +
-                    (child->param ? param_schema(*child->param) : object_schema(*child, indent + 4, {})));
+    items.push_back(
+        pad + "  " + json_string(name) + ": " +
+        (child->param ? param_schema(*child->param) : object_schema(*child, indent + 4, {}, {}, true)));
   items.insert(items.end(), extra.begin(), extra.end());
   for (std::size_t k = 0; k < items.size(); ++k) out += items[k] + (k + 1 < items.size() ? ",\n" : "\n");
   out += pad + "}";
@@ -173,7 +185,28 @@ std::string scenario_json_schema() {
   ZoneSpec zone;
   ParamRegistry zone_fields;
   declare_zone_fields(zone_fields, zone);
-  const std::vector<std::string> extra = {
+  EventSpec event;
+  ParamRegistry event_fields;
+  declare_event_fields(event_fields, event);
+  ChainSpec chain;
+  ParamRegistry chain_fields;
+  declare_chain_fields(chain_fields, chain);
+  // An event's `set`: the parameters a run may change as it goes, each written dotted.
+  std::vector<std::string> settable;
+  for (const auto& p : registry.params())
+    if (settable_during_run(p.key))
+      settable.push_back("          " + json_string(p.key) + ": " + param_schema(p));
+  std::string set_schema =
+      "{\n          \"type\": \"object\",\n          \"additionalProperties\": false,\n"
+      "          \"description\": \"rule_change: parameters and their new values, "
+      "each key written dotted (rules.min_listing_months: 12)\",\n"
+      "          \"properties\": {\n";
+  for (std::size_t k = 0; k < settable.size(); ++k)
+    set_schema += settable[k] + (k + 1 < settable.size() ? ",\n" : "\n");
+  set_schema += "          }\n        }";
+  std::string events = record_schema(event_fields, {"date", "type"}, 4);
+  events.insert(events.find("\"properties\": {\n") + 16, "        \"set\": " + set_schema + ",\n");
+  std::vector<std::string> extra = {
       "    \"extends\": {\"type\": \"string\", \"description\": \"path of a scenario file this one builds on "
       "(relative to this file); keys given here override it\"}",
       "    \"zones\": {\"type\": \"array\", \"description\": \"zones given inline (in addition to "
@@ -181,11 +214,32 @@ std::string scenario_json_schema() {
           record_schema(zone_fields, {"name", "population", "lat", "lon"}, 4) + "}",
       "    \"producers\": {\"type\": \"array\", \"description\": \"producers (a public station is added to "
       "every zone without one)\", \"items\": " +
-          record_schema(producer_fields, {"name", "zone"}, 4) + "}"};
+          record_schema(producer_fields, {"name", "zone"}, 4) + "}",
+      "    \"events\": {\"type\": \"array\", \"description\": \"scheduled events: rule changes, openings, "
+      "closings, capacity and demand shocks, campaigns\", \"items\": " +
+          events + "}",
+      "    \"chains\": {\"type\": \"array\", \"description\": \"chains of private or third-sector producers "
+      "that may open units when the market is on\", \"items\": " +
+          record_schema(chain_fields, {"name"}, 4) + "}"};
+  // Keys written dotted at the top level: every parameter and group below it.
+  for (const auto& [group, child] : root.children) {
+    if (child->param) continue;
+    for (const auto& [name, leaf] : child->children)
+      extra.push_back("    " + json_string(group + "." + name) + ": " + param_schema(*leaf->param));
+  }
   std::string body = object_schema(root, 0, extra);
-  return "{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"title\": \"Valinta "
+  return "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n  \"title\": \"Valinta "
          "scenario\",\n" +
          body.substr(2) + "\n";
+}
+
+std::vector<std::string> scenario_parameter_keys() {
+  Scenario s;
+  ParamRegistry registry;
+  declare_scenario_params(registry, s);
+  std::vector<std::string> keys;
+  for (const auto& p : registry.params()) keys.push_back(p.key);
+  return keys;
 }
 
 std::string scenario_reference_markdown() {

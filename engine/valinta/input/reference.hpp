@@ -2,10 +2,13 @@
 // Documents generated from the parameter declarations: the JSON Schema of the scenario format
 // (for editors' YAML support) and the Markdown scenario reference (docs/scenario-reference.md).
 #include <string>
+#include <vector>
 
 namespace valinta {
 
 std::string scenario_json_schema();
 std::string scenario_reference_markdown();
+// Every scenario parameter's dotted key (as --set takes it), in declaration order.
+std::vector<std::string> scenario_parameter_keys();
 
 }  // namespace valinta

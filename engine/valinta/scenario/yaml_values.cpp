@@ -286,9 +286,10 @@ void assign_param(const Param& param, const YAML::Node& node, const std::string&
     }
     case ParamKind::boolean: {
       const std::string s = node.IsScalar() ? node.Scalar() : "";
-      if (s == "true" || s == "yes")
+      // YAML 1.2's forms (true, True, TRUE) and YAML 1.1's yes and no.
+      if (s == "true" || s == "True" || s == "TRUE" || s == "yes")
         *param.boolean = true;
-      else if (s == "false" || s == "no")
+      else if (s == "false" || s == "False" || s == "FALSE" || s == "no")
         *param.boolean = false;
       else
         where.error(node, key, "must be true or false (got " + describe(node) + ")");
