@@ -1,4 +1,5 @@
-"""Command line: python3 -m valinta_analysis {report,plots,summary,table} RESULTS.h5 [-o OUT].
+"""Command line: python3 -m valinta_analysis {report,plots,summary,table} RESULTS.h5 [-o OUT], or
+the same as ``valinta-analysis ...`` once the package is installed (pyproject.toml).
 
 Every command reads any kind of results file (run, replications, comparison, sweep) where it
 makes sense: a sweep has a table but no report or figures yet.
@@ -27,9 +28,18 @@ def _default_output(results: str, suffix: str) -> str:
     return stem + suffix
 
 
+def _program_name() -> str:
+    """The name the command was started by: the installed script's (``valinta-analysis``), or
+    ``python3 -m valinta_analysis``."""
+    invoked = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if invoked in ("", "-c", "__main__.py") or invoked.endswith(".py"):
+        return "python3 -m valinta_analysis"
+    return invoked
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python3 -m valinta_analysis",
+        prog=_program_name(),
         description="Figures and reports from a Valinta results file (HDF5).")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -6,7 +6,7 @@
 //   valinta calibrate CALIBRATION.yaml [-o FILE]
 //   valinta validate FILE...
 //   valinta show FILE
-//   valinta schema | valinta reference
+//   valinta schema | valinta reference | valinta completion bash [-o FILE]
 // Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
 // Under `mpirun -n K valinta run ...` every rank parses the scenario and runs its block of
 // residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
@@ -28,9 +28,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "common.hpp"
+#include "completion.hpp"
 #include "progress.hpp"
 #include "study_commands.hpp"
 #include "valinta/input/loader.hpp"
@@ -279,6 +281,33 @@ void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_k
 
 }  // namespace
 
+namespace {
+// The bash completion script, on stdout or into `output` (replaced whole, never half-written).
+int write_completion(const CLI::App& app, const std::string& output) {
+  const std::string script = bash_completion(app, "valinta");
+  if (output.empty()) {
+    fmt::print("{}", script);
+    return 0;
+  }
+  const fs::path tmp = output + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << script;
+    if (!out.flush()) {
+      fmt::print(stderr, "error: cannot write '{}'\n", tmp.string());
+      return kExitFailure;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, output, ec);
+  if (ec) {
+    fmt::print(stderr, "error: cannot write '{}': {}\n", output, ec.message());
+    return kExitFailure;
+  }
+  return 0;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   valinta::tune_heap_for_runs();
   // MPI (when built with it) starts before anything else and ends after everything.
@@ -385,6 +414,15 @@ int main(int argc, char** argv) {
   CLI::App* reference_cmd = app.add_subcommand(
       "reference", "Print the scenario reference in Markdown (docs/scenario-reference.md)");
 
+  std::string completion_shell, completion_output;
+  CLI::App* completion_cmd = app.add_subcommand(
+      "completion",
+      "Print the shell completion script (installed as share/bash-completion/completions/valinta)");
+  completion_cmd->add_option("shell", completion_shell, "Shell (bash)")
+      ->required()
+      ->check(CLI::IsMember({"bash"}));
+  completion_cmd->add_option("-o,--output", completion_output, "Write the script to this file instead");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -427,5 +465,6 @@ int main(int argc, char** argv) {
     fmt::print("{}", valinta::scenario_reference_markdown());
     return 0;
   }
+  if (*completion_cmd) return write_completion(app, completion_output);
   return kExitBadInput;
 }

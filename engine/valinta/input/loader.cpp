@@ -449,18 +449,32 @@ std::string resolved_yaml(const Scenario& scenario) {
   return std::string(out.c_str()) + "\n" + lists;
 }
 
-std::filesystem::path default_scenario_path() {
+std::filesystem::path scenarios_directory() {
   namespace fs = std::filesystem;
-  if (const char* env = std::getenv("VALINTA_SCENARIOS")) return fs::path(env) / "keski-suomi.yaml";
+  if (const char* env = std::getenv("VALINTA_SCENARIOS"); env && *env) return fs::path(env);
+  // Beside the executable: an installed tree (PREFIX/bin/valinta, PREFIX/share/valinta) or a
+  // build tree, which holds a copy of scenarios/ made when it was built (build/release/valinta,
+  // build/release/share/valinta). Never a path compiled in: a moved or copied build reads its own.
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> tried;
   if (!ec) {
-    for (const fs::path& dir : {exe.parent_path().parent_path() / "scenarios",
-                                exe.parent_path().parent_path() / "share/valinta/scenarios"}) {
-      if (fs::exists(dir / "keski-suomi.yaml", ec)) return dir / "keski-suomi.yaml";
+    for (const fs::path& share : {exe.parent_path().parent_path() / "share", exe.parent_path() / "share"}) {
+      const fs::path dir = share / "valinta" / "scenarios";
+      if (fs::is_regular_file(dir / "keski-suomi.yaml", ec)) return dir;
+      tried.push_back(dir.lexically_normal());
     }
   }
-  return fs::path(VALINTA_SOURCE_DIR) / "scenarios" / "keski-suomi.yaml";
+  Diagnostics diagnostics;
+  std::string where;
+  for (const fs::path& dir : tried) where += (where.empty() ? "" : " or ") + dir.string();
+  diagnostics.error("", 0, 0, "",
+                    "no scenario given, and the default scenario (keski-suomi.yaml) is not installed" +
+                        (where.empty() ? std::string() : " in " + where) +
+                        "; name a scenario file, or set VALINTA_SCENARIOS to a folder of scenarios");
+  throw ScenarioError(std::move(diagnostics));
 }
+
+std::filesystem::path default_scenario_path() { return scenarios_directory() / "keski-suomi.yaml"; }
 
 }  // namespace valinta

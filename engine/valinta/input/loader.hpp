@@ -24,7 +24,12 @@ std::string read_input_file(const std::filesystem::path& file, Diagnostics& diag
 // The fully resolved scenario as YAML, every default written out.
 std::string resolved_yaml(const Scenario& scenario);
 
-// The built-in default scenario file (scenarios/keski-suomi.yaml).
+// The folder of the example scenarios: $VALINTA_SCENARIOS if set, else share/valinta/scenarios
+// of the installed tree (beside bin/ of the executable) or of the build tree (beside the
+// executable). Throws ScenarioError (exit code 2) naming where it looked when there is none.
+std::filesystem::path scenarios_directory();
+
+// The built-in default scenario file: keski-suomi.yaml of scenarios_directory().
 std::filesystem::path default_scenario_path();
 
 }  // namespace valinta
