@@ -2,10 +2,12 @@
 message (the file's name and "damaged: ..." or "not a Valinta results file: ...") and exit
 code 2 or ResultsFileError, never a hang, a crash or a traceback.
 
-Damage is made from a fresh run file: 100 zeroed bytes at offsets where the HDF5 library fails
-in different ways on the engine's files (3000 and 5000 make it loop for ever on the root group's
-attributes, 1250 crashes it, 500 and 8250 break object headers), random bytes flipped with fixed
-seeds, truncation, and text that is not UTF-8. The commands run in a subprocess with a time
+Damage is made from a fresh run file: 100 zeroed bytes where the HDF5 library fails in different
+ways on the engine's files, at the first of the structures HDF5 marks with a signature (the global heap of variable-length strings, where
+zeroed objects make the library loop for ever; the B-tree of the root group's attributes; the
+fractal heap and B-tree leaves of its links); random bytes flipped with fixed seeds, truncation,
+and text that is not UTF-8. The structures are found by their signatures rather than at fixed
+offsets, as the engine's text attributes (paths in the command line) shift them. The commands run in a subprocess with a time
 limit, so a hang fails the test instead of blocking the suite.
 """
 
@@ -25,7 +27,12 @@ from conftest import ANALYSIS_DIR
 #: file; starting Python with xarray takes a few seconds on a busy machine).
 LIMIT_SECONDS = 90
 
-ZEROED_OFFSETS = (500, 1250, 3000, 5000, 8250)
+#: Where 100 bytes are zeroed: (signature, bytes after its first occurrence).
+ZEROED = {"global-heap": (b"GCOL", 0),
+          "global-heap-objects": (b"GCOL", 14),
+          "attribute-btree": (b"BTHD", 0),
+          "fractal-heap": (b"FRHP", 0),
+          "btree-leaf": (b"BTLF", 0)}
 FLIP_SEEDS = (1, 2, 3, 4)
 #: Bytes flipped per file: enough that the structure, not only numbers, is hit.
 FLIPS = 64
@@ -33,8 +40,12 @@ FLIPS = 64
 CLEAR = ("damaged: ", "not a Valinta results file: ")
 
 
-def zeroed(source: Path, target: Path, offset: int, count: int = 100) -> Path:
+def zeroed(source: Path, target: Path, where: tuple[bytes, int], count: int = 100) -> Path:
     data = bytearray(source.read_bytes())
+    signature, after = where
+    found = data.find(signature)
+    assert found >= 0, f"no {signature!r} in {source}"
+    offset = found + after
     assert offset + count <= len(data)
     data[offset:offset + count] = bytes(count)
     target.write_bytes(bytes(data))
@@ -101,8 +112,8 @@ def damaged(small_run, tmp_path_factory) -> dict[str, Path]:
     """Damaged and foreign files by a short name."""
     folder = tmp_path_factory.mktemp("damaged")
     files = {}
-    for offset in ZEROED_OFFSETS:
-        files[f"zeroed-{offset}"] = zeroed(small_run, folder / f"zeroed-{offset}.h5", offset)
+    for name, where in ZEROED.items():
+        files[f"zeroed-{name}"] = zeroed(small_run, folder / f"zeroed-{name}.h5", where)
     for seed in FLIP_SEEDS:
         files[f"flipped-{seed}"] = flipped(small_run, folder / f"flipped-{seed}.h5", seed)
     whole = small_run.read_bytes()
@@ -127,14 +138,14 @@ def damaged(small_run, tmp_path_factory) -> dict[str, Path]:
     return files
 
 
-CASES = ([f"zeroed-{offset}" for offset in ZEROED_OFFSETS]
+CASES = ([f"zeroed-{name}" for name in ZEROED]
          + [f"flipped-{seed}" for seed in FLIP_SEEDS]
          + ["truncated", "empty", "not-hdf5", "foreign-hdf5", "other-engine", "bad-utf8-label",
             "bad-utf8-attribute"])
 
 
 #: What the message says for some of the cases.
-EXPECTED = {"zeroed-3000": "damaged: reading it did not finish",
+EXPECTED = {"zeroed-global-heap-objects": "damaged: reading it did not finish",
             "truncated": "damaged: the file is truncated",
             "empty": "not a Valinta results file: the file is empty",
             "not-hdf5": "not a Valinta results file: it is not an HDF5 file",
@@ -153,7 +164,7 @@ def test_summary_fails_clearly(damaged, case, tmp_path):
 
 
 @pytest.mark.parametrize("command", ["report", "plots", "table"])
-@pytest.mark.parametrize("case", ["zeroed-3000", "flipped-1", "not-hdf5"])
+@pytest.mark.parametrize("case", ["zeroed-global-heap-objects", "flipped-1", "not-hdf5"])
 def test_every_command_fails_clearly(damaged, case, command, tmp_path):
     result, _ = run_cli(command, damaged[case], tmp_path)
     assert_clear_failure(result, damaged[case], command)

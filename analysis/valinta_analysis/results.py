@@ -85,8 +85,8 @@ def load(path: PathLike) -> xr.Dataset:
 
 
 def _load_checked(path: str) -> xr.Dataset:
-    # decode_timedelta=False: waits have units "days" and "weeks", which xarray would otherwise
-    # turn into timedelta64 (NaN waits into garbage); here they stay plain numbers of days.
+    # decode_timedelta=False: files written before the CF units (waits in "days", not "day")
+    # would otherwise have their waits turned into timedelta64; they stay plain numbers of days.
     with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False) as opened:
         ds = opened.load()
     if "date" in ds.variables and ds["date"].dims == (STEP,):
@@ -177,8 +177,11 @@ def static_variables(ds: xr.Dataset, dim: str) -> list[str]:
 
 
 def units(ds: xr.Dataset, name: str) -> str:
-    """The ``units`` attribute of a variable ('' if it has none)."""
-    return _text(ds[name].attrs.get("units", ""))
+    """The units of a variable as the engine names them ('' if none): ``valinta_units`` where the
+    file has it (residents, EUR, visits/week, days: more telling than the CF ``units`` "1" of a
+    count or "day"), else ``units``."""
+    attrs = ds[name].attrs
+    return _text(attrs.get("valinta_units", attrs.get("units", "")))
 
 
 def long_name(ds: xr.Dataset, name: str) -> str:

@@ -56,18 +56,16 @@ struct H5Id {
   operator hid_t() const { return id; }  // NOLINT
 };
 
-std::vector<std::string> read_strings(hid_t obj, bool attribute, const std::string& attr_name = "") {
-  H5Id attr{attribute ? H5Aopen(obj, attr_name.c_str(), H5P_DEFAULT) : -1, H5Aclose};
-  H5Id type{attribute ? H5Aget_type(attr) : H5Dget_type(obj), H5Tclose};
-  H5Id space{attribute ? H5Aget_space(attr) : H5Dget_space(obj), H5Sclose};
+// The variable-length strings of a dataset.
+std::vector<std::string> read_strings(hid_t obj) {
+  H5Id type{H5Dget_type(obj), H5Tclose};
+  H5Id space{H5Dget_space(obj), H5Sclose};
   if (type < 0 || space < 0 || H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) <= 0) return {};
   std::vector<char*> raw(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
   H5Id mem{H5Tcopy(H5T_C_S1), H5Tclose};
   H5Tset_size(mem, H5T_VARIABLE);
   H5Tset_cset(mem, H5Tget_cset(type));
-  const herr_t status = attribute ? H5Aread(attr, mem, raw.data())
-                                  : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data());
-  if (status < 0) return {};
+  if (H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0) return {};
   std::vector<std::string> out(raw.begin(), raw.end());
 #if H5_VERSION_GE(1, 12, 0)
   H5Treclaim(mem, space, H5P_DEFAULT, raw.data());
@@ -77,10 +75,19 @@ std::vector<std::string> read_strings(hid_t obj, bool attribute, const std::stri
   return out;
 }
 
+// A text attribute as netCDF's NC_CHAR: one fixed-length UTF-8 string (what ncdump -t and R's
+// ncdf4 read as text); anything else is "<not a string>".
 std::string string_attribute(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) <= 0) return "<missing>";
-  const auto v = read_strings(obj, true, name);
-  return v.size() == 1 ? v[0] : "<not a string>";
+  H5Id attr{H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose};
+  H5Id type{H5Aget_type(attr), H5Tclose};
+  H5Id space{H5Aget_space(attr), H5Sclose};
+  if (type < 0 || H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0 ||
+      H5Tget_cset(type) != H5T_CSET_UTF8 || H5Sget_simple_extent_type(space) != H5S_SCALAR)
+    return "<not a string>";
+  std::string buffer(H5Tget_size(type) + 1, '\0');
+  if (H5Aread(attr, type, buffer.data()) < 0) return "<not a string>";
+  return buffer.c_str();
 }
 
 std::int64_t integer_attribute(hid_t obj, const std::string& name) {
@@ -135,13 +142,13 @@ TEST_F(ResultsFile, RootAttributesRecordTheRun) {
 TEST_F(ResultsFile, ScenarioIsStoredAsGivenAndResolved) {
   H5Id source{H5Dopen2(file_, "/scenario/source", H5P_DEFAULT), H5Dclose};
   ASSERT_GE(source, 0);
-  const auto source_text = read_strings(source, false);
+  const auto source_text = read_strings(source);
   ASSERT_EQ(source_text.size(), 1u);
   EXPECT_EQ(source_text[0], scenario_text());
 
   H5Id resolved{H5Dopen2(file_, "/scenario/resolved", H5P_DEFAULT), H5Dclose};
   ASSERT_GE(resolved, 0);
-  const auto resolved_text = read_strings(resolved, false);
+  const auto resolved_text = read_strings(resolved);
   ASSERT_EQ(resolved_text.size(), 1u);
   const YAML::Node yaml = YAML::Load(resolved_text[0]);
   EXPECT_EQ(yaml["name"].as<std::string>(), "results-check");
@@ -167,7 +174,7 @@ TEST_F(ResultsFile, TimeAxisIsAStepScaleWithIsoDates) {
   H5Id date{H5Dopen2(file_, "/date", H5P_DEFAULT), H5Dclose};
   ASSERT_GE(date, 0);
   EXPECT_GT(H5DSis_attached(date, step, 0), 0) << "date must be attached to the step axis";
-  const auto dates = read_strings(date, false);
+  const auto dates = read_strings(date);
   ASSERT_EQ(dates.size(), static_cast<std::size_t>(kSteps));
   std::int64_t start = 0;
   ASSERT_TRUE(parse_iso_date(kStartDate, start));

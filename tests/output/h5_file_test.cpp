@@ -91,12 +91,13 @@ std::string read_string_attr(hid_t file, const char* object, const char* name) {
   hid_t attr = H5Aopen_by_name(file, object, name, H5P_DEFAULT, H5P_DEFAULT);
   EXPECT_GE(attr, 0) << object << "@" << name;
   hid_t ftype = H5Aget_type(attr);
-  EXPECT_TRUE(H5Tis_variable_str(ftype) > 0);
+  // As netCDF writes text attributes (NC_CHAR): a fixed-length UTF-8 string.
+  EXPECT_EQ(H5Tget_class(ftype), H5T_STRING);
+  EXPECT_FALSE(H5Tis_variable_str(ftype) > 0);
   EXPECT_EQ(H5Tget_cset(ftype), H5T_CSET_UTF8);
-  char* raw = nullptr;
-  EXPECT_GE(H5Aread(attr, ftype, &raw), 0);
-  std::string out = raw ? raw : "";
-  H5free_memory(raw);
+  std::string buffer(H5Tget_size(ftype) + 1, '\0');
+  EXPECT_GE(H5Aread(attr, ftype, buffer.data()), 0);
+  std::string out = buffer.c_str();
   H5Tclose(ftype);
   H5Aclose(attr);
   return out;
@@ -203,7 +204,8 @@ TEST_F(H5FileTest, RoundTripEveryKind) {
   std::vector<double> price(12);
   std::iota(price.begin(), price.end(), 0.5);
   EXPECT_EQ(read_numbers<double>(id, "/price", H5T_NATIVE_DOUBLE), price);
-  EXPECT_EQ(read_string_attr(id, "/price", "units"), "EUR");
+  EXPECT_EQ(read_string_attr(id, "/price", "units"), "1");  // CF: money has no UDUNITS unit
+  EXPECT_EQ(read_string_attr(id, "/price", "valinta_units"), "EUR");
   EXPECT_EQ(read_string_attr(id, "/price", "long_name"), "mean price");
   EXPECT_TRUE(attached(id, "/price", "/year", 0));
   EXPECT_TRUE(attached(id, "/price", "/producer", 1));
@@ -439,6 +441,47 @@ TEST_F(H5FileTest, UnwritableDirectoryThrows) {
       },
       ::testing::ExitedWithCode(0), "");
   EXPECT_TRUE(fs::is_empty(locked));
+}
+
+// CF units: what UDUNITS parses, with the engine's own unit kept beside it where it says more.
+TEST(CfUnits, EveryUnitOfTheEngineBecomesAUdunitsUnit) {
+  using valinta::output::cf_units;
+  EXPECT_EQ(cf_units("days"), "day");  // not "days": xarray would make waits timedelta64
+  EXPECT_EQ(cf_units("weeks"), "week");
+  EXPECT_EQ(cf_units("visits/week"), "week-1");
+  EXPECT_EQ(cf_units("residents"), "1");
+  EXPECT_EQ(cf_units("EUR"), "1");
+  EXPECT_EQ(cf_units("SD"), "1");
+  EXPECT_EQ(cf_units("1"), "1");
+  EXPECT_EQ(cf_units("degrees_north"), "degrees_north");
+  EXPECT_EQ(cf_units("days since 2017-02-01 00:00:00"), "days since 2017-02-01 00:00:00");
+  EXPECT_EQ(cf_units("as indicator"), "");  // varies along a dimension: no units attribute
+  EXPECT_EQ(cf_units(""), "");
+}
+
+TEST_F(H5FileTest, AuxiliaryCoordinatesAreNamedOnEveryVariableAlongTheirDimension) {
+  const fs::path path = dir_ / "coordinates.h5";
+  {
+    H5File f(path, false);
+    const std::vector<std::int64_t> steps = {0, 1, 2};
+    f.dimension("step", steps, "1", "step");
+    f.dimension("producer", std::vector<std::string>{"a", "b"}, "producer");
+    f.variable("time", std::vector<double>{0, 7, 14}, {"step"}, "days since 2017-02-01 00:00:00",
+               "first day");
+    f.auxiliary_coordinate("step", "time");
+    f.variable("queue", std::vector<double>(6, 1.0), {"step", "producer"}, "contacts", "waiting");
+    f.variable("quality", std::vector<double>(2, 0.0), {"producer"}, "SD", "quality");
+    f.commit();
+  }
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(id, 0);
+  EXPECT_EQ(read_string_attr(id, "/queue", "coordinates"), "time");
+  EXPECT_EQ(read_string_attr(id, "/queue", "units"), "1");
+  EXPECT_EQ(read_string_attr(id, "/queue", "valinta_units"), "contacts");
+  EXPECT_EQ(read_string_attr(id, "/time", "units"), "days since 2017-02-01 00:00:00");
+  EXPECT_EQ(H5Aexists_by_name(id, "/time", "coordinates", H5P_DEFAULT), 0);     // not its own coordinate
+  EXPECT_EQ(H5Aexists_by_name(id, "/quality", "coordinates", H5P_DEFAULT), 0);  // not along step
+  H5Fclose(id);
 }
 
 }  // namespace

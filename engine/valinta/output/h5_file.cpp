@@ -20,6 +20,23 @@
 
 namespace valinta::output {
 
+std::string cf_units(std::string_view unit) {
+  if (unit.empty() || unit.rfind("as ", 0) == 0) return "";
+  if (unit.find(" since ") != std::string_view::npos) return std::string(unit);  // a time coordinate
+  // Time spans and rates per time span, in UDUNITS' names.
+  constexpr std::pair<std::string_view, std::string_view> kSpans[] = {{"days", "day"},   {"day", "day"},
+                                                                      {"weeks", "week"}, {"week", "week"},
+                                                                      {"years", "year"}, {"year", "year"}};
+  for (const auto& [written, cf] : kSpans) {
+    if (unit == written) return std::string(cf);
+    const std::string per = "/" + std::string(written);
+    if (unit.size() > per.size() && unit.substr(unit.size() - per.size()) == per)
+      return std::string(cf) + "-1";
+  }
+  if (unit == "degrees_north" || unit == "degrees_east" || unit == "1") return std::string(unit);
+  return "1";  // a count (residents, visits, ...), money (EUR) or a score (SD, FTE)
+}
+
 namespace {
 
 // Every file is closed or removed explicitly. HDF5's own clean-up at process exit crashes when a
@@ -104,12 +121,16 @@ void put_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t me
   ok(H5Awrite(attr, mem_type, value), where, "cannot write " + what);
 }
 
+// A text attribute as netCDF writes one (NC_CHAR: a fixed-length UTF-8 string of its bytes), so
+// ncdump, netCDF-C's time functions (ncdump -t) and R's ncdf4 read units and calendars as text.
 void put_string_attribute(hid_t obj, const std::string& name, std::string_view value,
                           const std::string& where) {
-  const std::string text(value);
-  const char* ptr = text.c_str();
-  Handle type = utf8_type(where);
-  put_attribute(obj, name, type, type, &ptr, where);
+  const std::string text(value.empty() ? std::string_view("\0", 1) : value);
+  Handle type(ok(H5Tcopy(H5T_C_S1), where, "cannot copy string type"), H5Tclose);
+  ok(H5Tset_size(type, text.size()), where, "cannot size string type");
+  ok(H5Tset_strpad(type, H5T_STR_NULLTERM), where, "cannot set string padding");
+  ok(H5Tset_cset(type, H5T_CSET_UTF8), where, "cannot set UTF-8 character set");
+  put_attribute(obj, name, type, type, text.data(), where);
 }
 
 // "a/b/c" or "/a/b/c" -> "/a/b/c"; creates the missing groups "/a" and "/a/b".
@@ -296,9 +317,29 @@ Handle open_object(hid_t file, const std::string& object, const std::string& whe
   return Handle(ok(H5Oopen(file, object.c_str(), H5P_DEFAULT), where, "cannot open object"), H5Oclose);
 }
 
+// `units` as CF reads it, and the engine's own unit beside it where that says more.
+void put_units(hid_t ds, std::string_view units, const std::string& where) {
+  const std::string cf = cf_units(units);
+  if (!cf.empty()) put_string_attribute(ds, "units", cf, where);
+  if (cf != units && !units.empty()) put_string_attribute(ds, "valinta_units", units, where);
+}
+
+// The `coordinates` attribute: the auxiliary coordinates along `dims` (not the variable itself).
+void put_coordinates(hid_t ds, const std::string& path, const std::vector<std::string>& dims,
+                     const std::vector<std::pair<std::string, std::string>>& coordinates,
+                     const std::string& where) {
+  std::string names;
+  for (const auto& [dim, coordinate] : coordinates)
+    if (std::find(dims.begin(), dims.end(), dim) != dims.end() && "/" + coordinate != path &&
+        coordinate != path)
+      names += (names.empty() ? "" : " ") + coordinate;
+  if (!names.empty()) put_string_attribute(ds, "coordinates", names, where);
+}
+
 // Shared body of the numeric variable() overloads.
 template <typename T>
 void numeric_variable(hid_t file, const std::vector<std::pair<std::string, std::size_t>>& known,
+                      const std::vector<std::pair<std::string, std::string>>& coordinates,
                       const std::string& path, std::span<const T> data, const std::vector<std::string>& dims,
                       hid_t file_type, hid_t mem_type, std::string_view units, std::string_view long_name,
                       const std::string& where, int threads) {
@@ -306,8 +347,9 @@ void numeric_variable(hid_t file, const std::vector<std::pair<std::string, std::
   Handle ds = create_dataset(file, make_parents(file, path, where), file_type, mem_type, shape,
                              data.size() > kCompressAbove, data.data(), where, threads);
   attach_scales(file, ds, dims, where);
-  put_string_attribute(ds, "units", units, where);
+  put_units(ds, units, where);
   put_string_attribute(ds, "long_name", long_name, where);
+  put_coordinates(ds, path, dims, coordinates, where);
 }
 
 // A 1-D root dataset of `size` elements made a dimension scale named after itself.
@@ -382,7 +424,7 @@ void H5File::dimension(const std::string& name, std::span<const std::int64_t> va
   const std::string where = context(target_, "/" + name, file_);
   Handle ds = create_scale(file_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(), values.data(),
                            long_name, where);
-  put_string_attribute(ds, "units", units, where);
+  put_units(ds, units, where);
   dims_.emplace_back(name, values.size());
 }
 
@@ -397,15 +439,15 @@ void H5File::dimension(const std::string& name, const std::vector<std::string>& 
 void H5File::variable(const std::string& path, std::span<const double> data,
                       const std::vector<std::string>& dims, std::string_view units,
                       std::string_view long_name) {
-  numeric_variable(file_, dims_, path, data, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, units, long_name,
-                   context(target_, path, file_), threads_);
+  numeric_variable(file_, dims_, coordinates_, path, data, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, units,
+                   long_name, context(target_, path, file_), threads_);
 }
 
 void H5File::variable(const std::string& path, std::span<const std::int64_t> data,
                       const std::vector<std::string>& dims, std::string_view units,
                       std::string_view long_name) {
-  numeric_variable(file_, dims_, path, data, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, units, long_name,
-                   context(target_, path, file_), threads_);
+  numeric_variable(file_, dims_, coordinates_, path, data, dims, H5T_STD_I64LE, H5T_NATIVE_INT64, units,
+                   long_name, context(target_, path, file_), threads_);
 }
 
 void H5File::variable(const std::string& path, const std::vector<std::string>& data, const std::string& dim,

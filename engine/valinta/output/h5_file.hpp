@@ -9,7 +9,11 @@
 // Layout conventions (so that h5py, xarray + h5netcdf and h5dump all see named axes):
 //  - dimensions are 1-D datasets made HDF5 dimension scales (H5DSset_scale) in the root group;
 //  - every data variable is attached to its dimension scales (H5DSattach_scale) in order;
-//  - `units` and `long_name` are string attributes on every variable.
+//  - `units` and `long_name` are string attributes on every variable. `units` follows CF and
+//    UDUNITS (cf_units below); where the engine's own unit says more (residents, EUR,
+//    visits/week) it is kept in `valinta_units`;
+//  - auxiliary coordinates (CF: e.g. `time` along `step`) are named in the `coordinates`
+//    attribute of every variable along their dimension.
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -20,6 +24,12 @@
 #include "valinta/util/target_file.hpp"
 
 namespace valinta::output {
+
+// A unit as CF and UDUNITS read it, for the engine's unit `unit`: time spans in UDUNITS' names
+// (days -> day, which xarray does not turn into timedelta64), rates per time span as such
+// (visits/week -> week-1), counts, money and scores as "1" (the engine's unit says what is
+// counted); "" for no unit or a unit that varies along a dimension ("as indicator").
+std::string cf_units(std::string_view unit);
 
 class H5File {
  public:
@@ -41,6 +51,12 @@ class H5File {
   void dimension(const std::string& name, std::span<const std::int64_t> values, std::string_view units,
                  std::string_view long_name);
   void dimension(const std::string& name, const std::vector<std::string>& labels, std::string_view long_name);
+
+  // Names `coordinate` (a variable along `dim`, written before or after) in the `coordinates`
+  // attribute of every variable along `dim` written from now on.
+  void auxiliary_coordinate(const std::string& dim, const std::string& coordinate) {
+    coordinates_.emplace_back(dim, coordinate);
+  }
 
   // An N-D row-major variable; dims name existing dimensions, shape follows their lengths.
   // Intermediate groups in `path` are created.
@@ -72,7 +88,8 @@ class H5File {
   std::int64_t file_ = -1;  // hid_t
   bool committed_ = false;
   int threads_ = 1;
-  std::vector<std::pair<std::string, std::size_t>> dims_;  // name, length
+  std::vector<std::pair<std::string, std::size_t>> dims_;         // name, length
+  std::vector<std::pair<std::string, std::string>> coordinates_;  // dimension, auxiliary coordinate
 };
 
 }  // namespace valinta::output

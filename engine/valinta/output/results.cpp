@@ -205,7 +205,9 @@ void write_header(output::H5File& file, const Scenario& sc, const RunInfo& info,
   file.attribute("/", "created", std::string(created));
   file.attribute("/", "step_days", static_cast<std::int64_t>(sc.time.step_days));
   file.attribute("/", "start_date", sc.time.start_date);
-  file.attribute("/", "Conventions", "Valinta-1; n_ stocks, new_ flows per step");
+  // CF 1.10 where it applies: a time coordinate, UDUNITS units, standard names of coordinates.
+  file.attribute("/", "Conventions", "CF-1.10");
+  file.attribute("/", "valinta_format", "Valinta-1; n_ stocks, new_ flows per step");
 }
 
 void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zones) {
@@ -215,7 +217,17 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
     steps[k] = static_cast<std::int64_t>(k);
     dates[k] = format_iso_date(u.start_day + static_cast<std::int64_t>(k) * u.step_days);
   }
-  file.dimension("step", steps, "1", "simulation step (its first day is in `date`)");
+  file.dimension("step", steps, "1", "simulation step (its first day is `time`, and `date` as text)");
+  // CF's time coordinate: the first day of each step in days since the first day of the run.
+  std::vector<double> days(u.steps);
+  for (std::size_t k = 0; k < u.steps; ++k)
+    days[k] = static_cast<double>(k * static_cast<std::size_t>(u.step_days));
+  const std::string since = format_iso_date(u.start_day) + " 00:00:00";
+  file.variable("time", days, {"step"}, "days since " + since, "first day of the step");
+  file.attribute("/time", "standard_name", "time");
+  file.attribute("/time", "calendar", "standard");
+  file.attribute("/time", "axis", "T");
+  file.auxiliary_coordinate("step", "time");
   file.variable("date", dates, "step", "ISO date of the first day of the step");
   // The labels every run has (model/indicators.hpp: the calibration's selections use the same).
   const auto labelled = [&](const char* dim, std::string_view long_name) {
@@ -243,7 +255,9 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   file.variable("producer_zone", u.producer_zone, "producer", "zone of the producer");
   file.variable("producer_owner", u.producer_owner, "producer", "owner or chain");
   file.variable("producer_lat", u.producer_lat, {"producer"}, "degrees_north", "producer latitude");
+  file.attribute("/producer_lat", "standard_name", "latitude");
   file.variable("producer_lon", u.producer_lon, {"producer"}, "degrees_east", "producer longitude");
+  file.attribute("/producer_lon", "standard_name", "longitude");
   file.variable("producer_quality", u.producer_quality, {"producer"}, "SD", "latent true quality");
   file.variable("producer_doctor_share", u.producer_doctor_share, {"producer"}, "1",
                 "doctor share of visits");
@@ -251,7 +265,9 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   file.variable("zone_eligible", u.zone_eligible, {"zone"}, "residents", "residents eligible to choose");
   file.variable("zone_in_pilot", u.zone_in_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");
   file.variable("zone_lat", u.zone_lat, {"zone"}, "degrees_north", "zone centre latitude");
+  file.attribute("/zone_lat", "standard_name", "latitude");
   file.variable("zone_lon", u.zone_lon, {"zone"}, "degrees_east", "zone centre longitude");
+  file.attribute("/zone_lon", "standard_name", "longitude");
   file.variable(
       "zone_code", u.zone_code, "zone",
       "official municipality code (joins the results to maps and statistics; empty when the zone has none)");

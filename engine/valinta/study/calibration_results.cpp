@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "valinta/model/indicators.hpp"
+#include "valinta/output/h5_input.hpp"
 #include "valinta/scenario/diagnostics.hpp"
 #include "valinta/scenario/params.hpp"
 #include "valinta/study/calibration.hpp"
@@ -41,25 +42,9 @@ KeptEvaluations read_kept_evaluations(const std::filesystem::path& results, cons
     hid_t f;
     ~Closer() { H5Fclose(f); }
   } closer{file};
-  // A root attribute written as a variable-length string (output/h5_file); "" if there is none.
-  const auto text_attribute = [&](const char* name) {
-    std::string value;
-    if (H5Aexists(file, name) <= 0) return value;
-    const hid_t attribute = H5Aopen(file, name, H5P_DEFAULT);
-    const hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    const hid_t stored = H5Aget_type(attribute);
-    char* text = nullptr;
-    if (H5Tis_variable_str(stored) > 0 && H5Aread(attribute, type, &text) >= 0 && text != nullptr) {
-      value = text;
-      H5free_memory(text);
-    }
-    H5Tclose(stored);
-    H5Tclose(type);
-    H5Aclose(attribute);
-    return value;
-  };
+  // A root text attribute (output/h5_file); "" if there is none.
+  const output::H5Input input(results);
+  const auto text_attribute = [&](const char* name) { return input.text_attribute("/", name).value_or(""); };
   if (text_attribute("kind") != "calibration") refuse("not the results file of a calibration");
   if (text_attribute("fingerprint") != calibration_fingerprint(spec))
     refuse(
