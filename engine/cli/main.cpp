@@ -4,6 +4,7 @@
 //   valinta compare A.yaml B.yaml [C.yaml ...] --replications R [-o FILE]
 //   valinta sweep SWEEP.yaml [-o FILE]
 //   valinta calibrate CALIBRATION.yaml [-o FILE]
+//   valinta rerun RESULTS.h5 [-o FILE] [--replication R] [--allow-other-engine]
 //   valinta validate FILE...
 //   valinta show FILE
 //   valinta schema | valinta reference | valinta completion bash [-o FILE]
@@ -38,6 +39,7 @@
 #include "valinta/input/loader.hpp"
 #include "valinta/input/reference.hpp"
 #include "valinta/output/h5_file.hpp"
+#include "valinta/output/h5_input.hpp"
 #include "valinta/output/results.hpp"
 #include "valinta/parallel/comm.hpp"
 #include "valinta/run/checkpoint.hpp"
@@ -66,6 +68,11 @@ struct RunArgs {
   std::string checkpoint;
   int checkpoint_every = 10;
   std::string resume;
+  // `valinta rerun`: the scenario, seed and replication read from a results file, and that file.
+  std::optional<valinta::Scenario> given;
+  std::uint32_t replication = 0;
+  std::string rerun_of;
+  std::string original_command_line;
 };
 
 int run(const RunArgs& args, const std::string& cmdline) {
@@ -94,6 +101,8 @@ int run(const RunArgs& args, const std::string& cmdline) {
       }
       resume = valinta::read_checkpoint_header(args.resume);
       scenario = valinta::checkpoint_scenario(*resume);
+    } else if (args.given) {
+      scenario = *args.given;
     } else {
       const fs::path path =
           args.scenario.empty() ? valinta::default_scenario_path() : fs::path(args.scenario);
@@ -142,7 +151,7 @@ int run(const RunArgs& args, const std::string& cmdline) {
   if (const int code = open_output(file, out, args.overwrite, inputs)) return code;
   try {
     const auto start = std::chrono::steady_clock::now();
-    valinta::Simulation sim(scenario, {seed, 0, args.threads});
+    valinta::Simulation sim(scenario, {seed, args.replication, args.threads});
     if (resume) valinta::restore_checkpoint(sim, args.resume);
     // Progress counts every simulated step, the warm-up's first.
     const int steps = static_cast<int>(scenario.total_steps());
@@ -189,6 +198,10 @@ int run(const RunArgs& args, const std::string& cmdline) {
     const int output_threads = sim.threads() * comm.node_size();  // collective: every rank
     if (!comm.root()) return 0;
     valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size(), output_threads}, summary);
+    if (!args.rerun_of.empty()) {
+      file->attribute("/", "rerun_of", args.rerun_of);
+      file->attribute("/", "rerun_of_command_line", args.original_command_line);
+    }
     file->commit();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!args.quiet) fmt::print("{}", valinta::format_summary(summary));
@@ -205,6 +218,70 @@ int run(const RunArgs& args, const std::string& cmdline) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
+}
+
+// `valinta rerun RESULTS.h5`: the run that wrote RESULTS.h5 (or replication r of a replications
+// file) again, from what the file holds: its resolved scenario (relative data paths resolve from
+// the scenario file it names), seed and replication. Refuses (exit 2) a file of another engine
+// version or commit unless `allow_other_engine`, and files of comparisons, sweeps and
+// calibrations, which hold many runs of several scenarios.
+int rerun(const std::string& results, std::optional<std::int64_t> replication, bool allow_other_engine,
+          RunArgs args, const std::string& cmdline) {
+  const auto refuse = [&](const std::string& why) {
+    if (valinta::parallel::Comm::world().root()) fmt::print(stderr, "error: {}: {}\n", results, why);
+    return kExitBadInput;
+  };
+  if (!fs::is_regular_file(results)) return refuse("no such results file");
+  try {
+    const valinta::output::H5Input in(results);
+    const std::string kind = in.text_attribute("/", "kind").value_or("run");
+    if (in.text_attribute("/", "engine") != "valinta") return refuse("not a Valinta results file");
+    if (kind != "run" && kind != "replications")
+      return refuse(fmt::format(
+          "a {} file holds many runs; rerun reproduces a run, or one replication of a `run --replications` "
+          "file (run the {} again with the same command: its command line is in the file's attribute "
+          "command_line)",
+          kind, kind));
+    const std::string version = in.text_attribute("/", "engine_version").value_or("?");
+    const std::string commit = in.text_attribute("/", "git_commit").value_or("?");
+    if ((version != valinta::kVersion || commit != valinta::kGitCommit) && !allow_other_engine)
+      return refuse(fmt::format(
+          "written by valinta {} (commit {}), this is valinta {} (commit {}); another engine may give other "
+          "results. Give --allow-other-engine to run it anyway",
+          version, commit, valinta::kVersion, valinta::kGitCommit));
+    const auto resolved = in.text("/scenario/resolved");
+    const auto seed = in.integer_attribute("/", "seed");
+    if (!resolved || !seed) return refuse("damaged: it lacks its resolved scenario or its seed");
+    std::int64_t r = in.integer_attribute("/", "replication").value_or(0);
+    if (kind == "replications") {
+      const std::int64_t count = in.integer_attribute("/", "replications").value_or(0);
+      if (!replication)
+        return refuse(
+            fmt::format("a file of {} replications: say which to rerun with --replication R (0 to {})", count,
+                        count - 1));
+      if (*replication < 0 || *replication >= count)
+        return refuse(fmt::format("--replication {} is not in the file; it has replications 0 to {}",
+                                  *replication, count - 1));
+      r = *replication;
+    } else if (replication && *replication != r) {
+      return refuse(fmt::format("the file is replication {} of its run; --replication {} is not in it", r,
+                                *replication));
+    }
+    const std::string source = in.text_attribute("/", "scenario_file").value_or(results);
+    args.given = valinta::load_scenario_text(*resolved, source);
+    args.given->source = source;
+    args.given->source_text = in.text("/scenario/source").value_or(*resolved);
+    args.seed = static_cast<std::uint64_t>(*seed);
+    args.replication = static_cast<std::uint32_t>(r);
+    args.rerun_of = fs::absolute(results).lexically_normal().string();
+    args.original_command_line = in.text_attribute("/", "command_line").value_or("");
+  } catch (const valinta::ScenarioError& e) {
+    if (valinta::parallel::Comm::world().root()) fmt::print(stderr, "{}\n", e.what());
+    return refuse("its scenario no longer loads (see above: a data file it reads may have moved or changed)");
+  } catch (const std::runtime_error& e) {
+    return refuse(e.what());
+  }
+  return run(args, cmdline);
 }
 
 // Options that were given but make no sense as given; "" if none.
@@ -357,6 +434,29 @@ int main(int argc, char** argv) {
       ->check(whole_number(1, 100000));
   run_cmd->add_flag("--profile", args.profile, "Print the wall time spent in each phase");
 
+  RunArgs rerun_args;
+  std::string rerun_file;
+  std::optional<std::int64_t> rerun_replication;
+  bool allow_other_engine = false;
+  CLI::App* rerun_cmd = app.add_subcommand(
+      "rerun", "Run again the run that wrote a results file, from the file alone (bit-identical results)");
+  rerun_cmd
+      ->add_option("results", rerun_file, "Results file of `valinta run` or `valinta run --replications`")
+      ->required();
+  rerun_cmd->add_option("-o,--output", rerun_args.output,
+                        "Results file to write (HDF5; default: results/<scenario>-<time>.h5)");
+  rerun_cmd
+      ->add_option("--replication", rerun_replication, "Which replication of a replications file (from 0)")
+      ->check(whole_number(0, 100000));
+  rerun_cmd->add_flag("--allow-other-engine", allow_other_engine,
+                      "Run even if the file was written by another engine version or commit");
+  rerun_cmd
+      ->add_option("--threads", rerun_args.threads,
+                   "Worker threads (default: all cores); results do not depend on it")
+      ->check(whole_number(1, 1024));
+  rerun_cmd->add_flag("--overwrite", rerun_args.overwrite, "Replace the results file if it exists");
+  rerun_cmd->add_flag("-q,--quiet", rerun_args.quiet, "Print only the path of the results file");
+
   StudyArgs compare_args;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run scenarios side by side with common random numbers and report paired differences");
@@ -450,6 +550,13 @@ int main(int argc, char** argv) {
     return run_replications(study);
   }
   if (*run_cmd) return run(args, command_line(argc, argv));
+  if (*rerun_cmd) {
+    if (rerun_cmd->count("--output") > 0 && rerun_args.output.empty()) {
+      fmt::print(stderr, "error: --output: an empty path; give a file name (or leave the option out)\n");
+      return kExitBadInput;
+    }
+    return rerun(rerun_file, rerun_replication, allow_other_engine, rerun_args, command_line(argc, argv));
+  }
   compare_args.command_line = sweep_args.command_line = calibrate_args.command_line =
       command_line(argc, argv);
   if (*compare_cmd) return compare(compare_args);
