@@ -514,6 +514,10 @@ int main(int argc, char** argv) {
   CLI::App* reference_cmd = app.add_subcommand(
       "reference", "Print the scenario reference in Markdown (docs/scenario-reference.md)");
 
+  CLI::App* parameters_cmd = app.add_subcommand(
+      "parameters",
+      "Print every scenario parameter's declaration as JSON (meaning, unit, range, default, source)");
+
   std::string completion_shell, completion_output;
   CLI::App* completion_cmd = app.add_subcommand(
       "completion",
@@ -570,6 +574,10 @@ int main(int argc, char** argv) {
   }
   if (*reference_cmd) {
     fmt::print("{}", valinta::scenario_reference_markdown());
+    return 0;
+  }
+  if (*parameters_cmd) {
+    fmt::print("{}", valinta::scenario_parameters_json());
     return 0;
   }
   if (*completion_cmd) return write_completion(app, completion_output);

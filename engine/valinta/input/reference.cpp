@@ -233,6 +233,32 @@ std::string scenario_json_schema() {
          body.substr(2) + "\n";
 }
 
+std::string scenario_parameters_json() {
+  Scenario s;
+  ParamRegistry registry;
+  declare_scenario_params(registry, s);
+  constexpr const char* kKinds[] = {"real", "integer", "boolean",   "choice",
+                                    "date", "text",    "real_list", "text_list"};
+  const auto bound = [](double v) { return std::isfinite(v) ? json_number(v) : std::string("null"); };
+  std::string out = "[\n";
+  for (std::size_t k = 0; k < registry.params().size(); ++k) {
+    const Param& p = registry.params()[k];
+    const std::size_t dot = p.key.find('.');
+    std::string choices;
+    for (const auto& c : p.choices) choices += (choices.empty() ? "" : ", ") + json_string(c);
+    out += fmt::format(
+        "  {{\"key\": {}, \"group\": {}, \"kind\": \"{}\", \"meaning\": {}, \"unit\": {}, \"default\": {}, "
+        "\"min\": {}, \"max\": {}, \"min_open\": {}, \"choices\": [{}], \"list_length\": {}, "
+        "\"auto_allowed\": {}, \"source\": {}}}{}\n",
+        json_string(p.key), json_string(dot == std::string::npos ? "general" : p.key.substr(0, dot)),
+        kKinds[static_cast<int>(p.kind)], json_string(p.doc.meaning), json_string(p.doc.unit),
+        json_string(p.default_text), bound(p.range.min), bound(p.range.max),
+        p.range.min_open ? "true" : "false", choices, p.list_length, p.auto_allowed ? "true" : "false",
+        json_string(p.doc.source), k + 1 < registry.params().size() ? "," : "");
+  }
+  return out + "]\n";
+}
+
 std::vector<std::string> scenario_parameter_keys() {
   Scenario s;
   ParamRegistry registry;
