@@ -250,7 +250,6 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
 
   // Producers and zones as set up.
   file.dimension("producer", u.producer_name, "producer name");
-  file.dimension("zone", u.zone_name, "zone (municipality)");
   file.variable("producer_sector", u.producer_sector, "producer", "sector of the producer");
   file.variable("producer_zone", u.producer_zone, "producer", "zone of the producer");
   file.variable("producer_owner", u.producer_owner, "producer", "owner or chain");
@@ -261,6 +260,11 @@ void write_axes(output::H5File& file, const RunSetup& u, bool producers_and_zone
   file.variable("producer_quality", u.producer_quality, {"producer"}, "SD", "latent true quality");
   file.variable("producer_doctor_share", u.producer_doctor_share, {"producer"}, "1",
                 "doctor share of visits");
+  write_zone_axis(file, u);
+}
+
+void write_zone_axis(output::H5File& file, const RunSetup& u) {
+  file.dimension("zone", u.zone_name, "zone (municipality)");
   file.variable("zone_residents", u.zone_residents, {"zone"}, "residents", "residents simulated");
   file.variable("zone_eligible", u.zone_eligible, {"zone"}, "residents", "residents eligible to choose");
   file.variable("zone_in_pilot", u.zone_in_pilot, {"zone"}, "1", "1 if the zone is in the pilot area");

@@ -67,6 +67,9 @@ void write_header(output::H5File& file, const Scenario& scenario, const RunInfo&
 // The dimension scales (step, date, sector, ...), and with `producers_and_zones` the producer and
 // zone dimensions and their set-up variables.
 void write_axes(output::H5File& file, const RunSetup& setup, bool producers_and_zones);
+// The zone dimension and its set-up variables alone (a comparison's scenarios share their zones,
+// not always their producers).
+void write_zone_axis(output::H5File& file, const RunSetup& setup);
 void write_event_log(output::H5File& file, const std::vector<std::string>& log);
 // `group`/resolved and `group`/source: the scenario as resolved and as given.
 void write_scenario_texts(output::H5File& file, const Scenario& scenario, const std::string& group);

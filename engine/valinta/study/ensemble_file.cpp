@@ -13,10 +13,13 @@ namespace {
 constexpr double kConfidence = 0.95;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool has_producer_or_zone(const Recorder::Series& s) {
-  return std::find(s.dims.begin(), s.dims.end(), "producer") != s.dims.end() ||
-         std::find(s.dims.begin(), s.dims.end(), "zone") != s.dims.end();
+bool has_dim(const Recorder::Series& s, const char* dim) {
+  return std::find(s.dims.begin(), s.dims.end(), dim) != s.dims.end();
 }
+
+// Which series a file of many runs holds: all, all but those by producer, or neither those by
+// producer nor those by zone.
+enum class Along { everything, zones, neither };
 
 const Recorder::Series* find_series(const RunRecord& run, const Recorder::Series& like) {
   for (const auto& s : run.series)
@@ -32,7 +35,7 @@ const Recorder::Series* find_series(const RunRecord& run, const Recorder::Series
 // dimensions in front of (step, ...): runs[k] fills index k of the leading dimensions (which
 // multiply to runs.size()). Failed runs are filled with NaN (0 for counts; see run_ok).
 void write_series(output::H5File& file, const std::vector<const RunRecord*>& runs,
-                  const std::vector<std::string>& leading, bool producers_and_zones) {
+                  const std::vector<std::string>& leading, Along along) {
   const RunRecord* first = nullptr;
   for (const RunRecord* r : runs)
     if (r->ok) {
@@ -41,7 +44,8 @@ void write_series(output::H5File& file, const std::vector<const RunRecord*>& run
     }
   if (first == nullptr) return;
   for (const auto& like : first->series) {
-    if (!producers_and_zones && has_producer_or_zone(like)) continue;
+    if (along != Along::everything && has_dim(like, "producer")) continue;
+    if (along == Along::neither && has_dim(like, "zone")) continue;
     std::vector<const Recorder::Series*> found;
     bool common = true;
     for (const RunRecord* r : runs) {
@@ -147,7 +151,7 @@ void write_replications(output::H5File& file, const Scenario& scenario, const Ru
   write_indicator_axis(file);
   std::vector<const RunRecord*> pointers;
   for (const auto& r : runs) pointers.push_back(&r);
-  write_series(file, pointers, {"replication"}, true);
+  write_series(file, pointers, {"replication"}, Along::everything);
 
   std::vector<double> table;
   for (const auto& r : runs) {
@@ -191,7 +195,9 @@ void write_comparison(output::H5File& file, const std::vector<ComparedScenario>&
   file.attribute("/", "confidence", kConfidence);
   file.attribute("/", "common_random_numbers",
                  "replication r of every scenario uses the same seed and replication number");
+  // Compared scenarios simulate the same residents, so the same zones; their producers may differ.
   write_axes(file, *base.runs.front().setup, false);
+  write_zone_axis(file, *base.runs.front().setup);
   std::vector<std::string> labels, files;
   for (const auto& s : scenarios) {
     labels.push_back(s.label);
@@ -204,7 +210,7 @@ void write_comparison(output::H5File& file, const std::vector<ComparedScenario>&
   std::vector<const RunRecord*> pointers;
   for (const auto& s : scenarios)
     for (const auto& r : s.runs) pointers.push_back(&r);
-  write_series(file, pointers, {"scenario", "replication"}, false);
+  write_series(file, pointers, {"scenario", "replication"}, Along::zones);
 
   std::vector<double> table;
   for (const auto* r : pointers) {
@@ -310,7 +316,7 @@ void write_sweep(output::H5File& file, const SweepSpec& spec, const Scenario& ba
   file.variable("run_error", errors, "run", "why the run failed (empty if it finished)");
   file.variable("summary", summary, {"run", "indicator"}, "as indicator",
                 "summary indicators of each run (NaN if it failed)");
-  if (with_setup != nullptr) write_series(file, pointers, {"run"}, false);
+  if (with_setup != nullptr) write_series(file, pointers, {"run"}, Along::neither);
   write_scenario_texts(file, base, "scenario");
   file.text("sweep/source", sweep_text, "the sweep file as given (YAML)");
 }
