@@ -1,6 +1,7 @@
 # Installing Valinta (`cmake --install BUILD --prefix PREFIX`) and packaging it (`cpack` in the
 # build tree: a Debian package). The layout, relative to the prefix:
 #   bin/valinta, bin/valinta-analysis           the engine and the analysis (report, plots)
+#   bin/valinta-workbench                        the policy workbench (a local web application)
 #   share/valinta/scenarios/                     the example scenarios and their municipal data
 #   share/valinta/python/valinta_analysis/       the analysis package (valinta-analysis finds it)
 #   include/valinta/, lib/libvalinta.a            the engine as a C++ library
@@ -43,9 +44,10 @@ install(FILES ${VALINTA_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-co
 # The programs, the scenarios with their data, the analysis package.
 install(TARGETS valinta_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/scenarios/ DESTINATION ${VALINTA_DATA_DIR}/scenarios)
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/analysis/valinta_analysis DESTINATION ${VALINTA_DATA_DIR}/python
-        PATTERN __pycache__ EXCLUDE)
-install(PROGRAMS ${CMAKE_CURRENT_SOURCE_DIR}/packaging/valinta-analysis DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/analysis/valinta_analysis ${CMAKE_SOURCE_DIR}/analysis/valinta_workbench
+        DESTINATION ${VALINTA_DATA_DIR}/python PATTERN __pycache__ EXCLUDE)
+install(PROGRAMS ${CMAKE_CURRENT_SOURCE_DIR}/packaging/valinta-analysis
+                 ${CMAKE_CURRENT_SOURCE_DIR}/packaging/valinta-workbench DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/LICENSE ${CMAKE_SOURCE_DIR}/CITATION.cff
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs PATTERN tools EXCLUDE)
@@ -83,7 +85,8 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, python3-numpy, python3-h5py, python3-pandas, python3-xarray, python3-matplotlib")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "python3, python3-numpy, python3-h5py, python3-h5netcdf, python3-pandas, python3-xarray, python3-matplotlib, python3-yaml, python3-flask")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "hdf5-tools")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libyaml-cpp-dev, libhdf5-dev, libeigen3-dev, libboost-dev, librandom123-dev, libfmt-dev")
 set(CPACK_SOURCE_IGNORE_FILES "/build/;/\\\\.git/;/results/;__pycache__")
