@@ -84,8 +84,28 @@ def comparison_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("multi") / "comparison.h5"
     layouts.write_comparison(path, {"keski-suomi": a, "guarantee-14-days": b,
                                     "information-transparent": a.copy()},
-                             series_shift={"guarantee-14-days": 0.8})
+                             series_shift={"guarantee-14-days": 0.8},
+                             resolved={label: RESOLVED.format(name=label, **rules)
+                                       for label, rules in RESOLVED_RULES.items()})
     return path
+
+
+#: The resolved scenarios written into the comparison fixture: guarantee-14-days shortens the care
+#: guarantee and the service promise; information-transparent sets what the baseline has.
+RESOLVED = """name: {name}
+description: {description}
+rules:
+  care_guarantee_days: {guarantee}
+  service_promise_days: {promise}
+  information: transparent
+  default_assignment: opt_in
+"""
+RESOLVED_RULES = {
+    "keski-suomi": {"description": "Pilot rules", "guarantee": 90, "promise": 90},
+    "guarantee-14-days": {"description": "Care guarantee 14 days", "guarantee": 14, "promise": 14},
+    "information-transparent": {"description": "Information published", "guarantee": 90,
+                                "promise": 90},
+}
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,13 @@ NEEDS = ["well", "light", "basic", "heavy"]
 PAYMENT_KINDS = ["capitation", "fee_for_service", "client_fee", "referral_organiser",
                  "referral_producer", "emergency", "heavy_service", "performance", "voucher"]
 
+# Zones of a comparison file: name, municipality code, residents, eligible to choose, lon, lat
+# (four municipalities of Keski-Suomi; Laukaa outside the pilot, so no one there is eligible).
+ZONES = [("Jyv\u00e4skyl\u00e4", "179", 13000, 7100, 25.75, 62.24),
+         ("Hankasalmi", "077", 500, 240, 26.44, 62.39),
+         ("Uurainen", "892", 370, 180, 25.44, 62.50),
+         ("Laukaa", "410", 1800, 0, 25.95, 62.41)]
+
 # Series of a comparison file: name -> (trailing dims after step, units, long name).
 COMPARISON_SERIES = {
     "n_listed_by_sector": (["sector"], "residents", "residents listed, by sector"),
@@ -154,11 +161,14 @@ def synthetic_series(steps: int, replications: int, level: float, rng: np.random
 
 def write_comparison(path, summaries: dict[str, np.ndarray], steps: int = 12,
                      series_shift: dict[str, float] | None = None, seed: int = 7,
-                     with_text: bool = True, fixed_strings: bool = False) -> str:
+                     with_text: bool = True, fixed_strings: bool = False,
+                     resolved: dict[str, str] | None = None) -> str:
     """A comparison file. ``summaries`` maps scenario label (baseline first) to an array
     (replication, indicator) of headline values in INDICATORS order. Series are synthetic, the
-    same for every scenario except multiplied by ``series_shift[label]`` (default 1).
-    ``fixed_strings`` writes the labels of the dimensions as fixed-length byte strings."""
+    same for every scenario except multiplied by ``series_shift[label]`` (default 1); the zones
+    are ZONES, with series by zone. ``fixed_strings`` writes the labels of the dimensions as
+    fixed-length byte strings. ``resolved`` maps a label to the text of its resolved scenario
+    (default: its name and one rule the same for all)."""
     labels = list(summaries)
     stacked = np.stack([np.asarray(summaries[k], dtype=float) for k in labels])
     n_scen, n_rep, _ = stacked.shape
@@ -177,6 +187,17 @@ def write_comparison(path, summaries: dict[str, np.ndarray], steps: int = 12,
         w.dimension("need_from", NEEDS, "need level before the step")
         w.dimension("need_to", NEEDS, "need level after the step")
         w.dimension("payment_kind", PAYMENT_KINDS, "kind of money flow")
+        w.dimension("zone", [z[0] for z in ZONES], "zone (municipality)")
+        w.variable("zone_code", np.array([z[1] for z in ZONES], dtype=object), ["zone"],
+                   "official municipality code")
+        w.variable("zone_residents", np.array([z[2] for z in ZONES]), ["zone"],
+                   "residents simulated", "residents")
+        w.variable("zone_eligible", np.array([z[3] for z in ZONES]), ["zone"],
+                   "residents eligible to choose", "residents")
+        w.variable("zone_lon", np.array([z[4] for z in ZONES]), ["zone"], "longitude of the centre",
+                   "degrees_east")
+        w.variable("zone_lat", np.array([z[5] for z in ZONES]), ["zone"], "latitude of the centre",
+                   "degrees_north")
         w.variable("scenario_file", np.array([f"scenarios/{k}.yaml" for k in labels], dtype=object),
                    ["scenario"], "scenario file of each scenario")
         w.variable("summary", stacked, ["scenario", "replication", "indicator"],
@@ -199,9 +220,23 @@ def write_comparison(path, summaries: dict[str, np.ndarray], steps: int = 12,
                 values = np.round(values).astype(np.int64)
             w.variable(name, values, ["scenario", "replication", "step"] + trailing, long_name,
                        units)
+        eligible = np.array([z[3] for z in ZONES], dtype=float)
+        share = synthetic_series(steps, n_rep, 0.08, rng, (len(ZONES), len(SECTORS)))
+        away = np.stack([np.round(share * shifts.get(k, 1.0) * eligible[:, None] / len(SECTORS))
+                         for k in labels]).astype(np.int64)
+        w.variable("n_away_from_home_by_zone", away,
+                   ["scenario", "replication", "step", "zone", "sector"],
+                   "pilot residents listed away from their home station, by zone and sector",
+                   "residents")
+        switches = np.stack([np.round(synthetic_series(steps, n_rep, 3.0, rng, (len(ZONES),))
+                                      * shifts.get(k, 1.0) * (eligible > 0)) for k in labels])
+        w.variable("new_switches_by_zone", switches.astype(np.int64),
+                   ["scenario", "replication", "step", "zone"], "switches of producer, by zone",
+                   "residents")
         if with_text:
             for k in labels:
-                w.text(f"scenarios/{k}/resolved", f"name: {k}\nrules:\n  information: x\n",
+                text = (resolved or {}).get(k, f"name: {k}\nrules:\n  information: x\n")
+                w.text(f"scenarios/{k}/resolved", text,
                        "the scenario with every default written out (YAML)")
     return str(path)
 

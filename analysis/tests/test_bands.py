@@ -16,7 +16,8 @@ def assert_png(path):
 
 
 FIGURE_CASES = ([("comparison_file", name, bands.COMPARISON_FIGURES) for name in bands.COMPARISON_FIGURES]
-                + [("replications_file", name, bands.BAND_FIGURES) for name in bands.BAND_FIGURES]
+                + [("replications_file", name, bands.REPLICATION_FIGURES)
+                   for name in bands.REPLICATION_FIGURES]
                 + [("sweep_file", name, bands.SWEEP_FIGURES) for name in bands.SWEEP_FIGURES])
 
 
@@ -40,17 +41,28 @@ def test_band_lines_follow_the_series(comparison_file):
     assert len(fig.get_axes()[0].collections) == 3  # one band per scenario
 
 
-def test_forest_plot_highlights_clear_differences(comparison_file):
+def test_forest_plot_marks_clear_and_large_differences(comparison_file):
+    """-1.5 days is clear and far above the threshold (1 % of about 8.4 days): a filled dark dot;
+    the identical scenario's zero is not clear: a hollow grey dot; the grey band spans
+    +-threshold. The direction of a difference is never coloured."""
     fig = va.plot_differences(comparison_file)
-    titles = [ax.get_title() for ax in fig.get_axes()]
+    titles = [ax.get_title().split("\n")[0] for ax in fig.get_axes()]
     assert "Mean wait for a visit" in titles
     assert "Residents simulated" not in titles
     wait = fig.get_axes()[titles.index("Mean wait for a visit")]
-    colours = {tuple(round(c, 3) for c in line.get_color()) if not isinstance(line.get_color(), str)
-               else line.get_color() for line in wait.get_lines() if line.get_marker() == "o"}
-    assert bands.CLEAR_COLOURS["lower"] in colours  # -1.5 days: clearly lower, in blue
-    assert bands.CLEAR_COLOURS["unclear"] in colours  # the identical scenario: grey
+    dots = {(line.get_color(), line.get_markerfacecolor()) for line in wait.get_lines()
+            if line.get_marker() == "o"}
+    matters, unclear = bands.DIFFERENCE_STYLES["matters"], bands.DIFFERENCE_STYLES["unclear"]
+    assert (matters["color"], matters["markerfacecolor"]) in dots
+    assert (unclear["color"], unclear["markerfacecolor"]) in dots
     assert "B \u2212 A [days]" == wait.get_xlabel()
+    threshold = va.comparison_table(comparison_file).set_index(
+        ["scenario", "indicator"]).loc[("guarantee-14-days", "mean_wait_days"), "threshold"]
+    band = [patch for patch in wait.patches if patch.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert band, "no band of differences too small to matter"
+    left, right = sorted({x for x, _ in band[0].get_xy()})
+    assert (left, right) == pytest.approx((-threshold, threshold))
+    assert "\u00b1" in wait.get_title()  # the threshold is stated
 
 
 def test_comparison_report(comparison_file, tmp_path):
@@ -59,9 +71,12 @@ def test_comparison_report(comparison_file, tmp_path):
     assert len(embedded_images(text)) == len(bands.COMPARISON_FIGURES)
     assert text.count("<figcaption>") == len(bands.COMPARISON_FIGURES)
     assert "Summary table" in text and "clear difference?" in text
-    assert text.count('<tr class="clear">') == len(
+    assert "large enough to matter?" in text
+    # The three known differences are clear and large enough to matter; nothing else is.
+    assert text.count('<tr class="matters">') == len(
         [k for k in ("mean_wait_days", "share_within_guarantee", "organiser_cost_per_resident_year")])
-    assert "Clear differences: guarantee-14-days" in text
+    assert "Clear and large enough to matter: guarantee-14-days" in text
+    assert "What differs" in text and "rules.care_guarantee_days" in text
     assert_self_contained(text)
 
 
@@ -85,12 +100,15 @@ def test_sweep_commands(sweep_file, tmp_path):
 
 
 def test_replications_report(replications_file, tmp_path):
+    """The banded series and the map of the mean over replications, then every other single-run
+    figure of replication 0."""
     text = make_report(replications_file, tmp_path / "replications.html")
     assert "(2 replications)" in text
     assert "95 % interval" in text
     expected = len(bands.BAND_FIGURES) + len(plots.FIGURES)
     assert text.count("<figcaption>") == expected
-    assert text.count("Replication 0: ") >= len(plots.FIGURES)
+    assert text.count("<h2 id=\"replication-0-") == len(plots.FIGURES) - 1
+    assert '<h2 id="zone_map">' in text and "(mean of the replications)" in text
     assert_self_contained(text)
 
 
@@ -102,9 +120,23 @@ def test_replications_plots_command(replications_file, tmp_path):
     assert summary.startswith("Means over 2 replications")
 
 
-def test_report_refuses_a_sweep(sweep_file):
-    with pytest.raises(ValueError, match="sweep"):
-        report.build_report(sweep_file)
+def test_sweep_report(sweep_file, tmp_path):
+    """A sweep's report: the parameters and their values, the design, runs and the failed one,
+    the table of runs and the sensitivity as a table and figures."""
+    text = make_report(sweep_file, tmp_path / "sweep.html")
+    assert "Valinta sweep:" in text and "(12 runs)" in text
+    for name in ("choice.inertia", "rules.care_guarantee_days"):
+        assert f"<code>{name}</code>" in text
+    assert "0.1 to 0.9" in text  # the values choice.inertia took
+    assert "Latin hypercube" in text and "12: 11 finished, 1 failed" in text
+    assert "scenario invalid: test failure" in text  # why run 5 failed
+    runs = text[text.index('id="runs"'):text.index('id="sensitivity-table"')]
+    assert runs.count("<tr>") == 1 + 12  # the heading and one row per run
+    assert "no (failed)" in runs
+    assert 'id="sensitivity-table"' in text and "Spearman rank correlation" in text
+    assert len(embedded_images(text)) == text.count("<figcaption>") == len(bands.SWEEP_FIGURES)
+    assert_self_contained(text)
+    assert report.build_report(sweep_file).startswith("<!DOCTYPE html>")
 
 
 def test_sweep_scatter_leaves_out_failed_runs(sweep_file):

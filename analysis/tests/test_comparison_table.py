@@ -81,14 +81,18 @@ def test_table_agrees_with_stored_differences(comparison_file):
 def test_words_for_a_reader(comparison_file):
     words = va.comparison_words(comparison_file)
     assert list(words.columns) == ["indicator", "A: keski-suomi", "B: guarantee-14-days",
-                                   "B \u2212 A", "95 % interval of B \u2212 A", "clear difference?"]
+                                   "B \u2212 A", "95 % interval of B \u2212 A", "clear difference?",
+                                   "threshold", "large enough to matter?"]
     wait = words.set_index("indicator").loc["Mean wait for a visit"]
     assert wait["B \u2212 A"] == "-1.5 days"
     assert wait["clear difference?"] == "yes"
+    assert wait["large enough to matter?"] == "yes"
+    assert wait["threshold"].endswith(" days")
     assert wait["95 % interval of B \u2212 A"].endswith(" days")
     share = words.set_index("indicator").loc["Visits within the care guarantee"]
     assert share["B \u2212 A"] == "+3.00 %-points"
     assert share["A: keski-suomi"].endswith(" %")
+    assert share["threshold"] == "0.50 %-points"
     text = va.format_comparison(comparison_file)
     assert "B = guarantee-14-days" in text and "B = information-transparent" in text
     assert "clear difference?" in text and "5 replications" in text

@@ -1,4 +1,4 @@
-"""The engine's own replications and comparison files, made by the real CLI.
+"""The engine's own replications, comparison and sweep files, made by the real CLI.
 
 `valinta run --replications R` and `valinta compare` are being added to the engine; until the
 binary has them these tests are skipped (with the reason), and they run as soon as it does.
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import valinta_analysis as va
-from conftest import SCALE, SCENARIOS, STEPS, require_compare, supports_replications, valinta_binary
+from conftest import (SCALE, SCENARIOS, STEPS, require_compare, supports, supports_replications,
+                      valinta_binary)
 
 from test_report import assert_self_contained, make_report
 
@@ -38,6 +39,16 @@ def engine_comparison(tmp_path_factory):
                str(SCENARIOS / "information-transparent.yaml"),
                str(SCENARIOS / "guarantee-14-days.yaml"), "--replications", "3",
                *short_run_options("compare"), "-o", str(output), "--overwrite")
+    return output
+
+
+@pytest.fixture(scope="module")
+def engine_sweep(tmp_path_factory):
+    if not supports("sweep"):
+        pytest.skip(f"{valinta_binary()} has no `sweep` subcommand yet")
+    output = tmp_path_factory.mktemp("engine") / "sweep.h5"
+    run_engine("sweep", str(SCENARIOS / "sweeps" / "choice-sensitivity.yaml"),
+               *short_run_options("sweep"), "-o", str(output), "--overwrite", "-q")
     return output
 
 
@@ -84,6 +95,38 @@ def test_engine_comparison_report(engine_comparison, tmp_path):
     text = make_report(engine_comparison, tmp_path / "cmp.html")
     assert "Summary table" in text and text.count("<figcaption>") >= 2
     assert_self_contained(text)
+    # What differs: guarantee-14-days shortens the care guarantee from 90 days to 14, and
+    # information-transparent sets only what the default already has.
+    differs = text[text.index('id="what-differs"'):text.index('id="summary-table"')]
+    assert "<code>rules.care_guarantee_days</code></td><td>90</td><td>14</td>" in differs
+    transparent = differs[differs.index("<h3>B = information-transparent</h3>"):
+                          differs.index("<h3>B = guarantee-14-days</h3>")]
+    assert "The same rules as the baseline" in transparent
+    assert 'id="zone_differences"' in text
+
+
+def test_engine_comparison_map(engine_comparison):
+    """The engine's comparison holds the series by zone with their municipality codes: every one
+    of the 309 municipalities is drawn, and information-transparent differs nowhere."""
+    fig = va.bands.plot_zone_differences(engine_comparison)
+    drawn = [c for ax in fig.get_axes() for c in ax.collections if c.get_gid() == "municipalities"]
+    assert len(drawn) == 2 and all(len(c.get_paths()) == 309 for c in drawn)
+    same = va.bands.zone_away_differences(engine_comparison).sel(
+        scenario="information-transparent").values
+    assert np.all((same == 0) | np.isnan(same))
+
+
+def test_engine_sweep_report(engine_sweep, tmp_path):
+    text = make_report(engine_sweep, tmp_path / "sweep.html")
+    assert_self_contained(text)
+    ds = va.load(engine_sweep)
+    runs = ds.sizes["run"]
+    assert f"({runs} runs)" in text and "Latin hypercube" in text
+    parameters = text[text.index('id="parameters"'):text.index('id="design"')]
+    assert "<code>choice.awareness_per_year</code></td><td>0.4 to 1.2</td>" in parameters
+    assert "<code>choice.inertia</code></td><td>1.0 to 3.0</td>" in parameters
+    assert 'id="sensitivity-table"' in text and 'id="runs"' in text
+    assert text.count("<figcaption>") == len(va.SWEEP_FIGURES)
 
 
 def test_engine_replications(engine_replications, tmp_path):

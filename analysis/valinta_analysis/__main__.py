@@ -1,8 +1,13 @@
 """Command line: python3 -m valinta_analysis {report,plots,summary,table} RESULTS.h5 [-o OUT], or
 the same as ``valinta-analysis ...`` once the package is installed (pyproject.toml).
 
-Every command reads any kind of results file (run, replications, comparison, sweep) where it
-makes sense: a sweep has a table but no report or figures yet.
+Every command reads any kind of results file (run, replications, comparison, sweep).
+
+``--threshold KEY=VALUE`` (report, summary, table of a comparison; repeatable) sets how large a
+difference of one headline indicator must be to matter, in the units the report shows its
+differences in: percentage points for shares, the indicator's units otherwise.
+``--boundaries FILE.geojson`` (report, plots) names the municipal boundaries for the maps when
+they are not found by themselves (see valinta_analysis.geo).
 
 A file that cannot be read as a results file (missing, not a Valinta results file, damaged) or
 that lacks what the command needs ends the command with one line on stderr naming the file and
@@ -48,26 +53,41 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-o", "--output", metavar="FILE.html",
                    help="where to write the report (default: RESULTS-report.html here)")
     p.add_argument("--dpi", type=int, default=plots.DPI, help="figure resolution (default %(default)s)")
+    _threshold_option(p)
+    _boundaries_option(p)
 
     p = commands.add_parser("plots", help="write every figure as PNG into a directory")
     p.add_argument("results", metavar="RESULTS.h5")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="directory for the PNG files (default: RESULTS-plots here)")
     p.add_argument("--dpi", type=int, default=plots.DPI, help="figure resolution (default %(default)s)")
+    _threshold_option(p)
+    _boundaries_option(p)
 
     p = commands.add_parser("summary", help="print the headline figures (a comparison: the table "
                                              "of differences)")
     p.add_argument("results", metavar="RESULTS.h5")
+    _threshold_option(p)
 
     p = commands.add_parser("table", help="write the summary table as CSV (a sweep: one row per "
                                           "run with its parameters)")
     p.add_argument("results", metavar="RESULTS.h5")
     p.add_argument("-o", "--output", metavar="FILE.csv",
                    help="where to write the table (default: print it)")
+    _threshold_option(p)
 
     args = parser.parse_args(argv)
     if not os.path.isfile(args.results):
         print(f"valinta_analysis: no such file: {args.results}", file=sys.stderr)
+        return 2
+    try:
+        args.thresholds = dict(tables.parse_threshold(text) for text in args.threshold)
+    except ValueError as error:
+        print(f"valinta_analysis: {error}", file=sys.stderr)
+        return 2
+    boundaries = getattr(args, "boundaries", None)
+    if boundaries is not None and not os.path.isfile(boundaries):
+        print(f"valinta_analysis: no such file: {boundaries} (--boundaries)", file=sys.stderr)
         return 2
     try:
         ds = load(args.results)
@@ -98,43 +118,85 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _threshold_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threshold", action="append", default=[], metavar="KEY=VALUE",
+        help="a comparison: how large a difference of the headline indicator KEY must be to "
+             "matter, in percentage points for shares (ever_switched_share=1) and in the "
+             "indicator's units otherwise (mean_wait_days=0.5); repeat for more indicators "
+             "(default: 0.5 percentage points for shares, 1 %% of the baseline mean otherwise)")
+
+
+def _boundaries_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--boundaries", metavar="FILE.geojson", default=None,
+        help="municipal boundaries for the maps (default: $VALINTA_BOUNDARIES, else "
+             "scenarios/data/municipalities_2021.geojson beside the package)")
+
+
+def _thresholds(args: argparse.Namespace, ds, kind: str) -> dict[str, float] | None:
+    """The thresholds of the command line, checked against the file's indicators; None when the
+    file is not a comparison (with a note on stderr if some were given)."""
+    thresholds = getattr(args, "thresholds", None) or {}
+    if not thresholds:
+        return None
+    if kind != "comparison":
+        print(f"valinta_analysis: --threshold applies to comparison files; {args.results} is a "
+              f"{kind} file, so it is not used", file=sys.stderr)
+        return None
+    known = tables.indicators(ds)
+    unknown = sorted(set(thresholds) - set(known))
+    if unknown:
+        raise ThresholdError(f"--threshold: no headline indicator {', '.join(unknown)} in "
+                             f"{args.results}; it has {', '.join(known)}")
+    return thresholds
+
+
+class ThresholdError(ValueError):
+    """A --threshold that names an indicator the file does not have."""
+
+
 def run_command(args: argparse.Namespace, ds) -> int:
     """Runs the command in ``args`` on the loaded results ``ds``; returns the exit code."""
     kind = file_kind(ds)
+    try:
+        thresholds = _thresholds(args, ds, kind)
+    except ThresholdError as error:
+        print(f"valinta_analysis: {error}", file=sys.stderr)
+        return 2
+    boundaries = getattr(args, "boundaries", None)
     if args.command == "report":
-        if kind == "sweep":
-            print("valinta_analysis: no report for a sweep yet; `table` writes its runs as CSV",
-                  file=sys.stderr)
-            return 2
         output = args.output or _default_output(args.results, "-report.html")
-        report.write_report(ds, output, dpi=args.dpi)
+        report.write_report(ds, output, dpi=args.dpi, thresholds=thresholds, boundaries=boundaries)
         print(f"report: {output}")
     elif args.command == "plots":
         output = args.output or _default_output(args.results, "-plots")
         skipped: dict[str, str] = {}
-        written = plots.save_all(ds, output, dpi=args.dpi, skipped=skipped)
+        written = plots.save_all(ds, output, dpi=args.dpi, skipped=skipped, boundaries=boundaries,
+                                 thresholds=thresholds)
         for path in written.values():
             print(path)
         for name, reason in skipped.items():
             print(f"left out {name}: {reason}", file=sys.stderr)
         print(f"{len(written)} figures in {output}")
     elif args.command == "table":
-        table = tables.summary_table(ds)
+        table = (tables.comparison_table(ds, thresholds=thresholds) if kind == "comparison"
+                 else tables.summary_table(ds))
         if args.output:
             table.to_csv(args.output, index=False)
             print(f"table: {args.output} ({len(table)} rows)")
         else:
             print(table.to_csv(index=False), end="")
     else:
-        print_summary(ds, kind)
+        print_summary(ds, kind, thresholds)
     return 0
 
 
-def print_summary(ds, kind: str) -> None:
+def print_summary(ds, kind: str, thresholds: dict[str, float] | None = None) -> None:
     """The headline figures in words: a run's values, replications' means with intervals, a
     comparison's table of differences, a sweep's runs."""
     if kind == "comparison":
-        print(tables.format_comparison(ds), end="")
+        print(tables.format_comparison(ds, thresholds=thresholds), end="")
     elif kind == "replications":
         table = tables.summary_table(ds)
         print(f"Means over {int(table['replications'].max())} replications, with the 95 % "

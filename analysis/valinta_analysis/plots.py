@@ -4,6 +4,10 @@ Every ``plot_*`` function takes a Dataset from :func:`valinta_analysis.load` (or
 results file) and returns a matplotlib Figure drawn with the Agg backend, without pyplot, so it
 works on machines without a display and leaves no global state behind. Save one with
 :func:`save_png`; :func:`save_all` writes every figure of :data:`FIGURES`.
+
+Colours are neutral: blues, oranges and greys (:data:`PALETTE`, :data:`SEQUENTIAL`,
+:data:`DIVERGING`). No colour says good or bad, and no figure pairs red with green or red with
+blue; what a mark means is said in words (legend, caption).
 """
 
 from __future__ import annotations
@@ -15,18 +19,37 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 from matplotlib import colors
+from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from .geo import ATTRIBUTION, CONTEXT_FACE, NO_VALUE_FACE, draw_municipalities, normal_code
 from .results import (STEP, DataLike, MissingData, dataset, dates, eligible, require, residents,
                       step_days, units, years)
 
-SECTOR_COLOURS = {"public": "#1f77b4", "private": "#d62728", "third_sector": "#2ca02c"}
-EVENT_KINDS = {1: ("opened", "^", "#2ca02c"), 2: ("entered the market", "P", "#1f77b4"),
-               3: ("closed", "v", "#d62728"), 4: ("left the market", "X", "#7f3f00")}
+#: Categorical colours, in order: blues, oranges and greys, dark and light.
+PALETTE = ("#1f5fa8", "#e08214", "#6e6e6e", "#74a9cf", "#fdb863", "#b5b5b5", "#0b3d6e",
+           "#a3590c", "#3b3b3b")
+#: Sequential colour map for amounts (light to dark blue; the lightest tint left out, so that a
+#: low value stands apart from the grey of "no value" and the white of the background).
+SEQUENTIAL = LinearSegmentedColormap.from_list(
+    "valinta_blues", ["#d4e4f4", "#9cc3e4", "#5a9bd0", "#2f6fae", "#0b3d6e"])
+#: Diverging colour map for differences, centred on zero: blue below, orange above. Neither side
+#: means better or worse.
+DIVERGING = LinearSegmentedColormap.from_list(
+    "valinta_blue_orange", ["#0b3d6e", "#4f8fc6", "#f2f2f2", "#f0a04b", "#a3590c"])
+SECTOR_COLOURS = {"public": PALETTE[0], "private": PALETTE[1], "third_sector": PALETTE[2]}
+EVENT_KINDS = {1: ("opened", "^", PALETTE[0]), 2: ("entered the market", "P", PALETTE[3]),
+               3: ("closed", "v", PALETTE[1]), 4: ("left the market", "X", PALETTE[7])}
 DPI = 110
+
+
+def palette(index: int) -> str:
+    """The ``index``-th categorical colour (repeating after nine)."""
+    return PALETTE[index % len(PALETTE)]
 
 
 def nice(name: object) -> str:
@@ -35,7 +58,7 @@ def nice(name: object) -> str:
 
 
 def sector_colour(sector: object, index: int = 0) -> str:
-    return SECTOR_COLOURS.get(str(sector), f"C{index + 3}")
+    return SECTOR_COLOURS.get(str(sector), palette(index + 3))
 
 
 def date_axis_label(ds: xr.Dataset) -> str:
@@ -90,10 +113,10 @@ def _weighted_over_steps(values: xr.DataArray, weights: xr.DataArray | None) -> 
 
 def last_step_away_share(ds: xr.Dataset) -> xr.DataArray:
     """Per zone: eligible residents listed away from their home station at the last step / zone_eligible
-    (NaN where no one is eligible)."""
+    (NaN where no one is eligible); per scenario and replication too where the file has them."""
     require(ds, "n_away_from_home_by_zone", "zone_eligible")
     away = ds["n_away_from_home_by_zone"].isel({STEP: -1})
-    away = away.sum([d for d in away.dims if d != "zone"])
+    away = away.sum([d for d in away.dims if d not in ("zone", "scenario", "replication")])
     elig = ds["zone_eligible"]
     return (away / elig.where(elig > 0)).rename("away_share")
 
@@ -147,12 +170,13 @@ def plot_cumulative_switching(data: DataLike) -> Figure:
         keep = [r for r in reasons if float(by_reason.sel(switch_reason=r).isel({STEP: -1})) > 0]
         if keep:
             ax.stackplot(x, *[by_reason.sel(switch_reason=r).values for r in keep],
-                         labels=[f"switches: {nice(r)}" for r in keep], alpha=0.75)
+                         labels=[f"switches: {nice(r)}" for r in keep], alpha=0.8,
+                         colors=[palette(i) for i in range(len(keep))])
         else:
-            ax.plot(x, np.zeros(len(x)), color="C0", label="switches (none)")
+            ax.plot(x, np.zeros(len(x)), color=palette(0), label="switches (none)")
     else:
         require(ds, "new_switches")
-        ax.plot(x, ds["new_switches"].cumsum(STEP).values / n_eligible * 100, color="C0",
+        ax.plot(x, ds["new_switches"].cumsum(STEP).values / n_eligible * 100, color=palette(0),
                 label="switches so far")
     if "n_away_from_home_by_sector" in ds:
         away = ds["n_away_from_home_by_sector"].sum("sector") / n_eligible * 100
@@ -171,9 +195,9 @@ def plot_switches_by_group(data: DataLike) -> Figure:
     require(ds, "new_switches_by_age_band", "new_switches_by_income_decile")
     fig, axes = _figure(1, 2, width=11, height=4.5)
     for ax, name, dim, xlabel, colour in (
-            (axes[0, 0], "new_switches_by_age_band", "age_band", "age band [years]", "C0"),
+            (axes[0, 0], "new_switches_by_age_band", "age_band", "age band [years]", palette(0)),
             (axes[0, 1], "new_switches_by_income_decile", "income_decile",
-             "income decile [1 = lowest income]", "C1")):
+             "income decile [1 = lowest income]", palette(1))):
         totals = ds[name].sum(STEP)
         labels = [str(v) for v in ds[dim].values]
         ax.bar(labels, totals.values, color=colour)
@@ -288,13 +312,13 @@ def plot_need_flows(data: DataLike) -> Figure:
     positive = matrix[matrix > 0]
     norm = colors.LogNorm(vmin=max(1.0, positive.min()), vmax=max(positive.max(), 2.0)) \
         if positive.size else None
-    image = ax.imshow(np.ma.masked_less_equal(matrix, 0), cmap="viridis", norm=norm)
+    image = ax.imshow(np.ma.masked_less_equal(matrix, 0), cmap=SEQUENTIAL, norm=norm)
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
             value = matrix[i, j]
             shade = norm(value) if (norm is not None and value > 0) else 0
             ax.text(j, i, f"{value:,.0f}", ha="center", va="center", fontsize="small",
-                    color="black" if shade > 0.6 else "white" if value > 0 else "grey")
+                    color="white" if shade > 0.55 else "black" if value > 0 else "grey")
     ax.set_xticks(range(matrix.shape[1]), [str(v) for v in ds[col_dim].values])
     ax.set_yticks(range(matrix.shape[0]), [str(v) for v in ds[row_dim].values])
     ax.set_xlabel(f"need level after the step [{nice(col_dim)}]")
@@ -312,11 +336,11 @@ def plot_heavy_users(data: DataLike) -> Figure:
     x = dates(ds)
     fig, axes = _figure(height=4.5)
     ax = axes[0, 0]
-    ax.plot(x, ds["n_heavy"].values, color="C3", label="heavy-need residents")
+    ax.plot(x, ds["n_heavy"].values, color=palette(0), label="heavy-need residents")
     if "n_heavy_with_plan_listed" in ds:
         with_plan = ds["n_heavy_with_plan_listed"].sum("producer")
         if float(with_plan.max()) > 0:
-            ax.plot(x, with_plan.values, color="C0", label="of whom with a customer plan")
+            ax.plot(x, with_plan.values, color=palette(1), label="of whom with a customer plan")
     ax.set_ylabel(f"heavy-need residents [{unit_label(ds, 'n_heavy')}]")
     ax.set_ylim(bottom=0)
     _date_axis(ax, ds)
@@ -338,7 +362,7 @@ def plot_cost_by_kind(data: DataLike) -> Figure:
     fig, axes = _figure(1, 2, width=12, height=5.0, gridspec_kw={"width_ratios": [1, 1.4]})
     left, right = axes[0, 0], axes[0, 1]
     values = [float(per_year.sel(payment_kind=k)) for k in kinds]
-    bar_colours = [f"C{i}" for i in range(len(kinds))]
+    bar_colours = [palette(i) for i in range(len(kinds))]
     bars = left.barh([nice(k) for k in kinds], values, color=bar_colours)
     for bar, kind in zip(bars, kinds):
         if kind == "client_fee":
@@ -433,48 +457,55 @@ def plot_producer_events(data: DataLike) -> Figure:
     return fig
 
 
-def plot_zone_map(data: DataLike) -> Figure:
-    """Zones at their centres, sized by residents and coloured by the share of eligible residents
-    listed away from their home station at the last step."""
+def zone_codes(ds: xr.Dataset) -> list[str]:
+    """The municipality code of every zone (``zone_code``), as three digits."""
+    require(ds, "zone_code")
+    return [normal_code(code) for code in ds["zone_code"].values]
+
+
+def zone_centres(ds: xr.Dataset) -> dict[str, tuple[float, float]]:
+    """Municipality code -> (longitude, latitude) of the zone's centre, where the file has them."""
+    if not all(name in ds for name in ("zone_code", "zone_lon", "zone_lat")):
+        return {}
+    return {code: (float(x), float(y)) for code, x, y in
+            zip(zone_codes(ds), ds["zone_lon"].values, ds["zone_lat"].values)}
+
+
+def plot_zone_map(data: DataLike, boundaries: str | os.PathLike | None = None) -> Figure:
+    """The municipalities of the scenario with their boundaries, coloured by the share of eligible
+    residents listed away from their home station at the last step (of a replications file: the
+    mean over the replications); the other municipalities in light grey around them, producers
+    as crosses. ``boundaries``: the GeoJSON file (see :mod:`valinta_analysis.geo`)."""
     ds = dataset(data)
-    require(ds, "zone_lon", "zone_lat", "zone_residents")
     share = last_step_away_share(ds) * 100
-    lon, lat = ds["zone_lon"].values, ds["zone_lat"].values
-    people = ds["zone_residents"].values.astype(float)
-    biggest = people.max() if people.size and people.max() > 0 else 1.0
-    sizes = 30 + 1200 * people / biggest
+    replications = ds.sizes.get("replication", 0) if "replication" in share.dims else 0
+    if replications:
+        share = share.mean("replication")
+    values = dict(zip(zone_codes(ds), share.values.astype(float)))
+    finite = share.values[np.isfinite(share.values)]
+    norm = Normalize(0, max(1.0, float(finite.max())) if finite.size else 1.0)
     fig, axes = _figure(width=8.5, height=9)
     ax = axes[0, 0]
-    inside = np.isfinite(share.values)
-    ax.scatter(lon[~inside], lat[~inside], s=sizes[~inside], facecolors="none", edgecolors="0.55",
-               linewidths=1.2, label="no one eligible to choose")
-    vmax = max(1.0, float(np.nanmax(share.values))) if inside.any() else 1.0
-    points = ax.scatter(lon[inside], lat[inside], s=sizes[inside], c=share.values[inside],
-                        cmap="plasma", vmin=0, vmax=vmax, edgecolors="black", linewidths=0.6,
-                        alpha=0.9)
+    draw_municipalities(ax, values, SEQUENTIAL, norm, boundaries, name_at=zone_centres(ds))
+    handles = [Line2D([], [], marker="s", linestyle="", markersize=11, markerfacecolor=NO_VALUE_FACE,
+                      markeredgecolor="0.35", label="in the scenario, no one eligible to choose"),
+               Line2D([], [], marker="s", linestyle="", markersize=11, markerfacecolor=CONTEXT_FACE,
+                      markeredgecolor="white", label="outside the scenario")]
     if "producer_lon" in ds and "producer_lat" in ds:
         ax.scatter(ds["producer_lon"].values, ds["producer_lat"].values, marker="+", s=25,
-                   color="black", linewidths=0.8, label="producer", zorder=3)
-    for name, x, y in zip(ds["zone"].values, lon, lat):
-        ax.annotate(str(name), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7)
-    colourbar = fig.colorbar(points, ax=ax, shrink=0.8)
-    colourbar.set_label("eligible residents listed away from home station, last step [%]")
-    for n in _round_sizes(biggest):
-        ax.scatter([], [], s=30 + 1200 * n / biggest, facecolors="none", edgecolors="0.3",
-                   label=f"{n:,.0f} residents")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2, fontsize="small",
-              labelspacing=1.6, borderpad=1.0, columnspacing=2.5)
-    mid = np.deg2rad(np.nanmean(lat)) if lat.size else 0.0
-    ax.set_aspect(1 / max(np.cos(mid), 0.1))
-    ax.set_xlabel(f"longitude [{_degree_units(units(ds, 'zone_lon'))}]")
-    ax.set_ylabel(f"latitude [{_degree_units(units(ds, 'zone_lat'))}]")
-    ax.set_title("Switching by zone: circles sized by residents, coloured by share listed away")
+                   color="black", linewidths=0.8, zorder=3)
+        handles.append(Line2D([], [], marker="+", linestyle="", color="black", label="producer"))
+    colourbar = fig.colorbar(ScalarMappable(norm=norm, cmap=SEQUENTIAL), ax=ax, shrink=0.75)
+    colourbar.set_label("eligible residents listed away from their home station, last step "
+                        "[%]")
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2,
+              fontsize="small")
+    ax.set_xlabel(f"longitude [{_degree_units(units(ds, 'zone_lon') if 'zone_lon' in ds else '')}]")
+    ax.set_ylabel(f"latitude [{_degree_units(units(ds, 'zone_lat') if 'zone_lat' in ds else '')}]")
+    ax.set_title("Listed away from the home station, by municipality"
+                 + (f"\n(mean of {replications} replications)" if replications else ""))
+    fig.supxlabel(ATTRIBUTION, x=0.02, ha="left", fontsize=7, color="0.3")
     return fig
-
-
-def _round_sizes(biggest: float) -> list[float]:
-    top = 10 ** np.floor(np.log10(biggest)) if biggest >= 1 else 1
-    return [v for v in (top / 10, top) if v >= 1]
 
 
 def _degree_units(u: str) -> str:
@@ -513,19 +544,21 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
 
 
 def save_all(data: DataLike, directory: str | os.PathLike, dpi: int = DPI,
-             skipped: dict[str, str] | None = None) -> dict[str, str]:
+             skipped: dict[str, str] | None = None, boundaries: str | os.PathLike | None = None,
+             thresholds: dict[str, float] | None = None) -> dict[str, str]:
     """Writes every figure that fits the file's kind (FIGURES for a single run; see
     :func:`valinta_analysis.bands.figure_set`) as DIRECTORY/NAME.png and returns name -> path.
 
     A figure whose data the file lacks is left out; pass a dict as ``skipped`` to learn which and
-    why (name -> what is missing).
+    why (name -> what is missing). ``boundaries`` (the maps' GeoJSON file) and ``thresholds``
+    (the forest plot's) go to the figures that take them.
     """
     from .bands import figure_set  # bands builds on this module
 
     ds = dataset(data)
     os.makedirs(directory, exist_ok=True)
     written = {}
-    for name, plot in figure_set(ds).items():
+    for name, plot in figure_set(ds, boundaries=boundaries, thresholds=thresholds).items():
         try:
             fig = plot(ds)
         except MissingData as error:

@@ -4,7 +4,10 @@
   over replications with its 95 % interval; comparison: see :func:`comparison_table`; sweep: see
   :func:`sweep_table`).
 - :func:`comparison_table`: per scenario against the baseline, A, B, B - A and the interval of
-  the paired difference, and whether the difference is clear (the interval excludes zero).
+  the paired difference, whether the difference is clear (the interval excludes zero), and
+  whether it is large enough to matter (at least the indicator's threshold,
+  :func:`default_threshold` unless the caller sets one). The two are kept apart: with many
+  replications a difference far too small to matter can be clear.
 - :func:`comparison_words`: the same in words and per cent, as ``valinta_analysis summary``
   prints it for a policy reader.
 - :func:`sweep_table`: one row per run of a sweep, its parameters and its headline indicators,
@@ -22,7 +25,7 @@ import pandas as pd
 import xarray as xr
 
 from .results import (INDICATOR, REPLICATION, SCENARIO, DataLike, MissingData, dataset,
-                      expect_kind, file_kind, require, summary)
+                      expect_kind, file_kind, open_h5, require, source_path, summary)
 from .stats import excludes_zero, mean_interval
 
 #: Headline indicators in report order: key -> (label, format, units). ``pct`` formats a share
@@ -104,15 +107,47 @@ def format_value(key: str, value: float, fmt: str | None = None) -> str:
     return fmt.format(value)
 
 
+def difference_units(key: str) -> str:
+    """The units a difference of the indicator is shown in: '%-points' for shares, the
+    indicator's units otherwise ('' if it has none)."""
+    if is_share(key):
+        return "%-points"
+    units = indicator_units(key)
+    return "" if units == "1" else units
+
+
+def _unit_suffix(key: str) -> str:
+    """The unit written after a number of the indicator, as its format gives it (' days',
+    ' EUR'); '' for indicators whose label names their units ('Visits per resident-year')."""
+    return HEADLINES.get(key, ("", "{:,.4g}", ""))[1].partition("}")[2]
+
+
 def format_difference(key: str, value: float, unit: bool = True) -> str:
     """A difference with its sign: shares in percentage points (%-points), others in their
-    units; ``unit=False`` leaves the unit out."""
+    units as the indicator's format writes them (days, EUR; the others name their units in their
+    label); ``unit=False`` leaves the unit out."""
     if value is None or not np.isfinite(value):
         return "n/a"
     if is_share(key):
         return _signed(value * 100, "{:+.2f}") + (" %-points" if unit else "")
-    number, _, rest = HEADLINES.get(key, ("", "{:,.4g}", ""))[1].partition("}")
-    return _signed(value, (number + "}").replace("{:", "{:+")) + (rest if unit else "")
+    number = HEADLINES.get(key, ("", "{:,.4g}", ""))[1].partition("}")[0]
+    return _signed(value, (number + "}").replace("{:", "{:+")) + (_unit_suffix(key) if unit else "")
+
+
+def format_threshold(key: str, value: float) -> str:
+    """A threshold (a size of difference, without sign) in the units differences are shown in,
+    with two significant digits where the indicator's format would round it away."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    shown = value * 100 if is_share(key) else value
+    if shown == 0:
+        number = "0"
+    elif abs(shown) >= 100:
+        number = f"{shown:,.0f}"
+    else:
+        decimals = max(0, 1 - int(np.floor(np.log10(abs(shown)))))
+        number = f"{shown:,.{decimals}f}"
+    return number + (" %-points" if is_share(key) else _unit_suffix(key))
 
 
 def _signed(value: float, fmt: str) -> str:
@@ -216,10 +251,41 @@ def baseline(ds: xr.Dataset) -> str:
 
 COMPARISON_COLUMNS = ["scenario", "baseline", "indicator", "description", "units",
                       "baseline_mean", "scenario_mean", "difference", "ci_low", "ci_high", "clear",
-                      "replications"]
+                      "threshold", "large_enough", "replications"]
 
 
-def comparison_table(data: DataLike, confidence: float | None = None) -> pd.DataFrame:
+def default_threshold(key: str, baseline_mean: float) -> float:
+    """How large a difference of an indicator must be to matter, unless the user sets it: half
+    a percentage point (0.005) for shares, one per cent of the baseline mean for everything else
+    (0 where the baseline mean is zero or unknown). In the indicator's own units (a fraction for
+    shares), like the differences in :func:`comparison_table`."""
+    if is_share(key):
+        return 0.005
+    if baseline_mean is None or not np.isfinite(baseline_mean) or baseline_mean == 0:
+        return 0.0
+    return round(abs(float(baseline_mean)) * 0.01, 6)
+
+
+def parse_threshold(text: str) -> tuple[str, float]:
+    """``KEY=VALUE`` as given on the command line -> (indicator, threshold in the indicator's own
+    units). VALUE is in the units the report shows differences in: percentage points for shares
+    (``ever_switched_share=1`` is one %-point, 0.01 as a fraction), the indicator's units
+    otherwise (``mean_wait_days=0.5`` is half a day). Raises ValueError on malformed text."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ValueError(f"--threshold {text!r}: expected KEY=VALUE, e.g. mean_wait_days=0.5")
+    try:
+        number = float(value.strip().removesuffix("%-points").strip())
+    except ValueError:
+        raise ValueError(f"--threshold {text!r}: {value.strip()!r} is not a number") from None
+    if not np.isfinite(number) or number < 0:
+        raise ValueError(f"--threshold {text!r}: the threshold must be a number of at least 0")
+    return key, number / 100 if is_share(key) else number
+
+
+def comparison_table(data: DataLike, confidence: float | None = None,
+                     thresholds: dict[str, float] | None = None) -> pd.DataFrame:
     """Every scenario against the baseline: one row per (scenario, indicator), baseline first.
 
     ``baseline_mean`` and ``scenario_mean`` are means over replications (A and B), ``difference``
@@ -227,18 +293,31 @@ def comparison_table(data: DataLike, confidence: float | None = None) -> pd.Data
     replication by replication), ``ci_low``/``ci_high`` its Student-t interval at ``confidence``
     (default: the file's ``confidence`` attribute, else 0.95), and ``clear`` whether that interval
     excludes zero. With one replication there is no interval and nothing is clear.
+
+    ``threshold`` is how large a difference must be to matter: ``thresholds[indicator]`` where
+    given (in the indicator's own units, a fraction for shares), else :func:`default_threshold`
+    of the baseline mean. ``large_enough`` is whether |difference| >= threshold (a difference of
+    exactly zero never is). It says nothing about chance: read it together with ``clear``.
+    Raises ValueError if ``thresholds`` names an indicator the file does not have.
     """
     ds = dataset(data)
     expect_kind(ds, "comparison")
     conf = _confidence(ds, confidence)
+    thresholds = dict(thresholds or {})
     values = replicated_summary(ds).transpose(SCENARIO, REPLICATION, INDICATOR)
     names = indicators(ds)
     labels = scenarios(ds)
     base = baseline(ds)
     if base not in labels:
         raise MissingData(f"the baseline {base!r} is not among the scenarios {labels}")
+    unknown = sorted(set(thresholds) - set(names))
+    if unknown:
+        raise ValueError(f"no headline indicator {', '.join(unknown)} in the comparison; it has "
+                         f"{', '.join(names)}")
     a = values.sel({SCENARIO: base}).values
     a_mean = mean_interval(a, axis=0, confidence=conf)[0]
+    limits = np.array([float(thresholds[k]) if k in thresholds else default_threshold(k, m)
+                       for k, m in zip(names, a_mean)])
     frames = []
     for label in labels:
         b = values.sel({SCENARIO: label}).values
@@ -250,11 +329,20 @@ def comparison_table(data: DataLike, confidence: float | None = None) -> pd.Data
             "units": [indicator_units(k) for k in names],
             "baseline_mean": a_mean, "scenario_mean": b_mean, "difference": diff,
             "ci_low": low, "ci_high": high, "clear": excludes_zero(low, high),
+            "threshold": limits, "large_enough": large_enough(diff, limits),
             "replications": np.sum(np.isfinite(b - a), axis=0),
         }))
     table = pd.concat(frames, ignore_index=True)[COMPARISON_COLUMNS]
-    table.attrs = {"confidence": conf, "baseline": base}
+    table.attrs = {"confidence": conf, "baseline": base, "thresholds_set": sorted(thresholds)}
     return table
+
+
+def large_enough(difference, threshold) -> np.ndarray:
+    """Whether each difference is large enough to matter: finite, not zero, and |difference| at
+    least the threshold."""
+    difference = np.asarray(difference, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(difference) & (difference != 0) & (np.abs(difference) >= threshold)
 
 
 def stored_comparison(data: DataLike) -> pd.DataFrame:
@@ -275,11 +363,14 @@ def stored_comparison(data: DataLike) -> pd.DataFrame:
 
 
 def comparison_words(data: DataLike, scenario: str | None = None,
-                     confidence: float | None = None) -> pd.DataFrame:
+                     confidence: float | None = None,
+                     thresholds: dict[str, float] | None = None) -> pd.DataFrame:
     """The comparison of one scenario (default: the first after the baseline) with the baseline,
-    as text for reading: indicator, A, B, B - A, the interval, and 'yes' or 'no' for a clear
-    difference. Shares are in per cent, their differences in percentage points."""
-    table = data if isinstance(data, pd.DataFrame) else comparison_table(data, confidence)
+    as text for reading: indicator, A, B, B - A, the interval, 'yes' or 'no' for a clear
+    difference, the threshold of a difference that matters and 'yes' or 'no' for a difference at
+    least that large. Shares are in per cent, their differences in percentage points."""
+    table = (data if isinstance(data, pd.DataFrame)
+             else comparison_table(data, confidence, thresholds))
     conf = table.attrs.get("confidence", 0.95)
     base = table.attrs.get("baseline", table["baseline"].iloc[0] if len(table) else "A")
     others = [s for s in dict.fromkeys(table["scenario"]) if s != base]
@@ -294,6 +385,8 @@ def comparison_words(data: DataLike, scenario: str | None = None,
         interval: [_interval_words(k, lo, hi) for k, lo, hi in
                    zip(rows["indicator"], rows["ci_low"], rows["ci_high"])],
         "clear difference?": ["yes" if c else "no" for c in rows["clear"]],
+        "threshold": [format_threshold(k, t) for k, t in zip(rows["indicator"], rows["threshold"])],
+        "large enough to matter?": ["yes" if m else "no" for m in rows["large_enough"]],
     })
     words.attrs = {"baseline": base, "scenario": chosen, "confidence": conf}
     return words
@@ -319,10 +412,12 @@ def text_table(frame: pd.DataFrame) -> str:
     return "\n".join([line(columns), "  ".join("-" * w for w in widths)] + [line(r) for r in cells])
 
 
-def format_comparison(data: DataLike, confidence: float | None = None) -> str:
+def format_comparison(data: DataLike, confidence: float | None = None,
+                      thresholds: dict[str, float] | None = None) -> str:
     """The comparison tables as plain text, one per scenario after the baseline, with a short
     explanation of how to read them."""
-    table = data if isinstance(data, pd.DataFrame) else comparison_table(data, confidence)
+    table = (data if isinstance(data, pd.DataFrame)
+             else comparison_table(data, confidence, thresholds))
     base = table.attrs["baseline"]
     conf = table.attrs["confidence"]
     replications = int(table["replications"].max()) if len(table) else 0
@@ -333,6 +428,9 @@ def format_comparison(data: DataLike, confidence: float | None = None) -> str:
            "interval.",
            "'clear difference?' is yes when the interval does not include zero: the difference is "
            "then unlikely to be chance alone.",
+           "'large enough to matter?' is yes when |B \u2212 A| is at least the threshold (default: "
+           "0.5 %-points for shares, 1 % of A otherwise); a clear difference can be too small to "
+           "matter.",
            "Shares are in per cent; their differences in percentage points (%-points).", ""]
     for name in others:
         words = comparison_words(table, name)
@@ -371,6 +469,35 @@ def sweep_table(data: DataLike) -> pd.DataFrame:
     frame.attrs = {"design": str(ds.attrs.get("design", "")), "parameters": parameters,
                    "indicators": names}
     return frame
+
+
+def sweep_parameter_ranges(data: DataLike) -> dict[str, str]:
+    """Parameter -> what the sweep file gives for it, as text ('0.4 to 1.2', 'values 14, 30,
+    60'), read from the sweep file stored in the results (``sweep/source``); empty if the file
+    does not hold it."""
+    import yaml
+
+    path = source_path(data)
+    if not path:
+        return {}
+    try:
+        with open_h5(path) as f:
+            if "sweep/source" not in f:
+                return {}
+            text = f["sweep/source"][()]
+        spec = yaml.safe_load(text.decode() if isinstance(text, bytes) else text)
+    except (OSError, ValueError, KeyError, yaml.YAMLError):
+        return {}
+    out = {}
+    parameters = spec.get("parameters") if isinstance(spec, dict) else None
+    for name, given in (parameters or {}).items():
+        if isinstance(given, dict) and "min" in given and "max" in given:
+            out[str(name)] = f"{given['min']} to {given['max']}"
+        elif isinstance(given, dict) and isinstance(given.get("values"), list):
+            out[str(name)] = "values " + ", ".join(str(v) for v in given["values"])
+        else:
+            out[str(name)] = str(given)
+    return out
 
 
 def sensitivity_table(data: DataLike, method: str = "spearman") -> pd.DataFrame:

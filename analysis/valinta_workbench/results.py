@@ -10,7 +10,8 @@ import numpy as np
 import valinta_analysis as va
 from valinta_analysis.rules import rule_differences
 from valinta_analysis.stats import mean_interval
-from valinta_analysis.tables import comparison_table, indicator_units, is_share, short_label
+from valinta_analysis.tables import (comparison_table, default_threshold, indicator_units, is_share,
+                                     short_label)
 
 #: Dimensions of a comparison's series before their own: scenario, replication, step.
 LEADING = ("scenario", "replication", "step")
@@ -19,13 +20,11 @@ LEADING = ("scenario", "replication", "step")
 ADDITIVE = {"residents", "contacts", "visits", "referrals", "EUR", "switches", "reviews"}
 
 
-def default_threshold(key: str, baseline: float) -> float:
-    """How large a difference must be to matter, until the user says otherwise, in the units the
-    page shows: half a percentage point for shares (0.5, in %-points), one per cent of the
-    baseline for everything else."""
-    if is_share(key):
-        return 0.5
-    return round(abs(baseline) * 0.01, 6) if np.isfinite(baseline) and baseline != 0 else 0.0
+def page_threshold(key: str, baseline: float) -> float:
+    """The default of "large enough to matter" (valinta_analysis.tables.default_threshold) in the
+    units the page shows: %-points for shares, the indicator's own units otherwise."""
+    threshold = default_threshold(key, baseline)
+    return threshold * 100 if is_share(key) else threshold
 
 
 class Comparison:
@@ -50,7 +49,7 @@ class Comparison:
             base_mean = float(rows["baseline_mean"].iloc[0])
             indicators.append({
                 "key": key, "label": short_label(key), "units": indicator_units(key), "share": is_share(key),
-                "baseline_mean": base_mean, "threshold": default_threshold(key, base_mean),
+                "baseline_mean": base_mean, "threshold": page_threshold(key, base_mean),
                 "by_scenario": [{"scenario": r.scenario, "mean": float(r.scenario_mean),
                                  "difference": float(r.difference), "low": float(r.ci_low),
                                  "high": float(r.ci_high), "clear": bool(r.clear)}
