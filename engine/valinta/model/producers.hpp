@@ -23,6 +23,9 @@ struct Producer {
   double doctor_share = 0;
   double cost_per_visit = 0;
   double fixed_cost_per_capacity_week = 0;
+  // Capacity the organiser added (temporary capacity, capacity bought by voucher) or, at a seller,
+  // took away until its next review (M10); served on top of capacity_per_week.
+  double organiser_capacity_per_week = 0;
   double capacity_carry = 0;  // fractional capacity carried to the next step
   int open_step = 0;          // first step it is open (scheduled openings)
   int close_step = 1 << 30;   // step it closes (scheduled closings)
@@ -33,6 +36,7 @@ struct Producer {
   std::int64_t* cohort(int t, int age, int L) {
     return queue.data() + static_cast<std::size_t>(((t - age) % L + L) % L) * kNeedLevels;
   }
+  double effective_capacity_per_week() const { return capacity_per_week + organiser_capacity_per_week; }
   const std::int64_t* cohort(int t, int age, int L) const {
     return const_cast<Producer*>(this)->cohort(t, age, L);
   }

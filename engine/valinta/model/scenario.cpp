@@ -59,6 +59,7 @@ void declare_scenario_params(ParamRegistry& r, Scenario& s) {
   declare_payment_params(r, s.payment);
   declare_plan_params(r, s.plans);
   declare_market_params(r, s.market, s.workforce);
+  declare_organiser_params(r, s.organiser);
 }
 
 }  // namespace valinta

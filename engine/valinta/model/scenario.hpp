@@ -12,6 +12,7 @@
 #include "valinta/model/params/events.hpp"
 #include "valinta/model/params/market.hpp"
 #include "valinta/model/params/needs.hpp"
+#include "valinta/model/params/organiser.hpp"
 #include "valinta/model/params/payment.hpp"
 #include "valinta/model/params/plans.hpp"
 #include "valinta/model/params/population.hpp"
@@ -62,6 +63,7 @@ struct Scenario {
   PlanParams plans;
   MarketParams market;
   WorkforceParams workforce;
+  OrganiserParams organiser;
 
   std::vector<ZoneSpec> zones;
   std::vector<ProducerSpec> producers;

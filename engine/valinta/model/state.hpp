@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "valinta/model/flows.hpp"
+#include "valinta/model/organiser.hpp"
 #include "valinta/model/population.hpp"
 #include "valinta/model/producers.hpp"
 #include "valinta/model/recorder.hpp"
@@ -63,6 +64,7 @@ struct State {
   // listing follows the guardian's choice (phases/choice.cpp); both live in the same zone.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> minors_of;
   StepFlows flows;
+  OrganiserState organiser;  // the organiser's follow-up of its service promise (M10)
   Recorder recorder;
 
   bool pilot_active() const { return t >= scenario.pilot_start_step && t < scenario.pilot_end_step; }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "valinta/model/state.hpp"
+#include "valinta/phases/organiser.hpp"
 #include "valinta/phases/service.hpp"
 
 namespace valinta {
@@ -149,7 +150,8 @@ void run_payment(State& sim) {
   // Capitation, less the share of its budget that goes to performance pay.
   const double capitation_per_weight = p.capitation_eur_per_year * step_years;
   const double referral_share = s.referral.cost_share;
-  const double kept = 1.0 - p.performance_pay_share;
+  // (The organiser may hold back a share of it until its review: M10, phases/organiser.hpp.)
+  const double kept = (1.0 - p.performance_pay_share) * (1.0 - capitation_withheld_share(sim));
 
   // Who earns performance pay this step: producers serving enough within the care guarantee.
   std::vector<bool> qualifies(P, false);

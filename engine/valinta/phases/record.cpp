@@ -281,6 +281,26 @@ void run_record(State& sim) {
   rec.append("share_eligible_away_by_sector", away_share);
   rec.append("n_away_from_home_by_sector", away_by_sector);
   rec.append("organiser_books_eur", std::span<const double>(f.organiser_side));
+
+  // --- the organiser's follow-up of its service promise (M10)
+  const OrganiserState& o = sim.organiser;
+  std::vector<double> organiser_capacity(P);
+  for (std::size_t j = 0; j < P; ++j) organiser_capacity[j] = sim.producers[j].organiser_capacity_per_week;
+  const std::vector<std::int64_t> breaches(o.breach.begin(), o.breach.end());
+  rec.append("organiser_capacity_per_week", organiser_capacity);
+  rec.append("new_organiser_breaches", breaches);
+  rec.append("share_within_promise_period", o.share_within);
+  rec.append("satisfaction", o.satisfaction);
+  rec.append("share_within_promise_period_by_zone", o.zone_share_within);
+  rec.append("satisfaction_by_zone", o.zone_satisfaction);
+  rec.append("new_organiser_temporary_capacity_all", o.new_temporary);
+  rec.append("new_organiser_vouchers_all", o.new_vouchers);
+  rec.append("new_organiser_refused_all", o.new_refused);
+  rec.append("organiser_cost_eur", o.new_cost_eur);
+  rec.append("organiser_withheld_eur", o.new_withheld_kept_eur);
+  const double budget = s.organiser.budget_eur_per_year;
+  rec.append("organiser_budget_left_eur",
+             s.organiser.enabled && budget > 0 ? budget - o.budget_spent_eur : kNaN);
   rec.end_step();
 }
 

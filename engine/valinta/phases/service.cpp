@@ -71,10 +71,12 @@ void serve_producer(State& sim, std::size_t j) {
   // Serve oldest first within this step's capacity, flexed by the queue at a public station
   // (fractions carry to the next step).
   const double flex = capacity_flex(sp, p.sector == Sector::public_sector, p.expected_wait_weeks);
-  const double capacity = p.capacity_per_week * flex * step_weeks + p.capacity_carry;
+  // (The organiser's temporary and bought capacity on top of the staff's: M10.)
+  const double capacity_per_week = p.effective_capacity_per_week();
+  const double capacity = capacity_per_week * flex * step_weeks + p.capacity_carry;
   std::int64_t remaining = static_cast<std::int64_t>(std::floor(capacity));
   const std::int64_t flexed =
-      static_cast<std::int64_t>(std::floor(p.capacity_per_week * (flex - 1) * step_weeks));
+      static_cast<std::int64_t>(std::floor(capacity_per_week * (flex - 1) * step_weeks));
   p.capacity_carry = capacity - std::floor(capacity);
   const int guarantee_steps = valinta::guarantee_steps(sp, s.time.step_days);
   const int promise_steps =
@@ -128,8 +130,8 @@ void serve_producer(State& sim, std::size_t j) {
     const std::int64_t* c = cohort(a);
     backlog += c[0] + c[1] + c[2] + c[3];
   }
-  const double wait_now = p.capacity_per_week > 0 ? static_cast<double>(backlog) / p.capacity_per_week
-                                                  : (backlog > 0 ? sp.queue_max_weeks : 0.0);
+  const double wait_now = capacity_per_week > 0 ? static_cast<double>(backlog) / capacity_per_week
+                                                : (backlog > 0 ? sp.queue_max_weeks : 0.0);
   p.expected_wait_weeks = (1 - sp.wait_smoothing) * p.expected_wait_weeks + sp.wait_smoothing * wait_now;
 }
 

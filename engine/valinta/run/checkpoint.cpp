@@ -20,7 +20,7 @@ namespace valinta {
 namespace {
 
 constexpr char kMagic[12] = {'V', 'A', 'L', 'I', 'N', 'T', 'A', '-', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kFormatVersion = 4;
+constexpr std::uint32_t kFormatVersion = 5;
 
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;
@@ -188,6 +188,13 @@ void write_checkpoint(const Simulation& sim, TargetFile& target) {
     out.pod(p.staff_fte);
   }
   out.pod(sim.workforce_free_fte);
+  const OrganiserState& o = sim.organiser;
+  for (const auto* v : {&o.served, &o.within}) out.vec(*v);
+  for (const auto* v : {&o.withheld_eur, &o.temporary, &o.temporary_fte, &o.bought, &o.published,
+                        &o.share_within, &o.satisfaction, &o.zone_share_within, &o.zone_satisfaction})
+    out.vec(*v);
+  out.pod(o.budget_year);
+  out.pod(o.budget_spent_eur);
   out.pod<std::uint64_t>(sim.zones.size());
   for (const Zone& z : sim.zones) {
     out.pod(z.extra_review);
@@ -323,6 +330,15 @@ void restore_checkpoint(Simulation& sim, const std::filesystem::path& path) {
     p.staff_fte = in.pod<double>();
   }
   sim.workforce_free_fte = in.pod<double>();
+  OrganiserState& o = sim.organiser;
+  for (auto* v : {&o.served, &o.within}) in.vec(*v, v->size());
+  for (auto* v : {&o.withheld_eur, &o.temporary, &o.temporary_fte, &o.bought, &o.published, &o.share_within,
+                  &o.satisfaction, &o.zone_share_within, &o.zone_satisfaction})
+    in.vec(*v, v->size());
+  o.budget_year = in.pod<std::int64_t>();
+  o.budget_spent_eur = in.pod<double>();
+  for (std::size_t j = 0; j < sim.producers.size(); ++j)
+    sim.producers[j].organiser_capacity_per_week = o.temporary[j] + o.bought[j];
   if (in.pod<std::uint64_t>() != sim.zones.size())
     throw std::runtime_error(where + ": holds another set of zones");
   for (Zone& z : sim.zones) {

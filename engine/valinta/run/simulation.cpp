@@ -10,6 +10,7 @@
 #include "valinta/phases/events.hpp"
 #include "valinta/phases/market.hpp"
 #include "valinta/phases/needs.hpp"
+#include "valinta/phases/organiser.hpp"
 #include "valinta/phases/payment.hpp"
 #include "valinta/phases/plans.hpp"
 #include "valinta/phases/record.hpp"
@@ -50,6 +51,7 @@ Simulation::Simulation(const Scenario& s, RunOptions opts) : State(s, opts) {
     if (!p.active && p.n_listed > 0)
       throw std::logic_error("residents listed at a producer that is not open");
   initialise_payments(*this);
+  initialise_organiser(*this);
   away_from_home = count_away_from_home(*this);
   flows.reset(producers.size(), zones.size(), static_cast<std::size_t>(queue_steps));
   recorder.start(*this);
@@ -73,8 +75,9 @@ constexpr std::array<Phase, kPhaseCount> kPhases = {{
     {"referral", run_referral},    // 5. M4 referrals to specialised care
     {"choice", run_choice},        // 6. M5 review and switching
     {"payment", run_payment},      // 7. M6 payments and producer finances
-    {"market", run_market},        // 8. M7 market entry, exit, capacity and workforce
-    {"record", run_record},        // 9. M9 indicators of this step
+    {"organiser", run_organiser},  // 8. M10 the organiser's follow-up of its service promise
+    {"market", run_market},        // 9. M7 market entry, exit, capacity and workforce
+    {"record", run_record},        // 10. M9 indicators of this step
 }};
 }  // namespace
 

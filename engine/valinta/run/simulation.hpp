@@ -10,7 +10,7 @@ namespace valinta {
 // The phases of a step (docs/ODD.md section 3), in the order they run; phase_name(k) names phase k.
 // phase_runs_in(k) names the earlier phase whose pass over the residents runs phase k (its time
 // counts there), or is nullptr for a phase that runs on its own.
-constexpr int kPhaseCount = 9;
+constexpr int kPhaseCount = 10;
 const char* phase_name(int phase);
 const char* phase_runs_in(int phase);
 
