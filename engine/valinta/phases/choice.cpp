@@ -85,8 +85,10 @@ ChoiceInputs choice_inputs(const State& sim) {
     in.digital_first.push_back(p.spec.digital_first ? 1 : 0);
     in.is_private.push_back(p.sector == Sector::private_sector ? 1 : 0);
   }
-  // Breaches the organiser published at its latest review (M10).
-  if (sim.scenario.organiser.enabled && sim.scenario.organiser.publication)
+  // Breaches the organiser published at its latest review (M10), seen where the organiser's
+  // indicators are published (rules.information: transparent).
+  if (sim.scenario.organiser.enabled && sim.scenario.organiser.publication &&
+      c.information == Information::transparent)
     for (std::size_t j = 0; j < sim.producers.size(); ++j) in.published[j] += sim.organiser.published[j];
   return in;
 }

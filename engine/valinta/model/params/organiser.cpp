@@ -47,8 +47,8 @@ void declare_organiser_params(ParamRegistry& r, OrganiserParams& p) {
          {"share of capitation held back until the review", "share",
           "assumption: a few per cent (docs/facts.md, Elsewhere: Sweden)"});
   r.boolean("organiser.publication", p.publication, false,
-            {"breaches found at a review are published until the next review: residents who see published "
-             "information (rules.information) see them in choice",
+            {"breaches found at a review are published until the next review: where the organiser publishes "
+             "its indicators (rules.information: transparent), residents see them in choice",
              "", "assumption"});
   r.real("organiser.breach_utility", p.breach_utility, -0.5, between(-10, 0),
          {"utility of a producer published in breach, for residents who see published information", "utility",
