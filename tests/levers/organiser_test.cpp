@@ -20,15 +20,16 @@ namespace {
 // Zone A's station is short of capacity (150 visits/week for about 3,000 residents' contacts), so
 // its queue grows; a private clinic in zone A has room and, without a pilot, nobody listed; zone
 // B's station has room for all.
-std::string region(const std::string& organiser, const std::string& extra = "", int promise_days = 7) {
+std::string region(const std::string& organiser, const std::string& extra = "", int promise_days = 7,
+                   const std::string& information = "transparent") {
   return "name: organiser\n"
          "time: {start_date: 2017-02-01, steps: 40, step_days: 7}\n"
          "zones:\n"
          "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
          "  - {name: B, population: 1500, lat: 62.30, lon: 25.95}\n"
          "rules: {service_promise_days: " +
-         std::to_string(promise_days) +
-         ", service_promise_target: 0.8}\n"
+         std::to_string(promise_days) + ", service_promise_target: 0.8, information: " + information +
+         "}\n"
          "service: {er_threshold_weeks: 8, er_prob_per_week: 0.05, flex_max_share: 0}\n"
          "demand: {wait_elasticity: 0}\n"
          "workforce: {free_share: 0.2}\n"
@@ -249,6 +250,29 @@ TEST(Organiser, APublishedBreachTurnsResidentsAway) {
       run(region("enabled: true, temporary_capacity: false, publication: true, breach_utility: -3", pilot));
   EXPECT_GT(total(published.breaches_a), 0);
   EXPECT_LT(published.listed_a, quiet.listed_a);
+}
+
+TEST(Organiser, ABreachIsSeenOnlyWhereTheOrganiserPublishes) {
+  // Under word of mouth residents hear of producers from each other, not from the organiser's list.
+  const std::string pilot = "pilot: {zones: [A, B]}\nchoice: {awareness_per_year: 4}\n";
+  const Outcome quiet = run(region("enabled: true, temporary_capacity: false", pilot, 7, "word_of_mouth"));
+  const Outcome published =
+      run(region("enabled: true, temporary_capacity: false, publication: true, breach_utility: -3", pilot, 7,
+                 "word_of_mouth"));
+  EXPECT_GT(total(published.breaches_a), 0);
+  EXPECT_EQ(published.listed_a, quiet.listed_a);
+}
+
+TEST(Organiser, AllInstrumentsTogetherKeepResidentsVisitsAndMoneyConserved) {
+  // run() checks residents, visits and both books after every step.
+  const Outcome all = run(region(
+      "enabled: true, vouchers: true, performance_pay: true, publication: true, budget_eur_per_year: 100000, "
+      "satisfaction_target: 0.5",
+      "pilot: {zones: [A, B]}\n"));
+  EXPECT_GT(total(all.temporary), 0);
+  EXPECT_GT(total(all.vouchers), 0);
+  EXPECT_GT(total(all.refused), 0);
+  EXPECT_LE(total(all.cost), 100000.0 + 1e-6);
 }
 
 TEST(Organiser, SatisfactionIsRecordedAndCanBeFollowedUp) {
