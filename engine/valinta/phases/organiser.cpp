@@ -25,7 +25,6 @@
 #include "valinta/phases/organiser.hpp"
 
 #include <fmt/format.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +33,7 @@
 #include <vector>
 
 #include "valinta/model/state.hpp"
+#include "valinta/util/tally.hpp"
 
 namespace valinta {
 
@@ -91,28 +91,16 @@ void satisfaction(State& sim) {
   OrganiserState& o = sim.organiser;
   const Residents& r = sim.residents;
   const std::size_t P = sim.producers.size(), Z = sim.zones.size();
-  // Each thread adds up its residents in its own table; the tables are then added (integers: the
-  // same sums whatever the threads).
-  std::vector<std::int64_t> sums(2 * (P + Z), 0);
-  std::vector<std::vector<std::int64_t>> tables(static_cast<std::size_t>(sim.threads()));
-  const auto n = static_cast<std::int64_t>(r.size());
   const std::uint16_t* const listed = r.listed.data();
   const std::uint16_t* const zone = r.zone.data();
   const std::int8_t* const experience = r.experience.data();
-#pragma omp parallel num_threads(sim.threads())
-  {
-    std::vector<std::int64_t>& local = tables[static_cast<std::size_t>(omp_get_thread_num())];
-    local.assign(sums.size(), 0);
-#pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      local[listed[i]] += experience[i];
-      local[P + listed[i]] += 1;
-      local[2 * P + zone[i]] += experience[i];
-      local[2 * P + Z + zone[i]] += 1;
-    }
-  }
-  for (const std::vector<std::int64_t>& table : tables)
-    for (std::size_t k = 0; k < table.size(); ++k) sums[k] += table[k];
+  std::vector<std::int64_t> sums = tally(sim.threads(), 2 * (P + Z), static_cast<std::int64_t>(r.size()),
+                                         [&](std::vector<std::int64_t>& local, std::int64_t i) {
+                                           local[listed[i]] += experience[i];
+                                           local[P + listed[i]] += 1;
+                                           local[2 * P + zone[i]] += experience[i];
+                                           local[2 * P + Z + zone[i]] += 1;
+                                         });
   sim.comm->sum(sums);
   const auto mean = [](std::int64_t sum, std::int64_t n) {
     return n > 0 ? static_cast<double>(sum) / 20.0 / static_cast<double>(n) : kNaN;

@@ -22,6 +22,7 @@
 #include "valinta/model/state.hpp"
 #include "valinta/phases/organiser.hpp"
 #include "valinta/phases/service.hpp"
+#include "valinta/util/tally.hpp"
 
 namespace valinta {
 
@@ -53,28 +54,11 @@ double cell_weight(const PaymentParams& p, int cell) {
 // Integers, so any thread count gives the same.
 std::vector<std::int64_t> count_risk_cells(const State& sim, bool eligible_only) {
   const Residents& r = sim.residents;
-  const std::size_t P = sim.producers.size();
-  std::vector<std::int64_t> counts(P * kCells, 0);
-  const std::int64_t n = static_cast<std::int64_t>(r.size());
-  // Each thread counts into its own table; the tables are then added up cell range by cell range
-  // on all threads.
-  std::vector<std::vector<std::int64_t>> tables(static_cast<std::size_t>(sim.threads()));
-  const auto cells = static_cast<std::int64_t>(counts.size());
-#pragma omp parallel num_threads(sim.threads())
-  {
-    std::vector<std::int64_t>& local = tables[static_cast<std::size_t>(omp_get_thread_num())];
-    local.assign(counts.size(), 0);
-#pragma omp for schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      if (eligible_only && !(r.flags[i] & Residents::kEligible)) continue;
-      local[r.listed[i] * kCells + risk_cell(r, static_cast<std::size_t>(i), r.need[i])] += 1;
-    }
-#pragma omp for schedule(static)
-    for (std::int64_t k = 0; k < cells; ++k)
-      for (const std::vector<std::int64_t>& table : tables)
-        if (!table.empty()) counts[static_cast<std::size_t>(k)] += table[static_cast<std::size_t>(k)];
-  }
-  return counts;
+  return tally(sim.threads(), sim.producers.size() * kCells, static_cast<std::int64_t>(r.size()),
+               [&](std::vector<std::int64_t>& local, std::int64_t i) {
+                 if (eligible_only && !(r.flags[i] & Residents::kEligible)) return;
+                 local[r.listed[i] * kCells + risk_cell(r, static_cast<std::size_t>(i), r.need[i])] += 1;
+               });
 }
 
 namespace {
