@@ -14,14 +14,14 @@ from .tables import baseline, scenarios
 NOT_RULES = ("name", "description")
 
 
-def _flat(tree, prefix: str = "") -> dict:
+def flatten_scenario(tree, prefix: str = "") -> dict:
     """A resolved scenario as dotted keys -> values; lists (zones, producers, events) whole."""
     out = {}
     if isinstance(tree, dict):
         for name, value in tree.items():
             key = f"{prefix}{name}"
             if isinstance(value, dict):
-                out.update(_flat(value, key + "."))
+                out.update(flatten_scenario(value, key + "."))
             else:
                 out[key] = value
     return out
@@ -45,7 +45,7 @@ def resolved_scenarios(data: DataLike) -> dict[str, dict]:
     with open_h5(path) as f:
         for label in scenarios(ds):
             text = f[f"scenarios/{label}/resolved"][()]
-            out[label] = _flat(yaml.safe_load(text.decode() if isinstance(text, bytes) else text))
+            out[label] = flatten_scenario(yaml.safe_load(text.decode() if isinstance(text, bytes) else text))
     return out
 
 

@@ -74,13 +74,16 @@ class Comparison:
                         "dims": list(dims), "labels": dims, "map": "zone" in dims})
         return out
 
-    def _pick(self, name: str, picks: dict):
+    def _pick(self, name: str, picks: dict, keep: tuple = ()):
+        """The series `name` with each dimension after (scenario, replication, step) but those
+        in `keep` reduced: to the label `picks` names, else summed (counts and money) or its
+        first label (waits, shares, rates)."""
         if name not in self.ds or tuple(self.ds[name].dims[:3]) != LEADING:
             raise ValueError(f"{name!r} is not a series of this comparison")
         var = self.ds[name]
         additive = va.units(self.ds, name) in ADDITIVE
         chosen = {}
-        for dim in var.dims[3:]:
+        for dim in (d for d in var.dims[3:] if d not in keep):
             labels = [str(v) for v in self.ds[dim].values]
             wanted = picks.get(dim)
             if wanted not in (None, "", "all"):
@@ -116,10 +119,7 @@ class Comparison:
         label = scenario or (self.labels[1] if difference and len(self.labels) > 1 else self.baseline)
         if label not in self.labels:
             return {"error": f"no scenario {label!r}"}
-        var = self.ds[name]
-        for dim in var.dims[3:]:
-            if dim != "zone":
-                var = var.sum(dim) if va.units(self.ds, name) in ADDITIVE else var.isel({dim: 0})
+        var, _ = self._pick(name, {}, keep=("zone",))
         over_time = var.mean(dim=("replication", "step"), skipna=True)
         values = over_time.sel(scenario=label).values.astype(float)
         if difference:

@@ -27,6 +27,8 @@ import numpy as np
 import yaml
 from flask import Flask, Response, abort, jsonify, request, send_file
 
+from valinta_analysis.rules import flatten_scenario
+
 STATIC = Path(__file__).resolve().parent / "static"
 TOKEN_COOKIE = "valinta_token"
 TOKEN_HEADER = "X-Valinta-Token"
@@ -111,17 +113,10 @@ def _json_value(value):
     return value
 
 
-def flatten(tree: dict, keys: set[str], prefix: str = "") -> dict:
+def flatten(tree: dict, keys: set[str]) -> dict:
     """Dotted parameter keys -> values of a resolved scenario (the lists of zones, producers,
     events and chains are left out: they are not parameters)."""
-    out = {}
-    for name, value in tree.items():
-        key = f"{prefix}{name}"
-        if key in keys:
-            out[key] = _json_value(value)
-        elif isinstance(value, dict):
-            out.update(flatten(value, keys, key + "."))
-    return out
+    return {key: _json_value(value) for key, value in flatten_scenario(tree).items() if key in keys}
 
 
 def nested(changes: dict) -> dict:
