@@ -18,6 +18,8 @@ extra dimensions replication, scenario, indicator or run:
     va.rule_differences("cmp.h5")           # the rules each scenario changes
     va.sweep_table("sweep.h5")              # one row per run: parameters and indicators
     va.plot_differences("cmp.h5")           # forest plot of the paired differences
+    va.package_table("run.h5")              # the service package, regions side by side
+    va.package_comparison("cmp.h5")         # ... of the compared rule sets, paired differences
 
 A file that is not a Valinta results file, or is damaged, raises ResultsFileError (a ValueError)
 naming the file and the problem; it is checked in a child process first, so it cannot hang.
@@ -36,12 +38,14 @@ from .integrity import ResultsFileError, check_results_file
 from .results import (KINDS, MissingData, eligible, file_kind, label, load, long_name, residents,
                       scenario_text, scenario_value, static_variables, summary, summary_text,
                       time_series, to_frame, to_wide, units, variable_table, years)
+from .package import package_comparison, package_table, regions_side_by_side, service_package
 from .rules import resolved_scenarios, rule_differences
 from .stats import mean_interval, t_quantile
 from .tables import (comparison_table, comparison_words, default_threshold, format_comparison,
                      headline, sensitivity_table, stored_comparison, summary_table, sweep_table)
 
 __all__ = [
+    "package_comparison", "package_table", "regions_side_by_side", "service_package",
     "resolved_scenarios", "rule_differences", "default_threshold", "REPLICATION_FIGURES",
     "plot_zone_differences",
     "BAND_FIGURES", "COMPARISON_FIGURES", "KINDS", "comparison_table", "comparison_words",

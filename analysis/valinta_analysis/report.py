@@ -25,7 +25,7 @@ import xarray as xr
 
 import yaml
 
-from . import bands, plots, rules, tables
+from . import bands, package, plots, rules, tables
 from .geo import ATTRIBUTION
 from .results import (REPLICATION, SCENARIO, STEP, DataLike, MissingData, dataset, eligible,
                       file_kind, residents, scenario_value, source_path, step_days, summary)
@@ -246,6 +246,7 @@ h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; padding-
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
 th, td { text-align: left; padding: 0.25em 0.8em; border-bottom: 1px solid #e4e4e4;
          vertical-align: top; }
+div.wide { overflow-x: auto; }
 td.value { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 figure { margin: 0.5em 0 1.5em; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
@@ -293,6 +294,100 @@ def provenance(ds: xr.Dataset, first: tuple = ()) -> list[tuple[str, str]]:
     if source:
         rows.append(("Results file", source))
     return rows
+
+
+# --- the service package ---------------------------------------------------------------------------
+
+PACKAGE_INTRO = ("The service package of the reception services: the same standard indicators for "
+                 "every run, over the whole recorded period, so that regions, producers and rule "
+                 "sets can be set side by side (docs/ODD.md section 9.6). A region's figures are "
+                 "those of the producers located in it together; rates are per resident-year "
+                 "listed; shares are in per cent; NaN (\u2013) where there is nothing to divide by.")
+
+
+def _html_matrix(header: list[str], rows: list[tuple[str, list[str]]], wide: bool = False) -> str:
+    """An HTML table: a header row, then one row per (label, cells), numbers right-aligned."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = "\n".join("<tr><th>" + esc(label) + "</th>" +
+                     "".join(f'<td class="value">{esc(c)}</td>' for c in cells) + "</tr>"
+                     for label, cells in rows)
+    table = f"<table>\n<tr>{head}</tr>\n{body}\n</table>"
+    return f'<div class="wide">{table}</div>' if wide else table
+
+
+def package_by_region_html(data: DataLike) -> str:
+    """The package of a run (or the means of replications), regions side by side."""
+    table = package.package_table(data, "region")
+    regions = [c for c in table.columns if c not in ("label", "units", "meaning")]
+    rows = [(f"{row.label} ({row.units})",
+             [package.format_package_value(row[r], row.units) for r in regions])
+            for name, row in table.iterrows()]
+    return _html_matrix(["indicator", *regions], rows, wide=len(regions) > 4)
+
+
+def package_by_producer_html(data: DataLike) -> str:
+    """The package of each producer: one row per producer, one column per indicator."""
+    table = package.package_table(data, "producer")
+    units, labels = table.attrs["units"], table.attrs["labels"]
+    header = ["producer", *[f"{labels[c]} ({units[c]})" for c in table.columns]]
+    rows = [(str(producer), [package.format_package_value(v, units[c]) for c, v in row.items()])
+            for producer, row in table.iterrows()]
+    return _html_matrix(header, rows, wide=True)
+
+
+def package_comparison_html(data: DataLike) -> str:
+    """A comparison's package of the whole area: A, B, B - A and its interval for every scenario
+    against the baseline; then, when the zones name several regions, the regions side by side."""
+    table = package.package_comparison(data)
+    base = table.attrs["baseline"]
+    out = []
+    for label in [s for s in dict.fromkeys(table["scenario"]) if s != base]:
+        part = table[table["scenario"] == label]
+        rows = []
+        for row in part.itertuples():
+            fmt = lambda v: package.format_package_value(v, row.units)  # noqa: E731
+            interval = ("\u2013" if not np.isfinite(row.ci_low)
+                        else f"{_signed_value(row.ci_low, row.units)} to "
+                             f"{_signed_value(row.ci_high, row.units)}")
+            rows.append((f"{row.label} ({row.units})",
+                         [fmt(row.baseline_mean), fmt(row.scenario_mean),
+                          _signed_value(row.difference, row.units), interval,
+                          "yes" if row.clear else "no"]))
+        out.append(f"<h3>A = {html.escape(base)}, B = {html.escape(label)}: the whole area</h3>")
+        out.append(_html_matrix(["indicator", "A", "B", "B \u2212 A", "95 % interval",
+                                 "clear difference?"], rows))
+    by_region = package.regions_side_by_side(data)
+    regions = list(dict.fromkeys(by_region.columns.get_level_values("region")))
+    if len(regions) > 2:
+        header = ["indicator", *[f"{r}: {s}" for r, s in by_region.columns]]
+        labels, units = by_region.attrs["labels"], by_region.attrs["units"]
+        rows = [(f"{labels[name]} ({units[name]})",
+                 [package.format_package_value(v, units[name]) for v in values])
+                for name, values in zip(by_region.index, by_region.values)]
+        out.append("<details><summary>By region, every scenario (means over the "
+                   "replications)</summary>" + _html_matrix(header, rows, wide=True) + "</details>")
+    return "\n".join(out)
+
+
+def _signed_value(value: float, unit: str) -> str:
+    if not np.isfinite(value):
+        return "\u2013"
+    text = package.format_package_value(abs(value), unit)
+    return ("+" if value > 0 else "\u2212" if value < 0 else "\u00b1") + text
+
+
+def _package_section(out: list[str], ds: xr.Dataset, by_producer: bool = True,
+                     comparison: bool = False) -> None:
+    """The report's section on the service package (nothing if the file has none)."""
+    try:
+        parts = ([package_comparison_html(ds)] if comparison else
+                 [package_by_region_html(ds)] + ([package_by_producer_html(ds)] if by_producer else []))
+    except MissingData:
+        return
+    _heading(out, "service-package", "Service package")
+    out.append(f'<p class="small">{html.escape(PACKAGE_INTRO)}</p>')
+    out.extend(parts)
 
 
 def _page_start(title: str, intro: str) -> list[str]:
@@ -375,6 +470,7 @@ def build_report(data: DataLike, dpi: int = plots.DPI, thresholds: dict[str, flo
         out.append(_table(ordered_headlines(headline), numeric=True))
     else:
         out.append("<p>The results file has no summary.</p>")
+    _package_section(out, ds)
     left_out: list[tuple[str, str]] = []
     figures = bands.with_options(plots.FIGURES, boundaries=boundaries)
     _figures(out, ds, figures, TITLES, _run_captions(headline), dpi, left_out)
@@ -660,6 +756,7 @@ def build_comparison_report(data: DataLike, dpi: int = plots.DPI,
     for label in labels[1:]:
         out.append(f"<h3>B = {html.escape(label)}</h3>")
         out.append(_words_table(tables.comparison_words(table, label)))
+    _package_section(out, ds, comparison=True)
     left_out: list[tuple[str, str]] = []
     captions = {"differences": lambda d: caption_differences(d, thresholds), **BAND_CAPTIONS,
                 "zone_differences": caption_zone_differences}
@@ -697,6 +794,7 @@ def build_replications_report(data: DataLike, dpi: int = plots.DPI,
               f"{tables.format_value(row.indicator, row.ci_high)})")
              for row in table.itertuples()]
     out.append(_table(shown, numeric=True))
+    _package_section(out, ds)
     left_out: list[tuple[str, str]] = []
     headline = dict(zip(tables.indicators(ds), table["mean"].tolist()))
     captions = {**BAND_CAPTIONS, "zone_map": lambda d: caption_zone_map(d, headline)}

@@ -193,11 +193,13 @@ int run(const RunArgs& args, const std::string& cmdline) {
     }
     progress.finish();
     default_stop_signals();
-    const valinta::Summary summary = valinta::summarise(sim);  // collective: every rank
+    const valinta::Summary summary = valinta::summarise(sim);               // collective: every rank
+    const valinta::ServicePackage package = valinta::service_package(sim);  // collective: every rank
     // The other ranks of rank 0's machine are done now: their cores compress the results too.
     const int output_threads = sim.threads() * comm.node_size();  // collective: every rank
     if (!comm.root()) return 0;
-    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size(), output_threads}, summary);
+    valinta::write_results(*file, sim, {cmdline, seed, sim.threads(), comm.size(), output_threads}, summary,
+                           package);
     if (!args.rerun_of.empty()) {
       file->attribute("/", "rerun_of", args.rerun_of);
       file->attribute("/", "rerun_of_command_line", args.original_command_line);

@@ -42,9 +42,10 @@ TEST(StepFlows, AFlowOfEachRanksResidentsLeftUnsummedIsRefusedByName) {
   f.reset(2, 2, 2);
   EXPECT_THROW(f.check_summed(), std::logic_error) << "nothing summed yet";
   for (const auto id :
-       {StepFlows::Id::need_flows, StepFlows::Id::arrivals, StepFlows::Id::contacts_elsewhere,
-        StepFlows::Id::n_heavy_listed, StepFlows::Id::n_heavy_plan_listed, StepFlows::Id::unmet_by_zone,
-        StepFlows::Id::plan_contacts, StepFlows::Id::plan_contacts_continuous, StepFlows::Id::n_plans})
+       {StepFlows::Id::need_flows, StepFlows::Id::heavy_entered, StepFlows::Id::heavy_left,
+        StepFlows::Id::arrivals, StepFlows::Id::contacts_elsewhere, StepFlows::Id::n_heavy_listed,
+        StepFlows::Id::n_heavy_plan_listed, StepFlows::Id::unmet_by_zone, StepFlows::Id::plan_contacts,
+        StepFlows::Id::plan_contacts_continuous, StepFlows::Id::n_plans})
     f.mark_summed(id);
   try {
     f.check_summed();

@@ -97,7 +97,7 @@ constexpr std::int64_t kMaxResidents = 60'000'000'000LL / 16;
 
 constexpr const char* kZonesHeaderRule =
     "the header must name the columns municipality, population_2020_12_31, lat and lon (it may also "
-    "name region or maakunta, and code; other columns are ignored)";
+    "name region or maakunta, hyvinvointialue and code; other columns are ignored)";
 
 }  // namespace
 
@@ -112,6 +112,10 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
              lat_col = table.column("lat"), lon_col = table.column("lon"), code_col = table.column("code");
   auto region_col = table.column("region");
   if (!region_col) region_col = table.column("maakunta");
+  // The region a zone is reported under in the service package: its wellbeing services county
+  // where the file names one, else the region it is selected by.
+  const auto county_col = table.column("hyvinvointialue");
+  const auto reported_col = county_col ? county_col : region_col;
   if (!name_col || !population_col || !lat_col || !lon_col) {
     std::string got;
     for (const std::string& h : table.header) got += (got.empty() ? "" : ",") + h;
@@ -140,8 +144,8 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
     const int line_no = row.line;
     // Names end up in the results file, which stores text as UTF-8.
     bool ok = true;
-    for (const auto& [col, what] : {std::pair{region_col, "region"}, std::pair{name_col, "municipality"},
-                                    std::pair{code_col, "code"}}) {
+    for (const auto& [col, what] : {std::pair{region_col, "region"}, std::pair{county_col, "hyvinvointialue"},
+                                    std::pair{name_col, "municipality"}, std::pair{code_col, "code"}}) {
       if (!col) continue;
       const CsvCell& cell = row.cells[*col];
       const std::string_view raw = table.raw(cell);
@@ -163,6 +167,7 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
     ZoneSpec z;
     z.name = row.cells[*name_col].text;
     if (code_col) z.code = row.cells[*code_col].text;
+    if (reported_col) z.region = row.cells[*reported_col].text;
     double population = 0;
     const CsvCell& pop_cell = row.cells[*population_col];
     const bool counted = csv_number(table, diagnostics, line_no, pop_cell, 0,

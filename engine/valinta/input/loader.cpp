@@ -396,6 +396,7 @@ std::string resolved_yaml(const Scenario& scenario) {
                          z.population, z.lat, z.lon);
     if (z.spread_km >= 0) lists += fmt::format(", spread_km: {}", z.spread_km);
     if (!z.code.empty()) lists += ", code: " + double_quoted(z.code);
+    if (!z.region.empty()) lists += ", region: " + double_quoted(z.region);
     if (!z.age_band_shares.empty())
       lists += fmt::format(", age_band_shares: [{}]", fmt::join(z.age_band_shares, ", "));
     if (z.female_share >= 0) lists += fmt::format(", female_share: {}", z.female_share);

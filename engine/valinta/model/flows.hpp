@@ -77,6 +77,8 @@ struct FlowStorage {
 // X(type, name, shape, ranks): every flow of a step, in one place.
 #define VALINTA_STEP_FLOWS(X)                                                                                \
   X(std::int64_t, need_flows, need_matrix, summed)       /* residents by need level before and after */      \
+  X(std::int64_t, heavy_entered, producer, summed)       /* residents becoming heavy users, by listing */    \
+  X(std::int64_t, heavy_left, producer, summed)          /* heavy users whose need fell, by listing */       \
   X(std::int64_t, arrivals, producer_level, summed)      /* contacts joining the queue */                    \
   X(std::int64_t, contacts_elsewhere, elsewhere, summed) /* contacts that did not join, by where */          \
   X(std::int64_t, er_baseline, producer, replicated)     /* baseline emergency visits of listed residents */ \
@@ -107,13 +109,13 @@ struct FlowStorage {
   X(std::int64_t, transferred_in, producer, replicated)    /* queue taken over */                            \
   X(std::int64_t, referrals_refused, producer, replicated) /* by a non-neutral business unit */              \
   X(std::int64_t, served_within_promise, producer, replicated)                                               \
-  X(std::int64_t, n_heavy_plan_listed, producer, summed)    /* heavy users with a customer plan */           \
-  X(std::int64_t, unmet_by_zone, zone, summed)              /* contacts late or diverted */                  \
-  X(std::uint8_t, producer_event, producer, replicated)     /* ProducerEvent of this step */                 \
-  X(std::int64_t, plan_contacts, scalar, summed)            /* plan holders' resolved contacts */            \
-  X(std::int64_t, plan_contacts_continuous, scalar, summed) /* ... served where they are listed */           \
-  X(std::int64_t, n_plans, scalar, summed)                  /* residents with a customer plan */             \
-  X(double, organiser_side, payment_kind, replicated)       /* the organiser's and residents' books */       \
+  X(std::int64_t, n_heavy_plan_listed, producer, summed) /* heavy users with a customer plan */              \
+  X(std::int64_t, unmet_by_zone, zone, summed)           /* contacts late or diverted */                     \
+  X(std::uint8_t, producer_event, producer, replicated)  /* ProducerEvent of this step */                    \
+  X(std::int64_t, plan_contacts, producer, summed)       /* plan holders' resolved contacts, by listing */   \
+  X(std::int64_t, plan_contacts_continuous, producer, summed) /* ... served where they are listed */         \
+  X(std::int64_t, n_plans, scalar, summed)                    /* residents with a customer plan */           \
+  X(double, organiser_side, payment_kind, replicated)         /* the organiser's and residents' books */     \
   X(std::int64_t, n_heavy, scalar, replicated)                                                               \
   X(std::int64_t, reviews, scalar, summed)
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "valinta/util/tally.hpp"
+
 namespace valinta {
 
 void Residents::resize(std::size_t n) {
@@ -45,6 +47,21 @@ std::vector<MemoryRange> Residents::columns() {
 std::size_t Residents::bytes_per_resident() const {
   return sizeof(std::uint16_t) * 4 + sizeof(float) * 2 + sizeof(std::int16_t) * 2 + sizeof(std::uint8_t) * 8 +
          sizeof(std::int8_t);
+}
+
+std::vector<std::int64_t> experience_sums(const Residents& r, std::size_t producers, std::size_t zones,
+                                          int threads) {
+  const std::size_t P = producers, Z = zones;
+  const std::uint16_t* const listed = r.listed.data();
+  const std::uint16_t* const zone = r.zone.data();
+  const std::int8_t* const experience = r.experience.data();
+  return tally(threads, 2 * (P + Z), static_cast<std::int64_t>(r.size()),
+               [&](std::vector<std::int64_t>& local, std::int64_t i) {
+                 local[listed[i]] += experience[i];
+                 local[P + listed[i]] += 1;
+                 local[2 * P + zone[i]] += experience[i];
+                 local[2 * P + Z + zone[i]] += 1;
+               });
 }
 
 }  // namespace valinta

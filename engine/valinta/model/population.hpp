@@ -46,4 +46,14 @@ struct Residents {
   std::size_t bytes_per_resident() const;
 };
 
+// Experience scale: the score is stored as SD x kExperienceScale.
+constexpr double kExperienceScale = 20.0;
+
+// The experience of this process's residents, summed by where they are listed and where they live:
+// [sum of scores by producer (P), residents by producer (P), sum by zone (Z), residents by zone (Z)],
+// scores in stored units (SD x kExperienceScale). Integers: the same for any number of threads;
+// sum them over the ranks for the whole population.
+std::vector<std::int64_t> experience_sums(const Residents& residents, std::size_t producers,
+                                          std::size_t zones, int threads);
+
 }  // namespace valinta

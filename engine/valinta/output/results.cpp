@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <iterator>
+#include <limits>
 #include <vector>
 
 #include "valinta/input/loader.hpp"
@@ -290,7 +291,50 @@ void write_scenario_texts(output::H5File& file, const Scenario& sc, const std::s
   file.text(group + "/source", sc.source_text, "the scenario file as given (YAML)");
 }
 
-void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary) {
+void write_service_package(output::H5File& file, const std::vector<const ServicePackage*>& packages,
+                           const std::vector<std::string>& leading, bool by_producer) {
+  const ServicePackage* first = nullptr;
+  for (const ServicePackage* p : packages)
+    if (p != nullptr) {
+      first = p;
+      break;
+    }
+  if (first == nullptr) return;
+  file.dimension("region", first->regions,
+                 "region of the service package: all (every producer), then each region the zones name");
+  const std::vector<PackageIndicator>& list = package_indicators();
+  const auto write = [&](const std::string& along, auto rows_of) {
+    const std::size_t n = rows_of(*first).front().size();
+    std::vector<std::string> dims = leading;
+    dims.push_back(along);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::vector<double> values;
+      values.reserve(packages.size() * n);
+      for (const ServicePackage* p : packages) {
+        const bool usable = p != nullptr && rows_of(*p)[i].size() == n;
+        for (std::size_t k = 0; k < n; ++k)
+          values.push_back(usable ? rows_of(*p)[i][k] : std::numeric_limits<double>::quiet_NaN());
+      }
+      const std::string path = "service_package/" + along + "/" + list[i].name;
+      file.variable(path, values, dims, list[i].units, list[i].meaning);
+      file.attribute(path, "valinta_label", list[i].label);
+    }
+  };
+  write(
+      "region", [](const ServicePackage& p) -> const auto& { return p.by_region; });
+  if (by_producer)
+    write(
+        "producer", [](const ServicePackage& p) -> const auto& { return p.by_producer; });
+  file.attribute(
+      "service_package", "long_name",
+      "service package of the reception services: standard indicators over the recorded period, by "
+      "region and by producer (docs/ODD.md 9.6)");
+  file.attribute("service_package", "steps", first->steps);
+  file.attribute("service_package", "years", first->years);
+}
+
+void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary,
+                   const ServicePackage& package) {
   file.compress_with_threads(info.output_threads);
   write_header(file, sim.scenario, info, "run");
   file.attribute("/", "replication", static_cast<std::int64_t>(sim.options.replication));
@@ -305,6 +349,8 @@ void write_results(output::H5File& file, const State& sim, const RunInfo& info, 
     else
       file.variable(s.name, s.real, dims, s.units, s.long_name);
   }
+
+  write_service_package(file, {&package}, {}, true);
 
   // Scheduled and market events as a readable log (openings, closings, entries, exits, rule changes).
   write_event_log(file, sim.event_log);

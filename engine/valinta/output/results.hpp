@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "valinta/model/service_package.hpp"
 #include "valinta/model/types.hpp"
 #include "valinta/output/h5_file.hpp"
 
@@ -74,7 +75,15 @@ void write_event_log(output::H5File& file, const std::vector<std::string>& log);
 // `group`/resolved and `group`/source: the scenario as resolved and as given.
 void write_scenario_texts(output::H5File& file, const Scenario& scenario, const std::string& group);
 
+// The service package: the `region` dimension, service_package/region/NAME (leading..., region)
+// and, with `by_producer`, service_package/producer/NAME (leading..., producer), NAME from
+// package_indicators(). packages[k] fills index k of the leading dimensions (which multiply to
+// packages.size()); a null package (a failed run) is NaN.
+void write_service_package(output::H5File& file, const std::vector<const ServicePackage*>& packages,
+                           const std::vector<std::string>& leading, bool by_producer);
+
 // Writes everything about the run into `file` (not yet committed).
-void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary);
+void write_results(output::H5File& file, const State& sim, const RunInfo& info, const Summary& summary,
+                   const ServicePackage& package);
 
 }  // namespace valinta

@@ -33,7 +33,6 @@
 #include <vector>
 
 #include "valinta/model/state.hpp"
-#include "valinta/util/tally.hpp"
 
 namespace valinta {
 
@@ -89,21 +88,11 @@ std::string per_week(double visits) {
 // exactly over the ranks.
 void satisfaction(State& sim) {
   OrganiserState& o = sim.organiser;
-  const Residents& r = sim.residents;
   const std::size_t P = sim.producers.size(), Z = sim.zones.size();
-  const std::uint16_t* const listed = r.listed.data();
-  const std::uint16_t* const zone = r.zone.data();
-  const std::int8_t* const experience = r.experience.data();
-  std::vector<std::int64_t> sums = tally(sim.threads(), 2 * (P + Z), static_cast<std::int64_t>(r.size()),
-                                         [&](std::vector<std::int64_t>& local, std::int64_t i) {
-                                           local[listed[i]] += experience[i];
-                                           local[P + listed[i]] += 1;
-                                           local[2 * P + zone[i]] += experience[i];
-                                           local[2 * P + Z + zone[i]] += 1;
-                                         });
+  std::vector<std::int64_t> sums = experience_sums(sim.residents, P, Z, sim.threads());
   sim.comm->sum(sums);
   const auto mean = [](std::int64_t sum, std::int64_t n) {
-    return n > 0 ? static_cast<double>(sum) / 20.0 / static_cast<double>(n) : kNaN;
+    return n > 0 ? static_cast<double>(sum) / kExperienceScale / static_cast<double>(n) : kNaN;
   };
   for (std::size_t j = 0; j < P; ++j) o.satisfaction[j] = mean(sums[j], sums[P + j]);
   for (std::size_t z = 0; z < Z; ++z) o.zone_satisfaction[z] = mean(sums[2 * P + z], sums[2 * P + Z + z]);

@@ -168,6 +168,11 @@ void run_record(State& sim) {
   rec.append("new_transferred_out", f.transferred_out);
   rec.append("new_referrals_refused", f.referrals_refused);
   rec.append("n_heavy_with_plan_listed", f.n_heavy_plan_listed);
+  rec.append("new_er_baseline", f.er_baseline);
+  rec.append("new_heavy_entered", f.heavy_entered);
+  rec.append("new_heavy_left", f.heavy_left);
+  rec.append("new_plan_contacts", f.plan_contacts);
+  rec.append("new_plan_contacts_continuous", f.plan_contacts_continuous);
 
   // --- by sector
   std::vector<std::int64_t> s_listed(kSectors), s_visits(kSectors), s_doctor(kSectors), s_queue(kSectors),
@@ -260,7 +265,12 @@ void run_record(State& sim) {
   for (const std::int64_t v : f.n_heavy_plan_listed) heavy_with_plan += v;
   rec.append("share_heavy_with_plan", ratio(heavy_with_plan, f.n_heavy));
   rec.append("n_plans", f.n_plans);
-  rec.append("continuity_plan", ratio(f.plan_contacts_continuous, f.plan_contacts));
+  std::int64_t plan_contacts = 0, plan_continuous = 0;
+  for (std::size_t j = 0; j < P; ++j) {
+    plan_contacts += f.plan_contacts[j];
+    plan_continuous += f.plan_contacts_continuous[j];
+  }
+  rec.append("continuity_plan", ratio(plan_continuous, plan_contacts));
   rec.append("workforce_free_fte", sim.workforce_free_fte);
   rec.append("new_reviews", f.reviews);
   rec.append("new_switches", switches);

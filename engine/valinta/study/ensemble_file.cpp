@@ -89,6 +89,13 @@ void write_indicator_axis(output::H5File& file) {
                 "unit the indicator is shown in (shares are fractions in the data)");
 }
 
+// The service package of each run (null for a failed run).
+std::vector<const ServicePackage*> packages_of(const std::vector<const RunRecord*>& runs) {
+  std::vector<const ServicePackage*> out;
+  for (const RunRecord* r : runs) out.push_back(r->ok ? &r->package : nullptr);
+  return out;
+}
+
 std::vector<double> summary_values(const RunRecord& run) {
   std::vector<double> v;
   if (!run.ok) return std::vector<double>(summary_indicators().size(), kNaN);
@@ -103,6 +110,28 @@ std::vector<std::vector<double>> by_indicator(const std::vector<RunRecord>& runs
     const auto v = summary_values(run);
     for (std::size_t k = 0; k < v.size(); ++k) out[k].push_back(v[k]);
   }
+  return out;
+}
+
+// The service package's indicators as the tables show them.
+const std::vector<IndicatorInfo>& package_infos() {
+  static const std::vector<IndicatorInfo> list = [] {
+    std::vector<IndicatorInfo> out;
+    for (const PackageIndicator& i : package_indicators())
+      out.push_back({i.name, i.label, i.display_unit, i.display_scale});
+    return out;
+  }();
+  return list;
+}
+
+// values[k]: package indicator k of the whole area ("all") in every replication in `runs`.
+std::vector<std::vector<double>> package_by_indicator(const std::vector<RunRecord>& runs) {
+  std::vector<std::vector<double>> out(package_indicators().size());
+  for (const auto& run : runs)
+    for (std::size_t k = 0; k < out.size(); ++k)
+      out[k].push_back(run.ok && k < run.package.by_region.size() && !run.package.by_region[k].empty()
+                           ? run.package.by_region[k].front()
+                           : kNaN);
   return out;
 }
 
@@ -152,6 +181,7 @@ void write_replications(output::H5File& file, const Scenario& scenario, const Ru
   std::vector<const RunRecord*> pointers;
   for (const auto& r : runs) pointers.push_back(&r);
   write_series(file, pointers, {"replication"}, Along::everything);
+  write_service_package(file, packages_of(pointers), {"replication"}, true);
 
   std::vector<double> table;
   for (const auto& r : runs) {
@@ -211,6 +241,7 @@ void write_comparison(output::H5File& file, const std::vector<ComparedScenario>&
   for (const auto& s : scenarios)
     for (const auto& r : s.runs) pointers.push_back(&r);
   write_series(file, pointers, {"scenario", "replication"}, Along::zones);
+  write_service_package(file, packages_of(pointers), {"scenario", "replication"}, false);
 
   std::vector<double> table;
   for (const auto* r : pointers) {
@@ -237,10 +268,37 @@ void write_comparison(output::H5File& file, const std::vector<ComparedScenario>&
             "the comparison table printed at the end of the runs");
 }
 
+namespace {
+
+// The rows of a comparison table: indicator, unit, A, B, B - A, its interval and whether it is clear.
+std::string paired_rows(const std::vector<IndicatorInfo>& list,
+                        const std::vector<std::vector<double>>& base_values,
+                        const std::vector<std::vector<double>>& values) {
+  std::string out = fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", "indicator", "unit", "A",
+                                "B", "B - A", "95 % interval", "clear?");
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const Interval a = mean_interval(base_values[k], kConfidence);
+    const Interval v = mean_interval(values[k], kConfidence);
+    const Interval d = paired_difference(base_values[k], values[k], kConfidence);
+    const std::string interval = std::isnan(d.low) ? "-"
+                                                   : fmt::format("[{}, {}]", shown(d.low, list[k], true),
+                                                                 shown(d.high, list[k], true));
+    const std::string clear = d.excludes_zero()           ? (d.mean > 0 ? "yes, B higher" : "yes, B lower")
+                              : d.mean == 0 && d.low == 0 ? "no (identical)"
+                                                          : "no";
+    out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", list[k].label, list[k].unit,
+                       shown(a.mean, list[k]), shown(v.mean, list[k]), shown(d.mean, list[k], true), interval,
+                       clear);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
-  const auto& list = summary_indicators();
   const ComparedScenario& base = scenarios.front();
   const auto base_values = by_indicator(base.runs);
+  const auto base_package = package_by_indicator(base.runs);
   std::string out = fmt::format(
       "Each scenario ran {} times with common random numbers (replication r used the same seed in every\n"
       "scenario). Differences are paired by replication; 'clear' means the 95 % interval of the\n"
@@ -248,25 +306,11 @@ std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
       base.runs.size());
   for (std::size_t b = 1; b < scenarios.size(); ++b) {
     const ComparedScenario& other = scenarios[b];
-    const auto values = by_indicator(other.runs);
     out += fmt::format("\nA = {} ({})\nB = {} ({})\n", base.label, base.scenario.source.string(), other.label,
                        other.scenario.source.string());
-    out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", "indicator", "unit", "A", "B",
-                       "B - A", "95 % interval", "clear?");
-    for (std::size_t k = 0; k < list.size(); ++k) {
-      const Interval a = mean_interval(base_values[k], kConfidence);
-      const Interval v = mean_interval(values[k], kConfidence);
-      const Interval d = paired_difference(base_values[k], values[k], kConfidence);
-      const std::string interval = std::isnan(d.low) ? "-"
-                                                     : fmt::format("[{}, {}]", shown(d.low, list[k], true),
-                                                                   shown(d.high, list[k], true));
-      const std::string clear = d.excludes_zero()           ? (d.mean > 0 ? "yes, B higher" : "yes, B lower")
-                                : d.mean == 0 && d.low == 0 ? "no (identical)"
-                                                            : "no";
-      out += fmt::format("  {:<38} {:<26} {:>9} {:>9} {:>9}  {:<20} {}\n", list[k].label, list[k].unit,
-                         shown(a.mean, list[k]), shown(v.mean, list[k]), shown(d.mean, list[k], true),
-                         interval, clear);
-    }
+    out += paired_rows(summary_indicators(), base_values, by_indicator(other.runs));
+    out += "\n  Service package of the whole area (service_package/region in the results file)\n";
+    out += paired_rows(package_infos(), base_package, package_by_indicator(other.runs));
   }
   return out;
 }

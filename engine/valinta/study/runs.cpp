@@ -43,6 +43,9 @@ std::int64_t kept_bytes(const RunRecord& record) {
     for (const std::string& d : s.dims) bytes += static_cast<std::int64_t>(sizeof d + d.size());
   }
   bytes += 2 * largest;
+  for (const auto* rows : {&record.package.by_region, &record.package.by_producer})
+    for (const std::vector<double>& row : *rows)
+      bytes += static_cast<std::int64_t>(sizeof row + row.capacity() * sizeof(double));
   for (const std::string& line : record.event_log)
     bytes += static_cast<std::int64_t>(sizeof line + line.size());
   return bytes;
@@ -55,6 +58,7 @@ RunRecord run_and_record(const Scenario& scenario, const RunOptions& options, bo
     Simulation sim(scenario, options);
     if (const int signal = run_to_end(sim, hooks); signal != 0) throw RunsStopped{signal};
     out.summary = summarise(sim);
+    out.package = service_package(sim);
     if (keep_setup) out.setup = describe_setup(sim);  // reads the number of steps recorded
     out.series = compact(sim.recorder.take_series());
     out.event_log = std::move(sim.event_log);

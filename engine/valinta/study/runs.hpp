@@ -20,6 +20,7 @@ struct RunRecord {
   bool ok = false;
   std::string error;  // why the run failed (ok == false)
   Summary summary;
+  ServicePackage package;
   std::vector<Recorder::Series> series;  // the indicator series of the run
   std::vector<std::string> event_log;
   std::optional<RunSetup> setup;  // filled when asked for

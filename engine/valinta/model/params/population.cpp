@@ -81,6 +81,11 @@ void declare_zone_fields(ParamRegistry& r, ZoneSpec& z) {
          {"official municipality code (e.g. \"179\"): joins the demographics files and kept in the results "
           "for maps",
           "", "Statistics Finland municipality classification"});
+  r.text("region", z.region, "",
+         {"the region the zone belongs to (a wellbeing services county): its residents' producers are "
+          "reported together in the service-package indicators (results group service_package); empty: "
+          "only in the whole area's package",
+          "", "Statistics Finland classification of wellbeing services counties"});
   r.integer("population", z.population, 0, between(0, 2e9), {"residents", "persons", ""});
   r.real("lat", z.lat, 0, between(-90, 90), {"centre latitude", "degrees", "WGS84"});
   r.real("lon", z.lon, 0, between(-180, 180), {"centre longitude", "degrees", "WGS84"});

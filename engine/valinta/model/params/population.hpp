@@ -16,6 +16,9 @@ struct ZoneSpec {
   ZoneSpec();  // the declared defaults
   std::string name;
   std::string code;  // official municipality code ("179"), "" when the zone has none
+  // The region the zone belongs to in the service-package indicators (a wellbeing services
+  // county), "" when none is named: such a zone counts only in the whole area's package.
+  std::string region;
   std::int64_t population{};
   double lat{};
   double lon{};

@@ -355,6 +355,9 @@ void kernels::resident_pass(State& sim) {
   // one count, the work is shared out whatever the number of threads and producers, and integer
   // counts come out the same in any order.
   std::vector<std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> moved;  // [lister][owner]
+  // Residents becoming heavy users [listed producer] and heavy users whose need fell [P + producer].
+  const std::size_t P = sim.producers.size();
+  std::vector<std::int64_t> heavy_moves(2 * P, 0);
   PlanPass plans(sim);
   const DemandPass demand(sim);
 #pragma omp parallel num_threads(sim.threads())
@@ -369,6 +372,7 @@ void kernels::resident_pass(State& sim) {
     // Moves are rare: counted in a table; who stays is counted by level.
     std::array<std::array<std::int64_t, kNeedLevels>, kNeedLevels> moves{};
     std::array<std::int64_t, kNeedLevels> at_level{};
+    std::vector<std::int64_t> my_heavy_moves(2 * P, 0);
     ResidentDraws draws;
     // Private copies: the loops store bytes, which could alias anything the threads share, so the
     // compiler would reload shared values at every resident.
@@ -413,6 +417,8 @@ void kernels::resident_pass(State& sim) {
         if (after == level) continue;
         need[i] = static_cast<std::uint8_t>(after);
         ++moves[level][after];
+        if (after == kNeedLevels - 1) ++my_heavy_moves[listed[i]];
+        if (level == kNeedLevels - 1) ++my_heavy_moves[P + listed[i]];
         const auto at = static_cast<std::uint32_t>(listed[i]) * kRiskCells;
         mine[listed[i] % threads].emplace_back(at + static_cast<std::uint32_t>(risk_cell(r, i, level)),
                                                at + static_cast<std::uint32_t>(risk_cell(r, i, after)));
@@ -435,6 +441,7 @@ void kernels::resident_pass(State& sim) {
     {
       for (int a = 0; a < kNeedLevels; ++a)
         for (int b = 0; b < kNeedLevels; ++b) flows[a][b] += moves[a][b];
+      for (std::size_t k = 0; k < heavy_moves.size(); ++k) heavy_moves[k] += my_heavy_moves[k];
       plans.add(my_plans);
       DemandPass::add(my_demand, sim);
     }
@@ -447,7 +454,11 @@ void kernels::resident_pass(State& sim) {
   }
   sim.comm->sum(std::span<std::int64_t>(flows.front().data(), kNeedLevels * kNeedLevels));
   sim.flows.need_flows = flows;
-  sim.flows.mark_summed(StepFlows::Id::need_flows);
+  sim.comm->sum(heavy_moves);
+  sim.flows.heavy_entered.assign(heavy_moves.begin(), heavy_moves.begin() + static_cast<std::ptrdiff_t>(P));
+  sim.flows.heavy_left.assign(heavy_moves.begin() + static_cast<std::ptrdiff_t>(P), heavy_moves.end());
+  for (const auto flow : {StepFlows::Id::need_flows, StepFlows::Id::heavy_entered, StepFlows::Id::heavy_left})
+    sim.flows.mark_summed(flow);
   plans.publish(sim);
   DemandPass::publish(sim);
 }

@@ -66,11 +66,13 @@ void kernels::resolve_contacts(State& sim) {
   const double* const served_of = cohort_served.data();
   const double* const resolved_of = cohort_resolved.data();
   const double* const quality_of = quality.data();
-  std::vector<std::int64_t> unmet_by_zone(sim.zones.size(), 0);
-  std::int64_t plan_contacts = 0, plan_continuous = 0;
-#pragma omp parallel num_threads(sim.threads()) reduction(+ : plan_contacts, plan_continuous)
+  // Summed over threads and ranks in one vector: [unmet by zone, plan holders' contacts by the
+  // producer they are listed at, of them continuous].
+  const std::size_t Z = sim.zones.size(), P = sim.producers.size();
+  std::vector<std::int64_t> counts(Z + 2 * P, 0);
+#pragma omp parallel num_threads(sim.threads())
   {
-    std::vector<std::int64_t> local_unmet(sim.zones.size(), 0);
+    std::vector<std::int64_t> local(counts.size(), 0);
     std::int16_t* const open_since = r.open_since.data();
     const std::uint16_t* const open_producer = r.open_producer.data();
     const std::uint16_t* const zone = r.zone.data();
@@ -118,27 +120,23 @@ void kernels::resolve_contacts(State& sim) {
         open_since[i] = -1;
         if (unmet) {
           unmet_left[i] = unmet_steps;
-          ++local_unmet[zone[i]];
+          ++local[zone[i]];
         }
         if (flags[i] & Residents::kPlan) {  // continuity of care (M8): served where listed
-          ++plan_contacts;
-          if (served && j == listed[i] && !unmet) ++plan_continuous;
+          ++local[Z + listed[i]];
+          if (served && j == listed[i] && !unmet) ++local[Z + P + listed[i]];
         }
         experience[i] = updated_experience(sp, experience[i], o.score);
       }
     }
 #pragma omp critical(service_unmet)
-    for (std::size_t z = 0; z < local_unmet.size(); ++z) unmet_by_zone[z] += local_unmet[z];
+    for (std::size_t k = 0; k < local.size(); ++k) counts[k] += local[k];
   }
-  // Summed over ranks in one collective: [unmet by zone, plan contacts, of them continuous].
-  const std::size_t Z = unmet_by_zone.size();
-  unmet_by_zone.push_back(plan_contacts);
-  unmet_by_zone.push_back(plan_continuous);
-  sim.comm->sum(unmet_by_zone);
-  sim.flows.plan_contacts = unmet_by_zone[Z];
-  sim.flows.plan_contacts_continuous = unmet_by_zone[Z + 1];
-  unmet_by_zone.resize(Z);
-  sim.flows.unmet_by_zone = unmet_by_zone;
+  sim.comm->sum(counts);
+  const auto at = [&](std::size_t k) { return counts.begin() + static_cast<std::ptrdiff_t>(k); };
+  sim.flows.unmet_by_zone.assign(at(0), at(Z));
+  sim.flows.plan_contacts.assign(at(Z), at(Z + P));
+  sim.flows.plan_contacts_continuous.assign(at(Z + P), at(Z + 2 * P));
   for (const auto flow :
        {StepFlows::Id::unmet_by_zone, StepFlows::Id::plan_contacts, StepFlows::Id::plan_contacts_continuous})
     sim.flows.mark_summed(flow);

@@ -1,0 +1,252 @@
+#include "valinta/model/service_package.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "valinta/model/state.hpp"
+
+namespace valinta {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kDaysPerYear = 365.25;
+
+// The sums over the recorded period that the indicators are ratios of, for one producer or region.
+struct Totals {
+  double resident_years = 0;  // residents listed x years
+  double cost = 0, revenue = 0;
+  double visits = 0, doctor_visits = 0, wait_days = 0;  // wait_days: summed over visits
+  double within_guarantee = 0, diverted = 0, promise_breaches = 0;
+  double plan_contacts = 0, plan_continuous = 0;
+  double listed_steps = 0, heavy_steps = 0, heavy_plan_steps = 0;  // stocks summed over steps
+  double heavy_entered = 0, heavy_left = 0, referrals = 0, er_baseline = 0;
+  double experience = 0, experienced = 0;
+
+  void add(const Totals& o) {
+    resident_years += o.resident_years;
+    cost += o.cost;
+    revenue += o.revenue;
+    visits += o.visits;
+    doctor_visits += o.doctor_visits;
+    wait_days += o.wait_days;
+    within_guarantee += o.within_guarantee;
+    diverted += o.diverted;
+    promise_breaches += o.promise_breaches;
+    plan_contacts += o.plan_contacts;
+    plan_continuous += o.plan_continuous;
+    listed_steps += o.listed_steps;
+    heavy_steps += o.heavy_steps;
+    heavy_plan_steps += o.heavy_plan_steps;
+    heavy_entered += o.heavy_entered;
+    heavy_left += o.heavy_left;
+    referrals += o.referrals;
+    er_baseline += o.er_baseline;
+    experience += o.experience;
+    experienced += o.experienced;
+  }
+};
+
+double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
+
+// The indicators of package_indicators(), in its order, from a producer's or region's totals.
+std::vector<double> indicators_of(const Totals& t, double years) {
+  const double per_1000 = 1000.0;
+  return {
+      ratio(t.resident_years, years),
+      ratio(t.cost, t.resident_years),
+      ratio(t.cost, t.visits),
+      ratio(t.revenue, t.resident_years),
+      ratio(t.visits, t.resident_years),
+      ratio(t.doctor_visits, t.resident_years),
+      ratio(t.wait_days, t.visits),
+      ratio(t.within_guarantee, t.visits + t.diverted),
+      ratio(t.visits - t.promise_breaches, t.visits),
+      ratio(t.plan_continuous, t.plan_contacts),
+      ratio(t.heavy_steps, t.listed_steps),
+      ratio(t.heavy_plan_steps, t.heavy_steps),
+      ratio(per_1000 * t.heavy_entered, t.resident_years),
+      ratio(per_1000 * t.heavy_left, t.resident_years),
+      ratio(per_1000 * t.referrals, t.resident_years),
+      ratio(per_1000 * (t.er_baseline + t.diverted), t.resident_years),
+      ratio(per_1000 * t.diverted, t.resident_years),
+      ratio(t.experience / kExperienceScale, t.experienced),
+  };
+}
+
+const Recorder::Series& series_named(const std::vector<Recorder::Series>& series, const std::string& name) {
+  for (const Recorder::Series& s : series)
+    if (s.name == name) return s;
+  throw std::logic_error("the service package needs the series '" + name + "', which the run did not record");
+}
+
+// Series `name` [step, producer] summed over steps for each producer; `weight` (same shape, or
+// none) multiplies each value first; NaN values (a step without visits) count as nothing.
+std::vector<double> summed(const std::vector<Recorder::Series>& series, const std::string& name,
+                           std::size_t producers, const Recorder::Series* weight = nullptr) {
+  const Recorder::Series& s = series_named(series, name);
+  if (s.dims.size() != 1 || s.dims.front() != "producer" || s.row_length != producers)
+    throw std::logic_error("the service package needs '" + name + "' by producer");
+  std::vector<double> out(producers, 0.0);
+  const std::size_t values = s.integer ? s.count.size() : s.real.size();
+  for (std::size_t k = 0; k < values; ++k) {
+    const double v = s.integer ? static_cast<double>(s.count[k]) : s.real[k];
+    const double w = weight == nullptr ? 1.0
+                     : weight->integer ? static_cast<double>(weight->count[k])
+                                       : weight->real[k];
+    if (w != 0 && !std::isnan(v)) out[k % producers] += v * w;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<PackageIndicator>& package_indicators() {
+  static const std::vector<PackageIndicator> list = {
+      {"residents_listed", "residents listed", "residents", "residents", 1,
+       "mean number of residents listed over the period"},
+      {"cost_per_resident_eur", "cost per resident", "EUR/resident/year", "EUR/resident-year", 1,
+       "producers' cost (visits, fixed cost, referral-cost share) per resident-year listed"},
+      {"cost_per_visit_eur", "cost per visit", "EUR/visit", "EUR/visit", 1,
+       "producers' cost per visit served"},
+      {"revenue_per_resident_eur", "paid to producers per resident", "EUR/resident/year", "EUR/resident-year",
+       1,
+       "what producers were paid (capitation, fees for service, client fees, performance pay, vouchers) per "
+       "resident-year listed"},
+      {"visits_per_resident", "visits per resident", "visits/resident/year", "visits/resident-year", 1,
+       "visits served per resident-year listed"},
+      {"doctor_visits_per_resident", "doctor visits per resident", "visits/resident/year",
+       "visits/resident-year", 1, "doctor visits served per resident-year listed"},
+      {"wait_mean_days", "mean wait", "days", "days", 1, "mean wait of the visits served (access)"},
+      {"share_within_guarantee", "within the care guarantee", "1", "%", 100,
+       "share of the settled contacts (served or diverted to emergency) served within the care guarantee "
+       "(timeliness)"},
+      {"share_within_promise", "within the service promise", "1", "%", 100,
+       "share of the visits served within the service promise"},
+      {"continuity_plan", "continuity for plan holders", "1", "%", 100,
+       "share of customer-plan holders' resolved contacts served in time by the producer they are listed at "
+       "(continuity of care)"},
+      {"heavy_user_share", "heavy users among listed", "1", "%", 100,
+       "share of the listed residents who are heavy users (mean over the period)"},
+      {"heavy_with_plan_share", "heavy users with a plan", "1", "%", 100,
+       "share of the listed heavy users who have a customer plan"},
+      {"heavy_entered_per_1000", "new heavy users", "per 1000 residents/year", "per 1,000 resident-years", 1,
+       "listed residents becoming heavy users, per 1000 resident-years (heavy-user flow in)"},
+      {"heavy_left_per_1000", "heavy users no longer heavy", "per 1000 residents/year",
+       "per 1,000 resident-years", 1,
+       "listed heavy users whose need fell below heavy, per 1000 resident-years (heavy-user flow out)"},
+      {"referrals_per_1000", "referrals", "per 1000 residents/year", "per 1,000 resident-years", 1,
+       "referrals to specialised care per 1000 resident-years"},
+      {"emergency_visits_per_1000", "emergency visits", "per 1000 residents/year", "per 1,000 resident-years",
+       1, "emergency visits (baseline and diverted from queues) per 1000 resident-years"},
+      {"emergency_diverted_per_1000", "of them diverted from queues", "per 1000 residents/year",
+       "per 1,000 resident-years", 1,
+       "contacts diverted from queues to emergency care per 1000 resident-years (the emergency use poor "
+       "access causes)"},
+      {"satisfaction", "satisfaction", "SD", "SD", 1,
+       "mean experience score of the listed residents at the end of the period (residents' voice)"},
+  };
+  return list;
+}
+
+ServicePackage compute_service_package(const std::vector<Recorder::Series>& series,
+                                       const PackageSetup& setup) {
+  const std::size_t P = setup.producer_region.size(), R = setup.regions.size();
+  const Recorder::Series& listed = series_named(series, "n_listed");
+  const Recorder::Series& visits_doctor = series_named(series, "new_visits_doctor");
+  const std::int64_t steps = P > 0 ? static_cast<std::int64_t>(listed.count.size() / P) : 0;
+  const double step_years = setup.step_days / kDaysPerYear;
+
+  // The visits served by each producer at each step, to weigh the mean waits.
+  Recorder::Series visits = visits_doctor;
+  const Recorder::Series& nurse = series_named(series, "new_visits_nurse");
+  for (std::size_t k = 0; k < visits.count.size(); ++k) visits.count[k] += nurse.count[k];
+
+  const auto column = [&](const std::string& name) { return summed(series, name, P); };
+  const std::vector<double> listed_steps = column("n_listed"), cost = column("cost_eur"),
+                            revenue = column("revenue_eur"), doctor = column("new_visits_doctor"),
+                            nurse_visits = column("new_visits_nurse"),
+                            wait_days = summed(series, "wait_mean_days", P, &visits),
+                            within = column("new_served_within_guarantee"),
+                            diverted = column("new_er_diversions"), breaches = column("new_promise_breaches"),
+                            plan_contacts = column("new_plan_contacts"),
+                            plan_continuous = column("new_plan_contacts_continuous"),
+                            heavy = column("n_heavy_listed"), heavy_plan = column("n_heavy_with_plan_listed"),
+                            entered = column("new_heavy_entered"), left = column("new_heavy_left"),
+                            referrals = column("new_referrals"), er_baseline = column("new_er_baseline");
+
+  ServicePackage out;
+  out.regions = setup.regions;
+  out.steps = steps;
+  out.years = static_cast<double>(steps) * step_years;
+  std::vector<Totals> region(R);
+  std::vector<std::vector<double>> producer_rows;
+  for (std::size_t j = 0; j < P; ++j) {
+    Totals t;
+    t.resident_years = listed_steps[j] * step_years;
+    t.cost = cost[j];
+    t.revenue = revenue[j];
+    t.visits = doctor[j] + nurse_visits[j];
+    t.doctor_visits = doctor[j];
+    t.wait_days = wait_days[j];
+    t.within_guarantee = within[j];
+    t.diverted = diverted[j];
+    t.promise_breaches = breaches[j];
+    t.plan_contacts = plan_contacts[j];
+    t.plan_continuous = plan_continuous[j];
+    t.listed_steps = listed_steps[j];
+    t.heavy_steps = heavy[j];
+    t.heavy_plan_steps = heavy_plan[j];
+    t.heavy_entered = entered[j];
+    t.heavy_left = left[j];
+    t.referrals = referrals[j];
+    t.er_baseline = er_baseline[j];
+    t.experience = static_cast<double>(setup.experience[j]);
+    t.experienced = static_cast<double>(setup.experienced[j]);
+    producer_rows.push_back(indicators_of(t, out.years));
+    if (R > 0) region[0].add(t);
+    const auto r = static_cast<std::size_t>(setup.producer_region[j]);
+    if (r > 0 && r < R) region[r].add(t);
+  }
+  const std::size_t I = package_indicators().size();
+  out.by_producer.assign(I, std::vector<double>(P));
+  out.by_region.assign(I, std::vector<double>(R));
+  for (std::size_t j = 0; j < P; ++j)
+    for (std::size_t i = 0; i < I; ++i) out.by_producer[i][j] = producer_rows[j][i];
+  for (std::size_t r = 0; r < R; ++r) {
+    const std::vector<double> row = indicators_of(region[r], out.years);
+    for (std::size_t i = 0; i < I; ++i) out.by_region[i][r] = row[i];
+  }
+  return out;
+}
+
+PackageSetup package_setup(const State& sim) {
+  PackageSetup setup;
+  setup.step_days = static_cast<double>(sim.scenario.time.step_days);
+  setup.regions = {std::string(kWholeArea)};
+  std::vector<int> zone_region(sim.zones.size(), 0);
+  for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+    const std::string& name = sim.zones[z].spec.region;
+    if (name.empty()) continue;
+    const auto found = std::find(setup.regions.begin() + 1, setup.regions.end(), name);
+    zone_region[z] = static_cast<int>(found - setup.regions.begin());
+    if (found == setup.regions.end()) setup.regions.push_back(name);
+  }
+  const std::size_t P = sim.producers.size(), Z = sim.zones.size();
+  for (const Producer& p : sim.producers) setup.producer_region.push_back(zone_region[p.zone]);
+  std::vector<std::int64_t> sums = experience_sums(sim.residents, P, Z, sim.threads());
+  sim.comm->sum(sums);
+  setup.experience.assign(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(P));
+  setup.experienced.assign(sums.begin() + static_cast<std::ptrdiff_t>(P),
+                           sums.begin() + static_cast<std::ptrdiff_t>(2 * P));
+  return setup;
+}
+
+ServicePackage service_package(const State& sim) {
+  return compute_service_package(sim.recorder.series(), package_setup(sim));
+}
+
+}  // namespace valinta
