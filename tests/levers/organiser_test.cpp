@@ -1,5 +1,6 @@
 // Lever: the organiser's follow-up of its service promise (M10, organiser.*). Switched off it
-// changes nothing; a promise always kept takes no action; a station that breaks a 7-day promise
+// changes nothing; a promise always kept takes no action; a zone short of it is acted on even when
+// none of its stations is in breach on its own; a station that breaks a 7-day promise
 // gets temporary capacity and capacity bought by voucher that cost what the parameters say, within
 // the budget; performance pay is held back from it and paid to the others; a published breach
 // turns residents away; money, visits and residents stay conserved at every step.
@@ -127,6 +128,42 @@ TEST(Organiser, APromiseAlwaysKeptTakesNoAction) {
   EXPECT_EQ(total(r.temporary) + total(r.vouchers) + total(r.refused) + total(r.breaches_a), 0);
   EXPECT_EQ(total(r.organiser_capacity_a), 0.0);
   EXPECT_TRUE(r.organiser_events.empty()) << r.organiser_events.front();
+}
+
+// Zone A gets a second, small station: each of its stations serves fewer visits in a period than
+// min_visits (700: at most 600 at StationA, 240 at StationA2), so neither is in breach on its own,
+// but together they fall short of the 7-day promise. Followed up zone by zone, the zone is in
+// breach and the organiser acts at its station with the lower share; not followed up, nothing is.
+TEST(Organiser, AZoneShortOfThePromiseIsActedOnAtItsWorstStation) {
+  const std::string second =
+      "  - {name: StationA2, zone: A, lat: 62.25, lon: 25.74, capacity_per_week: 60}\n";
+  const std::string organiser = std::string(kTemporaryOnly) + ", min_visits: 700";
+  const Outcome zones = run(region(organiser, second));
+  const Outcome producers_only = run(region(organiser + ", zone_follow_up: false", second));
+  EXPECT_EQ(total(zones.breaches_a) + total(producers_only.breaches_a), 0) << "no station alone is in breach";
+  EXPECT_GT(total(zones.temporary), 0);
+  EXPECT_GT(total(zones.cost), 0.0);
+  EXPECT_EQ(total(producers_only.temporary) + total(producers_only.refused), 0);
+  EXPECT_EQ(total(producers_only.cost), 0.0);
+  EXPECT_TRUE(producers_only.organiser_events.empty()) << producers_only.organiser_events.front();
+  bool found = false, acted = false;
+  for (const std::string& line : zones.organiser_events) {
+    found = found || (line.find("zone A in breach") != std::string::npos &&
+                      line.find("acting at StationA") != std::string::npos);
+    acted = acted || line.find("temporary capacity +") != std::string::npos;
+    EXPECT_EQ(line.find("zone B"), std::string::npos) << line;  // B's station has room for all
+  }
+  EXPECT_TRUE(found && acted) << (zones.organiser_events.empty() ? "" : zones.organiser_events.front());
+  // Recorded by zone at the reviews that found it.
+  Simulation sim(test::scenario_from_yaml(region(organiser, second)), {23, 0, 1});
+  std::int64_t zone_a = 0, zone_b = 0;
+  for (int step = 0; step < 40; ++step) {
+    sim.step();
+    zone_a += static_cast<std::int64_t>(test::recorded(sim, "new_organiser_zone_breaches", step, 0));
+    zone_b += static_cast<std::int64_t>(test::recorded(sim, "new_organiser_zone_breaches", step, 1));
+  }
+  EXPECT_GT(zone_a, 0);
+  EXPECT_EQ(zone_b, 0);
 }
 
 TEST(Organiser, TemporaryCapacityCostsWhatTheParametersSay) {

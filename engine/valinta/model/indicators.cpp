@@ -272,6 +272,12 @@ const std::vector<Indicator>& indicators() {
        Kind::real,
        "SD",
        "mean experience score of the zone's residents, at the organiser's latest review (M10)"},
+      {"new_organiser_zone_breaches",
+       {"zone"},
+       Kind::count,
+       "1",
+       "1 if the organiser's review this step found the zone's producers together short of the service "
+       "promise, none of them in breach on its own (organiser.zone_follow_up) (M10)"},
       {"new_organiser_temporary_capacity_all",
        {},
        Kind::count,

@@ -24,6 +24,7 @@ struct OrganiserState {
   std::vector<double> satisfaction;       // mean experience of the listed residents (SD)
   std::vector<double> zone_share_within;  // by the producers' zone
   std::vector<double> zone_satisfaction;  // residents of the zone (SD)
+  std::vector<std::uint8_t> zone_breach;  // 1: the zone in breach at this step's review
   // The budget: its calendar year and what that year has committed.
   std::int64_t budget_year = 0;
   double budget_spent_eur = 0;
@@ -45,6 +46,7 @@ struct OrganiserState {
     satisfaction.assign(producers, kNaN);
     zone_share_within.assign(zones, kNaN);
     zone_satisfaction.assign(zones, kNaN);
+    zone_breach.assign(zones, 0);
   }
 };
 

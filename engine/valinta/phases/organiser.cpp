@@ -11,6 +11,10 @@
 //     workforce, bought capacity returns to its seller;
 //   - performance pay: the capitation held back over the period is paid to each producer not in
 //     breach (payment kind `performance`) and kept from those in breach;
+//   - with organiser.zone_follow_up, a zone whose producers together served less than the target
+//     share within the promise (with at least organiser.min_visits visits), none of them in breach
+//     on its own, is in breach: the organiser acts at the zone's public station with the lowest
+//     share as below (without withholding its pay or publishing it);
 //   - publication: a breach is published until the next review;
 //   - a public station in breach gets temporary capacity, organiser.temporary_capacity_share of its
 //     base capacity staffed from the free workforce, paid at organiser.temporary_capacity_eur_per_visit
@@ -133,11 +137,13 @@ void review(State& sim, int period) {
 
   // Findings.
   std::vector<std::string> reason(P);
+  std::vector<std::uint8_t> short_of_promise(P, 0);
   for (std::size_t j = 0; j < P; ++j) {
     const Producer& p = sim.producers[j];
     const bool promise_breach = p.active && o.served[j] > 0 &&
                                 static_cast<double>(o.served[j]) >= op.min_visits &&
                                 o.share_within[j] < target;
+    short_of_promise[j] = promise_breach ? 1 : 0;
     const bool satisfaction_breach = p.active && op.satisfaction_target > kNoSatisfactionTarget &&
                                      o.satisfaction[j] < op.satisfaction_target;
     o.breach[j] = promise_breach || satisfaction_breach ? 1 : 0;
@@ -147,6 +153,41 @@ void review(State& sim, int period) {
     if (satisfaction_breach)
       reason[j] += fmt::format("{}satisfaction {:.2f} SD, target {:.2f} SD", promise_breach ? "; " : "",
                                o.satisfaction[j], op.satisfaction_target);
+  }
+
+  // Zones short of the promise with no producer of theirs in breach on its own: the organiser acts
+  // at the zone's public station with the lowest share (`acted_for_zone`: why), without the
+  // sanctions of a producer's own breach (performance pay, publication).
+  std::vector<std::string> acted_for_zone(P);
+  if (op.zone_follow_up) {
+    for (std::size_t z = 0; z < Z; ++z) {
+      if (zone_served[z] == 0 || static_cast<double>(zone_served[z]) < op.min_visits ||
+          !(o.zone_share_within[z] < target))
+        continue;
+      std::size_t worst = P;
+      bool producer_in_breach = false;
+      for (std::size_t j = 0; j < P; ++j) {
+        const Producer& p = sim.producers[j];
+        if (p.zone != z) continue;
+        producer_in_breach = producer_in_breach || short_of_promise[j];
+        if (p.active && p.sector == Sector::public_sector && o.served[j] > 0 &&
+            (worst == P || o.share_within[j] < o.share_within[worst]))
+          worst = j;
+      }
+      if (producer_in_breach) continue;
+      o.zone_breach[z] = 1;
+      const std::string finding =
+          fmt::format("promise {:g} days met for {:.0f} % of the {} visits of its producers, target {:.0f} %",
+                      s.service.promise_days, 100 * o.zone_share_within[z], zone_served[z], 100 * target);
+      if (worst == P) {
+        sim.event_log.push_back(fmt::format("{} zone {} in breach ({}); no public station there to act at",
+                                            when, sim.zones[z].spec.name, finding));
+        continue;
+      }
+      sim.event_log.push_back(fmt::format("{} zone {} in breach ({}); acting at {}", when,
+                                          sim.zones[z].spec.name, finding, sim.producers[worst].spec.name));
+      acted_for_zone[worst] = fmt::format("zone {}: {}", sim.zones[z].spec.name, finding);
+    }
   }
 
   end_actions(sim);
@@ -185,12 +226,14 @@ void review(State& sim, int period) {
 
   const double visits_per_fte = s.workforce.visits_per_fte_week;
   for (std::size_t j = 0; j < P; ++j) {
-    if (!o.breach[j]) continue;
+    if (!o.breach[j] && acted_for_zone[j].empty()) continue;
     Producer& p = sim.producers[j];
-    sim.event_log.push_back(fmt::format("{} {} in breach ({}){}", when, p.spec.name, reason[j],
-                                        op.publication ? ", published" : ""));
+    if (o.breach[j])
+      sim.event_log.push_back(fmt::format("{} {} in breach ({}){}", when, p.spec.name, reason[j],
+                                          op.publication ? ", published" : ""));
     if (p.sector != Sector::public_sector) continue;
-    const std::string why = fmt::format(" at {} ({}) for {:g} weeks", p.spec.name, reason[j], period_weeks);
+    const std::string why = fmt::format(" at {} ({}) for {:g} weeks", p.spec.name,
+                                        o.breach[j] ? reason[j] : acted_for_zone[j], period_weeks);
 
     if (op.temporary_capacity && op.temporary_capacity_share > 0) {
       const double wanted_fte = op.temporary_capacity_share * p.base_capacity_per_week / visits_per_fte;
@@ -280,6 +323,7 @@ void run_organiser(State& sim) {
   o.new_temporary = o.new_vouchers = o.new_refused = 0;
   o.new_cost_eur = o.new_withheld_kept_eur = 0;
   std::fill(o.breach.begin(), o.breach.end(), 0);
+  std::fill(o.zone_breach.begin(), o.zone_breach.end(), 0);
   if (!op.enabled) {
     // Switched off by a rule change: what is in force ends, what was held back is paid.
     if (anything_in_force(o)) {

@@ -303,6 +303,8 @@ void run_record(State& sim) {
   rec.append("satisfaction", o.satisfaction);
   rec.append("share_within_promise_period_by_zone", o.zone_share_within);
   rec.append("satisfaction_by_zone", o.zone_satisfaction);
+  const std::vector<std::int64_t> zone_breaches(o.zone_breach.begin(), o.zone_breach.end());
+  rec.append("new_organiser_zone_breaches", zone_breaches);
   rec.append("new_organiser_temporary_capacity_all", o.new_temporary);
   rec.append("new_organiser_vouchers_all", o.new_vouchers);
   rec.append("new_organiser_refused_all", o.new_refused);

@@ -18,6 +18,14 @@ void declare_organiser_params(ParamRegistry& r, OrganiserParams& p) {
          {"lowest mean experience of a producer's listed residents that is not a breach (-7, below the "
           "lowest score: satisfaction is reported, not followed up)",
           "SD", "assumption"});
+  r.boolean("organiser.zone_follow_up", p.zone_follow_up, true,
+            {"the promise is also followed up zone by zone: a zone whose producers together served fewer "
+             "than the target share within the promise (with at least min_visits visits), none of them "
+             "in breach on its own, is in breach, and the organiser acts at its public station with the "
+             "lowest share, as for a station in breach",
+             "",
+             "assumption: the promise is made to the residents of an area, so a shortfall is followed up "
+             "where they live"});
   r.boolean("organiser.temporary_capacity", p.temporary_capacity, true,
             {"a public station in breach gets temporary capacity for the next period, staffed from the "
              "free workforce",

@@ -11,6 +11,7 @@ struct OrganiserParams {
   double review_weeks{};         // length of a follow-up period
   double min_visits{};           // fewest visits in a period for a finding of breach
   double satisfaction_target{};  // lowest mean experience (SD) that is not a breach
+  bool zone_follow_up{};         // a zone short of the promise is acted on at its worst public station
   bool temporary_capacity{};     // instrument: temporary capacity at a public station in breach
   double temporary_capacity_share{};
   double temporary_capacity_eur_per_visit{};
