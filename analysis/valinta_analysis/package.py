@@ -128,12 +128,13 @@ def package_table(data: DataLike, along: str = "region") -> pd.DataFrame:
     return table
 
 
-def package_comparison(data: DataLike, region: str = "all",
-                       confidence: float | None = None) -> pd.DataFrame:
+def package_comparison(data: DataLike, region: str = "all", confidence: float | None = None,
+                       percent: bool = True) -> pd.DataFrame:
     """The package of one region of a comparison, scenarios side by side: one row per
     (scenario, indicator) with the baseline's and the scenario's means over replications, the
     mean paired difference (replication by replication, as the runs share random numbers) and
-    its interval, and whether the interval excludes zero. Shares are per cent."""
+    its interval, and whether the interval excludes zero. Shares are per cent (fractions with
+    ``percent=False``; ``share`` says which rows are shares)."""
     ds = dataset(data)
     package = service_package(ds, "region")
     if SCENARIO not in package.dims:
@@ -146,13 +147,16 @@ def package_comparison(data: DataLike, region: str = "all",
     base = _text(ds.attrs.get("baseline", labels[0]))
     frames = []
     for name, var in package.data_vars.items():
-        values = var.sel(region=region).transpose(SCENARIO, REPLICATION).values * _scale(var)
+        values = var.sel(region=region).transpose(SCENARIO, REPLICATION).values.astype(float)
+        if percent:
+            values = values * _scale(var)
         a = values[labels.index(base)]
         for k, label in enumerate(labels):
             b = values[k]
             diff, low, high = mean_interval((b - a)[:, None], axis=0, confidence=conf)
             frames.append({
                 "scenario": label, "indicator": name, "label": label_of(var), "units": unit_of(var),
+                "share": _is_share(var),
                 "meaning": str(var.attrs.get("long_name", "")),
                 "baseline_mean": float(np.nanmean(a)) if np.isfinite(a).any() else np.nan,
                 "scenario_mean": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan,

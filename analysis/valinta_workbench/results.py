@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 
 import valinta_analysis as va
 from valinta_analysis.rules import rule_differences
@@ -57,7 +56,27 @@ class Comparison:
         return {"baseline": self.baseline, "scenarios": self.labels,
                 "replications": int(self.ds.sizes["replication"]),
                 "confidence": float(table.attrs.get("confidence", 0.95)),
-                "rule_differences": self.rule_differences(keys), "indicators": indicators}
+                "rule_differences": self.rule_differences(keys), "indicators": indicators,
+                "package": self.package()}
+
+    def package(self, region: str = "all") -> list[dict]:
+        """The service package of the whole area (valinta_analysis.package_comparison), shaped
+        like `indicators`; shares as fractions. Empty for a file without a package."""
+        try:
+            table = va.package_comparison(self.path, region=region, percent=False)
+        except va.MissingData:
+            return []
+        out = []
+        for key in dict.fromkeys(table["indicator"]):
+            rows = table[table["indicator"] == key]
+            first = rows.iloc[0]
+            out.append({"key": key, "label": first["label"], "units": first["units"],
+                        "share": bool(first["share"]), "baseline_mean": float(first["baseline_mean"]),
+                        "by_scenario": [{"scenario": r.scenario, "mean": float(r.scenario_mean),
+                                         "difference": float(r.difference), "low": float(r.ci_low),
+                                         "high": float(r.ci_high), "clear": bool(r.clear)}
+                                        for r in rows.itertuples() if r.scenario != self.baseline]})
+        return out
 
     # --- time series and the map ---
 

@@ -294,6 +294,14 @@ def test_edit_save_compare_and_read_the_results(server, browser):
     share_row = driver.find_element(By.CSS_SELECTOR, 'tr[data-indicator="share_within_guarantee"][data-scenario="guarantee-opt-out"]')
     assert "%" in share_row.find_element(By.CSS_SELECTOR, "td.mean-cell").text
     assert "%-p" in share_row.find_element(By.CSS_SELECTOR, "td.difference-cell").text
+    # The service package of the whole area below it, without thresholds.
+    package = driver.find_element(By.ID, "package-section")
+    assert package.is_displayed() and "Service package" in package.text
+    cost = driver.find_element(By.CSS_SELECTOR,
+                               '#package-table tr[data-indicator="cost_per_visit_eur"][data-scenario="guarantee-opt-out"]')
+    assert "cost per visit" in cost.text and "EUR" in cost.text
+    assert cost.find_elements(By.CSS_SELECTOR, "td.interval") and not cost.find_elements(By.CSS_SELECTOR, "td.large-cell")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#package-table tbody")) == 18
 
     # The exports answer.
     for link_id, start in (("export-report", b"<"), ("export-h5", b"\x89HDF")):
@@ -307,6 +315,8 @@ def test_edit_save_compare_and_read_the_results(server, browser):
     wait(driver, lambda d: d.find_element(By.ID, "tab-results").text == "3 Erot", message="Finnish tabs")
     intervals = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#indicator-table td.interval")]
     assert any(re.search(r"\d,\d", text) for text in intervals) and not any(re.search(r"\d\.\d", t) for t in intervals)
+    assert "Palvelupaketti" in driver.find_element(By.ID, "package-section").text
+    assert "Kustannus käyntiä kohden" in driver.find_element(By.ID, "package-table").text
     Select(driver.find_element(By.ID, "language")).select_by_value("en")
     wait(driver, lambda d: d.find_element(By.ID, "tab-results").text == "3 Differences", message="English again")
 

@@ -181,6 +181,13 @@ def test_a_comparison_runs_and_reports_differences_rules_series_and_map(server):
     wait = next(i for i in comparison["indicators"] if i["key"] == "mean_wait_days")
     row = wait["by_scenario"][0]
     assert row["low"] <= row["difference"] <= row["high"] and wait["threshold"] >= 0
+    # The service package of the whole area, in the same form.
+    package = {i["key"]: i for i in comparison["package"]}
+    assert len(package) == 18 and package["cost_per_visit_eur"]["units"] == "EUR/visit"
+    guarantee = package["share_within_guarantee"]
+    assert guarantee["share"] and 0 <= guarantee["baseline_mean"] <= 1
+    row = package["visits_per_resident"]["by_scenario"][0]
+    assert row["scenario"] == "guarantee-14-days" and row["low"] <= row["difference"] <= row["high"]
     status, listed, _ = call(server, "GET", f"/api/jobs/{job}/series-list")
     names = {s["name"]: s for s in listed}
     assert "n_listed_by_sector" in names and names["n_listed_by_sector"]["dims"] == ["sector"]

@@ -246,6 +246,9 @@ const en = {
   'dimValue.occupational': 'occupational health care',
   'dimValue.self_pay': 'private at own cost',
   'dimValue.self_care': 'self-care',
+  'results.packageHeading': 'Service package',
+  'results.packageExplain': 'The same standard indicators of the reception services for every rule set, over the whole simulated period and the whole area: cost per resident and per visit, visits, waits and timeliness, continuity, heavy users, referrals, emergency use and residents\' satisfaction. Rates are per resident-year; the report has them by region and by producer.',
+  'results.packageCaption': 'Service package of the whole area: means over replications and paired differences from {baseline} with their {c} % intervals',
 };
 
 const fi = {
@@ -537,6 +540,27 @@ const fi = {
   'indicator.referrals_per_1000_year': 'Lähetteet 1 000 asukasvuotta kohden',
   'indicator.organiser_cost_per_resident_year': 'Järjestäjän kustannus asukasvuotta kohden',
   'indicator.client_fees_per_resident_year': 'Asiakasmaksut asukasvuotta kohden',
+  'results.packageHeading': 'Palvelupaketti',
+  'results.packageExplain': 'Samat vastaanottopalvelujen vakiotunnusluvut jokaiselle sääntökokonaisuudelle koko simuloidulta jaksolta ja koko alueelta: kustannus asukasta ja käyntiä kohden, käynnit, odotus ja oikea-aikaisuus, jatkuvuus, paljon palveluja tarvitsevat, lähetteet, päivystyskäynnit ja asukkaiden tyytyväisyys. Suhdeluvut ovat asukasvuotta kohden; raportissa ne ovat alueittain ja tuottajittain.',
+  'results.packageCaption': 'Koko alueen palvelupaketti: keskiarvot toistojen yli ja parittaiset erot kokonaisuudesta {baseline} {c} %:n luottamusväleineen',
+  'package.residents_listed': 'Listautuneet asukkaat',
+  'package.cost_per_resident_eur': 'Kustannus asukasta kohden',
+  'package.cost_per_visit_eur': 'Kustannus käyntiä kohden',
+  'package.revenue_per_resident_eur': 'Tuottajille maksettu asukasta kohden',
+  'package.visits_per_resident': 'Käynnit asukasta kohden',
+  'package.doctor_visits_per_resident': 'Lääkärikäynnit asukasta kohden',
+  'package.wait_mean_days': 'Keskimääräinen odotus',
+  'package.share_within_guarantee': 'Hoitotakuun ajassa',
+  'package.share_within_promise': 'Palvelulupauksen ajassa',
+  'package.continuity_plan': 'Hoidon jatkuvuus hoitosuunnitelman saaneilla',
+  'package.heavy_user_share': 'Paljon palveluja tarvitsevien osuus',
+  'package.heavy_with_plan_share': 'Heistä hoitosuunnitelma',
+  'package.heavy_entered_per_1000': 'Uudet paljon palveluja tarvitsevat',
+  'package.heavy_left_per_1000': 'Paljon palveluja tarvitsevista poistuneet',
+  'package.referrals_per_1000': 'Lähetteet',
+  'package.emergency_visits_per_1000': 'Päivystyskäynnit',
+  'package.emergency_diverted_per_1000': 'Niistä jonosta päivystykseen siirtyneet',
+  'package.satisfaction': 'Tyytyväisyys',
 };
 
 const sv = {
@@ -826,6 +850,27 @@ const sv = {
   'indicator.referrals_per_1000_year': 'Remisser per 1 000 invånarår',
   'indicator.organiser_cost_per_resident_year': 'Anordnarens kostnad per invånarår',
   'indicator.client_fees_per_resident_year': 'Klientavgifter per invånarår',
+  'results.packageHeading': 'Tjänstepaket',
+  'results.packageExplain': 'Samma standardindikatorer för mottagningstjänsterna för varje regelverk, över hela den simulerade perioden och hela området: kostnad per invånare och per besök, besök, väntetider och tidsenlighet, kontinuitet, storanvändare, remisser, jourbesök och invånarnas nöjdhet. Kvoter är per invånarår; rapporten har dem per region och per producent.',
+  'results.packageCaption': 'Hela områdets tjänstepaket: medelvärden över upprepningar och parvisa skillnader från {baseline} med {c} %-intervall',
+  'package.residents_listed': 'Listade invånare',
+  'package.cost_per_resident_eur': 'Kostnad per invånare',
+  'package.cost_per_visit_eur': 'Kostnad per besök',
+  'package.revenue_per_resident_eur': 'Betalt till producenter per invånare',
+  'package.visits_per_resident': 'Besök per invånare',
+  'package.doctor_visits_per_resident': 'Läkarbesök per invånare',
+  'package.wait_mean_days': 'Medelväntetid',
+  'package.share_within_guarantee': 'Inom vårdgarantin',
+  'package.share_within_promise': 'Inom servicelöftet',
+  'package.continuity_plan': 'Kontinuitet för dem med vårdplan',
+  'package.heavy_user_share': 'Andel storanvändare',
+  'package.heavy_with_plan_share': 'Av dem med vårdplan',
+  'package.heavy_entered_per_1000': 'Nya storanvändare',
+  'package.heavy_left_per_1000': 'Storanvändare som inte längre är det',
+  'package.referrals_per_1000': 'Remisser',
+  'package.emergency_visits_per_1000': 'Jourbesök',
+  'package.emergency_diverted_per_1000': 'Av dem från kön till jouren',
+  'package.satisfaction': 'Nöjdhet',
 };
 
 const DICTIONARIES = {en, fi, sv};
@@ -897,6 +942,11 @@ export function dimensionName(dim) {
 
 export function dimensionValue(dim, value) {
   return t(`dimValue.${value}`, {}, null) ?? readable(value);
+}
+
+/** A service-package indicator's label: translated where known, else as the engine gives it. */
+export function packageLabel(key, label) {
+  return t(`package.${key}`, {}, null) ?? label ?? readable(key);
 }
 
 /** An indicator's label: translated where known, else as the engine gives it. */

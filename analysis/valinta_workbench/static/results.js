@@ -2,10 +2,11 @@
 // table of indicators with each rule set's mean, its paired difference from the baseline and
 // the 95 % interval of that difference. Two separate marks: "clear" (the interval excludes zero)
 // and "large enough to matter" (the difference reaches a threshold the user can set per
-// indicator). Shares are shown in per cent and their differences in percentage points.
+// indicator). Shares are shown in per cent and their differences in percentage points. Then the
+// service package of the whole area in the same form (without thresholds).
 
 import { withToken } from './api.js';
-import { t, indicatorLabel } from './i18n.js';
+import { t, indicatorLabel, packageLabel } from './i18n.js';
 import { appendUnit, decimalsFor, formatNumber, formatValue, unitText } from './format.js';
 import { state } from './state.js';
 import { scenarioColour } from './palette.js';
@@ -103,11 +104,15 @@ function thresholdInput(indicator) {
   return [label, input, el('span', {class: 'threshold-unit'}, differenceUnit(indicator) || t('unit.none'))];
 }
 
-function renderIndicatorTable(comparison) {
-  const table = byId('indicator-table');
+/**
+ * A table of indicators: each rule set's mean, its difference from the baseline and the interval,
+ * whether it is clear and, with `thresholds`, whether it is large enough to matter. `labelOf`
+ * gives an indicator's name in the page's language.
+ */
+function renderIndicatorTable(table, comparison, indicators, caption, thresholds, labelOf) {
   clear(table);
   const confidence = Math.round((comparison.confidence || 0.95) * 100);
-  table.append(el('caption', {}, t('results.tableCaption', {baseline: comparison.baseline, c: confidence})));
+  table.append(el('caption', {}, caption));
   table.append(el('thead', {}, el('tr', {},
     el('th', {scope: 'col'}, t('results.indicator'), el('span', {class: 'header-note'}, t('results.unitNote'))),
     el('th', {scope: 'col', class: 'num'}, t('results.baselineMean', {baseline: comparison.baseline})),
@@ -116,17 +121,17 @@ function renderIndicatorTable(comparison) {
     el('th', {scope: 'col', class: 'num'}, t('results.difference')),
     el('th', {scope: 'col', class: 'num'}, t('results.interval', {c: confidence})),
     el('th', {scope: 'col'}, t('results.clearHeader')),
-    el('th', {scope: 'col'}, t('results.largeHeader')),
-    el('th', {scope: 'col'}, t('results.threshold')))));
+    ...(thresholds ? [el('th', {scope: 'col'}, t('results.largeHeader')),
+      el('th', {scope: 'col'}, t('results.threshold'))] : []))));
   const labels = comparison.scenarios || [];
-  for (const indicator of comparison.indicators || []) {
+  for (const indicator of indicators) {
     const body = el('tbody', {'data-indicator': indicator.key});
     const rows = indicator.by_scenario || [];
     const levels = [indicator.baseline_mean, ...rows.map((r) => r.mean)].map((v) => scaled(indicator, v));
     const levelDecimals = Math.min(indicator.share ? 2 : 6, decimalsFor(levels));
     const spread = rows.flatMap((r) => [r.difference, r.low, r.high]).map((v) => scaled(indicator, v));
     const differenceDecimals = Math.max(levelDecimals, Math.min(6, decimalsFor(spread)));
-    const label = indicatorLabel(indicator.key, indicator.label);
+    const label = labelOf(indicator);
     rows.forEach((row, k) => {
       const span = {rowspan: rows.length};
       const tr = el('tr', {'data-indicator': indicator.key, 'data-scenario': row.scenario});
@@ -150,10 +155,12 @@ function renderIndicatorTable(comparison) {
           t('results.range', {
             low: formatNumber(scaled(indicator, row.low), {decimals: differenceDecimals}),
             high: formatNumber(scaled(indicator, row.high), {decimals: differenceDecimals})})),
-        clearCell(row),
-        el('td', {class: 'mark-cell large-cell', 'data-large': String(matters(indicator, row))},
+        clearCell(row));
+      if (thresholds) {
+        tr.append(el('td', {class: 'mark-cell large-cell', 'data-large': String(matters(indicator, row))},
           ...largeCellContent(indicator, row)));
-      if (k === 0) tr.append(el('td', {...span, class: 'threshold-cell'}, ...thresholdInput(indicator)));
+        if (k === 0) tr.append(el('td', {...span, class: 'threshold-cell'}, ...thresholdInput(indicator)));
+      }
       body.append(tr);
     });
     table.append(body);
@@ -228,6 +235,14 @@ export function renderResults() {
   byId('export-report').setAttribute('download', `comparison-${jobId}.html`);
   byId('export-h5').setAttribute('download', `comparison-${jobId}.h5`);
   renderRuleDifferences(comparison);
-  renderIndicatorTable(comparison);
+  const confidence = Math.round((comparison.confidence || 0.95) * 100);
+  renderIndicatorTable(byId('indicator-table'), comparison, comparison.indicators || [],
+    t('results.tableCaption', {baseline: comparison.baseline, c: confidence}), true,
+    (indicator) => indicatorLabel(indicator.key, indicator.label));
+  const pkg = comparison.package || [];
+  byId('package-section').hidden = pkg.length === 0;
+  renderIndicatorTable(byId('package-table'), comparison, pkg,
+    t('results.packageCaption', {baseline: comparison.baseline, c: confidence}), false,
+    (indicator) => packageLabel(indicator.key, indicator.label));
   if (job && job.seconds) byId('results-time').textContent = t('results.time', {seconds: formatNumber(job.seconds, {decimals: 0})});
 }
