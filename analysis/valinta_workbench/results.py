@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 import valinta_analysis as va
 from valinta_analysis.rules import rule_differences
 from valinta_analysis.stats import mean_interval
