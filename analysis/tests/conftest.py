@@ -4,32 +4,21 @@ The binary is $VALINTA_BIN (ctest sets it to the one just built), else build/rel
 this repository (what `cmake --workflow --preset release` builds).
 """
 
-import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "support"))
+from engine_binary import valinta_binary  # noqa: E402,F401 (the tests import it from here)
 
 ANALYSIS_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = ANALYSIS_DIR.parent
 SCENARIOS = REPO_DIR / "scenarios"
 STEPS = 40
 SCALE = 0.05
-
-
-def valinta_binary() -> Path:
-    configured = os.environ.get("VALINTA_BIN")
-    if configured:
-        path = Path(configured)
-        if not path.is_file():
-            pytest.fail(f"VALINTA_BIN={configured} does not exist")
-        return path
-    path = REPO_DIR / "build" / "release" / "valinta"
-    if not path.is_file():
-        pytest.skip(f"no valinta binary: build it (cmake --workflow --preset release) or set "
-                    f"VALINTA_BIN; looked for {path}")
-    return path
 
 
 def run_valinta(output: Path, scenario: str, *extra: str) -> Path:

@@ -5,14 +5,17 @@ written) for another engine version or commit, files of many runs and files that
 Run with Debian's pytest: VALINTA_BIN=build/release/valinta /usr/bin/python3 -m pytest tests/rerun
 """
 
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from engine_binary import valinta_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -22,10 +25,7 @@ PROVENANCE = {"created", "command_line", "threads", "ranks", "rerun_of", "rerun_
 
 
 def valinta() -> str:
-    path = os.environ.get("VALINTA_BIN", str(ROOT / "build" / "release" / "valinta"))
-    if not Path(path).is_file():
-        pytest.skip(f"no valinta binary at {path}")
-    return str(Path(path).resolve())
+    return str(valinta_binary())
 
 
 def run(*args, cwd=None, expect=0) -> subprocess.CompletedProcess:

@@ -12,15 +12,18 @@ Python: /usr/bin/python3 -m pytest -q tests/schema
 """
 
 import json
-import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from textwrap import dedent
 
 import jsonschema
 import pytest
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from engine_binary import valinta_binary  # noqa: E402
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO_DIR / "scenarios"
@@ -31,20 +34,6 @@ DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
 # --- The engine ----------------------------------------------------------------------------------
-
-def valinta_binary() -> Path:
-    configured = os.environ.get("VALINTA_BIN")
-    if configured:
-        path = Path(configured)
-        if not path.is_file():
-            pytest.fail(f"VALINTA_BIN={configured} does not exist")
-        return path
-    path = REPO_DIR / "build" / "release" / "valinta"
-    if not path.is_file():
-        pytest.skip(f"no valinta binary: build it (cmake --workflow --preset release) or set "
-                    f"VALINTA_BIN; looked for {path}")
-    return path
-
 
 def valinta(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(valinta_binary()), *args], capture_output=True, text=True, timeout=120)

@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from engine_binary import valinta_binary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,14 +42,10 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
-def engine_binary() -> Path:
-    return Path(os.environ.get("VALINTA_BIN", ROOT / "build" / "release" / "valinta")).resolve()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     pytest.importorskip("flask")
-    binary = engine_binary()
+    binary = valinta_binary()
     if not binary.is_file():
         pytest.skip(f"no valinta binary at {binary}")
     workspace = tmp_path_factory.mktemp("workspace")

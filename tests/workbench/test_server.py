@@ -19,15 +19,16 @@ from urllib.parse import quote
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from engine_binary import valinta_binary  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 pytest.importorskip("flask")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    binary = Path(os.environ.get("VALINTA_BIN", ROOT / "build" / "release" / "valinta")).resolve()
-    if not binary.is_file():
-        pytest.skip(f"no valinta binary at {binary}")
+    binary = valinta_binary()
     workspace = tmp_path_factory.mktemp("workspace")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "analysis"), VALINTA_BIN=str(binary))
     process = subprocess.Popen([sys.executable, "-m", "valinta_workbench", "--port", "0", "--no-browser",
@@ -152,8 +153,7 @@ def test_a_valid_edit_is_saved_as_a_small_file_that_extends_its_base(server):
     status, data, response = call(server, "GET", "/api/download?id=workspace/guarantee-opt-out.yaml")
     assert status == 200 and data.decode() == text and "attachment" in response.getheader("Content-Disposition")
     # Runnable with the engine as it is.
-    binary = os.environ.get("VALINTA_BIN", str(ROOT / "build" / "release" / "valinta"))
-    assert subprocess.run([binary, "validate", str(saved)], capture_output=True).returncode == 0
+    assert subprocess.run([valinta_binary(), "validate", str(saved)], capture_output=True).returncode == 0
 
 
 def wait_for(server, job, states=("done", "failed", "cancelled"), limit=300):
