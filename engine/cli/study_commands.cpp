@@ -165,14 +165,15 @@ std::string not_comparable(const Scenario& a, const Scenario& b, bool seed_given
   };
   bool same_zones = a.zones.size() == b.zones.size() && a.population.scale == b.population.scale;
   for (std::size_t k = 0; same_zones && k < a.zones.size(); ++k)
-    same_zones = a.zones[k].name == b.zones[k].name && a.zones[k].population == b.zones[k].population;
+    same_zones = a.zones[k].name == b.zones[k].name && a.zones[k].population == b.zones[k].population &&
+                 a.zones[k].region == b.zones[k].region;
   if (!same_zones)
     return fmt::format(
         "'{}' simulates other residents than the baseline '{}' ({} residents in {} zones at population.scale "
         "{} "
         "against {} in {} zones at {}); compare pairs the scenarios' runs resident by resident, so they must "
-        "share the zones and population.scale: compare rule sets on one region, and regions with separate "
-        "runs",
+        "share the zones (names, populations and the regions of the service package) and population.scale: "
+        "compare rule sets on one region, and regions with separate runs",
         b.name, a.name, residents(b), b.zones.size(), b.population.scale, residents(a), a.zones.size(),
         a.population.scale);
   if (!seed_given && a.seed != b.seed)

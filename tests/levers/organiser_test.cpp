@@ -166,6 +166,44 @@ TEST(Organiser, AZoneShortOfThePromiseIsActedOnAtItsWorstStation) {
   EXPECT_EQ(zone_b, 0);
 }
 
+// A station in breach on its own comes before a station acted at for its zone, whatever their
+// order in the scenario. Zone A's stations serve at most 600 and 240 visits in a period, under
+// min_visits (700), together more; StationB serves 800 and breaks the promise on its own. The
+// budget of 17,000 EUR pays StationB's first action (8,000); at the second review, with zone A
+// short too, 9,000 is left: StationB's own breach (8,000) is paid and the zone's action at
+// StationA2 (2,400), listed before it, is refused.
+TEST(Organiser, AStationsOwnBreachComesBeforeItsZones) {
+  const std::string yaml =
+      "name: order\n"
+      "time: {start_date: 2017-02-01, steps: 16, step_days: 7}\n"
+      "zones:\n"
+      "  - {name: A, population: 3000, lat: 62.24, lon: 25.75}\n"
+      "  - {name: B, population: 6000, lat: 62.60, lon: 26.40}\n"
+      "rules: {service_promise_days: 7, service_promise_target: 0.8}\n"
+      "service: {er_threshold_weeks: 8, er_prob_per_week: 0.05, flex_max_share: 0}\n"
+      "demand: {wait_elasticity: 0}\n"
+      "workforce: {free_share: 0.2}\n"
+      "producers:\n"
+      "  - {name: StationA, zone: A, capacity_per_week: 150}\n"
+      "  - {name: StationA2, zone: A, lat: 62.25, lon: 25.74, capacity_per_week: 60}\n"
+      "  - {name: StationB, zone: B, capacity_per_week: 200}\n"
+      "  - {name: Clinic, sector: private, zone: A, lat: 62.245, lon: 25.76, capacity_per_week: 120}\n"
+      "organiser: {" +
+      std::string(kTemporaryOnly) + ", min_visits: 700, budget_eur_per_year: 17000}\n";
+  const Outcome r = run(yaml, 16);
+  bool zone_found = false, own_taken = false, zone_refused = false;
+  std::string events;
+  for (const std::string& line : r.organiser_events) {
+    events += line + "\n";
+    if (line.rfind("2017-03-22 step 7:", 0) != 0) continue;  // the second review
+    const bool refused = line.find("not taken") != std::string::npos;
+    zone_found = zone_found || line.find("zone A in breach") != std::string::npos;
+    own_taken = own_taken || (line.find("+20 visits/week at StationB") != std::string::npos && !refused);
+    zone_refused = zone_refused || (line.find("at StationA2 (zone A:") != std::string::npos && refused);
+  }
+  EXPECT_TRUE(zone_found && own_taken && zone_refused) << events;
+}
+
 TEST(Organiser, TemporaryCapacityCostsWhatTheParametersSay) {
   Simulation sim(test::scenario_from_yaml(region(kTemporaryOnly)), {23, 0, 1});
   const std::size_t a = test::producer_named(sim, "StationA");

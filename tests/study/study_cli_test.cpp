@@ -26,7 +26,7 @@ Array read_array(const fs::path& file, const std::string& name) {
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return a;
   int rank = 0;
-  if (H5LTfind_dataset(f, name.c_str()) > 0 && H5LTget_dataset_ndims(f, name.c_str(), &rank) >= 0) {
+  if (H5LTpath_valid(f, ("/" + name).c_str(), 1) > 0 && H5LTget_dataset_ndims(f, name.c_str(), &rank) >= 0) {
     a.shape.resize(static_cast<std::size_t>(rank));
     H5LTget_dataset_info(f, name.c_str(), a.shape.data(), nullptr, nullptr);
     hsize_t n = 1;
@@ -131,6 +131,29 @@ TEST_F(Study, CompareRefusesScenariosOnDifferentTimeAxes) {
   const auto single = run_cli("compare " + quoted(a) + " --replications 2 -o " + quoted(out));
   EXPECT_EQ(single.exit_code, 2) << single.output;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// The service package is compared region by region, so compared scenarios' zones must name the
+// same regions; and the whole area's package is printed with the paired differences.
+TEST_F(Study, CompareNeedsTheSameRegionsAndPrintsTheServicePackage) {
+  const fs::path a = scenario("a"), b = scenario("b", "choice: {inertia: 0.5}\n");
+  fs::path regional = scenario("regional");
+  std::string text = test::read_text(regional);
+  text.replace(text.find("{name: A,"), 9, "{name: A, region: North,");
+  test::write_text(regional, text);
+  const fs::path out = dir.path() / "cmp.h5";
+  const auto refused =
+      run_cli("compare " + quoted(a) + " " + quoted(regional) + " --replications 2 -o " + quoted(out));
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("regions of the service package"), std::string::npos) << refused.output;
+  EXPECT_FALSE(fs::exists(out));
+  const auto r = run_cli("compare " + quoted(a) + " " + quoted(b) + " --replications 2 -o " + quoted(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* text : {"Service package of the whole area", "cost per visit", "EUR/visit", "continuity"})
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+  const Array cost = read_array(out, "service_package/region/cost_per_visit_eur");
+  ASSERT_EQ(cost.shape, (std::vector<hsize_t>{2, 2, 1})) << "scenario, replication, region (all)";
+  for (const double v : cost.data) EXPECT_GT(v, 0);
 }
 
 TEST_F(Study, SweepKeepsTheRunsThatFinishWhenOthersFail) {

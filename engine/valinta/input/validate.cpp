@@ -11,6 +11,8 @@
 #include <numeric>
 #include <set>
 
+#include "valinta/model/service_package.hpp"
+
 namespace valinta {
 
 namespace {
@@ -160,6 +162,11 @@ void validate_scenario(Scenario& s, const detail::Origins& origins, const std::s
       error("zones", fmt::format("zone '{}' appears more than once", s.zones[i].name));
     if (!s.zones[i].age_band_shares.empty())
       check_shares(s.zones[i].age_band_shares, fmt::format("zones[{}].age_band_shares", i), error);
+    if (s.zones[i].region == kWholeArea)
+      error(fmt::format("zones[{}].region", i),
+            fmt::format("'{}' names the whole area in the service package; give the region another name "
+                        "(or none)",
+                        kWholeArea));
     total += static_cast<std::int64_t>(
         std::llround(static_cast<double>(s.zones[i].population) * s.population.scale));
   }

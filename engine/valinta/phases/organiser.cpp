@@ -137,13 +137,11 @@ void review(State& sim, int period) {
 
   // Findings.
   std::vector<std::string> reason(P);
-  std::vector<std::uint8_t> short_of_promise(P, 0);
   for (std::size_t j = 0; j < P; ++j) {
     const Producer& p = sim.producers[j];
     const bool promise_breach = p.active && o.served[j] > 0 &&
                                 static_cast<double>(o.served[j]) >= op.min_visits &&
                                 o.share_within[j] < target;
-    short_of_promise[j] = promise_breach ? 1 : 0;
     const bool satisfaction_breach = p.active && op.satisfaction_target > kNoSatisfactionTarget &&
                                      o.satisfaction[j] < op.satisfaction_target;
     o.breach[j] = promise_breach || satisfaction_breach ? 1 : 0;
@@ -169,7 +167,7 @@ void review(State& sim, int period) {
       for (std::size_t j = 0; j < P; ++j) {
         const Producer& p = sim.producers[j];
         if (p.zone != z) continue;
-        producer_in_breach = producer_in_breach || short_of_promise[j];
+        producer_in_breach = producer_in_breach || o.breach[j];
         if (p.active && p.sector == Sector::public_sector && o.served[j] > 0 &&
             (worst == P || o.share_within[j] < o.share_within[worst]))
           worst = j;
@@ -225,8 +223,14 @@ void review(State& sim, int period) {
   };
 
   const double visits_per_fte = s.workforce.visits_per_fte_week;
-  for (std::size_t j = 0; j < P; ++j) {
-    if (!o.breach[j] && acted_for_zone[j].empty()) continue;
+  // Producers in breach on their own first, then the stations acted at for their zones, so that
+  // a zone's action never takes the budget or the free staff from a station's own breach.
+  std::vector<std::size_t> order;
+  for (std::size_t j = 0; j < P; ++j)
+    if (o.breach[j]) order.push_back(j);
+  for (std::size_t j = 0; j < P; ++j)
+    if (!o.breach[j] && !acted_for_zone[j].empty()) order.push_back(j);
+  for (const std::size_t j : order) {
     Producer& p = sim.producers[j];
     if (o.breach[j])
       sim.event_log.push_back(fmt::format("{} {} in breach ({}){}", when, p.spec.name, reason[j],
