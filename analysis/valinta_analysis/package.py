@@ -88,6 +88,8 @@ def format_package_value(value: float, unit: str) -> str:
         return "\u2013"
     if unit == "residents":
         return f"{value:,.0f}"
+    if unit == "%":
+        return f"{value:,.1f}"
     if abs(value) >= 100:
         return f"{value:,.0f}"
     if abs(value) >= 10:
