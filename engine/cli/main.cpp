@@ -474,6 +474,9 @@ int main(int argc, char** argv) {
   add_batch_options(compare_cmd, compare_args, "Comparison", "results/comparison-<time>.h5",
                     "the baseline scenario's `seed`", "every scenario",
                     "No progress; print the table and the path of the file");
+  compare_cmd->add_flag("--by-region", compare_args.by_region,
+                        "Also print the service package of every region the zones name (the results file "
+                        "holds it either way)");
 
   StudyArgs sweep_args;
   CLI::App* sweep_cmd = app.add_subcommand(

@@ -302,7 +302,7 @@ int compare(const StudyArgs& args) {
     }
     if (!batch.end()) return 0;
     write_comparison(batch.file(), scenarios, batch.info(seed));
-    batch.commit(format_comparison(scenarios));
+    batch.commit(format_comparison(scenarios, args.by_region));
     return 0;
   } catch (const std::exception& e) {
     return failure(e);

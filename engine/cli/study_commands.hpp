@@ -18,7 +18,8 @@ struct StudyArgs {
   bool quiet = false;
   bool profile = false;
   std::string command_line;
-  bool resume = false;  // calibrate: continue from the evaluations in the results file (-o)
+  bool resume = false;     // calibrate: continue from the evaluations in the results file (-o)
+  bool by_region = false;  // compare: print the service package of every region too
 };
 
 int run_replications(const StudyArgs& args);

@@ -154,6 +154,20 @@ TEST_F(Study, CompareNeedsTheSameRegionsAndPrintsTheServicePackage) {
   const Array cost = read_array(out, "service_package/region/cost_per_visit_eur");
   ASSERT_EQ(cost.shape, (std::vector<hsize_t>{2, 2, 1})) << "scenario, replication, region (all)";
   for (const double v : cost.data) EXPECT_GT(v, 0);
+  // --by-region prints every region's package too.
+  const fs::path regional_b = dir.path() / "regional-b.yaml";
+  text.replace(text.find("name: regional"), 14, "name: regional-b\nchoice: {inertia: 0.5}");
+  test::write_text(regional_b, text);
+  const fs::path out2 = dir.path() / "cmp2.h5";
+  const auto by_region = run_cli("compare " + quoted(regional) + " " + quoted(regional_b) +
+                                 " --replications 2 --by-region -o " + quoted(out2));
+  ASSERT_EQ(by_region.exit_code, 0) << by_region.output;
+  EXPECT_NE(by_region.output.find("Service package of North"), std::string::npos) << by_region.output;
+  EXPECT_EQ(read_array(out2, "service_package/region/cost_per_visit_eur").shape,
+            (std::vector<hsize_t>{2, 2, 2}));
+  const auto plain = run_cli("compare " + quoted(a) + " " + quoted(b) + " --replications 2 --by-region -o " +
+                             quoted(dir.path() / "cmp3.h5"));
+  EXPECT_NE(plain.output.find("the zones name no regions"), std::string::npos) << plain.output;
 }
 
 TEST_F(Study, SweepKeepsTheRunsThatFinishWhenOthersFail) {

@@ -124,13 +124,15 @@ const std::vector<IndicatorInfo>& package_infos() {
   return list;
 }
 
-// values[k]: package indicator k of the whole area ("all") in every replication in `runs`.
-std::vector<std::vector<double>> package_by_indicator(const std::vector<RunRecord>& runs) {
+// values[k]: package indicator k of region `region` (0: the whole area) in every replication in
+// `runs`.
+std::vector<std::vector<double>> package_by_indicator(const std::vector<RunRecord>& runs,
+                                                      std::size_t region = 0) {
   std::vector<std::vector<double>> out(package_indicators().size());
   for (const auto& run : runs)
     for (std::size_t k = 0; k < out.size(); ++k)
-      out[k].push_back(run.ok && k < run.package.by_region.size() && !run.package.by_region[k].empty()
-                           ? run.package.by_region[k].front()
+      out[k].push_back(run.ok && k < run.package.by_region.size() && region < run.package.by_region[k].size()
+                           ? run.package.by_region[k][region]
                            : kNaN);
   return out;
 }
@@ -295,7 +297,7 @@ std::string paired_rows(const std::vector<IndicatorInfo>& list,
 
 }  // namespace
 
-std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
+std::string format_comparison(const std::vector<ComparedScenario>& scenarios, bool by_region) {
   const ComparedScenario& base = scenarios.front();
   const auto base_values = by_indicator(base.runs);
   const auto base_package = package_by_indicator(base.runs);
@@ -311,6 +313,20 @@ std::string format_comparison(const std::vector<ComparedScenario>& scenarios) {
     out += paired_rows(summary_indicators(), base_values, by_indicator(other.runs));
     out += "\n  Service package of the whole area (service_package/region in the results file)\n";
     out += paired_rows(package_infos(), base_package, package_by_indicator(other.runs));
+    if (!by_region) continue;
+    // The regions, named by the first run that finished (compared scenarios name the same ones).
+    std::vector<std::string> regions;
+    for (const RunRecord& run : base.runs)
+      if (run.ok) {
+        regions = run.package.regions;
+        break;
+      }
+    if (regions.size() <= 1) out += "\n  (the zones name no regions: the whole area is the only one)\n";
+    for (std::size_t r = 1; r < regions.size(); ++r) {
+      out += fmt::format("\n  Service package of {}\n", regions[r]);
+      out += paired_rows(package_infos(), package_by_indicator(base.runs, r),
+                         package_by_indicator(other.runs, r));
+    }
   }
   return out;
 }

@@ -26,8 +26,10 @@ struct ComparedScenario {
 // The first scenario is the baseline: differences are each scenario minus it, paired by replication.
 void write_comparison(output::H5File& file, const std::vector<ComparedScenario>& scenarios,
                       const RunInfo& info);
-// The table a non-specialist reads: indicator, A, B, B - A, interval, whether it is clear.
-std::string format_comparison(const std::vector<ComparedScenario>& scenarios);
+// The table a non-specialist reads: indicator, A, B, B - A, interval, whether it is clear; for the
+// headline indicators and the whole area's service package, and with `by_region` the package of
+// every region the zones name as well.
+std::string format_comparison(const std::vector<ComparedScenario>& scenarios, bool by_region = false);
 
 struct SweepRun {
   std::int64_t point = 0;
