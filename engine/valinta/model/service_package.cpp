@@ -15,40 +15,34 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kDaysPerYear = 365.25;
 
-// The sums over the recorded period that the indicators are ratios of, for one producer or region.
-struct Totals {
-  double resident_years = 0;  // residents listed x years
-  double cost = 0, revenue = 0;
-  double visits = 0, doctor_visits = 0, wait_days = 0;  // wait_days: summed over visits
-  double within_guarantee = 0, diverted = 0, promise_breaches = 0;
-  double plan_contacts = 0, plan_continuous = 0;
-  double listed_steps = 0, heavy_steps = 0, heavy_plan_steps = 0;  // stocks summed over steps
-  double heavy_entered = 0, heavy_left = 0, referrals = 0, er_baseline = 0;
-  double experience = 0, experienced = 0;
-
-  void add(const Totals& o) {
-    resident_years += o.resident_years;
-    cost += o.cost;
-    revenue += o.revenue;
-    visits += o.visits;
-    doctor_visits += o.doctor_visits;
-    wait_days += o.wait_days;
-    within_guarantee += o.within_guarantee;
-    diverted += o.diverted;
-    promise_breaches += o.promise_breaches;
-    plan_contacts += o.plan_contacts;
-    plan_continuous += o.plan_continuous;
-    listed_steps += o.listed_steps;
-    heavy_steps += o.heavy_steps;
-    heavy_plan_steps += o.heavy_plan_steps;
-    heavy_entered += o.heavy_entered;
-    heavy_left += o.heavy_left;
-    referrals += o.referrals;
-    er_baseline += o.er_baseline;
-    experience += o.experience;
-    experienced += o.experienced;
-  }
+// The sums over the recorded period that the indicators are ratios of, for one producer or
+// region: Totals[sum::cost] and so on.
+namespace sum {
+enum Index : std::size_t {
+  resident_years,  // residents listed x years
+  cost,
+  revenue,
+  visits,
+  doctor_visits,
+  wait_days,  // waits summed over the visits
+  within_guarantee,
+  diverted,
+  promise_breaches,
+  plan_contacts,
+  plan_continuous,
+  listed_steps,  // stocks summed over the steps
+  heavy_steps,
+  heavy_plan_steps,
+  heavy_entered,
+  heavy_left,
+  referrals,
+  er_baseline,
+  experience,
+  experienced,
+  count
 };
+}  // namespace sum
+using Totals = std::array<double, sum::count>;
 
 double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
 
@@ -56,24 +50,24 @@ double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
 std::vector<double> indicators_of(const Totals& t, double years) {
   const double per_1000 = 1000.0;
   return {
-      ratio(t.resident_years, years),
-      ratio(t.cost, t.resident_years),
-      ratio(t.cost, t.visits),
-      ratio(t.revenue, t.resident_years),
-      ratio(t.visits, t.resident_years),
-      ratio(t.doctor_visits, t.resident_years),
-      ratio(t.wait_days, t.visits),
-      ratio(t.within_guarantee, t.visits + t.diverted),
-      ratio(t.visits - t.promise_breaches, t.visits),
-      ratio(t.plan_continuous, t.plan_contacts),
-      ratio(t.heavy_steps, t.listed_steps),
-      ratio(t.heavy_plan_steps, t.heavy_steps),
-      ratio(per_1000 * t.heavy_entered, t.resident_years),
-      ratio(per_1000 * t.heavy_left, t.resident_years),
-      ratio(per_1000 * t.referrals, t.resident_years),
-      ratio(per_1000 * (t.er_baseline + t.diverted), t.resident_years),
-      ratio(per_1000 * t.diverted, t.resident_years),
-      ratio(t.experience / kExperienceScale, t.experienced),
+      ratio(t[sum::resident_years], years),
+      ratio(t[sum::cost], t[sum::resident_years]),
+      ratio(t[sum::cost], t[sum::visits]),
+      ratio(t[sum::revenue], t[sum::resident_years]),
+      ratio(t[sum::visits], t[sum::resident_years]),
+      ratio(t[sum::doctor_visits], t[sum::resident_years]),
+      ratio(t[sum::wait_days], t[sum::visits]),
+      ratio(t[sum::within_guarantee], t[sum::visits] + t[sum::diverted]),
+      ratio(t[sum::visits] - t[sum::promise_breaches], t[sum::visits]),
+      ratio(t[sum::plan_continuous], t[sum::plan_contacts]),
+      ratio(t[sum::heavy_steps], t[sum::listed_steps]),
+      ratio(t[sum::heavy_plan_steps], t[sum::heavy_steps]),
+      ratio(per_1000 * t[sum::heavy_entered], t[sum::resident_years]),
+      ratio(per_1000 * t[sum::heavy_left], t[sum::resident_years]),
+      ratio(per_1000 * t[sum::referrals], t[sum::resident_years]),
+      ratio(per_1000 * (t[sum::er_baseline] + t[sum::diverted]), t[sum::resident_years]),
+      ratio(per_1000 * t[sum::diverted], t[sum::resident_years]),
+      ratio(t[sum::experience] / kExperienceScale, t[sum::experienced]),
   };
 }
 
@@ -166,50 +160,49 @@ ServicePackage compute_service_package(const std::vector<Recorder::Series>& seri
   for (std::size_t k = 0; k < visits.count.size(); ++k) visits.count[k] += nurse.count[k];
 
   const auto column = [&](const std::string& name) { return summed(series, name, P); };
-  const std::vector<double> listed_steps = column("n_listed"), cost = column("cost_eur"),
-                            revenue = column("revenue_eur"), doctor = column("new_visits_doctor"),
-                            nurse_visits = column("new_visits_nurse"),
-                            wait_days = summed(series, "wait_mean_days", P, &visits),
-                            within = column("new_served_within_guarantee"),
-                            diverted = column("new_er_diversions"), breaches = column("new_promise_breaches"),
-                            plan_contacts = column("new_plan_contacts"),
-                            plan_continuous = column("new_plan_contacts_continuous"),
-                            heavy = column("n_heavy_listed"), heavy_plan = column("n_heavy_with_plan_listed"),
-                            entered = column("new_heavy_entered"), left = column("new_heavy_left"),
-                            referrals = column("new_referrals"), er_baseline = column("new_er_baseline");
+  std::array<std::vector<double>, sum::count> columns;
+  columns[sum::listed_steps] = column("n_listed");
+  columns[sum::cost] = column("cost_eur");
+  columns[sum::revenue] = column("revenue_eur");
+  columns[sum::doctor_visits] = column("new_visits_doctor");
+  columns[sum::visits] = column("new_visits_nurse");  // then the doctors' visits added, below
+  columns[sum::wait_days] = summed(series, "wait_mean_days", P, &visits);
+  columns[sum::within_guarantee] = column("new_served_within_guarantee");
+  columns[sum::diverted] = column("new_er_diversions");
+  columns[sum::promise_breaches] = column("new_promise_breaches");
+  columns[sum::plan_contacts] = column("new_plan_contacts");
+  columns[sum::plan_continuous] = column("new_plan_contacts_continuous");
+  columns[sum::heavy_steps] = column("n_heavy_listed");
+  columns[sum::heavy_plan_steps] = column("n_heavy_with_plan_listed");
+  columns[sum::heavy_entered] = column("new_heavy_entered");
+  columns[sum::heavy_left] = column("new_heavy_left");
+  columns[sum::referrals] = column("new_referrals");
+  columns[sum::er_baseline] = column("new_er_baseline");
+  columns[sum::resident_years].resize(P);
+  columns[sum::experience].resize(P);
+  columns[sum::experienced].resize(P);
+  for (std::size_t j = 0; j < P; ++j) {
+    columns[sum::resident_years][j] = columns[sum::listed_steps][j] * step_years;
+    columns[sum::visits][j] = columns[sum::doctor_visits][j] + columns[sum::visits][j];
+    columns[sum::experience][j] = static_cast<double>(setup.experience[j]);
+    columns[sum::experienced][j] = static_cast<double>(setup.experienced[j]);
+  }
 
   ServicePackage out;
   out.regions = setup.regions;
   out.steps = steps;
   out.years = static_cast<double>(steps) * step_years;
-  std::vector<Totals> region(R);
+  std::vector<Totals> region(R, Totals{});
   std::vector<std::vector<double>> producer_rows;
   for (std::size_t j = 0; j < P; ++j) {
-    Totals t;
-    t.resident_years = listed_steps[j] * step_years;
-    t.cost = cost[j];
-    t.revenue = revenue[j];
-    t.visits = doctor[j] + nurse_visits[j];
-    t.doctor_visits = doctor[j];
-    t.wait_days = wait_days[j];
-    t.within_guarantee = within[j];
-    t.diverted = diverted[j];
-    t.promise_breaches = breaches[j];
-    t.plan_contacts = plan_contacts[j];
-    t.plan_continuous = plan_continuous[j];
-    t.listed_steps = listed_steps[j];
-    t.heavy_steps = heavy[j];
-    t.heavy_plan_steps = heavy_plan[j];
-    t.heavy_entered = entered[j];
-    t.heavy_left = left[j];
-    t.referrals = referrals[j];
-    t.er_baseline = er_baseline[j];
-    t.experience = static_cast<double>(setup.experience[j]);
-    t.experienced = static_cast<double>(setup.experienced[j]);
+    Totals t{};
+    for (std::size_t k = 0; k < sum::count; ++k) t[k] = columns[k][j];
     producer_rows.push_back(indicators_of(t, out.years));
-    if (R > 0) region[0].add(t);
     const auto r = static_cast<std::size_t>(setup.producer_region[j]);
-    if (r > 0 && r < R) region[r].add(t);
+    for (std::size_t k = 0; k < sum::count; ++k) {
+      if (R > 0) region[0][k] += t[k];  // the whole area
+      if (r > 0 && r < R) region[r][k] += t[k];
+    }
   }
   const std::size_t I = package_indicators().size();
   out.by_producer.assign(I, std::vector<double>(P));
