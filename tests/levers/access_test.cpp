@@ -5,9 +5,11 @@
 // expected way). The same population and seed in every run, so only the lever differs.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <vector>
 
 #include "levers/lever_helpers.hpp"
 #include "valinta/phases/demand.hpp"
@@ -44,6 +46,29 @@ TEST(AccessRules, JoinedContactsAreBinomial) {
   EXPECT_NEAR(sum / n, 4 * 0.35, 1e-3);
   for (const int s : seen) EXPECT_GT(s, 0);
   EXPECT_NEAR(seen[0] / static_cast<double>(n), std::pow(0.65, 4), 1e-4);
+}
+
+// The demand pass's tabled form gives exactly joined_contacts's counts and positions, at the edges
+// of the bins too (u equal to a bin's bound), for any join probability including 1.
+TEST(AccessRules, JoinBinsGiveJoinedContactsExactly) {
+  for (const double join : {1.0, 0.999999, 0.93, 0.5, 0.35, 0.01, 0.0}) {
+    const JoinBins bins = join_bins(join);
+    for (int contacts = 0; contacts <= kJoinTabled; ++contacts) {
+      std::vector<double> us = {0.0, 1e-300, 0.5, std::nextafter(1.0, 0.0)};
+      for (int k = 0; k < 1000; ++k) us.push_back((k + 0.37) / 1000);
+      for (int k = 0; k <= contacts; ++k) {  // the bounds themselves and their neighbours
+        const double b = bins.cdf[static_cast<std::size_t>(contacts)][static_cast<std::size_t>(k)];
+        us.insert(us.end(), {b, std::nextafter(b, 0.0), std::nextafter(b, 1.0)});
+      }
+      for (const double u : us) {
+        double rest_tabled = -1, rest = -1;
+        ASSERT_EQ(joined_from_bins(bins, contacts, u, &rest_tabled),
+                  joined_contacts(contacts, join, u, &rest))
+            << "join " << join << " contacts " << contacts << " u " << u;
+        ASSERT_EQ(rest_tabled, rest) << "join " << join << " contacts " << contacts << " u " << u;
+      }
+    }
+  }
 }
 
 // One draw decides the count of contacts, then (by its position within the count's bin) whether

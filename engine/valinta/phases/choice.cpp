@@ -27,6 +27,7 @@
 
 #include "valinta/model/state.hpp"
 #include "valinta/phases/choice_utility.hpp"
+#include "valinta/phases/detail/candidate_utilities.hpp"
 #include "valinta/phases/detail/review_pass.hpp"
 #include "valinta/phases/switching.hpp"
 #include "valinta/util/select.hpp"
@@ -90,6 +91,18 @@ ChoiceInputs choice_inputs(const State& sim) {
   if (sim.scenario.organiser.enabled && sim.scenario.organiser.publication &&
       c.information == Information::transparent)
     for (std::size_t j = 0; j < sim.producers.size(); ++j) in.published[j] += sim.organiser.published[j];
+  in.by_zone.resize(sim.zones.size());
+  for (std::size_t z = 0; z < sim.zones.size(); ++z) {
+    ChoiceCandidates& to = in.by_zone[z];
+    for (const std::uint16_t j : sim.zones[z].candidates) {
+      to.fee_term.push_back(c.b_fee * in.fee[j]);
+      to.digital_term.push_back(c.b_digital * in.digital[j]);
+      to.published.push_back(in.published[j]);
+      to.open.push_back(in.open[j]);
+      to.digital_first.push_back(in.digital_first[j]);
+      to.is_private.push_back(in.is_private[j]);
+    }
+  }
   return in;
 }
 
@@ -101,85 +114,127 @@ std::vector<std::uint16_t> rank_producers(const State& sim, std::size_t i, bool 
   const Scenario& s = sim.scenario;
   const ChoiceParams& c = s.choice;
   const Zone& zone = sim.zones[r.zone[i]];
+  const ChoiceCandidates& columns = in.by_zone[r.zone[i]];
   const std::uint16_t current = r.listed[i];
   const bool informed = c.information != Information::none;
-  const double literacy = r.literacy[i] / 255.0;
   const Place home = place(r.lat[i], r.lon[i]);
   const auto t = static_cast<std::uint32_t>(sim.t);
-  // The considered candidates: the utility before the noise, the noise's draw, the producer.
-  struct Option {
-    double before_noise;
-    std::uint32_t draw;
-    std::uint16_t producer;
-  };
-  thread_local std::vector<Option> options;  // reused: no allocation per call
+  const std::size_t n = zone.candidates.size();
+  // Per candidate m of the zone: travel, the noise's draw (word m % 4 of slot m / 4), the utility
+  // before the noise, whether it is considered, the lower bound of its utility.
+  thread_local std::vector<double> minutes, before, lows, highs;  // reused: no allocation per call
+  thread_local std::vector<std::uint32_t> noise, considered;
+  thread_local std::vector<std::uint8_t> keep;
   thread_local std::vector<std::pair<double, std::uint16_t>> scored;
-  thread_local std::vector<double> minutes, lows;
-  thread_local std::vector<std::uint32_t> noise;  // candidate m's draw is noise[m]: word m % 4 of slot m / 4
-  options.clear();
   scored.clear();
   candidate_travel(sim, zone, home, minutes);
-  // The private sector's constant for this resident (the others' is 0).
-  const double private_sector = private_constant(
-      c, private_constant_parts(c, r.income_decile[i], r.age[i], (r.flags[i] & Residents::kEmployed) != 0));
-  const auto slots = static_cast<std::uint32_t>((zone.candidates.size() + 3) / 4);
+  const auto slots = static_cast<std::uint32_t>((n + 3) / 4);
   noise.resize(4 * static_cast<std::size_t>(slots));
   sim.rng.slot_bits(Stream::choice_noise, r.global(i), t, slots, noise.data());
-  for (std::size_t m = 0; m < zone.candidates.size(); ++m) {
-    const std::uint16_t j = zone.candidates[m];
-    if (!in.open[j]) continue;
-    const double travel = minutes[m];
-    if (travel > c.max_travel_min && !in.digital_first[j] && j != current) continue;
-    const double before_noise = access_utility(c, travel, in.fee[j], in.digital[j], literacy) +
-                                (in.is_private[j] ? private_sector : 0.0);
-    options.push_back({before_noise, noise[m], j});
-  }
-  // The utility once the noise is added (in this order of additions, always).
-  const auto utility = [&](const Option& o, double noise_value) {
-    double u = o.before_noise + noise_value;
-    if (informed) u += in.published[o.producer];
-    if (o.producer == current) {
+  // Only the best `limit` are wanted: a candidate whose utility, at the top of its noise bucket,
+  // stays below `limit` others' utilities at the bottom of theirs cannot be among them, and its
+  // noise (two logarithms) is never worked out. The margin covers rounding: the candidates kept
+  // and their order are exactly those of the full ranking.
+  constexpr double kMargin = 1e-6;
+  constexpr int kShift = 32 - kNoiseBits;
+  const NoiseBounds& bounds = noise_bounds();
+  kernels::CandidateTerms terms;
+  terms.literacy = r.literacy[i] / 255.0;
+  // The private sector's constant for this resident (the others' is 0).
+  terms.private_sector = private_constant(
+      c, private_constant_parts(c, r.income_decile[i], r.age[i], (r.flags[i] & Residents::kEmployed) != 0));
+  terms.informed = informed;
+  terms.margin = kMargin;
+  before.resize(n);
+  keep.resize(n);
+  lows.resize(n);
+  highs.resize(n);
+  kernels::candidate_utilities(c, columns, terms, minutes.data(), noise.data(), bounds.low.data(),
+                               bounds.high.data(), kShift, n, before.data(), keep.data(), lows.data(),
+                               highs.data());
+  // The utility once the noise is added (in this order of additions, always): the current
+  // producer has further terms.
+  const std::size_t mine = static_cast<std::size_t>(
+      std::find(zone.candidates.begin(), zone.candidates.end(), current) - zone.candidates.begin());
+  const auto utility = [&](std::size_t m, double noise_value) {
+    double u = before[m] + noise_value;
+    if (informed) u += columns.published[m];
+    if (m == mine) {
       if (with_inertia) u += c.inertia;
       if (with_inertia && (r.flags[i] & Residents::kPlan)) u += s.plans.continuity_inertia;  // M8
       if (!informed) u += c.b_quality * r.experience[i] / 20.0;
     }
     return u;
   };
-  // Only the best `limit` are wanted: an option whose utility, at the top of its noise bucket,
-  // stays below `limit` others' utilities at the bottom of theirs cannot be among them, and its
-  // noise (two logarithms) is never worked out. The margin covers rounding: the options kept
-  // and their order are exactly those of the full ranking.
-  constexpr double kMargin = 1e-6;
-  constexpr std::size_t kShortList = 8;
-  const NoiseBounds& bounds = noise_bounds();
-  const bool prune = limit > 0 && limit < options.size();
-  double cut = 0;
-  if (prune) {
-    // The limit-th largest of the lower bounds: for a few wanted, kept in a short list sorted
-    // descending that most options do not enter; otherwise by selection.
-    const auto low_of = [&](const Option& o) {
-      return utility(o, bounds.low[o.draw >> (32 - kNoiseBits)]) - kMargin;
-    };
-    if (limit <= kShortList) {
-      lows.assign(limit, -std::numeric_limits<double>::infinity());
-      for (const Option& o : options) {
-        const double low = low_of(o);
-        if (!(low > lows.back())) continue;
-        std::size_t k = limit - 1;
-        for (; k > 0 && lows[k - 1] < low; --k) lows[k] = lows[k - 1];
-        lows[k] = low;
-      }
-    } else {
-      lows.clear();
-      for (const Option& o : options) lows.push_back(low_of(o));
-      std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(limit - 1), lows.end(),
-                       std::greater<>());
-    }
-    cut = lows[limit - 1];
+  if (mine < n) {  // considered whatever its distance, if open
+    keep[mine] = columns.open[mine];
+    lows[mine] = utility(mine, bounds.low[noise[mine] >> kShift]) - kMargin;
+    highs[mine] = utility(mine, bounds.high[noise[mine] >> kShift]);
   }
-  for (const Option& o : options) {
-    if (prune && utility(o, bounds.high[o.draw >> (32 - kNoiseBits)]) + kMargin < cut) continue;
-    scored.emplace_back(utility(o, gumbel_from_uniform(CounterRng::to_unit(o.draw))), o.producer);
+  // The considered candidates, listed without branches (whether one is considered follows no
+  // pattern a branch predictor could learn).
+  considered.resize(n);
+  std::size_t n_considered = 0;
+  for (std::size_t m = 0; m < n; ++m) {
+    considered[n_considered] = static_cast<std::uint32_t>(m);
+    n_considered += keep[m];
+  }
+  const bool prune = limit > 0 && limit < n_considered;
+  double cut = -std::numeric_limits<double>::infinity();
+  if (prune) {
+    // The limit-th largest of the considered candidates' lower bounds: for a few wanted, kept in
+    // a short list sorted descending that most candidates do not enter; otherwise by selection.
+    constexpr std::size_t kShortList = 8;
+    if (limit <= kShortList) {
+      // A floor first: split the list into `limit` runs; the smallest of the runs' largest is
+      // at most the limit-th largest, so only bounds at or above it can matter (often a tenth).
+      thread_local std::vector<double> above;
+      above.resize(n_considered);
+      double floor = std::numeric_limits<double>::infinity();
+      for (std::size_t g = 0; g < limit; ++g) {
+        double most = -std::numeric_limits<double>::infinity();
+        for (std::size_t q = g * n_considered / limit; q < (g + 1) * n_considered / limit; ++q)
+          most = std::max(most, lows[considered[q]]);
+        floor = std::min(floor, most);
+      }
+      std::size_t n_above = 0;
+      for (std::size_t q = 0; q < n_considered; ++q) {
+        const double low = lows[considered[q]];
+        above[n_above] = low;
+        n_above += low >= floor ? 1 : 0;
+      }
+      std::array<double, kShortList> top;
+      top.fill(-std::numeric_limits<double>::infinity());
+      double last = top[0];  // top[limit - 1]
+      for (std::size_t q = 0; q < n_above; ++q) {
+        const double low = above[q];
+        if (!(low > last)) continue;
+        std::size_t k = limit - 1;
+        for (; k > 0 && top[k - 1] < low; --k) top[k] = top[k - 1];
+        top[k] = low;
+        last = top[limit - 1];
+      }
+      cut = last;
+    } else {
+      thread_local std::vector<double> kept;
+      kept.clear();
+      for (std::size_t q = 0; q < n_considered; ++q) kept.push_back(lows[considered[q]]);
+      std::nth_element(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(limit - 1), kept.end(),
+                       std::greater<>());
+      cut = kept[limit - 1];
+    }
+  }
+  // Those that may be among the best (all when nothing is pruned), listed as above; then their
+  // noise and utility.
+  std::size_t n_open = 0;
+  for (std::size_t q = 0; q < n_considered; ++q) {
+    const std::uint32_t m = considered[q];
+    considered[n_open] = m;
+    n_open += (prune && highs[m] + kMargin < cut) ? 0 : 1;
+  }
+  for (std::size_t q = 0; q < n_open; ++q) {
+    const std::uint32_t m = considered[q];
+    scored.emplace_back(utility(m, gumbel_from_uniform(CounterRng::to_unit(noise[m]))), zone.candidates[m]);
   }
   // Utility descending, ties by producer number: a strict order, so the best `limit` are the
   // same whether the rest is sorted or not.

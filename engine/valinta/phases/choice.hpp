@@ -17,6 +17,15 @@ struct State;
 struct SwitchRequest;
 struct Zone;
 
+// The same of one zone's candidates (Zone::candidates), in their order, with the constant
+// products of access_utility worked out: what the rankings of the zone's residents read.
+struct ChoiceCandidates {
+  std::vector<double> fee_term;      // b_fee x expected fee
+  std::vector<double> digital_term;  // b_digital x digital services level
+  std::vector<double> published;
+  std::vector<std::uint8_t> open, digital_first, is_private;
+};
+
 // What a ranking needs of every producer, in compact columns worked out once for the many
 // rankings of a phase (the producers' state as it is then).
 struct ChoiceInputs {
@@ -24,6 +33,7 @@ struct ChoiceInputs {
   std::vector<double> published;  // seen_utility of the published wait and quality
   std::vector<double> digital;    // digital services level
   std::vector<std::uint8_t> open, digital_first, is_private;
+  std::vector<ChoiceCandidates> by_zone;  // [zone]
 };
 ChoiceInputs choice_inputs(const State& sim);
 

@@ -52,6 +52,39 @@ int joined_contacts(int contacts, double join, double u, double* rest) {
   return k;
 }
 
+JoinBins join_bins(double join) {
+  JoinBins bins;
+  bins.join = join;
+  if (join >= 1.0) return bins;
+  for (int contacts = 1; contacts <= kJoinTabled; ++contacts) {
+    // joined_contacts's sums, every one of them.
+    double term = 1.0;
+    for (int c = 0; c < contacts; ++c) term *= 1.0 - join;
+    double cumulative = term;
+    bins.cdf[contacts][0] = cumulative;
+    for (int k = 0; k < contacts; ++k) {
+      term *= static_cast<double>(contacts - k) / static_cast<double>(k + 1) * join / (1.0 - join);
+      cumulative += term;
+      bins.cdf[contacts][k + 1] = cumulative;
+    }
+  }
+  return bins;
+}
+
+int joined_from_bins(const JoinBins& bins, int contacts, double u, double* rest) {
+  if (bins.join >= 1.0) {
+    if (rest != nullptr) *rest = u;
+    return contacts;
+  }
+  const auto& cdf = bins.cdf[static_cast<std::size_t>(contacts)];
+  int k = 0;
+  while (k < contacts && u >= cdf[static_cast<std::size_t>(k)]) ++k;
+  if (rest != nullptr)
+    *rest = position_in_bin(u, k == 0 ? 0.0 : cdf[static_cast<std::size_t>(k - 1)],
+                            k == contacts ? 1.0 : cdf[static_cast<std::size_t>(k)]);
+  return k;
+}
+
 Elsewhere elsewhere_for(const DemandParams& p, bool ohc, int income_decile, double u) {
   if (ohc) return Elsewhere::occupational;
   return u < std::min(1.0, p.self_pay_share * income_decile / 5.5) ? Elsewhere::self_pay

@@ -30,6 +30,17 @@ double join_probability(const DemandParams& p, double expected_wait_weeks);
 // inverse of the binomial distribution function at u. `rest`, if given, gets u's position within
 // the count's bin (position_in_bin): a uniform of its own for what happens to the others.
 int joined_contacts(int contacts, double join, double u, double* rest = nullptr);
+// The same for a join probability that many draws use: the distribution functions joined_contacts
+// sums for 1 .. kJoinTabled contacts, term by term in the same order (so the same numbers),
+// worked out once: cdf[contacts][k] = P(joined <= k); joined_from_bins then only compares.
+inline constexpr int kJoinTabled = 3;
+struct JoinBins {
+  double join = 1.0;
+  std::array<std::array<double, kJoinTabled + 1>, kJoinTabled + 1> cdf{};
+};
+JoinBins join_bins(double join);
+// joined_contacts(contacts, bins.join, u, rest) for 0 <= contacts <= kJoinTabled.
+int joined_from_bins(const JoinBins& bins, int contacts, double u, double* rest = nullptr);
 // Where a resident's contacts that did not join go, given a uniform `u`: occupational health care
 // if they are covered; otherwise a private clinic at their own cost with probability
 // self_pay_share x income decile / 5.5 (at most 1), or self-care.

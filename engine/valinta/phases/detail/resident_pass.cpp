@@ -147,6 +147,7 @@ DemandPass::DemandPass(const State& sim)
     induced_[j] = induced_visit_factor(s, sim.producers[j].expected_wait_weeks,
                                        sim.producers[j].sector == Sector::public_sector);
     join_[j] = join_probability(s.demand, sim.producers[j].expected_wait_weeks);
+    join_bins_.push_back(join_bins(join_[j]));
   }
   for (std::size_t z = 0; z < zone_factor_.size(); ++z) zone_factor_[z] = sim.zones[z].demand_factor;
   // The screen of residents without a contact holds while no factor raises a rate (a lower rate
@@ -210,7 +211,9 @@ void DemandPass::chunk(State& sim, Local& local, ResidentDraws& draws, std::size
                                             contacts >= 64 ? 1.0 : counts_[level][band][ohc][contacts]}
                                 : poisson_bin(lambda, std::exp(-lambda), contacts);
       double rest = 0;
-      const int joined = joined_contacts(contacts, join_[j], position_in_bin(u, lo, hi), &rest);
+      const double v = position_in_bin(u, lo, hi);
+      const int joined = contacts <= kJoinTabled ? joined_from_bins(join_bins_[j], contacts, v, &rest)
+                                                 : joined_contacts(contacts, join_[j], v, &rest);
       if (joined < contacts) {
         const Elsewhere where = elsewhere_for(sim.scenario.demand, ohc != 0, income_decile[i], rest);
         local.elsewhere[static_cast<int>(where)] += contacts - joined;

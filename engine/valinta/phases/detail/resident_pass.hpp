@@ -11,6 +11,7 @@
 
 #include "valinta/model/params/demand.hpp"
 #include "valinta/model/types.hpp"
+#include "valinta/phases/demand.hpp"
 #include "valinta/util/rng.hpp"
 #include "valinta/util/simd.hpp"
 
@@ -67,6 +68,7 @@ class DemandPass {
   Cells<PoissonTable>
       counts_{};  // the counts' distribution of every cell, for residents whose rate has no factor
   std::vector<double> zone_factor_, induced_, join_;
+  std::vector<JoinBins> join_bins_;  // of join_, by producer
   // No zone or producer factor: then no contact is the integer test w < no_contact, and most
   // residents need nothing else.
   bool plain_ = false;
