@@ -34,7 +34,6 @@ TOKEN_COOKIE = "valinta_token"
 TOKEN_HEADER = "X-Valinta-Token"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 #: The engine's scenario errors: FILE:LINE:COL: error: KEY: message (KEY may be absent).
-ERROR_LINE = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<column>\d+): error: (?P<rest>.*)$")
 PROGRESS = re.compile(r"(\d+(?:\.\d+)?) ?%")
 MAX_REPLICATIONS = 50
 MAX_SCENARIOS = 6
@@ -139,23 +138,23 @@ def engine(settings: Settings, *args: str, timeout: float = 120) -> subprocess.C
     return subprocess.run([str(settings.valinta), *args], capture_output=True, text=True, timeout=timeout)
 
 
-def engine_errors(stderr: str, checked: Path) -> list[dict]:
-    """The engine's scenario errors as {key, line, column, message} (line and column in the file
-    that was checked; 0 for errors elsewhere, e.g. in the base it extends)."""
+def engine_errors(result: subprocess.CompletedProcess, checked: Path) -> list[dict]:
+    """The errors of `valinta validate --json CHECKED` as {key, line, column, message} (line and
+    column in the file that was checked; 0 for errors elsewhere, e.g. in the base it extends)."""
+    try:
+        report = json.loads(result.stdout)
+        found = [e for f in report["files"] for e in f["errors"]]
+    except (ValueError, KeyError, TypeError):  # not the engine's report: say what it printed
+        text = (result.stderr or result.stdout or f"valinta validate exited with {result.returncode}").strip()
+        return [{"key": "", "line": 0, "column": 0, "message": text.splitlines()[0]}]
     errors = []
-    for text in stderr.splitlines():
-        m = ERROR_LINE.match(text)
-        if not m:
-            continue
-        rest = m.group("rest")
-        key, _, message = rest.partition(": ")
-        if not message or " " in key:
-            key, message = "", rest
-        here = Path(m.group("file")).name == checked.name
-        errors.append({"key": key, "line": int(m.group("line")) if here else 0,
-                       "column": int(m.group("column")) if here else 0, "message": message})
-    if not errors and stderr.strip():
-        errors.append({"key": "", "line": 0, "column": 0, "message": stderr.strip().splitlines()[0]})
+    for e in found:
+        here = Path(e["file"]).name == checked.name
+        errors.append({"key": e["key"], "line": e["line"] if here else 0, "column": e["column"] if here else 0,
+                       "message": e["message"]})
+    if not errors:
+        errors.append({"key": "", "line": 0, "column": 0,
+                       "message": f"valinta validate exited with {result.returncode} and reported no error"})
     return errors
 
 
@@ -193,8 +192,8 @@ def check_changes(settings: Settings, payload: dict, keys: set[str]) -> tuple[st
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
-        result = engine(settings, "validate", tmp)
-        errors = [] if result.returncode == 0 else engine_errors(result.stderr, Path(tmp))
+        result = engine(settings, "validate", "--json", tmp)
+        errors = [] if result.returncode == 0 else engine_errors(result, Path(tmp))
     finally:
         os.unlink(tmp)
     return name, text, base, errors
@@ -364,7 +363,8 @@ def create_app(settings: Settings) -> Flask:
         path = resolve_id(settings, scenario_id)
         shown = engine(settings, "show", str(path))
         if shown.returncode != 0:
-            return jsonify(error="the scenario does not load", errors=engine_errors(shown.stderr, path)), 400
+            checked = engine(settings, "validate", "--json", str(path))
+            return jsonify(error="the scenario does not load", errors=engine_errors(checked, path)), 400
         resolved = yaml.safe_load(shown.stdout) or {}
         head = _top_level(path)
         return jsonify(id=scenario_id, name=str(resolved.get("name", path.stem)),

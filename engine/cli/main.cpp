@@ -13,6 +13,7 @@
 // residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
 // before the run, so they all exit with the same code instead of waiting for each other.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
@@ -47,6 +48,7 @@
 #include "valinta/run/run_loop.hpp"
 #include "valinta/run/simulation.hpp"
 #include "valinta/util/heap.hpp"
+#include "valinta/util/json.hpp"
 #include "valinta/version.hpp"
 
 namespace fs = std::filesystem;
@@ -301,17 +303,27 @@ std::string option_error(const CLI::App& cmd, const RunArgs& args) {
   return {};
 }
 
-int validate(const std::vector<std::string>& files) {
+// Checks every file; with `json`, prints one JSON document for tools instead of the lines:
+//   {"files": [{"file": F, "ok": true|false, "errors": [Diagnostic::json(), ...]}, ...], "errors": N}
+int validate(const std::vector<std::string>& files, bool json) {
   int status = 0;
+  std::vector<std::string> reports;
+  std::size_t errors = 0;
   for (const auto& f : files) {
+    std::vector<std::string> found;
     try {
       valinta::load_scenario(f);
-      fmt::print("{}: ok\n", f);
+      if (!json) fmt::print("{}: ok\n", f);
     } catch (const valinta::ScenarioError& e) {
-      fmt::print(stderr, "{}\n", e.what());
+      if (!json) fmt::print(stderr, "{}\n", e.what());
+      for (const valinta::Diagnostic& d : e.diagnostics().list()) found.push_back(d.json());
       status = kExitBadInput;
     }
+    errors += found.size();
+    reports.push_back(fmt::format(R"({{"file": {}, "ok": {}, "errors": [{}]}})", valinta::json_string(f),
+                                  found.empty() ? "true" : "false", fmt::join(found, ", ")));
   }
+  if (json) fmt::print("{{\"files\": [\n  {}\n], \"errors\": {}}}\n", fmt::join(reports, ",\n  "), errors);
   return status;
 }
 
@@ -507,6 +519,10 @@ int main(int argc, char** argv) {
   CLI::App* validate_cmd =
       app.add_subcommand("validate", "Check scenario files without running them (exit code 2 if any is bad)");
   validate_cmd->add_option("files", validate_files, "Scenario YAML files")->required();
+  bool validate_json = false;
+  validate_cmd->add_flag("--json", validate_json,
+                         "Print one JSON document instead: every file with ok and its errors (file, line, "
+                         "column, key, message), for editors and other tools");
 
   std::string show_file;
   std::vector<std::string> show_sets;
@@ -571,7 +587,7 @@ int main(int argc, char** argv) {
   if (*compare_cmd) return compare(compare_args);
   if (*sweep_cmd) return sweep(sweep_args);
   if (*calibrate_cmd) return calibrate(calibrate_args);
-  if (*validate_cmd) return validate(validate_files);
+  if (*validate_cmd) return validate(validate_files, validate_json);
   if (*show_cmd) return show(show_file, show_sets);
   if (*schema_cmd) {
     fmt::print("{}", valinta::scenario_json_schema());

@@ -414,3 +414,45 @@ def test_loader_and_schema_refuse(case, validator, tmp_path):
                    f"'{name}' as the loader does ({loader_key}):\n  "
                    + "\n  ".join(f"{'/'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
                                  for e in errors))
+
+
+# --- `valinta validate --json`: the same errors for tools --------------------------------------------
+
+def as_text(error: dict) -> str:
+    """An error of the JSON report written as the text form prints it (Diagnostic::format)."""
+    where = error["file"] + (f":{error['line']}:{error['column']}" if error["line"] > 0 else "")
+    return f"{where}: error: {error['key']}: {error['message']}" if error["key"] else f"{where}: error: {error['message']}"
+
+
+JSON_CASES = dict(REJECTED, awkward_characters=(
+    'rules: {min_listing_months: "ä\\"\\\\ \\t x"}\n"key with ä \\" and \\\\": 1\n', "rules.min_listing_months",
+    None, None))
+
+
+@pytest.mark.parametrize("case", JSON_CASES)
+def test_validate_json_reports_exactly_the_errors_of_the_text(case, tmp_path):
+    path = write_case(tmp_path, JSON_CASES[case][0])
+    text = valinta("validate", str(path))
+    report = valinta("validate", "--json", str(path))
+    assert report.returncode == text.returncode == 2, report.stdout + report.stderr
+    assert report.stderr == "", f"--json prints nothing but the report:\n{report.stderr}"
+    parsed = json.loads(report.stdout)
+    assert [f["file"] for f in parsed["files"]] == [str(path)] and parsed["files"][0]["ok"] is False
+    errors = parsed["files"][0]["errors"]
+    assert parsed["errors"] == len(errors) > 0
+    for e in errors:
+        assert set(e) == {"file", "line", "column", "key", "message"} and e["line"] >= 0 and e["column"] >= 0
+    printed = [line for line in text.stderr.splitlines() if ": error: " in line]
+    assert [as_text(e) for e in errors] == printed
+
+
+def test_validate_json_of_good_and_missing_files(tmp_path):
+    good = SCENARIOS / "keski-suomi.yaml"
+    missing = tmp_path / "no such.yaml"
+    result = valinta("validate", "--json", str(good), str(missing))
+    assert result.returncode == 2, result.stdout + result.stderr
+    files = json.loads(result.stdout)["files"]
+    assert files[0] == {"file": str(good), "ok": True, "errors": []}
+    assert files[1]["ok"] is False and files[1]["errors"][0]["file"] == str(missing)
+    result = valinta("validate", "--json", str(good))
+    assert result.returncode == 0 and json.loads(result.stdout) == {"files": files[:1], "errors": 0}

@@ -141,6 +141,23 @@ def test_an_invalid_edit_gets_the_engines_error_at_its_key(server):
     assert status == 400
 
 
+def test_a_rule_set_that_does_not_load_gets_every_error_with_its_place(server):
+    # Errors read from `valinta validate --json`: a key that holds ": " and an error with no
+    # line (about the file as a whole) come through as they are.
+    base = (ROOT / "scenarios" / "keski-suomi.yaml").resolve()
+    broken = server["workspace"] / "broken.yaml"
+    broken.write_text(f"extends: {base}\nname: broken\nrules:\n  care_guarantee_days: -5\n"
+                      f"'odd: key': 1\n", encoding="utf-8")
+    try:
+        status, answer, _ = call(server, "GET", "/api/scenario?id=workspace/broken.yaml")
+        assert status == 400 and answer["error"] == "the scenario does not load", answer
+        by_key = {e["key"]: e for e in answer["errors"]}
+        assert by_key["rules.care_guarantee_days"]["line"] == 4, answer
+        assert by_key["odd: key"]["line"] == 5 and "unknown key" in by_key["odd: key"]["message"], answer
+    finally:
+        broken.unlink()
+
+
 def test_a_valid_edit_is_saved_as_a_small_file_that_extends_its_base(server):
     status, answer, _ = call(server, "POST", "/api/save", {
         "base": "scenarios/keski-suomi.yaml", "name": "guarantee-opt-out",

@@ -10,36 +10,11 @@
 
 #include "valinta/input/data_files.hpp"
 #include "valinta/model/scenario.hpp"
+#include "valinta/util/json.hpp"
 
 namespace valinta {
 
 namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        else
-          out += c;
-    }
-  }
-  return out + "\"";
-}
 
 std::string json_number(double v) { return fmt::format("{}", v); }
 

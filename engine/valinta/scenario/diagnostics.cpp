@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "valinta/util/json.hpp"
+
 namespace valinta {
 
 std::string Diagnostic::format() const {
@@ -11,6 +13,11 @@ std::string Diagnostic::format() const {
   if (line > 0) where += fmt::format(":{}:{}", line, column);
   if (key.empty()) return fmt::format("{}: error: {}", where, message);
   return fmt::format("{}: error: {}: {}", where, key, message);
+}
+
+std::string Diagnostic::json() const {
+  return fmt::format(R"({{"file": {}, "line": {}, "column": {}, "key": {}, "message": {}}})",
+                     json_string(file), line, column, json_string(key), json_string(message));
 }
 
 void Diagnostics::error(std::string file, int line, int column, std::string key, std::string message) {

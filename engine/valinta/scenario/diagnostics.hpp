@@ -1,6 +1,7 @@
 #pragma once
 // Errors found in a scenario, collected (never just the first) and printed as
 //   scenarios/x.yaml:14:7: error: rules.min_listing_months: must be >= 0 (got -3)
+// or, for tools, as JSON (Diagnostic::json).
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct Diagnostic {
   std::string message;
 
   std::string format() const;
+  // {"file": ..., "line": ..., "column": ..., "key": ..., "message": ...} (line and column 0 when
+  // unknown, key "" when the error is not about one key).
+  std::string json() const;
 };
 
 class Diagnostics {
