@@ -41,7 +41,8 @@ REASONS = ["review", "dissatisfaction", "closure", "entry_nudge", "campaign", "a
            "neighbours", "household"]
 NEEDS = ["well", "light", "basic", "heavy"]
 PAYMENT_KINDS = ["capitation", "fee_for_service", "client_fee", "referral_organiser",
-                 "referral_producer", "emergency", "heavy_service", "performance", "voucher"]
+                 "referral_producer", "emergency", "heavy_service", "performance", "voucher",
+                 "temporary_capacity"]
 
 # Zones of a comparison file: name, municipality code, residents, eligible to choose, lon, lat
 # (four municipalities of Keski-Suomi; Laukaa outside the pilot, so no one there is eligible).

@@ -220,8 +220,11 @@ TEST(Organiser, TemporaryCapacityCostsWhatTheParametersSay) {
   // the next 4 weeks at 100 EUR a visit: 15 x 4 x 100 = 6,000 EUR, paid to the station.
   EXPECT_EQ(test::recorded(sim, "new_organiser_breaches", 7, a), 1);
   EXPECT_DOUBLE_EQ(test::recorded(sim, "organiser_cost_eur", 7), 6000.0);
-  EXPECT_DOUBLE_EQ(sim.flows.payments[a * kPaymentKinds + static_cast<int>(PaymentKind::fee_for_service)],
+  // Booked as temporary capacity, not as fees for service (the station is paid by capitation).
+  EXPECT_DOUBLE_EQ(sim.flows.payments[a * kPaymentKinds + static_cast<int>(PaymentKind::temporary_capacity)],
                    6000.0);
+  EXPECT_EQ(sim.flows.payments[a * kPaymentKinds + static_cast<int>(PaymentKind::fee_for_service)], 0.0);
+  EXPECT_DOUBLE_EQ(sim.flows.organiser_side[static_cast<int>(PaymentKind::temporary_capacity)], 6000.0);
   EXPECT_DOUBLE_EQ(sim.producers[a].organiser_capacity_per_week, 15.0);
   EXPECT_NEAR(free_before - sim.workforce_free_fte, 15.0 / sim.scenario.workforce.visits_per_fte_week, 1e-9);
   bool logged = false;

@@ -147,4 +147,14 @@ struct StepFlows {
   std::bitset<kCount> summed_;
 };
 
+// What a producer was paid in a step, from its row of StepFlows::payments (kPaymentKinds values):
+// capitation, fee for service, client fees, performance pay, vouchers and temporary capacity, added
+// in that order.
+inline double producer_revenue(const double* pay) {
+  return pay[static_cast<int>(PaymentKind::capitation)] +
+         pay[static_cast<int>(PaymentKind::fee_for_service)] +
+         pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
+         pay[static_cast<int>(PaymentKind::voucher)] + pay[static_cast<int>(PaymentKind::temporary_capacity)];
+}
+
 }  // namespace valinta

@@ -73,11 +73,12 @@ enum class PaymentKind : std::uint8_t {
   heavy_service = 6,       // organiser -> heavy (social and health) services
   performance = 7,         // organiser -> producer, performance pay by indicator
   voucher = 8,             // organiser -> producer, service vouchers
+  temporary_capacity = 9,  // organiser -> public station, temporary capacity after a breach (M10)
 };
-inline constexpr int kPaymentKinds = 9;
+inline constexpr int kPaymentKinds = 10;
 inline constexpr std::array<std::string_view, kPaymentKinds> kPaymentKindNames = {
     "capitation",    "fee_for_service", "client_fee", "referral_organiser", "referral_producer", "emergency",
-    "heavy_service", "performance",     "voucher"};
+    "heavy_service", "performance",     "voucher",    "temporary_capacity"};
 
 // Producer life-cycle events recorded per step (docs/ODD.md 7.7).
 enum class ProducerEvent : std::uint8_t { none = 0, opened = 1, entered = 2, closed = 3, exited = 4 };

@@ -483,10 +483,7 @@ void run_market(State& sim) {
     Producer& p = sim.producers[j];
     if (!p.active) continue;
     const double* pay = &f.payments[j * kPaymentKinds];
-    p.profit_this_quarter +=
-        pay[static_cast<int>(PaymentKind::capitation)] + pay[static_cast<int>(PaymentKind::fee_for_service)] +
-        pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
-        pay[static_cast<int>(PaymentKind::voucher)] - f.producer_cost[j];
+    p.profit_this_quarter += producer_revenue(pay) - f.producer_cost[j];
     for (int l = 0; l < kNeedLevels; ++l) p.arrivals_this_quarter += f.arrivals[j * kNeedLevels + l];
   }
   const int quarter_steps = std::max(

@@ -18,7 +18,7 @@
 //   - publication: a breach is published until the next review;
 //   - a public station in breach gets temporary capacity, organiser.temporary_capacity_share of its
 //     base capacity staffed from the free workforce, paid at organiser.temporary_capacity_eur_per_visit
-//     per visit of added capacity (booked as fee for service), and capacity bought by voucher from
+//     per visit of added capacity (payment kind temporary_capacity), and capacity bought by voucher from
 //     private and third-sector producers of its zone with capacity they did not use in the period,
 //     as much as its queue needs to be served within the promise, paid at
 //     organiser.voucher_eur_per_visit per visit (booked as voucher); both for the next period;
@@ -252,7 +252,7 @@ void review(State& sim, int period) {
         sim.workforce_free_fte -= fte;
         o.temporary[j] = added;
         o.temporary_fte[j] = fte;
-        pay(j, PaymentKind::fee_for_service, cost);
+        pay(j, PaymentKind::temporary_capacity, cost);
         ++o.new_temporary;
         sim.event_log.push_back(
             fmt::format("{} {}, {}{}", when, action, eur(cost),

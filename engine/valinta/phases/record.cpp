@@ -116,10 +116,7 @@ void run_record(State& sim) {
     mean[j] = w.mean;
     within[j] = ratio(f.served_within_guarantee[j], served[j] + f.diverted[j]);
     const double* pay = &f.payments[j * kPaymentKinds];
-    revenue[j] =
-        pay[static_cast<int>(PaymentKind::capitation)] + pay[static_cast<int>(PaymentKind::fee_for_service)] +
-        pay[static_cast<int>(PaymentKind::client_fee)] + pay[static_cast<int>(PaymentKind::performance)] +
-        pay[static_cast<int>(PaymentKind::voucher)];
+    revenue[j] = producer_revenue(pay);
     cost[j] = f.producer_cost[j];
     profit[j] = revenue[j] - cost[j];
     risk[j] = p.n_listed > 0 ? f.risk_weight_sum[j] / static_cast<double>(p.n_listed) : kNaN;

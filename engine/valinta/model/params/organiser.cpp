@@ -36,8 +36,8 @@ void declare_organiser_params(ParamRegistry& r, OrganiserParams& p) {
           "(docs/facts.md, Access: doctor workforce)"});
   r.real(
       "organiser.temporary_capacity_eur_per_visit", p.temporary_capacity_eur_per_visit, 120, at_least(0),
-      {"organiser's cost of a visit of temporary capacity, paid to the station (booked as fee for "
-       "service)",
+      {"organiser's cost of a visit of temporary capacity, paid to the station (payment kind "
+       "temporary_capacity)",
        "EUR/visit", "assumption: a public visit's cost with the locum premium (service.flex_cost_premium)"});
   r.boolean("organiser.vouchers", p.vouchers, false,
             {"a public station in breach gets capacity bought from private and third-sector producers of "
