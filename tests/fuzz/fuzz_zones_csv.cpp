@@ -3,8 +3,9 @@
 // read_zones_csv_text must either keep zones or report what is wrong in the diagnostics (which
 // the loader turns into ScenarioError). Any exception, a crash, a sanitizer report, an input that
 // takes longer than -timeout or more memory than -rss_limit_mb is a finding; so is a kept zone
-// that breaks the reader's promises: a name that is empty or not UTF-8 text without NUL bytes, a
-// population outside 0 to 10,000,000, a position off the globe, or no zone and no error.
+// that breaks the reader's promises: a name that is empty, holds a line break or is not UTF-8
+// text without NUL bytes, a population outside 0 to 10,000,000, a position off the globe, or no
+// zone and no error.
 // Built and run by tests/fuzz/run-fuzzer zones_csv.
 //
 // The input is read twice: with every region kept, and with only the rows of Keski-Suomi.
@@ -37,6 +38,7 @@ void read_and_check(std::string_view text, const std::string& region) {
   for (const valinta::ZoneSpec& z : scenario.zones) {
     if (z.name.empty()) broken("the name is empty");
     if (!valinta::is_clean_utf8(z.name)) broken("the name is not UTF-8 text without NUL bytes");
+    if (z.name.find_first_of("\r\n") != std::string::npos) broken("the name holds a line break");
     if (z.population < 0 || z.population > 10'000'000) broken("the population is out of range");
     if (!(z.lat >= -90 && z.lat <= 90) || !(z.lon >= -180 && z.lon <= 180))
       broken("the position is off the globe");

@@ -1,8 +1,8 @@
 // The municipal zones CSV (scenario/data_files.cpp, read_zones_csv): names that would end up in
 // the results file must be UTF-8 text without NUL bytes; a UTF-8 byte-order mark is skipped;
-// cells may be quoted as in RFC 4180 (commas and doubled quotes inside quotes) and lines may end
-// in CRLF; no row is dropped without an error; populations that no municipality has, or that add
-// up to more residents than a run can hold, are reported at the CSV's file:line:col.
+// cells may be quoted as in RFC 4180 (commas, line breaks and doubled quotes inside quotes) and
+// lines may end in CRLF; no row is dropped without an error; populations that no municipality has, or that
+// add up to more residents than a run can hold, are reported at the CSV's file:line:col.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -218,6 +218,42 @@ TEST(ZonesCsv, ErrorsInQuotedRowsPointAtTheCell) {
   const Loaded loaded =
       load_with_csv("quoted-column", kHeader + kGood + "Keski-Suomi,\"A, B\",many,61.74,26.11\n");
   expect_csv_error(loaded, 3, 20, {"'many'", "must be a number"});
+}
+
+// A spreadsheet's export may hold line breaks inside quoted cells (RFC 4180), here in a column the
+// engine does not read; the rows after them keep their own line numbers.
+TEST(ZonesCsv, QuotedCellsMayHoldLineBreaks) {
+  const std::string header = "region,municipality,note,population_2020_12_31,lat,lon\n";
+  const std::string rows =
+      "Keski-Suomi,Hankasalmi,\"two\nlines\",4782,62.39,26.43\n"
+      "Keski-Suomi,Joutsa,\"three\r\nlines, \"\"quoted\"\"\r\nand commas\",4297,61.74,26.11\n"
+      "Keski-Suomi,Uurainen,,3646,62.49,25.44\n";
+  const Loaded loaded = load_with_csv("multiline", header + rows);
+  ASSERT_TRUE(loaded.scenario.has_value()) << all_errors(loaded);
+  EXPECT_EQ(names_of(*loaded.scenario), (std::vector<std::string>{"Hankasalmi", "Joutsa", "Uurainen"}));
+  EXPECT_EQ(loaded.scenario->zones[2].population, 3646);
+  // An error after them is at its own line: the header is line 1, the three rows take 1 + 2 + 3
+  // lines, so the bad row is line 8.
+  const Loaded bad =
+      load_with_csv("multiline-error", header + rows + "Keski-Suomi,Toivakka,x,many,62.1,26.08\n");
+  expect_csv_error(bad, 8, 24, {"'many'", "must be a number"});
+  // A cell after a line break inside the same row is at the line it starts on.
+  const Loaded inside =
+      load_with_csv("multiline-cell", header + "Keski-Suomi,Joutsa,\"a\nb\",4297,61.74,many\n");
+  expect_csv_error(inside, 3, 15, {"'many'", "must be a number"});
+}
+
+TEST(ZonesCsv, NameWithALineBreakIsRefusedAtItsCell) {
+  const Loaded loaded =
+      load_with_csv("name-break", kHeader + kGood + "Keski-Suomi,\"Jou\ntsa\",4297,61.74,26.11\n");
+  expect_csv_error(loaded, 3, 13, {"municipality name", "line break"});
+}
+
+TEST(ZonesCsv, QuoteClosedOnALaterLineThenTextIsReportedWithWhereItOpened) {
+  const Loaded loaded = load_with_csv("late-quote", kHeader + kGood +
+                                                        "Keski-Suomi,\"Joutsa,4297,61.74,26.11\n"
+                                                        "Keski-Suomi,\"Uurainen\",3646,62.49,25.44\n");
+  expect_csv_error(loaded, 4, 14, {"closing quote", "line 3, column 13"});
 }
 
 TEST(ZonesCsv, CrlfLineEndingsReadLikeLf) {

@@ -15,50 +15,104 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-// Splits one line (without its line break, starting at byte `at` of the file) into cells as
-// RFC 4180 does: a cell in double quotes may hold commas, and a quote written twice inside it
-// stands for one quote; a quote inside an unquoted cell is kept as written. A quoted cell must
-// close on its own line and be followed by a comma or the end of the line; otherwise the problem
-// is returned (with its column) and `cells` is incomplete.
-std::optional<std::pair<int, std::string>> split_csv_line(std::string_view line, std::size_t at,
-                                                          std::vector<CsvCell>& cells) {
-  cells.clear();
+// Where reading is in the file's text: the byte, and the line and column it is at.
+struct Cursor {
+  std::string_view text;
   std::size_t pos = 0;
+  int line = 1;
+  std::size_t line_start = 0;  // byte offset of the current line's first byte
+
+  bool at_end() const { return pos >= text.size(); }
+  int column() const { return static_cast<int>(pos - line_start) + 1; }
+  // Past the line break at pos.
+  void next_line() {
+    ++pos;
+    ++line;
+    line_start = pos;
+  }
+  // To the start of the line after the current one (or the end of the text).
+  void skip_line() {
+    pos = std::min(text.find('\n', pos), text.size());
+    if (!at_end()) next_line();
+  }
+};
+
+struct CsvProblem {
+  int line = 0, column = 0;
+  std::string message;
+};
+
+// Reads one record, from the start of a line, into cells as RFC 4180 writes them: cells are
+// split by commas and the record ends at a line break (LF or CRLF) outside quotes or at the end
+// of the text; a cell in double quotes may hold commas and line breaks, and a quote written twice
+// inside it stands for one; a quote inside an unquoted cell is kept as written. A quoted cell must
+// be followed by a comma or the end of the record. On a problem the cursor moves to the start of
+// the line after the one where it was found, and `cells` is incomplete.
+std::optional<CsvProblem> read_record(Cursor& c, std::vector<CsvCell>& cells) {
+  cells.clear();
+  const std::string_view text = c.text;
   while (true) {
     CsvCell cell;
-    cell.column = static_cast<int>(pos) + 1;
-    const std::size_t begin = pos;
-    if (pos < line.size() && line[pos] == '"') {
-      ++pos;
+    cell.line = c.line;
+    cell.column = c.column();
+    const std::size_t begin = c.pos;
+    if (!c.at_end() && text[c.pos] == '"') {
+      ++c.pos;
       while (true) {
-        const std::size_t quote = line.find('"', pos);
-        if (quote == std::string_view::npos)
-          return std::pair{cell.column,
-                           std::string("the quote that opens this cell is not closed on this line (a quoted "
-                                       "cell ends with \" before the next comma; cells cannot span lines)")};
-        cell.text.append(line.substr(pos, quote - pos));
-        pos = quote + 1;
-        if (pos < line.size() && line[pos] == '"') {
+        const std::size_t quote = text.find('"', c.pos);
+        const std::size_t stop = std::min(quote, text.size());
+        for (std::size_t k = c.pos; k < stop; ++k)  // line breaks inside the cell
+          if (text[k] == '\n') {
+            ++c.line;
+            c.line_start = k + 1;
+          }
+        cell.text.append(text.substr(c.pos, stop - c.pos));
+        if (quote == std::string_view::npos) {
+          c.pos = text.size();
+          return CsvProblem{cell.line, cell.column,
+                            "the quote that opens this cell is not closed before the end of the file (a "
+                            "quoted cell ends with \" before the next comma or line break; a quote inside "
+                            "it is written twice: \"\")"};
+        }
+        c.pos = quote + 1;
+        if (c.pos < text.size() && text[c.pos] == '"') {
           cell.text += '"';
-          ++pos;
+          ++c.pos;
           continue;
         }
         break;
       }
-      if (pos < line.size() && line[pos] != ',')
-        return std::pair{
-            static_cast<int>(pos) + 1,
-            std::string("text after the closing quote of a quoted cell (a comma or the end of the line "
-                        "must follow it; a quote inside a quoted cell is written twice: \"\")")};
+      const bool record_ends = c.at_end() || text[c.pos] == '\n' ||
+                               (text[c.pos] == '\r' && (c.pos + 1 == text.size() || text[c.pos + 1] == '\n'));
+      if (!record_ends && text[c.pos] != ',') {
+        CsvProblem problem{c.line, c.column(),
+                           "text after the closing quote of a quoted cell (a comma or the end of the line "
+                           "must follow it; a quote inside a quoted cell is written twice: \"\")"};
+        if (cell.line != c.line)
+          problem.message += fmt::format(
+              "; the cell opened with a quote at line {}, column {} and held the line breaks up to here",
+              cell.line, cell.column);
+        c.skip_line();
+        return problem;
+      }
     } else {
-      pos = std::min(line.find(',', pos), line.size());
-      cell.text.assign(line.substr(begin, pos - begin));
+      const std::size_t stop = std::min(text.find_first_of(",\n", c.pos), text.size());
+      std::size_t end = stop;
+      if ((stop == text.size() || text[stop] == '\n') && end > c.pos && text[end - 1] == '\r') --end;
+      cell.text.assign(text.substr(c.pos, end - c.pos));
+      c.pos = end;
     }
-    cell.offset = at + begin;
-    cell.length = pos - begin;
+    cell.offset = begin;
+    cell.length = c.pos - begin;
     cells.push_back(std::move(cell));
-    if (pos >= line.size()) return std::nullopt;
-    ++pos;  // the comma
+    if (c.at_end()) return std::nullopt;
+    if (text[c.pos] == ',') {
+      ++c.pos;
+      continue;
+    }
+    if (text[c.pos] == '\r') ++c.pos;  // of CRLF, or the last byte of the text
+    if (!c.at_end()) c.next_line();
+    return std::nullopt;
   }
 }
 
@@ -101,12 +155,12 @@ void CsvTable::error(Diagnostics& diagnostics, int line, int column, const std::
   diagnostics.error(file, line, column, "", message);
 }
 
-bool csv_number(CsvTable& table, Diagnostics& diagnostics, int line, const CsvCell& cell, double lo,
-                double hi, double& out, double allowed) {
+bool csv_number(CsvTable& table, Diagnostics& diagnostics, const CsvCell& cell, double lo, double hi,
+                double& out, double allowed) {
   const char* end = cell.text.data() + cell.text.size();
   auto r = std::from_chars(cell.text.data(), end, out);
   if (r.ec != std::errc() || r.ptr != end || !std::isfinite(out) || out < lo || out > hi) {
-    table.error(diagnostics, line, cell.column,
+    table.error(diagnostics, cell.line, cell.column,
                 fmt::format("{} must be a number between {} and {}", shown(cell.text), lo, allowed));
     return false;
   }
@@ -158,48 +212,52 @@ CsvTable parse_csv(std::string text, const std::string& file, const std::string&
   table.file = file;
   table.text = std::move(text);
   const std::string_view all = table.text;
-  std::size_t start = all.substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
-  int line_no = 0;
+  Cursor c{all};
+  c.pos = c.line_start = all.substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
   bool header_seen = false;
   std::vector<CsvCell> cells;
-  while (start < all.size() && !table.stopped) {
-    const std::size_t newline = std::min(all.find('\n', start), all.size());
-    std::string_view line = all.substr(start, newline - start);
-    const std::size_t at = start;
-    start = newline + 1;
-    ++line_no;
+  while (!c.at_end() && !table.stopped) {
+    // At the start of a line: a comment, a blank line or a record (which may span lines).
+    std::string_view line = all.substr(c.pos, std::min(all.find('\n', c.pos), all.size()) - c.pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty() && line[0] == '#') continue;  // comments (e.g. the source of the data)
+    if (!line.empty() && line[0] == '#') {  // comments (e.g. the source of the data)
+      c.skip_line();
+      continue;
+    }
+    const int record_line = c.line;
     if (!header_seen) {
       header_seen = true;
-      table.header_line = line_no;
+      table.header_line = record_line;
       if (line.substr(0, 2) == "\xFF\xFE" || line.substr(0, 2) == "\xFE\xFF") {
-        table.error(diagnostics, line_no, 1,
+        table.error(diagnostics, record_line, 1,
                     "the file is UTF-16 text; save it as UTF-8 (" + header_rule + ")");
         table.stopped = true;
         break;
       }
       // The header's cells may be quoted like any others.
-      if (const auto problem = split_csv_line(line, at, cells)) {
-        table.error(diagnostics, line_no, problem->first, problem->second);
+      if (const auto problem = read_record(c, cells)) {
+        table.error(diagnostics, problem->line, problem->column, problem->message);
         table.stopped = true;
         break;
       }
       for (const CsvCell& cell : cells) table.header.push_back(cell.text);
       continue;
     }
-    if (line.empty()) continue;
-    if (const auto problem = split_csv_line(line, at, cells)) {
-      table.error(diagnostics, line_no, problem->first, problem->second);
+    if (line.empty()) {
+      c.skip_line();
+      continue;
+    }
+    if (const auto problem = read_record(c, cells)) {
+      table.error(diagnostics, problem->line, problem->column, problem->message);
       continue;
     }
     if (cells.size() != table.header.size()) {
-      table.error(diagnostics, line_no, 1,
+      table.error(diagnostics, record_line, 1,
                   fmt::format("expected {} fields (as many as the header names), found {}",
                               table.header.size(), cells.size()));
       continue;
     }
-    table.rows.push_back({line_no, std::move(cells)});
+    table.rows.push_back({record_line, std::move(cells)});
     cells = {};
   }
   return table;

@@ -18,11 +18,12 @@ struct CsvCell {
   std::string text;
   std::size_t offset = 0;  // byte offset of its first character in the file
   std::size_t length = 0;  // bytes as written, quotes included
+  int line = 0;            // the line of its first character (a quoted cell may hold line breaks)
   int column = 0;          // 1-based byte column of its first character
 };
 
 struct CsvRow {
-  int line = 0;
+  int line = 0;                // where the row starts
   std::vector<CsvCell> cells;  // as many as the header has
 };
 
@@ -57,8 +58,8 @@ std::optional<std::string> read_data_file(const std::filesystem::path& path, con
 
 // Splits `text` into a header and rows: UTF-8 with or without a byte-order mark (UTF-16 is named
 // as such), LF or CRLF, lines starting with '#' are comments, blank lines are skipped, RFC 4180
-// quoting (a quoted cell may hold commas, a quote written twice inside it stands for one). A row
-// with another number of cells than the header is reported and dropped. `header_rule` says in
+// quoting (a quoted cell may hold commas and line breaks, a quote written twice inside it stands
+// for one). A row with another number of cells than the header is reported and dropped. `header_rule` says in
 // messages what the header must hold.
 CsvTable parse_csv(std::string text, const std::string& file, const std::string& header_rule,
                    Diagnostics& diagnostics);
@@ -69,7 +70,7 @@ std::string shown(std::string_view text);
 
 // A cell as a number from lo to hi (an error at the cell otherwise; `allowed` is the upper end
 // that the message states).
-bool csv_number(CsvTable& table, Diagnostics& diagnostics, int line, const CsvCell& cell, double lo,
-                double hi, double& out, double allowed);
+bool csv_number(CsvTable& table, Diagnostics& diagnostics, const CsvCell& cell, double lo, double hi,
+                double& out, double allowed);
 
 }  // namespace valinta

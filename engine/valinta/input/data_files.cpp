@@ -141,20 +141,28 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
   std::size_t kept = 0;
   for (const CsvRow& row : table.rows) {
     if (table.stopped) break;
-    const int line_no = row.line;
     // Names end up in the results file, which stores text as UTF-8.
     bool ok = true;
     for (const auto& [col, what] : {std::pair{region_col, "region"}, std::pair{county_col, "hyvinvointialue"},
                                     std::pair{name_col, "municipality"}, std::pair{code_col, "code"}}) {
       if (!col) continue;
       const CsvCell& cell = row.cells[*col];
+      if (cell.text.find_first_of("\r\n") != std::string::npos) {
+        table.error(
+            diagnostics, cell.line, cell.column,
+            fmt::format("the {} name {} holds a line break; names are one line of text (a quoted cell "
+                        "may hold line breaks, but not in this column)",
+                        what, shown(cell.text)));
+        ok = false;
+        continue;
+      }
       const std::string_view raw = table.raw(cell);
       const std::size_t bad = first_bad_utf8(raw);
       if (bad == std::string_view::npos) continue;
       const auto byte = static_cast<unsigned char>(raw[bad]);
       const std::size_t offset = first_bad_utf8(cell.text);
       table.error(
-          diagnostics, line_no, cell.column + static_cast<int>(bad),
+          diagnostics, cell.line, cell.column + static_cast<int>(bad),
           fmt::format(
               "the {} name has {} at byte offset {} (offset {} in the file); names must be UTF-8 text "
               "without NUL bytes (a file saved as Latin-1 or Windows-1252 must be saved as UTF-8)",
@@ -170,16 +178,16 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
     if (reported_col) z.region = row.cells[*reported_col].text;
     double population = 0;
     const CsvCell& pop_cell = row.cells[*population_col];
-    const bool counted = csv_number(table, diagnostics, line_no, pop_cell, 0,
-                                    std::numeric_limits<double>::max(), population, kMaxZonePopulation);
-    ok = csv_number(table, diagnostics, line_no, row.cells[*lat_col], -90, 90, z.lat, 90) && ok;
-    ok = csv_number(table, diagnostics, line_no, row.cells[*lon_col], -180, 180, z.lon, 180) && ok;
+    const bool counted = csv_number(table, diagnostics, pop_cell, 0, std::numeric_limits<double>::max(),
+                                    population, kMaxZonePopulation);
+    ok = csv_number(table, diagnostics, row.cells[*lat_col], -90, 90, z.lat, 90) && ok;
+    ok = csv_number(table, diagnostics, row.cells[*lon_col], -180, 180, z.lon, 180) && ok;
     if (counted && population != std::floor(population)) {
-      table.error(diagnostics, line_no, pop_cell.column, "population must be a whole number");
+      table.error(diagnostics, pop_cell.line, pop_cell.column, "population must be a whole number");
       ok = false;
     } else if (counted && population > kMaxZonePopulation) {
       table.error(
-          diagnostics, line_no, pop_cell.column,
+          diagnostics, pop_cell.line, pop_cell.column,
           fmt::format(
               "a population of {:.0f} is more than any municipality has: at most {:.0f} residents per "
               "row (is a column shifted, or are two numbers run together?)",
@@ -188,7 +196,8 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
     }
     ok = ok && counted;
     if (z.name.empty()) {
-      table.error(diagnostics, line_no, row.cells[*name_col].column, "municipality name is empty");
+      table.error(diagnostics, row.cells[*name_col].line, row.cells[*name_col].column,
+                  "municipality name is empty");
       ok = false;
     }
     if (!ok || too_many) continue;
@@ -198,7 +207,7 @@ void read_zones_csv_text(std::string_view text, const std::string& file, Scenari
       // The rows from here on are checked but not kept: the scenario is refused here, not again
       // for its total.
       table.error(
-          diagnostics, line_no, pop_cell.column,
+          diagnostics, pop_cell.line, pop_cell.column,
           scale == 1.0
               ? fmt::format("the populations of the zones file add up to more than {} residents by this row, "
                             "more than one run can hold (at most {} in all)",

@@ -47,7 +47,7 @@ void join_by_code(CsvTable& table, const std::vector<std::string>& columns, cons
   for (const CsvRow& row : table.rows) {
     const CsvCell& code = row.cells[code_col];
     if (!by_code.emplace(code.text, &row).second)
-      table.error(diagnostics, row.line, code.column,
+      table.error(diagnostics, code.line, code.column,
                   "code " + shown(code.text) + " appears twice in this file");
   }
   for (ZoneSpec& zone : scenario.zones) {
@@ -78,9 +78,9 @@ std::vector<std::string> age_columns() {
 // A whole count of people in a cell (at most ten million, as a municipality's population).
 bool count_cell(CsvTable& table, Diagnostics& diagnostics, const CsvRow& row, std::size_t col, double& out) {
   const CsvCell& cell = row.cells[col];
-  if (!csv_number(table, diagnostics, row.line, cell, 0, 1e7, out, 1e7)) return false;
+  if (!csv_number(table, diagnostics, cell, 0, 1e7, out, 1e7)) return false;
   if (out != std::floor(out)) {
-    table.error(diagnostics, row.line, cell.column, shown(cell.text) + " must be a whole number of people");
+    table.error(diagnostics, cell.line, cell.column, shown(cell.text) + " must be a whole number of people");
     return false;
   }
   return true;
@@ -132,7 +132,7 @@ void read_activity_text(std::string_view text, const std::string& file, Scenario
         bool ok = count_cell(table, diagnostics, row, *table.column("population_2017_12_31"), population);
         ok = count_cell(table, diagnostics, row, *table.column("employed"), employed) && ok;
         const CsvCell& income_cell = row.cells[*table.column("median_income_eur")];
-        ok = csv_number(table, diagnostics, row.line, income_cell, 0, 1e7, income, 1e7) && ok;
+        ok = csv_number(table, diagnostics, income_cell, 0, 1e7, income, 1e7) && ok;
         if (!ok) return false;
         if (population <= 0 || employed > population) {
           table.error(
