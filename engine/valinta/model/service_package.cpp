@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "valinta/model/state.hpp"
 
@@ -46,29 +49,77 @@ using Totals = std::array<double, sum::count>;
 
 double ratio(double a, double b) { return b > 0 ? a / b : kNaN; }
 
+// How each indicator follows from a producer's or region's totals over a period of `years`, by
+// the indicator's name.
+using Formula = double (*)(const Totals& t, double years);
+constexpr double kPer1000 = 1000.0;
+const std::vector<std::pair<std::string_view, Formula>> kFormulas = {
+    {"residents_listed", [](const Totals& t, double years) { return ratio(t[sum::resident_years], years); }},
+    {"cost_per_resident_eur",
+     [](const Totals& t, double) { return ratio(t[sum::cost], t[sum::resident_years]); }},
+    {"cost_per_visit_eur", [](const Totals& t, double) { return ratio(t[sum::cost], t[sum::visits]); }},
+    {"revenue_per_resident_eur",
+     [](const Totals& t, double) { return ratio(t[sum::revenue], t[sum::resident_years]); }},
+    {"visits_per_resident",
+     [](const Totals& t, double) { return ratio(t[sum::visits], t[sum::resident_years]); }},
+    {"doctor_visits_per_resident",
+     [](const Totals& t, double) { return ratio(t[sum::doctor_visits], t[sum::resident_years]); }},
+    {"wait_mean_days", [](const Totals& t, double) { return ratio(t[sum::wait_days], t[sum::visits]); }},
+    {"share_within_guarantee",
+     [](const Totals& t, double) {
+       return ratio(t[sum::within_guarantee], t[sum::visits] + t[sum::diverted]);
+     }},
+    {"share_within_promise",
+     [](const Totals& t, double) {
+       return ratio(t[sum::visits] - t[sum::promise_breaches], t[sum::visits]);
+     }},
+    {"continuity_plan",
+     [](const Totals& t, double) { return ratio(t[sum::plan_continuous], t[sum::plan_contacts]); }},
+    {"heavy_user_share",
+     [](const Totals& t, double) { return ratio(t[sum::heavy_steps], t[sum::listed_steps]); }},
+    {"heavy_with_plan_share",
+     [](const Totals& t, double) { return ratio(t[sum::heavy_plan_steps], t[sum::heavy_steps]); }},
+    {"heavy_entered_per_1000",
+     [](const Totals& t, double) { return ratio(kPer1000 * t[sum::heavy_entered], t[sum::resident_years]); }},
+    {"heavy_left_per_1000",
+     [](const Totals& t, double) { return ratio(kPer1000 * t[sum::heavy_left], t[sum::resident_years]); }},
+    {"referrals_per_1000",
+     [](const Totals& t, double) { return ratio(kPer1000 * t[sum::referrals], t[sum::resident_years]); }},
+    {"emergency_visits_per_1000",
+     [](const Totals& t, double) {
+       return ratio(kPer1000 * (t[sum::er_baseline] + t[sum::diverted]), t[sum::resident_years]);
+     }},
+    {"emergency_diverted_per_1000",
+     [](const Totals& t, double) { return ratio(kPer1000 * t[sum::diverted], t[sum::resident_years]); }},
+    {"satisfaction",
+     [](const Totals& t, double) {
+       return ratio(t[sum::experience] / kExperienceScale, t[sum::experienced]);
+     }},
+};
+
+// The formulas in the order of package_indicators(): every indicator has exactly one.
+const std::vector<Formula>& formulas_in_order() {
+  static const std::vector<Formula> ordered = [] {
+    std::vector<Formula> out;
+    for (const PackageIndicator& indicator : package_indicators()) {
+      const auto it = std::find_if(kFormulas.begin(), kFormulas.end(),
+                                   [&](const auto& f) { return f.first == indicator.name; });
+      if (it == kFormulas.end())
+        throw std::logic_error("the service package has no formula for " + indicator.name);
+      out.push_back(it->second);
+    }
+    if (out.size() != kFormulas.size())
+      throw std::logic_error("the service package has a formula for an indicator it does not list");
+    return out;
+  }();
+  return ordered;
+}
+
 // The indicators of package_indicators(), in its order, from a producer's or region's totals.
 std::vector<double> indicators_of(const Totals& t, double years) {
-  const double per_1000 = 1000.0;
-  return {
-      ratio(t[sum::resident_years], years),
-      ratio(t[sum::cost], t[sum::resident_years]),
-      ratio(t[sum::cost], t[sum::visits]),
-      ratio(t[sum::revenue], t[sum::resident_years]),
-      ratio(t[sum::visits], t[sum::resident_years]),
-      ratio(t[sum::doctor_visits], t[sum::resident_years]),
-      ratio(t[sum::wait_days], t[sum::visits]),
-      ratio(t[sum::within_guarantee], t[sum::visits] + t[sum::diverted]),
-      ratio(t[sum::visits] - t[sum::promise_breaches], t[sum::visits]),
-      ratio(t[sum::plan_continuous], t[sum::plan_contacts]),
-      ratio(t[sum::heavy_steps], t[sum::listed_steps]),
-      ratio(t[sum::heavy_plan_steps], t[sum::heavy_steps]),
-      ratio(per_1000 * t[sum::heavy_entered], t[sum::resident_years]),
-      ratio(per_1000 * t[sum::heavy_left], t[sum::resident_years]),
-      ratio(per_1000 * t[sum::referrals], t[sum::resident_years]),
-      ratio(per_1000 * (t[sum::er_baseline] + t[sum::diverted]), t[sum::resident_years]),
-      ratio(per_1000 * t[sum::diverted], t[sum::resident_years]),
-      ratio(t[sum::experience] / kExperienceScale, t[sum::experienced]),
-  };
+  std::vector<double> out;
+  for (const Formula f : formulas_in_order()) out.push_back(f(t, years));
+  return out;
 }
 
 const Recorder::Series& series_named(const std::vector<Recorder::Series>& series, const std::string& name) {
@@ -108,8 +159,8 @@ const std::vector<PackageIndicator>& package_indicators() {
        "producers' cost per visit served"},
       {"revenue_per_resident_eur", "paid to producers per resident", "EUR/resident/year", "EUR/resident-year",
        1,
-       "what producers were paid (capitation, fees for service, client fees, performance pay, vouchers) per "
-       "resident-year listed"},
+       "what producers were paid (capitation, fees for service, client fees, performance pay, vouchers, "
+       "temporary capacity) per resident-year listed"},
       {"visits_per_resident", "visits per resident", "visits/resident/year", "visits/resident-year", 1,
        "visits served per resident-year listed"},
       {"doctor_visits_per_resident", "doctor visits per resident", "visits/resident/year",
