@@ -7,7 +7,7 @@
 //   valinta rerun RESULTS.h5 [-o FILE] [--replication R] [--allow-other-engine]
 //   valinta validate FILE...
 //   valinta show FILE
-//   valinta schema | valinta reference | valinta completion bash [-o FILE]
+//   valinta schema | valinta reference | valinta completion bash [-o FILE [--overwrite]]
 // Exit codes: 0 success, 1 a failure while running or writing, 2 bad input (nothing written).
 // Under `mpirun -n K valinta run ...` every rank parses the scenario and runs its block of
 // residents; rank 0 alone prints and writes the results file. Ranks agree on every error found
@@ -373,26 +373,36 @@ void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_k
 }  // namespace
 
 namespace {
-// The bash completion script, on stdout or into `output` (replaced whole, never half-written).
-int write_completion(const CLI::App& app, const std::string& output) {
+// The bash completion script, on stdout or into `output`, written as results files are (a
+// temporary file beside it, then moved there whole): an existing file is replaced only with
+// `overwrite`, and nothing else is touched.
+int write_completion(const CLI::App& app, const std::string& output, bool overwrite) {
   const std::string script = bash_completion(app, "valinta");
   if (output.empty()) {
     fmt::print("{}", script);
     return 0;
   }
-  const fs::path tmp = output + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << script;
-    if (!out.flush()) {
-      fmt::print(stderr, "error: cannot write '{}'\n", tmp.string());
-      return kExitFailure;
+  try {
+    valinta::TargetRules rules;
+    rules.what = "completion script";
+    rules.overwrite = overwrite;
+    valinta::TargetFile target(output, rules);
+    {
+      std::ofstream out(target.temporary(), std::ios::binary | std::ios::trunc);
+      out << script;
+      if (!out.flush()) {
+        fmt::print(stderr, "error: cannot write '{}'\n", target.temporary().string());
+        std::error_code ec;
+        fs::remove(target.temporary(), ec);
+        return kExitFailure;
+      }
     }
-  }
-  std::error_code ec;
-  fs::rename(tmp, output, ec);
-  if (ec) {
-    fmt::print(stderr, "error: cannot write '{}': {}\n", output, ec.message());
+    target.install();
+  } catch (const valinta::TargetRefused& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const valinta::TargetChanged& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
   return 0;
@@ -547,6 +557,8 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"bash"}));
   completion_cmd->add_option("-o,--output", completion_output, "Write the script to this file instead");
+  bool completion_overwrite = false;
+  completion_cmd->add_flag("--overwrite", completion_overwrite, "Replace the file named by -o if it exists");
 
   try {
     app.parse(argc, argv);
@@ -601,6 +613,6 @@ int main(int argc, char** argv) {
     fmt::print("{}", valinta::scenario_parameters_json());
     return 0;
   }
-  if (*completion_cmd) return write_completion(app, completion_output);
+  if (*completion_cmd) return write_completion(app, completion_output, completion_overwrite);
   return kExitBadInput;
 }

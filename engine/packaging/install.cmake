@@ -35,7 +35,7 @@ endif()
 add_custom_command(
   OUTPUT ${VALINTA_COMPLETION}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/share/bash-completion/completions
-  COMMAND $<TARGET_FILE:valinta_cli> completion bash -o ${VALINTA_COMPLETION}
+  COMMAND $<TARGET_FILE:valinta_cli> completion bash -o ${VALINTA_COMPLETION} --overwrite
   DEPENDS valinta_cli
   COMMENT "Writing the bash completion from the CLI's options")
 add_custom_target(valinta_completion ALL DEPENDS ${VALINTA_COMPLETION})

@@ -285,6 +285,40 @@ TEST(Cli, UnwritableOutputIsAClearErrorAndWritesNothing) {
   EXPECT_FALSE(fs::exists("/nonexistent"));
 }
 
+// --- completion -------------------------------------------------------------------------------
+
+// `completion bash -o FILE` writes the script like a results file: a new file at once, an existing
+// one only with --overwrite, and no other file touched (it once wrote through FILE.tmp, a name a
+// user's own file may have).
+TEST(Cli, CompletionFileIsWrittenWholeAndReplacedOnlyWhenAsked) {
+  const ScratchDir scratch("cli-completion");
+  const fs::path& dir = scratch.path();
+  const fs::path script = dir / "valinta.bash";
+  write_text(dir / "valinta.bash.tmp", "a user's own file\n");
+  const CliResult first = run_cli("completion bash -o " + quoted(script));
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const std::string text = read_text(script);
+  EXPECT_TRUE(contains(text, "complete -F")) << text.substr(0, 200);
+  EXPECT_EQ(text, run_cli("completion bash").output);
+
+  write_text(script, "edited\n");
+  const CliResult again = run_cli("completion bash -o " + quoted(script));
+  EXPECT_EQ(again.exit_code, kExitBadInput) << again.output;
+  EXPECT_TRUE(contains(again.output, "--overwrite")) << again.output;
+  EXPECT_EQ(read_text(script), "edited\n");
+
+  const CliResult replaced = run_cli("completion bash -o " + quoted(script) + " --overwrite");
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_EQ(read_text(script), text);
+  EXPECT_EQ(read_text(dir / "valinta.bash.tmp"), "a user's own file\n");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 2u) << "a temporary file was left behind";
+
+  const CliResult into_directory = run_cli("completion bash -o " + quoted(dir));
+  EXPECT_EQ(into_directory.exit_code, kExitBadInput) << into_directory.output;
+}
+
 // --- validate and show -------------------------------------------------------------------------
 
 TEST(Cli, EveryExampleScenarioValidates) {
