@@ -32,7 +32,7 @@ from .results import (STEP, DataLike, MissingData, dataset, dates, eligible, req
 
 #: Categorical colours, in order: blues, oranges and greys, dark and light.
 PALETTE = ("#1f5fa8", "#e08214", "#6e6e6e", "#74a9cf", "#fdb863", "#b5b5b5", "#0b3d6e",
-           "#a3590c", "#3b3b3b")
+           "#a3590c", "#3b3b3b", "#9ecae1")
 #: Sequential colour map for amounts (light to dark blue; the lightest tint left out, so that a
 #: low value stands apart from the grey of "no value" and the white of the background).
 SEQUENTIAL = LinearSegmentedColormap.from_list(

@@ -135,7 +135,9 @@ def nested(changes: dict) -> dict:
 # --- the engine -----------------------------------------------------------------------------
 
 def engine(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([str(settings.valinta), *args], capture_output=True, text=True, timeout=timeout)
+    # (Bytes that are not UTF-8, e.g. in a file name, are shown as U+FFFD rather than failing.)
+    return subprocess.run([str(settings.valinta), *args], capture_output=True, text=True, errors="replace",
+                          timeout=timeout)
 
 
 def engine_errors(result: subprocess.CompletedProcess, checked: Path) -> list[dict]:
@@ -145,8 +147,7 @@ def engine_errors(result: subprocess.CompletedProcess, checked: Path) -> list[di
         report = json.loads(result.stdout)
         found = [e for f in report["files"] for e in f["errors"]]
     except (ValueError, KeyError, TypeError):  # not the engine's report: say what it printed
-        text = (result.stderr or result.stdout or f"valinta validate exited with {result.returncode}").strip()
-        return [{"key": "", "line": 0, "column": 0, "message": text.splitlines()[0]}]
+        return [{"key": "", "line": 0, "column": 0, "message": first_line(result)}]
     errors = []
     for e in found:
         here = Path(e["file"]).name == checked.name
@@ -156,6 +157,15 @@ def engine_errors(result: subprocess.CompletedProcess, checked: Path) -> list[di
         errors.append({"key": "", "line": 0, "column": 0,
                        "message": f"valinta validate exited with {result.returncode} and reported no error"})
     return errors
+
+
+def first_line(result: subprocess.CompletedProcess) -> str:
+    """The first line the engine printed on stderr (else stdout), or its exit code."""
+    for text in (result.stderr, result.stdout):
+        lines = (text or "").strip().splitlines()
+        if lines:
+            return lines[0]
+    return f"valinta {result.args[1] if len(result.args) > 1 else ''} exited with {result.returncode}".strip()
 
 
 def derived_yaml(settings: Settings, base: Path, name: str, changes: dict) -> str:
@@ -364,7 +374,9 @@ def create_app(settings: Settings) -> Flask:
         shown = engine(settings, "show", str(path))
         if shown.returncode != 0:
             checked = engine(settings, "validate", "--json", str(path))
-            return jsonify(error="the scenario does not load", errors=engine_errors(checked, path)), 400
+            errors = engine_errors(checked, path) if checked.returncode != 0 else \
+                [{"key": "", "line": 0, "column": 0, "message": first_line(shown)}]
+            return jsonify(error="the scenario does not load", errors=errors), 400
         resolved = yaml.safe_load(shown.stdout) or {}
         head = _top_level(path)
         return jsonify(id=scenario_id, name=str(resolved.get("name", path.stem)),

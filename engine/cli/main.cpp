@@ -14,6 +14,7 @@
 // before the run, so they all exit with the same code instead of waiting for each other.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
@@ -374,34 +375,35 @@ void add_batch_options(CLI::App* cmd, StudyArgs& args, const std::string& file_k
 
 namespace {
 // The bash completion script, on stdout or into `output`, written as results files are (a
-// temporary file beside it, then moved there whole): an existing file is replaced only with
-// `overwrite`, and nothing else is touched.
+// temporary file beside it, synced, then moved there whole): an existing file is replaced only
+// with `overwrite`, and nothing else is touched or left behind.
 int write_completion(const CLI::App& app, const std::string& output, bool overwrite) {
   const std::string script = bash_completion(app, "valinta");
   if (output.empty()) {
     fmt::print("{}", script);
     return 0;
   }
+  std::optional<valinta::TargetFile> target;
   try {
     valinta::TargetRules rules;
     rules.what = "completion script";
     rules.overwrite = overwrite;
-    valinta::TargetFile target(output, rules);
-    {
-      std::ofstream out(target.temporary(), std::ios::binary | std::ios::trunc);
-      out << script;
-      if (!out.flush()) {
-        fmt::print(stderr, "error: cannot write '{}'\n", target.temporary().string());
-        std::error_code ec;
-        fs::remove(target.temporary(), ec);
-        return kExitFailure;
-      }
-    }
-    target.install();
+    target.emplace(output, rules);
   } catch (const valinta::TargetRefused& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
-  } catch (const valinta::TargetChanged& e) {
+  }
+  const fs::path& tmp = target->temporary();
+  try {
+    std::FILE* file = std::fopen(tmp.c_str(), "wb");
+    if (file == nullptr) throw std::runtime_error("cannot create " + tmp.string());
+    const bool written = std::fwrite(script.data(), 1, script.size(), file) == script.size() &&
+                         std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
+    if (std::fclose(file) != 0 || !written) throw std::runtime_error("cannot write " + tmp.string());
+    target->install();
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }

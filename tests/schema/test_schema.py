@@ -456,3 +456,15 @@ def test_validate_json_of_good_and_missing_files(tmp_path):
     assert files[1]["ok"] is False and files[1]["errors"][0]["file"] == str(missing)
     result = valinta("validate", "--json", str(good))
     assert result.returncode == 0 and json.loads(result.stdout) == {"files": files[:1], "errors": 0}
+
+
+def test_validate_json_stays_valid_with_a_file_name_that_is_not_utf8(tmp_path):
+    # A file name in another encoding (Latin-1 'café'): the report names it with U+FFFD for the
+    # byte that is not UTF-8, and is still a JSON document any reader takes.
+    name = str(tmp_path).encode() + b"/caf\xe9 \"quoted\".yaml"
+    result = subprocess.run([str(valinta_binary()), "validate", "--json", name], capture_output=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    report = json.loads(result.stdout.decode("utf-8"))
+    entry = report["files"][0]
+    assert entry["ok"] is False and entry["file"].endswith("/caf\ufffd \"quoted\".yaml"), entry
+    assert entry["errors"] and entry["errors"][0]["file"] == entry["file"], entry
