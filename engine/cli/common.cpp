@@ -1,11 +1,14 @@
 #include "common.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 #include "valinta/parallel/comm.hpp"
 #include "valinta/run/memory_plan.hpp"
@@ -152,6 +155,22 @@ std::string format_profile(const std::array<double, kPhaseCount>& seconds, doubl
   out += line("output", total_seconds - phases - setup_seconds);  // and reading the scenario
   out += fmt::format("  {:<{}} {:>9.3f} s\n", "total", kNameWidth, total_seconds);
   return out;
+}
+
+void write_text_file(TargetFile& target, const std::string& text) {
+  const std::filesystem::path& tmp = target.temporary();
+  try {
+    std::FILE* file = std::fopen(tmp.c_str(), "wb");
+    if (file == nullptr) throw std::runtime_error("cannot create " + tmp.string());
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() &&
+                         std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
+    if (std::fclose(file) != 0 || !written) throw std::runtime_error("cannot write " + tmp.string());
+    target.install();
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw;
+  }
 }
 
 }  // namespace valinta::cli

@@ -12,6 +12,7 @@
 #include "valinta/output/h5_file.hpp"
 #include "valinta/parallel/comm.hpp"
 #include "valinta/run/simulation.hpp"
+#include "valinta/util/target_file.hpp"
 
 namespace valinta::cli {
 
@@ -25,6 +26,11 @@ void default_stop_signals();
 const char* signal_name(int sig);
 
 std::string command_line(int argc, char** argv);
+
+// Writes `text` to `target` the way results files are written: a temporary file beside it,
+// synced, then moved there whole (TargetFile::install). On any failure the temporary file is
+// removed and the exception (std::runtime_error or TargetChanged) passes on.
+void write_text_file(TargetFile& target, const std::string& text);
 
 // results/<name>-<UTC time>.h5, numbered if that exists already; the directory is created.
 std::filesystem::path default_output(const std::string& name);

@@ -14,7 +14,6 @@
 // before the run, so they all exit with the same code instead of waiting for each other.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #if defined(__GLIBC__)
@@ -393,17 +392,9 @@ int write_completion(const CLI::App& app, const std::string& output, bool overwr
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   }
-  const fs::path& tmp = target->temporary();
   try {
-    std::FILE* file = std::fopen(tmp.c_str(), "wb");
-    if (file == nullptr) throw std::runtime_error("cannot create " + tmp.string());
-    const bool written = std::fwrite(script.data(), 1, script.size(), file) == script.size() &&
-                         std::fflush(file) == 0 && ::fsync(fileno(file)) == 0;
-    if (std::fclose(file) != 0 || !written) throw std::runtime_error("cannot write " + tmp.string());
-    target->install();
+    write_text_file(*target, script);
   } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }

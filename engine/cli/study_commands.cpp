@@ -427,17 +427,6 @@ TargetFile calibrated_target(const fs::path& path, bool overwrite, const std::ve
   return TargetFile(path, rules);
 }
 
-// Writes `text` the way results files are written: beside the target first, then moved there.
-void write_text_file(TargetFile& target, const std::string& text) {
-  {
-    std::ofstream file(target.temporary(), std::ios::binary | std::ios::trunc);
-    file << text;
-    file.flush();
-    if (!file) throw std::runtime_error("cannot write " + target.temporary().string());
-  }
-  target.install();
-}
-
 // Parameter values on their own scales from the optimiser's search scales.
 Eigen::VectorXd natural(const CalibrationSpec& spec, const Eigen::VectorXd& search) {
   Eigen::VectorXd v(search.size());
